@@ -1,0 +1,41 @@
+using SuccessBot.Core.Chat.Handlers;
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Core.Chat;
+
+/// <summary>Where the current book of business comes from (a read model kept by the host).</summary>
+public interface IBookSource
+{
+    BookOfBusiness Current { get; }
+}
+
+/// <summary>A message as every channel hands it over: the text and who sent it (null email: the administrator at the command line).</summary>
+public sealed record IncomingMessage(string Text, string? SenderEmail);
+
+/// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
+public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router)
+{
+    public ChatBot(IBookSource books, TeamSettings team, TimeProvider clock) : this(books, team, clock, StandardRoutes()) { }
+
+    /// <summary>Every chat command and the handler that answers it.</summary>
+    public static CommandRouter StandardRoutes() => new CommandRouter()
+        .On(new ChurnHandler())
+        .On(new RetentionHandler())
+        .On(new NpsHandler())
+        .On(new HealthHandler())
+        .On(new RenewalsHandler())
+        .On(new AtRiskHandler())
+        .On(new ClvHandler())
+        .On(new AdoptionHandler())
+        .On(new TimeToValueHandler())
+        .On(new HelpHandler());
+
+    public Reply Answer(IncomingMessage message)
+    {
+        var book = books.Current;
+        var today = team.Today(clock.GetUtcNow());
+        var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
+        var command = CommandLanguage.Parse(message.Text, today);
+        return router.Route(command, new AskContext(asker, today, book, team));
+    }
+}

@@ -1,0 +1,36 @@
+namespace SuccessBot.Core.Chat;
+
+/// <summary>Answers one command; one small class per command.</summary>
+public interface IChatCommandHandler<in TCommand> where TCommand : ChatCommand
+{
+    Reply Handle(TCommand command, AskContext context);
+}
+
+/// <summary>The routing table: each command type goes to its handler, after the asker's rights are applied.</summary>
+public sealed class CommandRouter
+{
+    private readonly Dictionary<Type, Func<ChatCommand, AskContext, Reply>> _routes = [];
+
+    public CommandRouter On<TCommand>(IChatCommandHandler<TCommand> handler) where TCommand : ChatCommand
+    {
+        _routes[typeof(TCommand)] = (command, context) => handler.Handle((TCommand)command, context);
+        return this;
+    }
+
+    public Reply Route(ChatCommand command, AskContext context)
+    {
+        if (command is NotUnderstood problem)
+            return Reply.Refusal("Not understood", problem.Problem, problem.Hint is { } hint ? $"{hint} {CommandLanguage.TwoExamples}" : CommandLanguage.TwoExamples);
+        if (command is not HelpCommand && context.Asker.Role is Role.Customer)
+            return Reply.Refusal("Only survey answers here", "This chat is for your feedback surveys; account figures are for the customer success team.");
+        if (command is not HelpCommand && context.Asker.Role is Role.Unknown)
+            return Reply.Refusal("Who are you?",
+                $"I don't know {(context.Asker.Email is { } email ? email : "you")} as a member of the customer success team, so I can't share account figures.",
+                "A manager is listed in `Team:Managers`; a CSM is the owner of at least one account.");
+        if (!_routes.TryGetValue(command.GetType(), out var route))
+            return Reply.Refusal("Not available", $"`{command.GetType().Name}` has no handler.");
+
+        var scoped = context.Asker.SeesWholeTeam ? context : context with { Book = context.Book.OwnedBy(context.Asker.Email!) };
+        return route(command, scoped);
+    }
+}

@@ -1,0 +1,33 @@
+using SuccessBot.Core.Metrics;
+
+namespace SuccessBot.Core.Chat.Handlers;
+
+public sealed class AtRiskHandler : IChatCommandHandler<AtRiskCommand>
+{
+    public Reply Handle(AtRiskCommand command, AskContext context)
+    {
+        var options = context.Team.Health;
+        var active = context.Book.Accounts.Where(a => a.IsActiveOn(context.Today)).ToArray();
+        var atRisk = active
+            .Select(a => Health.Assess(context.Book, a, context.Today, context.Team.CoreFeatures, options))
+            .Where(h => h.Band == HealthBand.Poor || h.IsFalling)
+            .OrderBy(h => h.Account.RenewalOn ?? DateOnly.MaxValue).ThenByDescending(h => h.Account.Mrr)
+            .ToArray();
+        var mrr = atRisk.Sum(h => h.Account.Mrr);
+        return new Reply($"At risk · {context.Scope}")
+        {
+            Summary = $"{Format.Count(atRisk.Length)} of {Format.Count(active.Length)} active accounts are at risk, {context.Money(mrr)} MRR.",
+            Facts =
+            [
+                new("Poor health", Format.Count(atRisk.Count(h => h.Band == HealthBand.Poor))),
+                new("Usage falling", $"{Format.Count(atRisk.Count(h => h.IsFalling))} (sessions down {Format.Percent(options.FallingShare)} or more in 4 weeks)"),
+                new("MRR at risk", context.Money(mrr)),
+            ],
+            Sections = atRisk.Length == 0 ? [] :
+            [
+                Reply.Section("Soonest renewal first", atRisk.Select(h =>
+                    $"{h.Account.Name}: {HealthHandler.Band(h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}"), max: 20),
+            ],
+        };
+    }
+}

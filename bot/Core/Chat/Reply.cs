@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace SuccessBot.Core.Chat;
+
+/// <summary>A fact shown as "label: value".</summary>
+public sealed record Fact(string Label, string Value);
+
+/// <summary>A titled list; <see cref="More"/> counts the lines left out to keep the message short.</summary>
+public sealed record ReplySection(string Heading, IReadOnlyList<string> Lines, int More = 0);
+
+/// <summary>A button; <see cref="ActionId"/> and <see cref="Value"/> come back when it is clicked.</summary>
+public sealed record ReplyButton(string Label, string ActionId, string Value);
+
+/// <summary>What the bot says, independent of the channel that renders it (Block Kit, Adaptive Card, HTML, text).</summary>
+public sealed record Reply(string Title)
+{
+    /// <summary>The answer in one sentence, with its figure first.</summary>
+    public string? Summary { get; init; }
+    public IReadOnlyList<Fact> Facts { get; init; } = [];
+    public IReadOnlyList<ReplySection> Sections { get; init; } = [];
+    public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
+    public string? Note { get; init; }
+
+    /// <summary>True when the bot could not do what was asked (not understood, not allowed, not found).</summary>
+    public bool IsRefusal { get; init; }
+
+    public static Reply Refusal(string title, string summary, string? note = null) => new(title) { Summary = summary, Note = note, IsRefusal = true };
+
+    /// <summary>Keeps the first <paramref name="max"/> lines and counts the rest.</summary>
+    public static ReplySection Section(string heading, IEnumerable<string> lines, int max = 10)
+    {
+        var all = lines.ToList();
+        return new ReplySection(heading, all.Take(max).ToArray(), Math.Max(0, all.Count - max));
+    }
+}
+
+public static class PlainText
+{
+    /// <summary>The reply as plain text, as `ask` prints it.</summary>
+    public static string Render(Reply reply)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(reply.Title);
+        if (reply.Summary is { } summary) text.AppendLine(summary);
+        if (reply.Facts.Count > 0)
+        {
+            text.AppendLine();
+            var width = reply.Facts.Max(f => f.Label.Length) + 1;
+            foreach (var fact in reply.Facts) text.Append("  ").Append((fact.Label + ":").PadRight(width + 1)).AppendLine(fact.Value);
+        }
+        foreach (var section in reply.Sections)
+        {
+            text.AppendLine().AppendLine(section.Heading);
+            foreach (var line in section.Lines) text.Append("  - ").AppendLine(line);
+            if (section.More > 0) text.Append("  ... and ").Append(section.More.ToString("N0", Format.Culture)).AppendLine(" more");
+        }
+        if (reply.Buttons.Count > 0) text.AppendLine().AppendLine(string.Join("  ", reply.Buttons.Select(b => $"[{b.Label}]")));
+        if (reply.Note is { } note) text.AppendLine().AppendLine(note);
+        return text.ToString();
+    }
+}

@@ -1,0 +1,49 @@
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+
+namespace SuccessBot.Core.Chat;
+
+/// <summary>The team's settings that shape answers (bound from `Team:*`, `Adoption:*` and `Checks:Health:*`).</summary>
+public sealed record TeamSettings
+{
+    /// <summary>Emails allowed to ask for team-wide figures.</summary>
+    public IReadOnlyList<string> Managers { get; init; } = [];
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+    public string CurrencySymbol { get; init; } = "$";
+
+    /// <summary>Feature keys that count as real use of the product (adoption, time to value, health breadth).</summary>
+    public IReadOnlyList<string> CoreFeatures { get; init; } = ["reports", "dashboards", "integrations"];
+    public HealthOptions Health { get; init; } = new();
+
+    public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZone).DateTime);
+}
+
+public enum Role { Administrator, Manager, Csm, Customer, Unknown }
+
+/// <summary>Who is asking, as far as SuccessBot is concerned.</summary>
+public sealed record Asker(string? Email, Role Role)
+{
+    public static Asker Administrator { get; } = new(null, Role.Administrator);
+
+    /// <summary>Managers are named in settings; CSMs own accounts; customers are contacts of one.</summary>
+    public static Asker Identify(string? email, TeamSettings team, BookOfBusiness book)
+    {
+        if (string.IsNullOrWhiteSpace(email)) return new Asker(email, Role.Unknown);
+        var e = email.Trim();
+        if (team.Managers.Any(m => string.Equals(m.Trim(), e, StringComparison.OrdinalIgnoreCase))) return new Asker(e, Role.Manager);
+        if (book.Accounts.Any(a => string.Equals(a.OwnerEmail, e, StringComparison.OrdinalIgnoreCase))) return new Asker(e, Role.Csm);
+        if (book.Accounts.Any(a => a.ContactEmails.Any(c => string.Equals(c, e, StringComparison.OrdinalIgnoreCase)))) return new Asker(e, Role.Customer);
+        return new Asker(e, Role.Unknown);
+    }
+
+    public bool SeesWholeTeam => Role is Role.Administrator or Role.Manager;
+}
+
+/// <summary>What a handler answers from: the part of the book the asker may see, the day, and the team's settings.</summary>
+public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book, TeamSettings Team)
+{
+    /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is.</summary>
+    public string Scope => Asker.SeesWholeTeam ? "all accounts" : "your accounts";
+
+    public string Money(decimal amount) => Format.Money(amount, Team.CurrencySymbol);
+}

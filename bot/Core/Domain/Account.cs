@@ -1,0 +1,42 @@
+namespace SuccessBot.Core.Domain;
+
+/// <summary>A customer account as the CSM team knows it. An account with <see cref="CanceledOn"/> set churned that day.</summary>
+public sealed record Account
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string OwnerEmail { get; init; }
+    public required decimal Mrr { get; init; }
+    public required DateOnly StartedOn { get; init; }
+    public string? Plan { get; init; }
+    public DateOnly? RenewalOn { get; init; }
+    public DateOnly? CanceledOn { get; init; }
+    public string? ChurnReason { get; init; }
+    public IReadOnlyList<string> ContactEmails { get; init; } = [];
+    public string? SlackChannelId { get; init; }
+    public string? TeamsConversationId { get; init; }
+    public string? Segment { get; init; }
+
+    /// <summary>A customer at the start of <paramref name="day"/>: started on or before it, not cancelled before it.</summary>
+    public bool IsCustomerAtStartOf(DateOnly day) => StartedOn <= day && (CanceledOn is null || CanceledOn >= day);
+
+    /// <summary>Still a customer at the end of <paramref name="day"/>: started, and not cancelled on or before it.</summary>
+    public bool IsActiveOn(DateOnly day) => StartedOn <= day && (CanceledOn is null || CanceledOn > day);
+
+    public bool CanceledWithin(DateOnly start, DateOnly endExclusive) =>
+        CanceledOn is { } c && c >= start && c < endExclusive;
+}
+
+/// <summary>The MRR an account pays from <see cref="EffectiveOn"/> on, until the next change.</summary>
+public sealed record MrrChange(string AccountId, DateOnly EffectiveOn, decimal Mrr);
+
+/// <summary>One account's product usage on one day.</summary>
+public sealed record UsageDay(string AccountId, DateOnly Date, int ActiveUsers, int Sessions, int Minutes, IReadOnlyList<string> Features);
+
+/// <summary>One answer to "How likely are you to recommend us?" (0-10).</summary>
+public sealed record NpsAnswer(string AccountId, string ContactEmail, int Score, string? Comment, DateTimeOffset AnsweredAt)
+{
+    public NpsCategory Category => Score >= 9 ? NpsCategory.Promoter : Score >= 7 ? NpsCategory.Passive : NpsCategory.Detractor;
+}
+
+public enum NpsCategory { Detractor, Passive, Promoter }

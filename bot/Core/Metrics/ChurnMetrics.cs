@@ -1,0 +1,92 @@
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Time;
+
+namespace SuccessBot.Core.Metrics;
+
+public sealed record ChurnedAccount(Account Account, decimal MrrLost);
+
+public sealed record ReasonCount(string Reason, int Accounts, decimal Mrr);
+
+public sealed record ChurnResult(
+    Period Period,
+    int ActiveAtStart,
+    IReadOnlyList<ChurnedAccount> Churned,
+    decimal MrrAtStart,
+    IReadOnlyList<ReasonCount> Reasons)
+{
+    public int Lost => Churned.Count;
+    public double LogoChurnRate => Rates.Churn(ActiveAtStart, Lost);
+    public decimal MrrChurned => Churned.Sum(c => c.MrrLost);
+    public double GrossMrrChurnRate => Rates.Share((double)MrrChurned, (double)MrrAtStart);
+    public double AnnualisedLogoChurnRate => Rates.Annualise(LogoChurnRate, Period.Months);
+}
+
+public sealed record RetentionResult(
+    Period Period,
+    int ActiveAtStart,
+    int Retained,
+    decimal MrrAtStart,
+    decimal MrrChurned,
+    decimal Contraction,
+    decimal Expansion)
+{
+    public int Lost => ActiveAtStart - Retained;
+    public double LogoRetentionRate => Rates.Share(Retained, ActiveAtStart);
+
+    /// <summary>(start MRR - churned - contraction) / start MRR: never above 100%.</summary>
+    public double GrossMrrRetention => Rates.Share((double)(MrrAtStart - MrrChurned - Contraction), (double)MrrAtStart);
+
+    /// <summary>(start MRR - churned - contraction + expansion) / start MRR.</summary>
+    public double NetMrrRetention => Rates.Share((double)(MrrAtStart - MrrChurned - Contraction + Expansion), (double)MrrAtStart);
+}
+
+/// <summary>Logo and MRR churn and retention of the cohort of accounts active at a period's start.</summary>
+public static class ChurnMetrics
+{
+    public const string UnknownReason = "(no reason given)";
+
+    public static ChurnResult Churn(BookOfBusiness book, Period period)
+    {
+        var active = 0;
+        decimal mrrAtStart = 0;
+        var churned = new List<ChurnedAccount>();
+        foreach (var account in book.Accounts)
+        {
+            if (!account.IsCustomerAtStartOf(period.Start)) continue;
+            active++;
+            var mrr = book.MrrOn(account, period.Start);
+            mrrAtStart += mrr;
+            if (account.CanceledWithin(period.Start, period.EndExclusive)) churned.Add(new ChurnedAccount(account, mrr));
+        }
+        churned.Sort((a, b) => b.MrrLost.CompareTo(a.MrrLost) is var byMrr and not 0 ? byMrr : string.CompareOrdinal(a.Account.Name, b.Account.Name));
+        var reasons = churned
+            .GroupBy(c => string.IsNullOrWhiteSpace(c.Account.ChurnReason) ? UnknownReason : c.Account.ChurnReason.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Select(g => new ReasonCount(g.Key, g.Count(), g.Sum(c => c.MrrLost)))
+            .OrderByDescending(r => r.Accounts).ThenByDescending(r => r.Mrr).ThenBy(r => r.Reason, StringComparer.Ordinal)
+            .ToArray();
+        return new ChurnResult(period, active, churned, mrrAtStart, reasons);
+    }
+
+    public static RetentionResult Retention(BookOfBusiness book, Period period)
+    {
+        int active = 0, retained = 0;
+        decimal mrrAtStart = 0, churnedMrr = 0, contraction = 0, expansion = 0;
+        var lastDay = period.LastDay;
+        foreach (var account in book.Accounts)
+        {
+            if (!account.IsCustomerAtStartOf(period.Start)) continue;
+            active++;
+            var startMrr = book.MrrOn(account, period.Start);
+            mrrAtStart += startMrr;
+            if (account.CanceledWithin(period.Start, period.EndExclusive))
+            {
+                churnedMrr += startMrr;
+                continue;
+            }
+            retained++;
+            var endMrr = book.MrrOn(account, lastDay);
+            if (endMrr < startMrr) contraction += startMrr - endMrr; else expansion += endMrr - startMrr;
+        }
+        return new RetentionResult(period, active, retained, mrrAtStart, churnedMrr, contraction, expansion);
+    }
+}

@@ -1,0 +1,144 @@
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Core.Metrics;
+
+public enum HealthBand { Poor, Medium, Good }
+
+/// <summary>Weights (any scale; they are normalised) and thresholds of the usage-based health score.</summary>
+public sealed record HealthOptions
+{
+    public double RecencyWeight { get; init; } = 25;
+    public double FrequencyWeight { get; init; } = 20;
+    public double BreadthWeight { get; init; } = 20;
+    public double TrendWeight { get; init; } = 25;
+    public double NpsWeight { get; init; } = 10;
+
+    /// <summary>Scores from this up are good.</summary>
+    public int GoodFrom { get; init; } = 70;
+
+    /// <summary>Scores below this are poor.</summary>
+    public int PoorBelow { get; init; } = 40;
+
+    /// <summary>Days without use after which recency scores 0 (twice the inactivity alert).</summary>
+    public int InactiveDays { get; init; } = 14;
+
+    /// <summary>Active days in the last 4 weeks that count as full frequency.</summary>
+    public int FullFrequencyDays { get; init; } = 20;
+
+    /// <summary>A fall in sessions of this share (4 weeks against the 4 before) scores the trend 0 and puts the account at risk.</summary>
+    public double FallingShare { get; init; } = 0.3;
+}
+
+/// <summary>What health is computed from: usage over the last 4 weeks and the 4 before, and the latest NPS answer.</summary>
+public sealed record HealthFacts(int? DaysIdle, int ActiveDays, int CoreFeaturesUsed, int CoreFeatures, int RecentSessions, int PreviousSessions, NpsAnswer? LatestNps)
+{
+    /// <summary>Change in sessions, 4 weeks against the 4 before; null when there were none before.</summary>
+    public double? SessionTrend => PreviousSessions == 0 ? null : (double)(RecentSessions - PreviousSessions) / PreviousSessions;
+}
+
+public sealed record HealthComponent(string Name, double Score, double Weight, string Detail);
+
+public sealed record HealthReport(Account Account, int Score, HealthBand Band, HealthFacts Facts, HealthOptions Options)
+{
+    public double? SessionTrend => Facts.SessionTrend;
+    public DateOnly? LastActive(DateOnly today) => Facts.DaysIdle is { } idle ? today.AddDays(-idle) : null;
+    public bool IsFalling => SessionTrend is { } t && t <= -Options.FallingShare;
+
+    /// <summary>Each component with its score, weight and the numbers behind it (built on demand: most callers need the score only).</summary>
+    public IReadOnlyList<HealthComponent> Components => Health.Describe(Facts, Options);
+}
+
+/// <summary>A health score 0-100 from usage over the last 4 weeks, its trend against the 4 before, and the latest NPS.</summary>
+public static class Health
+{
+    public const int WindowDays = 28;
+
+    public static HealthReport Assess(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
+    {
+        var facts = Gather(book, account, today, coreFeatures);
+        var (recency, frequency, breadth, trend, nps) = Scores(facts, options);
+        double weighted = recency * options.RecencyWeight + frequency * options.FrequencyWeight + breadth * options.BreadthWeight + trend * options.TrendWeight;
+        double weights = options.RecencyWeight + options.FrequencyWeight + options.BreadthWeight + options.TrendWeight;
+        if (nps is { } n)
+        {
+            weighted += n * options.NpsWeight;
+            weights += options.NpsWeight;
+        }
+        var score = (int)Math.Round(weights == 0 ? 0 : weighted / weights);
+        var band = score >= options.GoodFrom ? HealthBand.Good : score < options.PoorBelow ? HealthBand.Poor : HealthBand.Medium;
+        return new HealthReport(account, score, band, facts, options);
+    }
+
+    public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures)
+    {
+        var windowStart = today.AddDays(1 - WindowDays);
+        int activeDays = 0, recentSessions = 0, previousSessions = 0;
+        Span<bool> used = stackalloc bool[coreFeatures.Count];
+        foreach (var day in book.UsageBetween(account.Id, windowStart, today.AddDays(1)))
+        {
+            if (day.Sessions > 0 || day.ActiveUsers > 0) activeDays++;
+            recentSessions += day.Sessions;
+            foreach (var f in day.Features)
+                for (var i = 0; i < coreFeatures.Count; i++)
+                    if (string.Equals(coreFeatures[i], f, StringComparison.OrdinalIgnoreCase)) used[i] = true;
+        }
+        foreach (var day in book.UsageBetween(account.Id, windowStart.AddDays(-WindowDays), windowStart)) previousSessions += day.Sessions;
+
+        int? idle = null;
+        var all = book.UsageOf(account.Id);
+        for (var i = all.Count - 1; i >= 0; i--)
+        {
+            if (all[i].Date > today || (all[i].Sessions == 0 && all[i].ActiveUsers == 0)) continue;
+            idle = today.DayNumber - all[i].Date.DayNumber;
+            break;
+        }
+        var coreUsed = 0;
+        foreach (var u in used) if (u) coreUsed++;
+        return new HealthFacts(idle, activeDays, coreUsed, coreFeatures.Count, recentSessions, previousSessions, LatestNps(book, account.Id, today));
+    }
+
+    private static (double Recency, double Frequency, double Breadth, double Trend, double? Nps) Scores(HealthFacts f, HealthOptions options)
+    {
+        var zeroAt = Math.Max(2, options.InactiveDays * 2);
+        var recency = f.DaysIdle is { } d ? Clamp(100.0 * (zeroAt - Math.Max(0, d - 1)) / zeroAt) : 0;
+        var frequency = Clamp(100.0 * f.ActiveDays / Math.Max(1, options.FullFrequencyDays));
+        var breadth = f.CoreFeatures == 0 ? 100 : 100.0 * f.CoreFeaturesUsed / f.CoreFeatures;
+        var trend = f.SessionTrend is { } t ? Clamp(100.0 * (1 + Math.Min(0, t) / Math.Max(0.01, options.FallingShare))) : f.RecentSessions > 0 ? 100 : 0;
+        return (recency, frequency, breadth, trend, f.LatestNps is { } n ? n.Score * 10.0 : null);
+    }
+
+    public static IReadOnlyList<HealthComponent> Describe(HealthFacts f, HealthOptions options)
+    {
+        var (recency, frequency, breadth, trend, nps) = Scores(f, options);
+        var components = new List<HealthComponent>
+        {
+            new("recency", recency, options.RecencyWeight,
+                f.DaysIdle switch { null => "never active", 0 => "active today", 1 => "last active yesterday", var d => $"last active {d} days ago" }),
+            new("frequency", frequency, options.FrequencyWeight, $"active {f.ActiveDays} of the last {WindowDays} days"),
+            new("breadth", breadth, options.BreadthWeight, $"{f.CoreFeaturesUsed} of {f.CoreFeatures} core features used"),
+            new("trend", trend, options.TrendWeight, f.SessionTrend is { } t
+                ? $"sessions {f.PreviousSessions:N0} to {f.RecentSessions:N0} ({Signed(t)}) in 4 weeks"
+                : f.RecentSessions > 0 ? $"{f.RecentSessions:N0} sessions, none in the 4 weeks before" : "no sessions in 8 weeks"),
+        };
+        if (nps is { } score && f.LatestNps is { } answer)
+            components.Add(new("nps", score, options.NpsWeight, $"latest NPS answer {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"));
+        return components;
+    }
+
+    private static NpsAnswer? LatestNps(BookOfBusiness book, string accountId, DateOnly today)
+    {
+        var cutoff = new DateTimeOffset(today.AddDays(-365).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var answers = book.NpsOf(accountId);
+        for (var i = answers.Count - 1; i >= 0; i--)
+        {
+            if (answers[i].AnsweredAt < cutoff) return null;
+            if (answers[i].AnsweredAt < end) return answers[i];
+        }
+        return null;
+    }
+
+    public static string Signed(double share) => (share >= 0 ? "+" : "") + share.ToString("P0", System.Globalization.CultureInfo.InvariantCulture).Replace(" ", "");
+
+    private static double Clamp(double v) => Math.Clamp(v, 0, 100);
+}

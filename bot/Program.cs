@@ -1,0 +1,1 @@
+return await SuccessBot.Cli.Verbs.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,59 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Metrics;
+
+namespace SuccessBot;
+
+/// <summary>Reads the configuration keys of CONTRACT.md into the core's settings records.</summary>
+public static class Settings
+{
+    public const string DefaultStoragePath = "data/successbot.db";
+
+    /// <summary>appsettings.json in the working directory, then environment variables (`Slack__BotToken`).</summary>
+    public static IConfiguration Load() => new ConfigurationBuilder()
+        .SetBasePath(Directory.GetCurrentDirectory())
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    public static string StoragePath(IConfiguration config) => config["Storage:Path"] is { Length: > 0 } p ? p : DefaultStoragePath;
+
+    public static TeamSettings Team(IConfiguration config)
+    {
+        var defaults = new TeamSettings();
+        var health = config.GetSection("Checks:Health");
+        var defaultHealth = new HealthOptions();
+        return new TeamSettings
+        {
+            Managers = List(config, "Team:Managers") ?? defaults.Managers,
+            TimeZone = config["Team:TimeZone"] is { Length: > 0 } zone ? FindZone(zone) : TimeZoneInfo.Utc,
+            CurrencySymbol = config["Team:CurrencySymbol"] ?? defaults.CurrencySymbol,
+            CoreFeatures = List(config, "Adoption:CoreFeatures") ?? defaults.CoreFeatures,
+            Health = new HealthOptions
+            {
+                RecencyWeight = health.GetValue("RecencyWeight", defaultHealth.RecencyWeight),
+                FrequencyWeight = health.GetValue("FrequencyWeight", defaultHealth.FrequencyWeight),
+                BreadthWeight = health.GetValue("BreadthWeight", defaultHealth.BreadthWeight),
+                TrendWeight = health.GetValue("TrendWeight", defaultHealth.TrendWeight),
+                NpsWeight = health.GetValue("NpsWeight", defaultHealth.NpsWeight),
+                GoodFrom = health.GetValue("GoodFrom", defaultHealth.GoodFrom),
+                PoorBelow = health.GetValue("PoorBelow", defaultHealth.PoorBelow),
+                InactiveDays = config.GetValue("Checks:InactiveDays", defaultHealth.InactiveDays),
+                FullFrequencyDays = health.GetValue("FullFrequencyDays", defaultHealth.FullFrequencyDays),
+                FallingShare = health.GetValue("FallingShare", defaultHealth.FallingShare),
+            },
+        };
+    }
+
+    /// <summary>A list given as a JSON array (`Team:Managers:0`) or as one comma-separated value.</summary>
+    private static IReadOnlyList<string>? List(IConfiguration config, string key)
+    {
+        var section = config.GetSection(key);
+        var items = section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (section.Value is { } single) items.AddRange(single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        return items.Count == 0 ? null : items;
+    }
+
+    private static TimeZoneInfo FindZone(string id) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
+        : throw new InvalidOperationException($"Team:TimeZone \"{id}\" is not a time zone this machine knows (use an IANA name such as Europe/Berlin).");
+}

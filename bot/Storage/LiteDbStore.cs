@@ -1,0 +1,208 @@
+using LiteDB;
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Storage;
+
+/// <summary>
+/// The store of record: one LiteDB file, opened in shared mode so that `import` and `ask` can use it while the host serves.
+/// Dates are stored as UTC; every import runs in one transaction and bumps the data version the host watches.
+/// </summary>
+public sealed class LiteDbStore : IDisposable
+{
+    private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta";
+    private readonly LiteDatabase _db;
+
+    public string Path { get; }
+
+    public LiteDbStore(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
+        _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
+        _db.GetCollection(Accounts).EnsureIndex("owner");
+        _db.GetCollection(Accounts).EnsureIndex("renewal");
+        _db.GetCollection(Nps).EnsureIndex("account");
+    }
+
+    /// <summary>Goes up by one with every import; a host that sees it change reloads its read model.</summary>
+    public long DataVersion => _db.GetCollection(Meta).FindById("version")?["value"].AsInt64 ?? 0;
+
+    public int CountAccounts() => _db.GetCollection(Accounts).Count();
+
+    public HashSet<string> AccountIds() =>
+        _db.GetCollection(Accounts).Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+
+    public BookOfBusiness LoadBook() => new(
+        _db.GetCollection(Accounts).FindAll().Select(ToAccount).ToArray(),
+        _db.GetCollection(MrrHistory).FindAll().Select(d => new MrrChange(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal)).ToArray(),
+        _db.GetCollection(Usage).FindAll().Select(ToUsage).ToArray(),
+        _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray());
+
+    /// <summary>
+    /// Adds or updates accounts. A new account's MRR history starts on its start day; a changed MRR is recorded as
+    /// effective on <paramref name="today"/>, so net retention sees expansion and contraction.
+    /// </summary>
+    public ImportCounts UpsertAccounts(IReadOnlyList<Account> accounts, DateOnly today) => InTransaction(() =>
+    {
+        var col = _db.GetCollection(Accounts);
+        var history = _db.GetCollection(MrrHistory);
+        var paying = col.Query().Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable()
+            .ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
+        var added = new List<BsonDocument>();
+        var updated = new List<BsonDocument>();
+        foreach (var account in accounts)
+        {
+            if (!paying.TryGetValue(account.Id, out var mrr))
+            {
+                added.Add(ToDoc(account));
+                history.Upsert(MrrDoc(account.Id, account.StartedOn, account.Mrr));
+                continue;
+            }
+            updated.Add(ToDoc(account));
+            if (mrr != account.Mrr) history.Upsert(MrrDoc(account.Id, today > account.StartedOn ? today : account.StartedOn, account.Mrr));
+        }
+        col.InsertBulk(added);
+        col.Update(updated);
+        return new ImportCounts(added.Count, updated.Count);
+    });
+
+    /// <summary>Adds MRR history as it was (demo data and benchmarks), replacing changes on the same day.</summary>
+    public int UpsertMrrHistory(IReadOnlyList<MrrChange> changes) => InTransaction(() =>
+    {
+        var history = _db.GetCollection(MrrHistory);
+        foreach (var c in changes) history.Upsert(MrrDoc(c.AccountId, c.EffectiveOn, c.Mrr));
+        return changes.Count;
+    });
+
+    /// <summary>Adds or replaces usage, one row per account and day.</summary>
+    public ImportCounts UpsertUsage(IReadOnlyList<UsageDay> days) => InTransaction(() =>
+    {
+        var col = _db.GetCollection(Usage);
+        int added = 0;
+        foreach (var day in days)
+        {
+            if (col.Upsert(new BsonDocument
+            {
+                ["_id"] = $"{day.AccountId}|{day.Date:yyyy-MM-dd}",
+                ["account"] = day.AccountId,
+                ["date"] = FromDay(day.Date),
+                ["users"] = day.ActiveUsers,
+                ["sessions"] = day.Sessions,
+                ["minutes"] = day.Minutes,
+                ["features"] = new BsonArray(day.Features.Select(f => new BsonValue(f))),
+            })) added++;
+        }
+        return new ImportCounts(added, days.Count - added);
+    });
+
+    /// <summary>Adds or replaces NPS answers, one per account, contact and moment.</summary>
+    public ImportCounts UpsertNps(IReadOnlyList<NpsAnswer> answers) => InTransaction(() =>
+    {
+        var col = _db.GetCollection(Nps);
+        int added = 0;
+        foreach (var a in answers)
+        {
+            var at = a.AnsweredAt.UtcDateTime;
+            if (col.Upsert(new BsonDocument
+            {
+                ["_id"] = $"{a.AccountId}|{a.ContactEmail.ToLowerInvariant()}|{at.Ticks}",
+                ["account"] = a.AccountId,
+                ["contact"] = a.ContactEmail,
+                ["score"] = a.Score,
+                ["comment"] = a.Comment is null ? BsonValue.Null : new BsonValue(a.Comment),
+                ["at"] = at,
+            })) added++;
+        }
+        return new ImportCounts(added, answers.Count - added);
+    });
+
+    /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
+    public bool CanRead()
+    {
+        try { _ = CountAccounts(); return true; }
+        catch (LiteException) { return false; }
+        catch (IOException) { return false; }
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private T InTransaction<T>(Func<T> work)
+    {
+        if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
+        try
+        {
+            var result = work();
+            var meta = _db.GetCollection(Meta);
+            var version = meta.FindById("version")?["value"].AsInt64 ?? 0;
+            meta.Upsert(new BsonDocument { ["_id"] = "version", ["value"] = version + 1 });
+            _db.Commit();
+            return result;
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+    }
+
+    private static BsonDocument MrrDoc(string accountId, DateOnly on, decimal mrr) => new()
+    {
+        ["_id"] = $"{accountId}|{on:yyyy-MM-dd}",
+        ["account"] = accountId,
+        ["on"] = FromDay(on),
+        ["mrr"] = mrr,
+    };
+
+    private static BsonDocument ToDoc(Account a) => new()
+    {
+        ["_id"] = a.Id,
+        ["name"] = a.Name,
+        ["owner"] = a.OwnerEmail,
+        ["mrr"] = a.Mrr,
+        ["started"] = FromDay(a.StartedOn),
+        ["plan"] = Nullable(a.Plan),
+        ["renewal"] = a.RenewalOn is { } r ? FromDay(r) : BsonValue.Null,
+        ["canceled"] = a.CanceledOn is { } c ? FromDay(c) : BsonValue.Null,
+        ["reason"] = Nullable(a.ChurnReason),
+        ["contacts"] = new BsonArray(a.ContactEmails.Select(e => new BsonValue(e))),
+        ["slack"] = Nullable(a.SlackChannelId),
+        ["teams"] = Nullable(a.TeamsConversationId),
+        ["segment"] = Nullable(a.Segment),
+    };
+
+    private static Account ToAccount(BsonDocument d) => new()
+    {
+        Id = d["_id"].AsString,
+        Name = d["name"].AsString,
+        OwnerEmail = d["owner"].AsString,
+        Mrr = d["mrr"].AsDecimal,
+        StartedOn = ToDay(d["started"]),
+        Plan = OrNull(d["plan"]),
+        RenewalOn = d["renewal"].IsNull ? null : ToDay(d["renewal"]),
+        CanceledOn = d["canceled"].IsNull ? null : ToDay(d["canceled"]),
+        ChurnReason = OrNull(d["reason"]),
+        ContactEmails = d["contacts"].AsArray.Select(v => v.AsString).ToArray(),
+        SlackChannelId = OrNull(d["slack"]),
+        TeamsConversationId = OrNull(d["teams"]),
+        Segment = OrNull(d["segment"]),
+    };
+
+    private static UsageDay ToUsage(BsonDocument d) => new(
+        d["account"].AsString, ToDay(d["date"]), d["users"].AsInt32, d["sessions"].AsInt32, d["minutes"].AsInt32,
+        d["features"].AsArray.Select(v => string.Intern(v.AsString)).ToArray());
+
+    private static NpsAnswer ToNps(BsonDocument d) => new(
+        d["account"].AsString, d["contact"].AsString, d["score"].AsInt32, OrNull(d["comment"]),
+        new DateTimeOffset(DateTime.SpecifyKind(d["at"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)));
+
+    private static BsonValue FromDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+
+    // LiteDB hands dates back in local time; the day is the UTC one it was stored as.
+    private static DateOnly ToDay(BsonValue v) => DateOnly.FromDateTime(v.AsDateTime.ToUniversalTime());
+
+    private static BsonValue Nullable(string? s) => s is null ? BsonValue.Null : new BsonValue(s);
+
+    private static string? OrNull(BsonValue v) => v.IsNull ? null : v.AsString;
+}
+
+public sealed record ImportCounts(int Added, int Updated);
