@@ -18,10 +18,9 @@ public sealed class LiteDbStore : IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
+        // Every lookup is by key (_id, which LiteDB always indexes): account id, "account|day", "account|contact|moment".
+        // Figures are computed from the read model, so no secondary index would be read, and each would slow imports.
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
-        _db.GetCollection(Accounts).EnsureIndex("owner");
-        _db.GetCollection(Accounts).EnsureIndex("renewal");
-        _db.GetCollection(Nps).EnsureIndex("account");
     }
 
     /// <summary>Goes up by one with every import; a host that sees it change reloads its read model.</summary>

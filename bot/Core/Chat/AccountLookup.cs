@@ -30,7 +30,7 @@ public static class AccountLookup
     public static Reply NotFound(Result result, string query, AskContext context) => result switch
     {
         Ambiguous many => Reply.Refusal("Which account?", $"\"{Format.Quote(query)}\" matches {Format.Count(many.Candidates.Count)} accounts; type more of the name.")
-            with { Sections = [Reply.Section("Candidates", many.Candidates.Select(a => $"{a.Name} ({a.Id})"))] },
+            with { Sections = [Reply.Section("Candidates", many.Candidates, a => $"{a.Name} ({a.Id})")] },
         _ => Reply.Refusal("No such account", $"No account {(context.Asker.SeesWholeTeam ? "" : "of yours ")}matches \"{Format.Quote(query)}\"."),
     };
 }

@@ -26,12 +26,9 @@ public sealed record Reply(string Title)
 
     public static Reply Refusal(string title, string summary, string? note = null) => new(title) { Summary = summary, Note = note, IsRefusal = true };
 
-    /// <summary>Keeps the first <paramref name="max"/> lines and counts the rest.</summary>
-    public static ReplySection Section(string heading, IEnumerable<string> lines, int max = 10)
-    {
-        var all = lines.ToList();
-        return new ReplySection(heading, all.Take(max).ToArray(), Math.Max(0, all.Count - max));
-    }
+    /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest.</summary>
+    public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>
+        new(heading, items.Take(max).Select(line).ToArray(), Math.Max(0, items.Count - max));
 }
 
 public static class PlainText

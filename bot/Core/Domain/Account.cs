@@ -28,10 +28,10 @@ public sealed record Account
 }
 
 /// <summary>The MRR an account pays from <see cref="EffectiveOn"/> on, until the next change.</summary>
-public sealed record MrrChange(string AccountId, DateOnly EffectiveOn, decimal Mrr);
+public readonly record struct MrrChange(string AccountId, DateOnly EffectiveOn, decimal Mrr);
 
 /// <summary>One account's product usage on one day.</summary>
-public sealed record UsageDay(string AccountId, DateOnly Date, int ActiveUsers, int Sessions, int Minutes, IReadOnlyList<string> Features);
+public readonly record struct UsageDay(string AccountId, DateOnly Date, int ActiveUsers, int Sessions, int Minutes, IReadOnlyList<string> Features);
 
 /// <summary>One answer to "How likely are you to recommend us?" (0-10).</summary>
 public sealed record NpsAnswer(string AccountId, string ContactEmail, int Score, string? Comment, DateTimeOffset AnsweredAt)

@@ -50,11 +50,12 @@ public static class ChurnMetrics
         var active = 0;
         decimal mrrAtStart = 0;
         var churned = new List<ChurnedAccount>();
-        foreach (var account in book.Accounts)
+        for (var i = 0; i < book.Accounts.Count; i++)
         {
+            var account = book.Accounts[i];
             if (!account.IsCustomerAtStartOf(period.Start)) continue;
             active++;
-            var mrr = book.MrrOn(account, period.Start);
+            var mrr = book.MrrOn(i, period.Start);
             mrrAtStart += mrr;
             if (account.CanceledWithin(period.Start, period.EndExclusive)) churned.Add(new ChurnedAccount(account, mrr));
         }
@@ -72,11 +73,12 @@ public static class ChurnMetrics
         int active = 0, retained = 0;
         decimal mrrAtStart = 0, churnedMrr = 0, contraction = 0, expansion = 0;
         var lastDay = period.LastDay;
-        foreach (var account in book.Accounts)
+        for (var i = 0; i < book.Accounts.Count; i++)
         {
+            var account = book.Accounts[i];
             if (!account.IsCustomerAtStartOf(period.Start)) continue;
             active++;
-            var startMrr = book.MrrOn(account, period.Start);
+            var startMrr = book.MrrOn(i, period.Start);
             mrrAtStart += startMrr;
             if (account.CanceledWithin(period.Start, period.EndExclusive))
             {
@@ -84,7 +86,7 @@ public static class ChurnMetrics
                 continue;
             }
             retained++;
-            var endMrr = book.MrrOn(account, lastDay);
+            var endMrr = book.MrrOn(i, lastDay);
             if (endMrr < startMrr) contraction += startMrr - endMrr; else expansion += endMrr - startMrr;
         }
         return new RetentionResult(period, active, retained, mrrAtStart, churnedMrr, contraction, expansion);

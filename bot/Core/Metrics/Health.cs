@@ -71,22 +71,24 @@ public static class Health
 
     public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures)
     {
+        var position = book.PositionOf(account);
         var windowStart = today.AddDays(1 - WindowDays);
         int activeDays = 0, recentSessions = 0, previousSessions = 0;
         Span<bool> used = stackalloc bool[coreFeatures.Count];
-        foreach (var day in book.UsageBetween(account.Id, windowStart, today.AddDays(1)))
+        foreach (var day in book.UsageBetween(position, windowStart, today.AddDays(1)))
         {
             if (day.Sessions > 0 || day.ActiveUsers > 0) activeDays++;
             recentSessions += day.Sessions;
-            foreach (var f in day.Features)
+            var features = day.Features;
+            for (var k = 0; k < features.Count; k++)
                 for (var i = 0; i < coreFeatures.Count; i++)
-                    if (string.Equals(coreFeatures[i], f, StringComparison.OrdinalIgnoreCase)) used[i] = true;
+                    if (ReferenceEquals(coreFeatures[i], features[k]) || string.Equals(coreFeatures[i], features[k], StringComparison.OrdinalIgnoreCase)) used[i] = true;
         }
-        foreach (var day in book.UsageBetween(account.Id, windowStart.AddDays(-WindowDays), windowStart)) previousSessions += day.Sessions;
+        foreach (var day in book.UsageBetween(position, windowStart.AddDays(-WindowDays), windowStart)) previousSessions += day.Sessions;
 
         int? idle = null;
-        var all = book.UsageOf(account.Id);
-        for (var i = all.Count - 1; i >= 0; i--)
+        var all = book.UsageAt(position);
+        for (var i = all.Length - 1; i >= 0; i--)
         {
             if (all[i].Date > today || (all[i].Sessions == 0 && all[i].ActiveUsers == 0)) continue;
             idle = today.DayNumber - all[i].Date.DayNumber;
@@ -94,7 +96,7 @@ public static class Health
         }
         var coreUsed = 0;
         foreach (var u in used) if (u) coreUsed++;
-        return new HealthFacts(idle, activeDays, coreUsed, coreFeatures.Count, recentSessions, previousSessions, LatestNps(book, account.Id, today));
+        return new HealthFacts(idle, activeDays, coreUsed, coreFeatures.Count, recentSessions, previousSessions, LatestNps(book.NpsAt(position), today));
     }
 
     private static (double Recency, double Frequency, double Breadth, double Trend, double? Nps) Scores(HealthFacts f, HealthOptions options)
@@ -125,11 +127,10 @@ public static class Health
         return components;
     }
 
-    private static NpsAnswer? LatestNps(BookOfBusiness book, string accountId, DateOnly today)
+    private static NpsAnswer? LatestNps(IReadOnlyList<NpsAnswer> answers, DateOnly today)
     {
         var cutoff = new DateTimeOffset(today.AddDays(-365).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var answers = book.NpsOf(accountId);
         for (var i = answers.Count - 1; i >= 0; i--)
         {
             if (answers[i].AnsweredAt < cutoff) return null;

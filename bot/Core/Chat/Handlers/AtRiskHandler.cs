@@ -25,8 +25,8 @@ public sealed class AtRiskHandler : IChatCommandHandler<AtRiskCommand>
             ],
             Sections = atRisk.Length == 0 ? [] :
             [
-                Reply.Section("Soonest renewal first", atRisk.Select(h =>
-                    $"{h.Account.Name}: {HealthHandler.Band(h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}"), max: 20),
+                Reply.Section("Soonest renewal first", atRisk, h =>
+                    $"{h.Account.Name}: {HealthHandler.Band(h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}", max: 20),
             ],
         };
     }

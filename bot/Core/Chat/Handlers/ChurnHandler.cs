@@ -23,9 +23,9 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
             ],
             Sections = churn.Lost == 0 ? [] :
             [
-                Reply.Section("Reasons", churn.Reasons.Select((r, i) => $"{i + 1}. {r.Reason}: {Format.Count(r.Accounts)} ({context.Money(r.Mrr)} MRR)")),
-                Reply.Section("Churned accounts", churn.Churned.Select(c =>
-                    $"{c.Account.Name}: {context.Money(c.MrrLost)} MRR, owner {c.Account.OwnerEmail}, cancelled {Format.Day(c.Account.CanceledOn!.Value)}, reason: {c.Account.ChurnReason ?? ChurnMetrics.UnknownReason}")),
+                Reply.Section("Reasons", churn.Reasons.Select((r, i) => (Rank: i + 1, r.Reason, r.Accounts, r.Mrr)).ToArray(), r => $"{r.Rank}. {r.Reason}: {Format.Count(r.Accounts)} ({context.Money(r.Mrr)} MRR)"),
+                Reply.Section("Churned accounts", churn.Churned, c =>
+                    $"{c.Account.Name}: {context.Money(c.MrrLost)} MRR, owner {c.Account.OwnerEmail}, cancelled {Format.Day(c.Account.CanceledOn!.Value)}, reason: {c.Account.ChurnReason ?? ChurnMetrics.UnknownReason}"),
             ],
         };
     }

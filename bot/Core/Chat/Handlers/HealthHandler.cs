@@ -30,8 +30,8 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
         {
             Summary = $"{Band(health.Band)}: {health.Score}/100. Weakest: {weakest.Name}, {weakest.Detail}.",
             Facts = facts,
-            Sections = [Reply.Section("Components (score out of 100, weight)", components.Select(c =>
-                $"{c.Name}: {Math.Round(c.Score):0} (weight {c.Weight:0.#}): {c.Detail}"))],
+            Sections = [Reply.Section("Components (score out of 100, weight)", components, c =>
+                $"{c.Name}: {Math.Round(c.Score):0} (weight {c.Weight:0.#}): {c.Detail}")],
         };
     }
 

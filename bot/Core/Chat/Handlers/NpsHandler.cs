@@ -25,8 +25,8 @@ public sealed class NpsHandler : IChatCommandHandler<NpsCommand>
             ],
             Sections = nps.LatestComments.Count == 0 ? [] :
             [
-                Reply.Section("Latest comments", nps.LatestComments.Select(a =>
-                    $"{a.Score} from {context.Book.Find(a.AccountId)?.Name ?? a.AccountId} ({a.ContactEmail}): \"{Format.Quote(a.Comment!, 200)}\"")),
+                Reply.Section("Latest comments", nps.LatestComments, a =>
+                    $"{a.Score} from {context.Book.Find(a.AccountId)?.Name ?? a.AccountId} ({a.ContactEmail}): \"{Format.Quote(a.Comment!, 200)}\""),
             ],
         };
     }

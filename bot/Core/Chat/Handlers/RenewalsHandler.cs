@@ -26,8 +26,8 @@ public sealed class RenewalsHandler : IChatCommandHandler<RenewalsCommand>
             ],
             Sections = renewing.Length == 0 ? [] :
             [
-                Reply.Section("Renewing", renewing.Select(r =>
-                    $"{Format.Day(r.Account.RenewalOn!.Value)} {r.Account.Name}: {context.Money(r.Account.Mrr)} MRR, owner {r.Account.OwnerEmail}, health {HealthHandler.Band(r.Health.Band)} ({r.Health.Score})"), max: 20),
+                Reply.Section("Renewing", renewing, r =>
+                    $"{Format.Day(r.Account.RenewalOn!.Value)} {r.Account.Name}: {context.Money(r.Account.Mrr)} MRR, owner {r.Account.OwnerEmail}, health {HealthHandler.Band(r.Health.Band)} ({r.Health.Score})", max: 20),
             ],
         };
     }
