@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SuccessBot.Bench;
 using SuccessBot.Core.Chat;
+using SuccessBot.Demo;
+using SuccessBot.Host;
 using SuccessBot.Import;
 using SuccessBot.Storage;
 
@@ -11,11 +13,71 @@ public static class Verbs
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("SuccessBot: proactive customer success in Slack, Teams and a local web chat.");
+        var root = new RootCommand("SuccessBot: proactive customer success in Slack, Teams and a local web chat. With no verb: serve.");
+        var serve = ServeVerb();
+        root.Subcommands.Add(DemoVerb());
+        root.Subcommands.Add(serve);
+        // No verb means serve; the host's own settings (--urls, --Team:TimeZone=...) pass through.
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((parse, cancel) =>
+        {
+            if (parse.UnmatchedTokens.FirstOrDefault() is { } first && !first.StartsWith('-'))
+            {
+                Console.Error.WriteLine($"Unknown verb \"{first}\". Verbs: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; see --help.");
+                return Task.FromResult(2);
+            }
+            return Serve(parse.UnmatchedTokens, null, cancel);
+        });
         root.Subcommands.Add(ImportVerb());
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(BenchVerb());
         return root;
+    }
+
+    private static Command ServeVerb()
+    {
+        var urls = UrlsOption();
+        var serve = new Command("serve", "Runs the bot host with the configured store and channels (the default with no verb).") { urls };
+        serve.TreatUnmatchedTokensAsErrors = false;
+        serve.SetAction((parse, cancel) => Serve(HostArgs(parse, urls), null, cancel));
+        return serve;
+    }
+
+    private static Command DemoVerb()
+    {
+        var urls = UrlsOption();
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated demo data; the same seed gives the same data.", DefaultValueFactory = _ => 42 };
+        var demo = new Command("demo", $"Generates a fresh demo store ({DemoStore.DefaultPath}) and runs the bot host on it, with the local chat.") { urls, seed };
+        demo.TreatUnmatchedTokensAsErrors = false;
+        demo.SetAction((parse, cancel) =>
+        {
+            var config = Settings.Load();
+            var path = config["Demo:Path"] is { Length: > 0 } p ? p : DemoStore.DefaultPath;
+            var today = Settings.Team(config).Today(DateTimeOffset.UtcNow);
+            var book = DemoStore.Create(path, parse.GetValue(seed), today);
+            Console.WriteLine($"Demo data: {book.Accounts.Count} accounts, {book.Usage.Count:N0} usage days, {book.Nps.Count:N0} NPS answers in {Path.GetFullPath(path)}.");
+            Console.WriteLine($"Chat as the manager {book.Manager}, as a CSM ({string.Join(", ", book.Csms)}), or as a customer contact.");
+            var managers = config.GetSection("Team:Managers").GetChildren().Count();
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Storage:Path"] = path,
+                [$"Team:Managers:{managers}"] = book.Manager,
+            };
+            return Serve(HostArgs(parse, urls), overrides, cancel);
+        });
+        return demo;
+    }
+
+    private static Option<string?> UrlsOption() => new("--urls") { Description = $"Where to listen (default {BotHost.DefaultUrl}); ASPNETCORE_URLS works too." };
+
+    private static string[] HostArgs(ParseResult parse, Option<string?> urls) =>
+        parse.GetValue(urls) is { } u ? [.. parse.UnmatchedTokens, "--urls", u] : [.. parse.UnmatchedTokens];
+
+    private static async Task<int> Serve(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancel)
+    {
+        var app = BotHost.Build([.. args], overrides);
+        await app.RunAsync(cancel);
+        return 0;
     }
 
     private static Command ImportVerb()

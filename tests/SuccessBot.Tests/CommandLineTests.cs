@@ -20,7 +20,11 @@ public class CommandLineTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the program did not finish within a minute");
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the program did not finish within a minute");
+        }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
@@ -78,5 +82,11 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void An_unknown_verb_exits_non_zero() => Assert.NotEqual(0, Run("frobnicate").Exit);
+    public void An_unknown_verb_exits_non_zero_and_names_it()
+    {
+        var result = Run("frobnicate");
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("Unknown verb \"frobnicate\"", result.Err);
+    }
 }

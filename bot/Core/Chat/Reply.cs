@@ -8,8 +8,17 @@ public sealed record Fact(string Label, string Value);
 /// <summary>A titled list; <see cref="More"/> counts the lines left out to keep the message short.</summary>
 public sealed record ReplySection(string Heading, IReadOnlyList<string> Lines, int More = 0);
 
-/// <summary>A button; <see cref="ActionId"/> and <see cref="Value"/> come back when it is clicked.</summary>
-public sealed record ReplyButton(string Label, string ActionId, string Value);
+/// <summary>
+/// A button; <see cref="ActionId"/> and <see cref="Value"/> come back when it is clicked, with the answers to
+/// <see cref="Inputs"/> when it asks for any (a reason, a note): Slack asks them in a modal, Teams and the local chat on the card.
+/// </summary>
+public sealed record ReplyButton(string Label, string ActionId, string Value)
+{
+    public IReadOnlyList<ReplyInput> Inputs { get; init; } = [];
+}
+
+/// <summary>A question a button asks before it acts: free text, or one of <see cref="Choices"/>.</summary>
+public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? Choices = null, bool Optional = true);
 
 /// <summary>What the bot says, independent of the channel that renders it (Block Kit, Adaptive Card, HTML, text).</summary>
 public sealed record Reply(string Title)

@@ -1,0 +1,57 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.LocalChat;
+using SuccessBot.Storage;
+
+namespace SuccessBot.Host;
+
+/// <summary>The bot host: storage, the read model, the chat, and every channel whose settings are present.</summary>
+public static class BotHost
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <param name="overrides">Settings that win over appsettings.json and the environment (the demo's store and manager).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+        var config = builder.Configuration;
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(Settings.Team(config));
+        builder.Services.AddSingleton(_ => new LiteDbStore(Settings.StoragePath(config)));
+        builder.Services.AddSingleton<BookReadModel>();
+        builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
+        builder.Services.AddHostedService<ReadModelRefresher>();
+        builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), s.GetRequiredService<TeamSettings>(), s.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<LocalChatHub>();
+
+        var app = builder.Build();
+        app.MapLocalChat();
+        app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
+        {
+            var readable = store.CanRead();
+            var body = new
+            {
+                status = readable ? "ok" : "storage unreadable",
+                storage = new { path = store.Path, readable, dataVersion = model.Version, accounts = model.Current.Accounts.Count },
+            };
+            return Results.Json(body, statusCode: readable ? 200 : 503);
+        });
+        app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
+        return app;
+    }
+
+    private static void SayWhatIsOn(WebApplication app)
+    {
+        var config = app.Configuration;
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
+        log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
+        log.LogInformation("Slack: off ({Why})", string.IsNullOrEmpty(config["Slack:BotToken"]) ? "Slack:BotToken is not set" : "not built yet");
+        log.LogInformation("Teams: off ({Why})", string.IsNullOrEmpty(config["Teams:AppId"]) ? "Teams:AppId is not set" : "not built yet");
+        log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
+        var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
+        log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));
+    }
+}

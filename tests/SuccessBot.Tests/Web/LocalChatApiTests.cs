@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SuccessBot.Demo;
+
+namespace SuccessBot.Tests.Web;
+
+public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
+{
+    private readonly HttpClient _http = factory.CreateClient();
+
+    private async Task<JsonElement> Say(string? who, string text)
+    {
+        var response = await _http.PostAsJsonAsync("/chat/messages", new { @as = who, text });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, messages.GetArrayLength());
+        Assert.Equal(text, messages[0].GetProperty("text").GetString());
+        return messages[1].GetProperty("reply");
+    }
+
+    [Fact]
+    public async Task The_page_is_served_at_the_root()
+    {
+        var page = await _http.GetStringAsync("/");
+
+        Assert.Contains("<title>SuccessBot · local chat</title>", page);
+    }
+
+    [Fact]
+    public async Task Healthz_reports_the_store()
+    {
+        var health = await _http.GetFromJsonAsync<JsonElement>("/healthz");
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.True(health.GetProperty("storage").GetProperty("readable").GetBoolean());
+        Assert.Equal(factory.Demo.Accounts.Count, health.GetProperty("storage").GetProperty("accounts").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_manager_asks_for_churn_and_gets_a_card_with_a_percentage()
+    {
+        var reply = await Say(DemoGenerator.Manager, "churn last month");
+
+        Assert.StartsWith("Churn · ", reply.GetProperty("title").GetString());
+        Assert.Matches(@"^\d+\.\d% logo churn: \d+ of \d+ accounts", reply.GetProperty("summary").GetString());
+        Assert.Contains(reply.GetProperty("facts").EnumerateArray(), f => f.GetProperty("label").GetString() == "MRR churned");
+    }
+
+    [Fact]
+    public async Task People_to_chat_as_are_the_manager_the_csms_and_customer_contacts()
+    {
+        var people = await _http.GetFromJsonAsync<JsonElement>("/chat/people");
+
+        Assert.Equal([DemoGenerator.Manager], people.GetProperty("managers").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(DemoGenerator.Csms.Order(), people.GetProperty("csms").EnumerateArray().Select(m => m.GetString()));
+        Assert.NotEmpty(people.GetProperty("customers").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("<script>alert('x')</script>")]
+    public async Task Empty_or_markup_messages_get_a_clear_reply(string text)
+    {
+        var reply = await Say(DemoGenerator.Manager, text);
+
+        Assert.True(reply.GetProperty("isRefusal").GetBoolean());
+        Assert.Contains("Try `churn last month`", reply.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public async Task Ten_thousand_characters_get_a_short_clear_reply()
+    {
+        var reply = await Say(DemoGenerator.Manager, new string('a', 10_000));
+
+        Assert.Contains("10,000 characters", reply.GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_person_gets_no_figures()
+    {
+        var reply = await Say("nobody@nowhere.example", "churn last month");
+
+        Assert.True(reply.GetProperty("isRefusal").GetBoolean());
+        Assert.Empty(reply.GetProperty("facts").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("{not json", 400, "not valid JSON")]
+    [InlineData("null", 400, "empty")]
+    [InlineData("{\"text\":\"churn\"}", 400, "Say who you are")]
+    public async Task Bad_bodies_are_4xx_with_a_reason(string body, int status, string reason)
+    {
+        var response = await _http.PostAsync("/chat/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(reason, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_415()
+    {
+        var response = await _http.PostAsync("/chat/messages", new StringContent("as=x&text=y", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_over_64_kb_is_413()
+    {
+        var response = await _http.PostAsync("/chat/messages", new StringContent($"{{\"as\":\"x\",\"text\":\"{new string('a', 70_000)}\"}}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_conversation_is_kept_for_the_page_to_reload()
+    {
+        const string who = "ana.silva@successbot.demo";
+        await Say(who, "at-risk");
+
+        var history = await _http.GetFromJsonAsync<JsonElement>($"/chat/history?as={who}");
+
+        Assert.Contains(history.EnumerateArray(), m => m.GetProperty("text").GetString() == "at-risk");
+    }
+}
