@@ -1,5 +1,6 @@
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Metrics;
+using SuccessBot.Core.Nudges;
 
 namespace SuccessBot;
 
@@ -43,6 +44,25 @@ public static class Settings
             },
         };
     }
+
+    public static CheckOptions Checks(IConfiguration config)
+    {
+        var d = new CheckOptions();
+        return new CheckOptions
+        {
+            RenewalWindows = Ints(config, "Checks:RenewalWindows") ?? d.RenewalWindows,
+            ManagerRenewalDays = config.GetValue("Checks:ManagerRenewalDays", d.ManagerRenewalDays),
+            InactiveDays = config.GetValue("Checks:InactiveDays", d.InactiveDays),
+            OnboardingDays = config.GetValue("Checks:OnboardingDays", d.OnboardingDays),
+            FirstValueDays = Ints(config, "Checks:FirstValueDays") ?? d.FirstValueDays,
+            EscalateAfterDays = config.GetValue("Checks:EscalateAfterDays", d.EscalateAfterDays),
+            DetractorManagerRenewalDays = config.GetValue("Checks:DetractorManagerRenewalDays", d.DetractorManagerRenewalDays),
+        };
+    }
+
+    private static IReadOnlyList<int>? Ints(IConfiguration config, string key) =>
+        List(config, key)?.Select(v => int.TryParse(v, out var n) && n > 0 ? n
+            : throw new InvalidOperationException($"{key}: \"{v}\" is not a positive whole number of days.")).ToArray();
 
     /// <summary>A list given as a JSON array (`Team:Managers:0`) or as one comma-separated value.</summary>
     private static IReadOnlyList<string>? List(IConfiguration config, string key)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SuccessBot.Bench;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Nudges;
 using SuccessBot.Demo;
 using SuccessBot.Host;
 using SuccessBot.Import;
@@ -30,6 +31,7 @@ public static class Verbs
         });
         root.Subcommands.Add(ImportVerb());
         root.Subcommands.Add(AskVerb());
+        root.Subcommands.Add(CheckVerb());
         root.Subcommands.Add(BenchVerb());
         return root;
     }
@@ -138,6 +140,35 @@ public static class Verbs
             return 0;
         });
         return ask;
+    }
+
+    private static Command CheckVerb()
+    {
+        var which = new Argument<string>("CHECK") { Description = "renewals, engagement, onboarding, nps or all." };
+        which.AcceptOnlyFromAmong("renewals", "engagement", "onboarding", "nps", "all");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the nudges it would send and change nothing." };
+        var check = new Command("check", "Runs a scheduled check now. Nudges are recorded in the ledger; the running host delivers them within seconds (or at its next start).") { which, dryRun };
+        check.SetAction(parse =>
+        {
+            var config = Settings.Load();
+            var team = Settings.Team(config);
+            using var store = new LiteDbStore(Settings.StoragePath(config));
+            var nudges = new NudgeService(new StaticBookSource(store.LoadBook()), store, store, team, Settings.Checks(config), TimeProvider.System, []);
+            var kind = parse.GetValue(which) switch
+            {
+                "renewals" => CheckKind.Renewals,
+                "engagement" => CheckKind.Engagement,
+                "onboarding" => CheckKind.Onboarding,
+                "nps" => CheckKind.Nps,
+                _ => CheckKind.All,
+            };
+            var dry = parse.GetValue(dryRun);
+            var list = dry ? nudges.Preview(kind) : nudges.Check(kind).Nudges;
+            Console.WriteLine(dry ? $"Would send {list.Count} nudge(s) today (dry run: nothing recorded or sent):" : $"Recorded {list.Count} new nudge(s); the host delivers them:");
+            foreach (var n in list) Console.WriteLine($"  to {n.Recipient}: {n.Card.Title}: {n.Card.Summary}");
+            return 0;
+        });
+        return check;
     }
 
     private static Command BenchVerb()

@@ -1,5 +1,7 @@
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Nudges;
 using SuccessBot.LocalChat;
+using SuccessBot.Scheduling;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Host;
@@ -18,14 +20,23 @@ public static class BotHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
         var config = builder.Configuration;
+        var team = Settings.Team(config);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(Settings.Team(config));
+        builder.Services.AddSingleton(team);
+        builder.Services.AddSingleton(Settings.Checks(config));
         builder.Services.AddSingleton(_ => new LiteDbStore(Settings.StoragePath(config)));
+        builder.Services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
+        builder.Services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
         builder.Services.AddSingleton<BookReadModel>();
         builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         builder.Services.AddHostedService<ReadModelRefresher>();
-        builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), s.GetRequiredService<TeamSettings>(), s.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LocalChatHub>();
+        builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
+        builder.Services.AddSingleton<NudgeService>();
+        builder.Services.AddSingleton(s => Buttons(s.GetRequiredService<INudgeLedger>(), s.GetRequiredService<IAccountActivity>()));
+        builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
+            ChatBot.StandardRoutes(), s.GetRequiredService<ActionRouter>()));
+        builder.Services.AddSuccessBotScheduler(config, team.TimeZone);
 
         var app = builder.Build();
         app.MapLocalChat();
@@ -42,6 +53,12 @@ public static class BotHost
         app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
         return app;
     }
+
+    /// <summary>Every button the bot sends and the handler that acts on it.</summary>
+    public static ActionRouter Buttons(INudgeLedger ledger, IAccountActivity activity) => new ActionRouter()
+        .On(NudgeCards.Snooze, new SnoozeHandler(ledger, activity))
+        .On(NudgeCards.LogTouchpoint, new LogTouchpointHandler(ledger, activity))
+        .On(NudgeCards.MarkChurned, new MarkChurnedHandler(ledger, activity));
 
     private static void SayWhatIsOn(WebApplication app)
     {

@@ -11,6 +11,8 @@ public static class LocalChatEndpoints
 
     public sealed record MessageIn(string? As, string? Text);
 
+    public sealed record ActionIn(string? As, string? MessageId, string? ActionId, string? Value, Dictionary<string, string>? Inputs);
+
     public static void MapLocalChat(this WebApplication app)
     {
         app.MapGet("/", () => Results.Content(ChatPage.Html, "text/html; charset=utf-8"));
@@ -41,6 +43,24 @@ public static class LocalChatEndpoints
             var mine = hub.Post(who, LocalMessage.Person, text, null);
             var reply = hub.Post(who, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who)));
             return Results.Ok(new[] { mine, reply });
+        });
+
+        app.MapPost("/chat/actions", async (HttpRequest request, ChatBot bot, LocalChatHub hub, BookReadModel model) =>
+        {
+            var (body, problem) = await ReadJson<ActionIn>(request);
+            if (problem is not null) return problem;
+            if (string.IsNullOrWhiteSpace(body!.As)) return Problem(400, "Say who you are: \"as\" is the email you chat as.");
+            if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return Problem(400, "A click needs \"actionId\" and \"value\".");
+            var who = body.As.Trim();
+            if (body.MessageId is not null && hub.Find(who, body.MessageId) is null) return Problem(404, "There is no such message in your conversation.");
+            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who));
+            if (outcome.Unknown) return Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
+            // What the click wrote (a churn mark, a touchpoint) shows in the next answer, not after the next poll.
+            model.Refresh();
+            var messages = new List<LocalMessage>();
+            if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who, body.MessageId, card) is { } updated) messages.Add(updated);
+            if (outcome.Answer is { } answer) messages.Add(hub.Post(who, LocalMessage.Bot, null, answer));
+            return Results.Ok(new { messages });
         });
 
         app.MapGet("/chat/events", async (HttpContext context, string? @as, LocalChatHub hub) =>

@@ -1,5 +1,9 @@
+using System.Text.Json;
 using LiteDB;
+using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+using SuccessBot.Core.Nudges;
 
 namespace SuccessBot.Storage;
 
@@ -7,9 +11,10 @@ namespace SuccessBot.Storage;
 /// The store of record: one LiteDB file, opened in shared mode so that `import` and `ask` can use it while the host serves.
 /// Dates are stored as UTC; every import runs in one transaction and bumps the data version the host watches.
 /// </summary>
-public sealed class LiteDbStore : IDisposable
+public sealed class LiteDbStore : INudgeLedger, IAccountActivity, IDisposable
 {
-    private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta";
+    private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
+        Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records";
     private readonly LiteDatabase _db;
 
     public string Path { get; }
@@ -21,6 +26,8 @@ public sealed class LiteDbStore : IDisposable
         // Every lookup is by key (_id, which LiteDB always indexes): account id, "account|day", "account|contact|moment".
         // Figures are computed from the read model, so no secondary index would be read, and each would slow imports.
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
+        // The delivery job asks for pending nudges every few seconds.
+        _db.GetCollection(Nudges).EnsureIndex("status");
     }
 
     /// <summary>Goes up by one with every import; a host that sees it change reloads its read model.</summary>
@@ -35,7 +42,8 @@ public sealed class LiteDbStore : IDisposable
         _db.GetCollection(Accounts).FindAll().Select(ToAccount).ToArray(),
         _db.GetCollection(MrrHistory).FindAll().Select(d => new MrrChange(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal)).ToArray(),
         _db.GetCollection(Usage).FindAll().Select(ToUsage).ToArray(),
-        _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray());
+        _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray(),
+        _db.GetCollection(Touchpoints).FindAll().Select(d => new Touchpoint(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]))).ToArray());
 
     /// <summary>
     /// Adds or updates accounts. A new account's MRR history starts on its start day; a changed MRR is recorded as
@@ -115,6 +123,78 @@ public sealed class LiteDbStore : IDisposable
         return new ImportCounts(added, answers.Count - added);
     });
 
+    // The nudge ledger.
+
+    public bool Add(NudgeRecord record)
+    {
+        var col = _db.GetCollection(Nudges);
+        if (col.FindById(record.Key) is not null) return false;
+        try { col.Insert(ToDoc(record)); }
+        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { return false; }
+        return true;
+    }
+
+    public NudgeRecord? Find(string key) => _db.GetCollection(Nudges).FindById(key) is { } d ? ToNudge(d) : null;
+
+    public void Update(NudgeRecord record) => _db.GetCollection(Nudges).Update(ToDoc(record));
+
+    public IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now) =>
+        _db.GetCollection(Nudges).Find(Query.EQ("status", nameof(DeliveryStatus.Pending))).Select(ToNudge)
+            .Where(n => n.NextAttemptAt <= now).OrderBy(n => n.CreatedAt).ToArray();
+
+    public IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from) =>
+        _db.GetCollection(Nudges).Find(Query.GTE("created", from.UtcDateTime)).Select(ToNudge).ToArray();
+
+    public IReadOnlyList<NudgeRecord> AllNudges() => _db.GetCollection(Nudges).FindAll().Select(ToNudge).ToArray();
+
+    public IReadOnlyDictionary<string, AccountSignals> Signals() =>
+        _db.GetCollection(Signals_).FindAll().ToDictionary(d => d["_id"].AsString, d => new AccountSignals(
+            d["_id"].AsString, Enum.Parse<HealthBand>(d["band"].AsString), d["inactive"].AsBoolean, d["falling"].AsBoolean, ToDay(d["seen"])));
+
+    public void SaveSignals(IReadOnlyCollection<AccountSignals> signals) => InTransaction(() =>
+        _db.GetCollection(Signals_).Upsert(signals.Select(s => new BsonDocument
+        {
+            ["_id"] = s.AccountId, ["band"] = s.Band.ToString(), ["inactive"] = s.Inactive, ["falling"] = s.Falling, ["seen"] = FromDay(s.SeenOn),
+        })), bumpVersion: false);
+
+    // What CSMs do about accounts.
+
+    public IReadOnlyDictionary<string, Snooze> Snoozes() =>
+        _db.GetCollection(Snoozes_).FindAll().ToDictionary(d => d["_id"].AsString, d => new Snooze(
+            d["_id"].AsString, ToDay(d["until"]), OrNull(d["reason"]), d["by"].AsString, Enum.Parse<HealthBand>(d["band"].AsString)));
+
+    public void SaveSnooze(Snooze s) => _db.GetCollection(Snoozes_).Upsert(new BsonDocument
+    {
+        ["_id"] = s.AccountId, ["until"] = FromDay(s.Until), ["reason"] = Nullable(s.Reason), ["by"] = s.By, ["band"] = s.BandWhenSnoozed.ToString(),
+    });
+
+    public void EndSnooze(string accountId) => _db.GetCollection(Snoozes_).Delete(accountId);
+
+    public void AddTouchpoint(Touchpoint t) => InTransaction(() => _db.GetCollection(Touchpoints).Insert(new BsonDocument
+    {
+        ["account"] = t.AccountId, ["kind"] = t.Kind, ["note"] = Nullable(t.Note), ["by"] = t.By, ["at"] = t.At.UtcDateTime,
+    }));
+
+    public void MarkChurned(ChurnRecord r) => InTransaction(() =>
+    {
+        var accounts = _db.GetCollection(Accounts);
+        var doc = accounts.FindById(r.AccountId) ?? throw new InvalidOperationException($"No account {r.AccountId}.");
+        doc["canceled"] = FromDay(r.On);
+        doc["reason"] = r.Reason;
+        doc["renewal"] = BsonValue.Null;
+        accounts.Update(doc);
+        _db.GetCollection(ChurnRecords).Upsert(new BsonDocument
+        {
+            ["_id"] = r.AccountId, ["on"] = FromDay(r.On), ["reason"] = r.Reason, ["note"] = Nullable(r.Note), ["by"] = r.By,
+            ["months"] = r.MonthsAsCustomer, ["mrr"] = r.Mrr, ["trend"] = r.SessionTrend is { } t ? new BsonValue(t) : BsonValue.Null,
+        });
+        return 0;
+    });
+
+    public IReadOnlyList<ChurnRecord> ChurnRecordsKept() => _db.GetCollection(ChurnRecords).FindAll().Select(d => new ChurnRecord(
+        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, d["mrr"].AsDecimal,
+        d["trend"].IsNull ? null : d["trend"].AsDouble)).ToArray();
+
     /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
     public bool CanRead()
     {
@@ -125,15 +205,18 @@ public sealed class LiteDbStore : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private T InTransaction<T>(Func<T> work)
+    private T InTransaction<T>(Func<T> work, bool bumpVersion = true)
     {
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         try
         {
             var result = work();
-            var meta = _db.GetCollection(Meta);
-            var version = meta.FindById("version")?["value"].AsInt64 ?? 0;
-            meta.Upsert(new BsonDocument { ["_id"] = "version", ["value"] = version + 1 });
+            if (bumpVersion)
+            {
+                var meta = _db.GetCollection(Meta);
+                var version = meta.FindById("version")?["value"].AsInt64 ?? 0;
+                meta.Upsert(new BsonDocument { ["_id"] = "version", ["value"] = version + 1 });
+            }
             _db.Commit();
             return result;
         }
@@ -143,6 +226,27 @@ public sealed class LiteDbStore : IDisposable
             throw;
         }
     }
+
+    private static BsonDocument ToDoc(NudgeRecord n) => new()
+    {
+        ["_id"] = n.Key, ["rule"] = n.Rule, ["account"] = n.AccountId, ["recipient"] = n.Recipient,
+        ["card"] = System.Text.Json.JsonSerializer.Serialize(n.Card, JsonSerializerOptions.Web),
+        ["created"] = n.CreatedAt.UtcDateTime, ["status"] = n.Status.ToString(), ["attempts"] = n.Attempts, ["next"] = n.NextAttemptAt.UtcDateTime,
+        ["error"] = Nullable(n.LastError), ["sent"] = n.SentAt is { } s ? s.UtcDateTime : BsonValue.Null, ["channel"] = Nullable(n.Channel),
+        ["ref"] = Nullable(n.MessageRef), ["by"] = Nullable(n.ActedBy), ["action"] = Nullable(n.Action), ["acted"] = n.ActedAt is { } a ? a.UtcDateTime : BsonValue.Null,
+    };
+
+    private static NudgeRecord ToNudge(BsonDocument d) => new()
+    {
+        Key = d["_id"].AsString, Rule = d["rule"].AsString, AccountId = d["account"].AsString, Recipient = d["recipient"].AsString,
+        Card = System.Text.Json.JsonSerializer.Deserialize<Reply>(d["card"].AsString, JsonSerializerOptions.Web)!,
+        CreatedAt = At(d["created"]), Status = Enum.Parse<DeliveryStatus>(d["status"].AsString), Attempts = d["attempts"].AsInt32,
+        NextAttemptAt = At(d["next"]), LastError = OrNull(d["error"]), SentAt = d["sent"].IsNull ? null : At(d["sent"]),
+        Channel = OrNull(d["channel"]), MessageRef = OrNull(d["ref"]), ActedBy = OrNull(d["by"]), Action = OrNull(d["action"]),
+        ActedAt = d["acted"].IsNull ? null : At(d["acted"]),
+    };
+
+    private static DateTimeOffset At(BsonValue v) => new(DateTime.SpecifyKind(v.AsDateTime.ToUniversalTime(), DateTimeKind.Utc));
 
     private static BsonDocument MrrDoc(string accountId, DateOnly on, decimal mrr) => new()
     {
@@ -192,7 +296,7 @@ public sealed class LiteDbStore : IDisposable
 
     private static NpsAnswer ToNps(BsonDocument d) => new(
         d["account"].AsString, d["contact"].AsString, d["score"].AsInt32, OrNull(d["comment"]),
-        new DateTimeOffset(DateTime.SpecifyKind(d["at"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)));
+        At(d["at"]));
 
     private static BsonValue FromDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
 

@@ -13,9 +13,9 @@ public interface IBookSource
 public sealed record IncomingMessage(string Text, string? SenderEmail);
 
 /// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
-public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router)
+public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router, ActionRouter actions)
 {
-    public ChatBot(IBookSource books, TeamSettings team, TimeProvider clock) : this(books, team, clock, StandardRoutes()) { }
+    public ChatBot(IBookSource books, TeamSettings team, TimeProvider clock) : this(books, team, clock, StandardRoutes(), new ActionRouter()) { }
 
     /// <summary>Every chat command and the handler that answers it.</summary>
     public static CommandRouter StandardRoutes() => new CommandRouter()
@@ -37,5 +37,14 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
         var command = CommandLanguage.Parse(message.Text, today);
         return router.Route(command, new AskContext(asker, today, book, team));
+    }
+
+    /// <summary>Acts on a button click, as the person who clicked.</summary>
+    public ActionOutcome Act(ActionRequest request)
+    {
+        var book = books.Current;
+        var now = clock.GetUtcNow();
+        var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);
+        return actions.Route(request, new ActionContext(asker, team.Today(now), now, book, team));
     }
 }

@@ -40,3 +40,9 @@ public sealed record NpsAnswer(string AccountId, string ContactEmail, int Score,
 }
 
 public enum NpsCategory { Detractor, Passive, Promoter }
+
+/// <summary>Something the team did about an account and when: a call, an email, a meeting, a snooze, a churn mark.</summary>
+public sealed record Touchpoint(string AccountId, string Kind, string? Note, string By, DateTimeOffset At);
+
+/// <summary>Why and how an account left: written when a CSM marks it churned.</summary>
+public sealed record ChurnRecord(string AccountId, DateOnly On, string Reason, string? Note, string By, int MonthsAsCustomer, decimal Mrr, double? SessionTrend);

@@ -13,6 +13,7 @@ public sealed class BookOfBusiness
     private readonly UsageDay[][] _usage;
     private readonly MrrChange[][] _mrr;
     private readonly NpsAnswer[][] _nps;
+    private readonly Touchpoint[][] _touchpoints;
 
     public IReadOnlyList<Account> Accounts => _accounts;
 
@@ -21,7 +22,8 @@ public sealed class BookOfBusiness
 
     public static BookOfBusiness Empty { get; } = new([], [], [], []);
 
-    public BookOfBusiness(IEnumerable<Account> accounts, IEnumerable<MrrChange> mrrChanges, IEnumerable<UsageDay> usage, IEnumerable<NpsAnswer> nps)
+    public BookOfBusiness(IEnumerable<Account> accounts, IEnumerable<MrrChange> mrrChanges, IEnumerable<UsageDay> usage, IEnumerable<NpsAnswer> nps,
+        IEnumerable<Touchpoint>? touchpoints = null)
     {
         _accounts = accounts.ToArray();
         _position = new Dictionary<string, int>(_accounts.Length, StringComparer.Ordinal);
@@ -30,6 +32,7 @@ public sealed class BookOfBusiness
         _mrr = ByPosition(mrrChanges, m => m.AccountId, m => m.EffectiveOn);
         NpsAnswers = nps.Where(n => _position.ContainsKey(n.AccountId)).OrderBy(n => n.AnsweredAt).ToArray();
         _nps = ByPosition(NpsAnswers, n => n.AccountId, n => n.AnsweredAt);
+        _touchpoints = ByPosition(touchpoints ?? [], t => t.AccountId, t => t.At);
     }
 
     private BookOfBusiness(BookOfBusiness all, Func<Account, bool> keep)
@@ -41,6 +44,7 @@ public sealed class BookOfBusiness
         _usage = kept.Select(i => all._usage[i]).ToArray();
         _mrr = kept.Select(i => all._mrr[i]).ToArray();
         _nps = kept.Select(i => all._nps[i]).ToArray();
+        _touchpoints = kept.Select(i => all._touchpoints[i]).ToArray();
         NpsAnswers = all.NpsAnswers.Where(n => _position.ContainsKey(n.AccountId)).ToArray();
     }
 
@@ -61,6 +65,9 @@ public sealed class BookOfBusiness
     public IReadOnlyList<NpsAnswer> NpsOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _nps[i] : [];
 
     public IReadOnlyList<NpsAnswer> NpsAt(int position) => _nps[position];
+
+    /// <summary>What the team did about one account, oldest first.</summary>
+    public IReadOnlyList<Touchpoint> TouchpointsOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _touchpoints[i] : [];
 
     public IReadOnlyList<MrrChange> MrrHistoryOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _mrr[i] : [];
 

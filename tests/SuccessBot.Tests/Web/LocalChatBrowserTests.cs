@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SuccessBot.Demo;
 
@@ -35,10 +36,10 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
 
         await SayAsync(page, "churn last month");
 
-        var summary = page.Locator(".msg.bot .card-summary").Last;
-        await Assertions.Expect(summary).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d% logo churn: \d+ of \d+ accounts"));
-        await Assertions.Expect(page.Locator(".msg.bot .card-title").Last).ToContainTextAsync("Churn · ");
-        await Assertions.Expect(page.Locator(".msg.bot .facts th").First).ToHaveTextAsync("Logo churn");
+        // Nudges arrive in the same conversation at any moment: find the answer by its title.
+        var answer = page.Locator(".msg.bot .card", new() { Has = page.Locator(".card-title", new() { HasTextRegex = new Regex("^Churn · ") }) });
+        await Assertions.Expect(answer.Locator(".card-summary")).ToHaveTextAsync(new Regex(@"^\d+\.\d% logo churn: \d+ of \d+ accounts"));
+        await Assertions.Expect(answer.Locator(".facts th").First).ToHaveTextAsync("Logo churn");
     }
 
     [SkippableFact]
@@ -53,7 +54,7 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
         await SayAsync(page, "<img src=x onerror=alert(1)><script>alert(2)</script>");
 
         await Assertions.Expect(page.Locator(".msg.person").Last).ToHaveTextAsync("<img src=x onerror=alert(1)><script>alert(2)</script>");
-        await Assertions.Expect(page.Locator(".msg.bot .card.refusal").Last).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".msg.bot .card.refusal", new() { HasText = "didn't understand" })).ToBeVisibleAsync();
         Assert.Equal(0, await page.Locator("#log img, #log script").CountAsync());
         Assert.False(alerted);
     }

@@ -1,0 +1,42 @@
+namespace SuccessBot.Core.Chat;
+
+/// <summary>A click on a button the bot sent, with the answers to the questions it asked, as every channel hands it over.</summary>
+public sealed record ActionRequest(string ActionId, string Value, IReadOnlyDictionary<string, string> Inputs, string? ClickerEmail);
+
+/// <summary>
+/// What a click did: the card that replaces the clicked one (so its buttons cannot be used twice) and, when there is
+/// something to say, a reply to the person who clicked. <see cref="Unknown"/>: no such action or value was ever sent.
+/// </summary>
+public sealed record ActionOutcome(Reply? UpdatedCard, Reply? Answer, bool Unknown = false)
+{
+    public static ActionOutcome NotSent(string why) => new(null, Reply.Refusal("Unknown button", why), Unknown: true);
+    public static ActionOutcome Refused(string title, string why, Reply? card = null) => new(card, Reply.Refusal(title, why));
+}
+
+/// <summary>Who clicked, when, and what they may see.</summary>
+public sealed record ActionContext(Asker Asker, DateOnly Today, DateTimeOffset Now, Domain.BookOfBusiness Book, TeamSettings Team);
+
+/// <summary>Acts on one kind of button; one small class per action.</summary>
+public interface IActionHandler
+{
+    ActionOutcome Handle(ActionRequest request, ActionContext context);
+}
+
+/// <summary>The routing table of buttons: action id to handler.</summary>
+public sealed class ActionRouter
+{
+    private readonly Dictionary<string, IActionHandler> _routes = new(StringComparer.Ordinal);
+
+    public ActionRouter On(string actionId, IActionHandler handler)
+    {
+        _routes[actionId] = handler;
+        return this;
+    }
+
+    public IReadOnlyCollection<string> ActionIds => _routes.Keys;
+
+    public ActionOutcome Route(ActionRequest request, ActionContext context) =>
+        _routes.TryGetValue(request.ActionId, out var handler)
+            ? handler.Handle(request, context)
+            : ActionOutcome.NotSent($"SuccessBot never sent a button \"{Format.Quote(request.ActionId)}\".");
+}

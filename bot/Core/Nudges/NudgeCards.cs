@@ -1,0 +1,63 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Chat.Handlers;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+
+namespace SuccessBot.Core.Nudges;
+
+/// <summary>How a nudge reads: which account, what happened (with numbers), why it matters, and what to do.</summary>
+public static class NudgeCards
+{
+    public const string Snooze = "nudge.snooze", LogTouchpoint = "nudge.touchpoint", MarkChurned = "nudge.churned";
+    public static readonly string[] SnoozeDays = ["7", "14", "30"];
+    public static readonly string[] TouchpointKinds = ["call", "email", "meeting"];
+    public static readonly string[] ChurnReasons = ["price", "missing feature", "switched to competitor", "low usage", "budget cuts", "champion left", "acquired", "other"];
+
+    public static Reply Card(string title, string happened, Account account, HealthReport health, BookOfBusiness book, DateOnly today, TeamSettings team, string key, string? note = null)
+    {
+        var money = (decimal m) => Format.Money(m, team.CurrencySymbol);
+        var matters = account.RenewalOn is { } r && r >= today
+            ? $"renewal in {r.DayNumber - today.DayNumber} days ({Format.Day(r)}), {money(account.Mrr)} MRR"
+            : $"{money(account.Mrr)} MRR";
+        var last = book.TouchpointsOf(account.Id).LastOrDefault(t => t.Kind is "call" or "email" or "meeting");
+        return new Reply($"{title} · {account.Name}")
+        {
+            Summary = $"{happened}. Why it matters: {matters}.",
+            Facts =
+            [
+                new("Health", $"{HealthHandler.Band(health.Band)} ({health.Score}); {Weakest(health)}"),
+                new("MRR", money(account.Mrr) + (account.Plan is { } plan ? $" ({plan})" : "")),
+                new("Last touchpoint", last is null ? "none logged" : $"{last.Kind} on {last.At:yyyy-MM-dd} by {last.By}" + (last.Note is { Length: > 0 } n ? $": {Format.Quote(n, 80)}" : "")),
+                new("Open issues", OpenIssues(health, team.Health)),
+            ],
+            Buttons = Actions(key),
+            Note = note,
+        };
+    }
+
+    public static IReadOnlyList<ReplyButton> Actions(string key) =>
+    [
+        new("Snooze", Snooze, key) { Inputs = [new("days", "Snooze for (days)", SnoozeDays, Optional: false), new("reason", "Reason")] },
+        new("Log touchpoint", LogTouchpoint, key) { Inputs = [new("kind", "Kind", TouchpointKinds, Optional: false), new("note", "Note")] },
+        new("Mark churned", MarkChurned, key) { Inputs = [new("reason", "Reason", ChurnReasons, Optional: false), new("note", "Note")] },
+    ];
+
+    /// <summary>The card after someone acted on it: the same facts, no buttons, and who did what.</summary>
+    public static Reply Done(Reply card, string what) => card with { Buttons = [], Note = what };
+
+    public static string Weakest(HealthReport health)
+    {
+        var weakest = health.Components.OrderBy(c => c.Score).First();
+        return $"weakest: {weakest.Name}, {weakest.Detail}";
+    }
+
+    private static string OpenIssues(HealthReport health, HealthOptions options)
+    {
+        var issues = new List<string>();
+        if (health.IsFalling) issues.Add($"sessions {Health.Signed(health.SessionTrend!.Value)} in 4 weeks");
+        if (health.Facts.DaysIdle is null or >= 14) issues.Add(health.Facts.DaysIdle is { } d ? $"no use for {d} days" : "never used");
+        if (health.Facts.LatestNps is { Score: <= 6 } nps) issues.Add($"detractor: NPS {nps.Score} on {nps.AnsweredAt:yyyy-MM-dd}");
+        if (health.Facts.CoreFeaturesUsed == 0 && health.Facts.CoreFeatures > 0) issues.Add("no core feature used in 4 weeks");
+        return issues.Count == 0 ? "none" : string.Join("; ", issues);
+    }
+}

@@ -1,0 +1,122 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+
+namespace SuccessBot.Core.Nudges;
+
+[Flags]
+public enum CheckKind { Renewals = 1, Engagement = 2, Onboarding = 4, Nps = 8, All = Renewals | Engagement | Onboarding | Nps }
+
+/// <summary>Everything a daily check reads: the book, the day, the settings, and what the ledger remembers.</summary>
+public sealed record CheckInputs(
+    BookOfBusiness Book,
+    DateOnly Today,
+    TeamSettings Team,
+    CheckOptions Options,
+    IReadOnlyDictionary<string, AccountSignals> Signals,
+    IReadOnlyDictionary<string, Snooze> Snoozes);
+
+/// <summary>What a check decided: nudges to record, the account states to remember, and snoozes that ended early.</summary>
+public sealed record CheckResult(IReadOnlyList<Nudge> Nudges, IReadOnlyList<AccountSignals> Signals, IReadOnlyList<string> WokenAccounts);
+
+/// <summary>
+/// The daily checks, as a pure function of their inputs. Keys name the account, the rule and the occasion (renewal
+/// date and window, day of a state change), so running a check twice, or after downtime, decides nothing twice.
+/// </summary>
+public static class NudgeChecks
+{
+    public const int DetractorDays = 7;
+
+    public static CheckResult Run(CheckInputs input, CheckKind kinds)
+    {
+        var (book, today, team, options) = (input.Book, input.Today, input.Team, input.Options);
+        var nudges = new List<Nudge>();
+        var signals = new List<AccountSignals>();
+        var woken = new List<string>();
+        var windows = options.RenewalWindows.Order().ToArray();
+
+        foreach (var account in book.Accounts)
+        {
+            if (!account.IsActiveOn(today)) continue;
+            var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
+            var snooze = input.Snoozes.GetValueOrDefault(account.Id) is { } s && s.Until >= today ? s : null;
+
+            if (kinds.HasFlag(CheckKind.Engagement))
+            {
+                var old = input.Signals.GetValueOrDefault(account.Id) ?? new AccountSignals(account.Id, HealthBand.Good, false, false, today);
+                var started = today.DayNumber - account.StartedOn.DayNumber;
+                var inactive = started >= options.InactiveDays && (health.Facts.DaysIdle ?? int.MaxValue) >= options.InactiveDays;
+                var now = new AccountSignals(account.Id, health.Band, inactive, health.IsFalling, today);
+                signals.Add(now);
+                var worseThanSnoozed = snooze is not null && health.Band < snooze.BandWhenSnoozed;
+                if (worseThanSnoozed) woken.Add(account.Id);
+                // One card per account and day, however many things changed at once.
+                var changes = new List<(string Title, string Happened)>();
+                if (health.Band < old.Band && (snooze is null || worseThanSnoozed))
+                    changes.Add(("Health dropped", $"Health fell from {Band(old.Band)} to {Band(health.Band)} ({health.Score}/100); {NudgeCards.Weakest(health)}"));
+                if (snooze is null && inactive && !old.Inactive)
+                    changes.Add(("No activity", health.Facts.DaysIdle is { } idle ? $"Nobody at {account.Name} has used the product for {idle} days" : $"Nobody at {account.Name} has used the product since it started {started} days ago"));
+                if (snooze is null && health.IsFalling && !old.Falling)
+                    changes.Add(("Usage falling", $"Sessions {health.Facts.PreviousSessions:N0} to {health.Facts.RecentSessions:N0}, {Health.Signed(health.SessionTrend!.Value)} in 4 weeks"));
+                if (changes.Count > 0)
+                    nudges.Add(Make(NudgeRules.Engagement, $"{today:yyyy-MM-dd}", changes[0].Title, string.Join(". ", changes.Select(c => c.Happened))));
+            }
+
+            if (kinds.HasFlag(CheckKind.Renewals) && snooze is null && account.RenewalOn is { } renewal && renewal >= today)
+            {
+                var daysTo = renewal.DayNumber - today.DayNumber;
+                // After downtime only the window the renewal is in now is sent, not every window that passed.
+                if (windows.FirstOrDefault(w => w >= daysTo) is var window and > 0)
+                {
+                    var happened = $"{account.Name} comes up for renewal on {Format.Day(renewal)} in {Band(health.Band)} health ({health.Score}/100)";
+                    nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", $"Renewal in {daysTo} days", happened));
+                    if (health.Band == HealthBand.Poor && daysTo <= options.ManagerRenewalDays)
+                        foreach (var manager in team.Managers)
+                            nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", $"Renewal at risk in {daysTo} days", happened + $"; owner {account.OwnerEmail}", manager));
+                }
+            }
+
+            if (kinds.HasFlag(CheckKind.Onboarding) && snooze is null)
+            {
+                var age = today.DayNumber - account.StartedOn.DayNumber;
+                var milestone = options.FirstValueDays.Where(d => d <= age).DefaultIfEmpty(0).Max();
+                if (age < options.OnboardingDays && milestone > 0 && !ReachedFirstValue(book, account, team.CoreFeatures))
+                    nudges.Add(Make(NudgeRules.Onboarding, $"{milestone}", "Onboarding stalled",
+                        $"{account.Name} started {age} days ago and has not used a core feature ({string.Join(", ", team.CoreFeatures)}) yet; the goal is within {milestone} days"));
+            }
+
+            if (kinds.HasFlag(CheckKind.Nps))
+            {
+                // Detractors of the last week: a check that was down for a few days still closes the loop.
+                var since = new DateTimeOffset(today.AddDays(-DetractorDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                foreach (var answer in book.NpsOf(account.Id).Where(a => a.AnsweredAt >= since && a.Category == NpsCategory.Detractor))
+                {
+                    var happened = $"{answer.ContactEmail} answered {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"
+                        + (string.IsNullOrWhiteSpace(answer.Comment) ? " without a comment" : $": \"{Format.Quote(answer.Comment, 300)}\"");
+                    var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.UtcTicks}";
+                    nudges.Add(Make(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score})", happened));
+                    if (account.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= options.DetractorManagerRenewalDays)
+                        foreach (var manager in team.Managers)
+                            nudges.Add(Make(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score}) before renewal", happened + $"; owner {account.OwnerEmail}", manager));
+                }
+            }
+
+            Nudge Make(string rule, string occasion, string title, string happened, string? to = null)
+            {
+                var recipient = to ?? account.OwnerEmail;
+                var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
+                return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key));
+            }
+        }
+        return new CheckResult(nudges, signals, woken);
+    }
+
+    private static bool ReachedFirstValue(BookOfBusiness book, Account account, IReadOnlyList<string> core)
+    {
+        foreach (var day in book.UsageOf(account.Id))
+            if (day.Date >= account.StartedOn && day.Features.Any(f => core.Contains(f, StringComparer.OrdinalIgnoreCase))) return true;
+        return false;
+    }
+
+    private static string Band(HealthBand band) => Chat.Handlers.HealthHandler.Band(band);
+}

@@ -1,0 +1,98 @@
+using SuccessBot.Core.Chat;
+
+namespace SuccessBot.Core.Nudges;
+
+public sealed record CheckSummary(int Decided, int Recorded, IReadOnlyList<Nudge> Nudges);
+
+/// <summary>
+/// Runs the checks against the ledger and delivers what is due through the first channel that reaches the person.
+/// A delivery that fails stays pending and is tried again with back-off; a person no channel reaches is replaced by
+/// the managers, with that reason on the card.
+/// </summary>
+public sealed class NudgeService(
+    IBookSource books, INudgeLedger ledger, IAccountActivity activity, TeamSettings team, CheckOptions options,
+    TimeProvider clock, IEnumerable<IChatChannel> channels)
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30), LongestWait = TimeSpan.FromHours(1);
+    private readonly IChatChannel[] _channels = channels.ToArray();
+
+    public DateOnly Today => team.Today(clock.GetUtcNow());
+
+    /// <summary>What the checks would send today, changing nothing (`check --dry-run`).</summary>
+    public IReadOnlyList<Nudge> Preview(CheckKind kinds) =>
+        NudgeChecks.Run(Inputs(), kinds).Nudges.Where(n => ledger.Find(n.Key) is null).ToArray();
+
+    /// <summary>Runs the checks and records every nudge not decided before; delivery follows.</summary>
+    public CheckSummary Check(CheckKind kinds)
+    {
+        var result = NudgeChecks.Run(Inputs(), kinds);
+        var now = clock.GetUtcNow();
+        var recorded = result.Nudges.Where(n => ledger.Add(NudgeRecord.From(n, now))).ToArray();
+        if (kinds.HasFlag(CheckKind.Engagement)) ledger.SaveSignals(result.Signals);
+        foreach (var account in result.WokenAccounts) activity.EndSnooze(account);
+        return new CheckSummary(result.Nudges.Count, recorded.Length, recorded);
+    }
+
+    /// <summary>Records a nudge decided elsewhere (an NPS detractor); false when it was recorded before.</summary>
+    public bool Record(Nudge nudge) => ledger.Add(NudgeRecord.From(nudge, clock.GetUtcNow()));
+
+    /// <summary>Tries every nudge that is due; returns how many were delivered.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken cancel)
+    {
+        var delivered = 0;
+        foreach (var nudge in ledger.DueForDelivery(clock.GetUtcNow()))
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (await DeliverAsync(nudge, cancel)) delivered++;
+        }
+        return delivered;
+    }
+
+    private async Task<bool> DeliverAsync(NudgeRecord nudge, CancellationToken cancel)
+    {
+        string? lastError = null;
+        foreach (var channel in _channels)
+        {
+            if (!await channel.CanReachAsync(nudge.Recipient, cancel)) continue;
+            Delivery result;
+            try { result = await channel.SendAsync(nudge.Recipient, nudge.Card, cancel); }
+            catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+            {
+                result = Delivery.Failed($"{channel.Name}: {e.Message}");
+            }
+            if (result.Delivered)
+            {
+                ledger.Update(nudge with { Status = DeliveryStatus.Sent, SentAt = clock.GetUtcNow(), Channel = channel.Name, MessageRef = result.MessageRef, Attempts = nudge.Attempts + 1, LastError = null });
+                return true;
+            }
+            if (result.Unreachable) continue;
+            // The channel reaches the person but failed this time (down, 429, timeout): wait and try the same again.
+            lastError = result.Error;
+            var wait = TimeSpan.FromTicks(Math.Min(LongestWait.Ticks, FirstRetry.Ticks << Math.Min(nudge.Attempts, 20)));
+            ledger.Update(nudge with { Attempts = nudge.Attempts + 1, NextAttemptAt = clock.GetUtcNow() + wait, LastError = lastError });
+            return false;
+        }
+        Reroute(nudge);
+        return false;
+    }
+
+    /// <summary>Nobody can reach the owner in chat: the managers get the nudge instead, saying why.</summary>
+    private void Reroute(NudgeRecord nudge)
+    {
+        var now = clock.GetUtcNow();
+        var why = $"Sent to you because {nudge.Recipient} has no chat identity SuccessBot can reach.";
+        var managers = team.Managers.Where(m => !string.Equals(m, nudge.Recipient, StringComparison.OrdinalIgnoreCase)).ToArray();
+        foreach (var manager in managers)
+            ledger.Add(NudgeRecord.From(new Nudge($"{nudge.Key}|via|{manager.ToLowerInvariant()}", nudge.Rule, nudge.AccountId, manager, nudge.Card with { Note = why }), now));
+        ledger.Update(nudge with
+        {
+            Status = managers.Length > 0 ? DeliveryStatus.Sent : DeliveryStatus.Pending,
+            Channel = managers.Length > 0 ? "managers" : null,
+            LastError = managers.Length > 0 ? "no reachable chat identity; sent to the managers" : "no reachable chat identity and no manager to send it to",
+            Attempts = nudge.Attempts + 1,
+            NextAttemptAt = now + LongestWait,
+        });
+    }
+
+    private CheckInputs Inputs() => new(books.Current, Today, team, options, ledger.Signals(), activity.Snoozes());
+}

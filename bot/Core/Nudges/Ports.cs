@@ -1,0 +1,51 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Core.Nudges;
+
+/// <summary>The nudge ledger: what was decided, sent and acted on, and the last state seen of each account.</summary>
+public interface INudgeLedger
+{
+    /// <summary>Records a nudge; false when its key is already there (it was decided before: nothing is sent twice).</summary>
+    bool Add(NudgeRecord record);
+    NudgeRecord? Find(string key);
+    void Update(NudgeRecord record);
+    IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now);
+    IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from);
+    IReadOnlyDictionary<string, AccountSignals> Signals();
+    void SaveSignals(IReadOnlyCollection<AccountSignals> signals);
+}
+
+/// <summary>What CSMs do about accounts: snoozes, touchpoints, churn marks.</summary>
+public interface IAccountActivity
+{
+    IReadOnlyDictionary<string, Snooze> Snoozes();
+    void SaveSnooze(Snooze snooze);
+    void EndSnooze(string accountId);
+    void AddTouchpoint(Touchpoint touchpoint);
+
+    /// <summary>Cancels the account on the record's day with its reason, and keeps the churn record.</summary>
+    void MarkChurned(ChurnRecord record);
+}
+
+/// <summary>The outcome of one attempt to deliver a message to a person.</summary>
+public sealed record Delivery(bool Delivered, string? MessageRef = null, string? Error = null, bool Unreachable = false)
+{
+    public static Delivery Sent(string messageRef) => new(true, messageRef);
+    public static Delivery Failed(string error) => new(false, Error: error);
+    public static Delivery NoRoute(string why) => new(false, Error: why, Unreachable: true);
+}
+
+/// <summary>A chat channel that can bring a card to a person proactively (Slack, Teams, the local chat).</summary>
+public interface IChatChannel
+{
+    string Name { get; }
+
+    /// <summary>Whether this channel knows how to reach the person at all (a Slack user, a stored Teams conversation).</summary>
+    Task<bool> CanReachAsync(string email, CancellationToken cancel);
+
+    Task<Delivery> SendAsync(string email, Reply card, CancellationToken cancel);
+
+    /// <summary>Replaces a card sent before (after a click), so its buttons cannot be used twice.</summary>
+    Task UpdateAsync(string email, string messageRef, Reply card, CancellationToken cancel);
+}

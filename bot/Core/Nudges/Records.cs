@@ -1,0 +1,51 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+
+namespace SuccessBot.Core.Nudges;
+
+public static class NudgeRules
+{
+    public const string Renewal = "renewal", Engagement = "engagement", Onboarding = "onboarding", Detractor = "detractor", Digest = "digest";
+}
+
+/// <summary>A nudge the checks decided on: to whom, about which account, and the card to send.</summary>
+public sealed record Nudge(string Key, string Rule, string AccountId, string Recipient, Reply Card);
+
+public enum DeliveryStatus { Pending, Sent }
+
+/// <summary>A nudge in the ledger: recorded once per key, sent once, retried until it is.</summary>
+public sealed record NudgeRecord
+{
+    public required string Key { get; init; }
+    public required string Rule { get; init; }
+    public required string AccountId { get; init; }
+    public required string Recipient { get; init; }
+    public required Reply Card { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DeliveryStatus Status { get; init; } = DeliveryStatus.Pending;
+    public int Attempts { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
+    public string? LastError { get; init; }
+    public DateTimeOffset? SentAt { get; init; }
+    public string? Channel { get; init; }
+
+    /// <summary>Where the sent message is, so a click can update it (channel's own id: Slack ts, Teams activity id, local id).</summary>
+    public string? MessageRef { get; init; }
+
+    public string? ActedBy { get; init; }
+    public string? Action { get; init; }
+    public DateTimeOffset? ActedAt { get; init; }
+
+    public static NudgeRecord From(Nudge nudge, DateTimeOffset now) => new()
+    {
+        Key = nudge.Key, Rule = nudge.Rule, AccountId = nudge.AccountId, Recipient = nudge.Recipient, Card = nudge.Card,
+        CreatedAt = now, NextAttemptAt = now,
+    };
+}
+
+/// <summary>What was last seen of an account, so that engagement nudges fire when the state changes, not every day it lasts.</summary>
+public sealed record AccountSignals(string AccountId, HealthBand Band, bool Inactive, bool Falling, DateOnly SeenOn);
+
+/// <summary>An account whose nudges wait until <see cref="Until"/>, unless it gets worse.</summary>
+public sealed record Snooze(string AccountId, DateOnly Until, string? Reason, string By, HealthBand BandWhenSnoozed);

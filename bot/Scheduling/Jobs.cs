@@ -1,0 +1,51 @@
+using Quartz;
+using SuccessBot.Core.Nudges;
+
+namespace SuccessBot.Scheduling;
+
+/// <summary>The daily checks: decide and record today's nudges (idempotent, so a run at start catches up after downtime).</summary>
+[DisallowConcurrentExecution]
+public sealed class DailyChecksJob(NudgeService nudges, ILogger<DailyChecksJob> log) : IJob
+{
+    public static readonly JobKey Key = new("daily-checks");
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        var summary = nudges.Check(CheckKind.All);
+        log.LogInformation("Checks: {Decided} nudges due today, {Recorded} new.", summary.Decided, summary.Recorded);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Delivers pending nudges, retrying failed ones with back-off; the ledger says what is pending.</summary>
+[DisallowConcurrentExecution]
+public sealed class DeliverNudgesJob(NudgeService nudges, ILogger<DeliverNudgesJob> log) : IJob
+{
+    public static readonly JobKey Key = new("deliver-nudges");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        var delivered = await nudges.DeliverDueAsync(cancel);
+        if (delivered > 0) log.LogInformation("Delivered {Count} nudges.", delivered);
+    }
+}
+
+public static class Scheduler
+{
+    /// <summary>Quartz with the checks on their cron schedule (and once at start), and delivery every few seconds.</summary>
+    public static void AddSuccessBotScheduler(this IServiceCollection services, IConfiguration config, TimeZoneInfo zone)
+    {
+        var cron = config["Checks:Cron"] is { Length: > 0 } c ? c : "0 0 7 * * ?";
+        var deliverEvery = TimeSpan.FromSeconds(config.GetValue("Checks:DeliverySeconds", 5.0));
+        services.AddQuartz(q =>
+        {
+            q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
+            q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-cron").WithCronSchedule(cron, s => s.InTimeZone(zone)));
+            q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow());
+            q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key));
+            q.AddTrigger(t => t.ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+}

@@ -1,0 +1,129 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+using SuccessBot.Core.Nudges;
+using SuccessBot.Tests.Builders;
+
+namespace SuccessBot.Tests.Nudges;
+
+/// <summary>The checks as a pure function: the same inputs decide the same nudges, with keys that make them happen once.</summary>
+public class NudgeChecksTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 25);
+    private static readonly TeamSettings Team = new() { Managers = ["boss@example.com"] };
+    private static readonly Dictionary<string, AccountSignals> NoSignals = [];
+    private static readonly Dictionary<string, Snooze> NoSnoozes = [];
+
+    private static BookBuilder Busy(Account a, BookBuilder? book = null)
+    {
+        book ??= new BookBuilder();
+        book.With(a);
+        for (var d = 0; d < 56; d++) book.Used(a, Today.AddDays(-d), 10, "reports", "dashboards", "integrations");
+        return book;
+    }
+
+    private static CheckResult Run(BookOfBusiness book, CheckKind kinds, IReadOnlyDictionary<string, AccountSignals>? signals = null, IReadOnlyDictionary<string, Snooze>? snoozes = null, DateOnly? today = null) =>
+        NudgeChecks.Run(new CheckInputs(book, today ?? Today, Team, new CheckOptions(), signals ?? NoSignals, snoozes ?? NoSnoozes), kinds);
+
+    [Fact]
+    public void A_renewal_in_27_days_is_nudged_once_in_its_30_day_window()
+    {
+        var acme = An.Account("ACME").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 22).Build();
+
+        var nudge = Assert.Single(Run(Busy(acme).Build(), CheckKind.Renewals).Nudges);
+
+        Assert.Equal($"renewal|{acme.Id}|2026-12-22|30|ana@example.com", nudge.Key);
+        Assert.Equal("ana@example.com", nudge.Recipient);
+        Assert.Contains("ACME comes up for renewal on 2026-12-22 in good health", nudge.Card.Summary);
+        Assert.Contains("renewal in 27 days (2026-12-22), $4,200 MRR", nudge.Card.Summary);
+        Assert.Equal(["Snooze", "Log touchpoint", "Mark churned"], nudge.Card.Buttons.Select(b => b.Label));
+        Assert.Contains(nudge.Card.Facts, f => f.Label == "Last touchpoint" && f.Value == "none logged");
+    }
+
+    [Theory]
+    [InlineData(100, null)]
+    [InlineData(90, 90)]
+    [InlineData(61, 90)]
+    [InlineData(60, 60)]
+    [InlineData(8, 30)]
+    [InlineData(5, 7)]
+    [InlineData(0, 7)]
+    public void Only_the_window_the_renewal_is_in_now_is_nudged(int daysToRenewal, int? window)
+    {
+        var renewal = Today.AddDays(daysToRenewal);
+        var a = An.Account().RenewsOn(renewal.Year, renewal.Month, renewal.Day).Build();
+
+        var nudges = Run(Busy(a).Build(), CheckKind.Renewals).Nudges;
+
+        Assert.Equal(window is null ? [] : [$"renewal|{a.Id}|{renewal:yyyy-MM-dd}|{window}|csm@example.com"], nudges.Select(n => n.Key));
+    }
+
+    [Fact]
+    public void A_poor_account_renewing_within_30_days_also_goes_to_the_manager()
+    {
+        var quiet = An.Account("Quiet").RenewsOn(2026, 12, 10).Build();
+
+        var nudges = Run(new BookBuilder().With(quiet).Build(), CheckKind.Renewals).Nudges;
+
+        Assert.Equal(["csm@example.com", "boss@example.com"], nudges.Select(n => n.Recipient));
+        Assert.Contains("owner csm@example.com", nudges[1].Card.Summary);
+    }
+
+    [Fact]
+    public void A_band_drop_is_nudged_when_it_happens_and_not_again_while_it_lasts()
+    {
+        var fading = An.Account("Fading").StartedOn(2025, 1, 1).Build();
+        var book = new BookBuilder().With(fading);
+        for (var d = 29; d < 56; d++) book.Used(fading, Today.AddDays(-d), 10, "reports", "dashboards", "integrations");
+        var built = book.Build();
+        var before = new Dictionary<string, AccountSignals> { [fading.Id] = new(fading.Id, HealthBand.Good, false, false, Today.AddDays(-1)) };
+
+        var first = Run(built, CheckKind.Engagement, before);
+        var nudge = Assert.Single(first.Nudges);
+        Assert.Equal("Health dropped · Fading", nudge.Card.Title);
+        Assert.Contains("Health fell from good to poor", nudge.Card.Summary);
+        Assert.Contains("Sessions 270 to 0, -100% in 4 weeks", nudge.Card.Summary);
+
+        var remembered = first.Signals.ToDictionary(s => s.AccountId);
+        Assert.Empty(Run(built, CheckKind.Engagement, remembered, today: Today.AddDays(1)).Nudges);
+    }
+
+    [Fact]
+    public void A_snoozed_account_stays_quiet_unless_it_gets_worse()
+    {
+        var a = An.Account("Snoozy").RenewsOn(2026, 12, 1).Build();
+        var book = new BookBuilder().With(a).Build();
+        var medium = new Dictionary<string, Snooze> { [a.Id] = new(a.Id, Today.AddDays(7), "on holiday", "csm@example.com", HealthBand.Medium) };
+        var poor = new Dictionary<string, Snooze> { [a.Id] = new(a.Id, Today.AddDays(7), "on holiday", "csm@example.com", HealthBand.Poor) };
+
+        Assert.Empty(Run(book, CheckKind.Renewals, snoozes: poor).Nudges);
+        var worse = Run(book, CheckKind.Engagement, snoozes: medium);
+        Assert.Equal("Health dropped · Snoozy", Assert.Single(worse.Nudges).Card.Title);
+        Assert.Equal([a.Id], worse.WokenAccounts);
+    }
+
+    [Fact]
+    public void Onboarding_that_stalls_is_nudged_at_the_latest_milestone_passed()
+    {
+        var stalled = An.Account("New Co").StartedOn(2026, 10, 20).Build();   // 36 days ago
+        var fine = An.Account("Quick Co").StartedOn(2026, 10, 20).Build();
+        var book = new BookBuilder().With(stalled, fine).Used(stalled, new DateOnly(2026, 11, 1), 3, "exports").Used(fine, new DateOnly(2026, 10, 25), 3, "reports").Build();
+
+        var nudge = Assert.Single(Run(book, CheckKind.Onboarding).Nudges);
+
+        Assert.Equal($"onboarding|{stalled.Id}|30|csm@example.com", nudge.Key);
+        Assert.Contains("started 36 days ago and has not used a core feature", nudge.Card.Summary);
+    }
+
+    [Fact]
+    public void A_detractor_reaches_the_csm_and_before_renewal_the_manager()
+    {
+        var a = An.Account("Grumpy").RenewsOn(2027, 1, 10).Build();
+        var book = Busy(a).Answered(a, 3, 2026, 11, 24, "Too slow <b>really</b>").Answered(a, 9, 2026, 11, 24, contact: "fan@x.example").Build();
+
+        var nudges = Run(book, CheckKind.Nps).Nudges;
+
+        Assert.Equal(["csm@example.com", "boss@example.com"], nudges.Select(n => n.Recipient));
+        Assert.Contains("ops@customer.example answered 3 on 2026-11-24: \"Too slow <b>really</b>\"", nudges[0].Card.Summary);
+    }
+}
