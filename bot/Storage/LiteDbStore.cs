@@ -33,6 +33,9 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, IDisposable
     /// <summary>Goes up by one with every import; a host that sees it change reloads its read model.</summary>
     public long DataVersion => _db.GetCollection(Meta).FindById("version")?["value"].AsInt64 ?? 0;
 
+    /// <summary>A collection of the same file for a channel adapter's own records (Teams conversation references, Slack event ids).</summary>
+    public ILiteCollection<BsonDocument> Collection(string name) => _db.GetCollection(name);
+
     public int CountAccounts() => _db.GetCollection(Accounts).Count();
 
     public HashSet<string> AccountIds() =>
