@@ -1,6 +1,7 @@
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
 
 namespace SuccessBot;
 
@@ -57,6 +58,22 @@ public static class Settings
             FirstValueDays = Ints(config, "Checks:FirstValueDays") ?? d.FirstValueDays,
             EscalateAfterDays = config.GetValue("Checks:EscalateAfterDays", d.EscalateAfterDays),
             DetractorManagerRenewalDays = config.GetValue("Checks:DetractorManagerRenewalDays", d.DetractorManagerRenewalDays),
+        };
+    }
+
+    public static NpsOptions Nps(IConfiguration config)
+    {
+        var d = new NpsOptions();
+        return new NpsOptions
+        {
+            CooldownDays = config.GetValue("Nps:CooldownDays", d.CooldownDays),
+            MinAccountAgeDays = config.GetValue("Nps:MinAccountAgeDays", d.MinAccountAgeDays),
+            MaxPerDay = config.GetValue("Nps:MaxPerDay", d.MaxPerDay),
+            EditWindowHours = config.GetValue("Nps:EditWindowHours", d.EditWindowHours),
+            ExpiryDays = config.GetValue("Nps:ExpiryDays", d.ExpiryDays),
+            PromoterFollowUp = config["Nps:PromoterFollowUp"] is { Length: > 0 } text ? text : null,
+            Product = config["Nps:Product"] is { Length: > 0 } product ? product : d.Product,
+            CommentGrace = TimeSpan.FromSeconds(config.GetValue("Nps:CommentGraceSeconds", d.CommentGrace.TotalSeconds)),
         };
     }
 

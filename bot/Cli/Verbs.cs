@@ -1,7 +1,9 @@
 using System.CommandLine;
 using SuccessBot.Bench;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
 using SuccessBot.Demo;
 using SuccessBot.Host;
 using SuccessBot.Import;
@@ -134,7 +136,9 @@ public static class Verbs
         {
             var config = Settings.Load();
             using var store = new LiteDbStore(Settings.StoragePath(config));
-            var bot = new ChatBot(new StaticBookSource(store.LoadBook()), Settings.Team(config), TimeProvider.System);
+            var (books, team) = (new StaticBookSource(store.LoadBook()), Settings.Team(config));
+            var routes = Routes(store, books, config);
+            var bot = new ChatBot(books, team, TimeProvider.System, routes.Commands(), routes.Buttons());
             var reply = bot.Answer(new IncomingMessage(parse.GetValue(text) ?? "", parse.GetValue(asker)));
             Console.Write(PlainText.Render(reply));
             return 0;
@@ -153,7 +157,8 @@ public static class Verbs
             var config = Settings.Load();
             var team = Settings.Team(config);
             using var store = new LiteDbStore(Settings.StoragePath(config));
-            var nudges = new NudgeService(new StaticBookSource(store.LoadBook()), store, store, team, Settings.Checks(config), TimeProvider.System, []);
+            var books = new StaticBookSource(store.LoadBook());
+            var nudges = new NudgeService(books, store, store, team, Settings.Checks(config), TimeProvider.System, []);
             var kind = parse.GetValue(which) switch
             {
                 "renewals" => CheckKind.Renewals,
@@ -166,9 +171,22 @@ public static class Verbs
             var list = dry ? nudges.Preview(kind) : nudges.Check(kind).Nudges;
             Console.WriteLine(dry ? $"Would send {list.Count} nudge(s) today (dry run: nothing recorded or sent):" : $"Recorded {list.Count} new nudge(s); the host delivers them:");
             foreach (var n in list) Console.WriteLine($"  to {n.Recipient}: {n.Card.Title}: {n.Card.Summary}");
+            if (kind.HasFlag(CheckKind.Nps))
+            {
+                var surveys = new SurveyService(books, store, store, team, Settings.Nps(config), TimeProvider.System);
+                var due = surveys.DueToday();
+                Console.WriteLine(dry ? $"Would send {due.Count} NPS survey(s) today:" : $"Sent {surveys.SendDue()} NPS survey(s) (the host delivers them):");
+                foreach (var (account, contact) in due) Console.WriteLine($"  to {contact} ({account.Name})");
+            }
             return 0;
         });
         return check;
+    }
+
+    private static Routes Routes(LiteDbStore store, IBookSource books, IConfiguration config)
+    {
+        var surveys = new SurveyService(books, store, store, Settings.Team(config), Settings.Nps(config), TimeProvider.System);
+        return new Routes(store, store, store, surveys, Settings.Checks(config), Settings.Nps(config), TimeProvider.System);
     }
 
     private static Command BenchVerb()

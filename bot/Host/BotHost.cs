@@ -1,5 +1,7 @@
+using SuccessBot.Core;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
 using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Storage;
@@ -27,15 +29,18 @@ public static class BotHost
         builder.Services.AddSingleton(_ => new LiteDbStore(Settings.StoragePath(config)));
         builder.Services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
         builder.Services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
+        builder.Services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());
+        builder.Services.AddSingleton(Settings.Nps(config));
+        builder.Services.AddSingleton<SurveyService>();
+        builder.Services.AddSingleton<Routes>();
         builder.Services.AddSingleton<BookReadModel>();
         builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
-        builder.Services.AddSingleton(s => Buttons(s.GetRequiredService<INudgeLedger>(), s.GetRequiredService<IAccountActivity>()));
         builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
-            ChatBot.StandardRoutes(), s.GetRequiredService<ActionRouter>()));
+            s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<Routes>().Buttons()));
         builder.Services.AddSuccessBotScheduler(config, team.TimeZone);
 
         var app = builder.Build();
@@ -53,12 +58,6 @@ public static class BotHost
         app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
         return app;
     }
-
-    /// <summary>Every button the bot sends and the handler that acts on it.</summary>
-    public static ActionRouter Buttons(INudgeLedger ledger, IAccountActivity activity) => new ActionRouter()
-        .On(NudgeCards.Snooze, new SnoozeHandler(ledger, activity))
-        .On(NudgeCards.LogTouchpoint, new LogTouchpointHandler(ledger, activity))
-        .On(NudgeCards.MarkChurned, new MarkChurnedHandler(ledger, activity));
 
     private static void SayWhatIsOn(WebApplication app)
     {

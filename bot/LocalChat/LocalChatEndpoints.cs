@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Surveys;
 using SuccessBot.Host;
 
 namespace SuccessBot.LocalChat;
@@ -17,16 +18,21 @@ public static class LocalChatEndpoints
     {
         app.MapGet("/", () => Results.Content(ChatPage.Html, "text/html; charset=utf-8"));
 
-        app.MapGet("/chat/people", (IBookSource books, TeamSettings team) =>
+        app.MapGet("/chat/people", (IBookSource books, TeamSettings team, ISurveyStore surveys, TimeProvider clock) =>
         {
             var book = books.Current;
-            var today = team.Today(DateTimeOffset.UtcNow);
-            var active = book.Accounts.Where(a => a.IsActiveOn(today)).OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+            var today = team.Today(clock.GetUtcNow());
+            var surveyed = surveys.LastSurveyed();
+            // Contacts with a survey come first: they have something to answer.
+            var customers = book.Accounts.Where(a => a.IsActiveOn(today))
+                .SelectMany(a => a.ContactEmails.Select(c => (Email: c, Account: a.Name, Surveyed: surveyed.ContainsKey(c.ToLowerInvariant()))))
+                .OrderByDescending(c => c.Surveyed).ThenBy(c => c.Account, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
+                .Take(50).Select(c => new { email = c.Email, account = c.Account, surveyed = c.Surveyed }).ToArray();
             return Results.Ok(new
             {
                 managers = team.Managers,
                 csms = book.Accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray(),
-                customers = active.SelectMany(a => a.ContactEmails.Take(1).Select(c => new { email = c, account = a.Name })).Take(50).ToArray(),
+                customers,
             });
         });
 

@@ -1,5 +1,6 @@
 using Quartz;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
 
 namespace SuccessBot.Scheduling;
 
@@ -30,6 +31,20 @@ public sealed class DeliverNudgesJob(NudgeService nudges, ILogger<DeliverNudgesJ
     }
 }
 
+/// <summary>The NPS campaign: today's due contacts get a survey (trickled by `Nps:MaxPerDay`); delivery is the ledger's.</summary>
+[DisallowConcurrentExecution]
+public sealed class NpsCampaignJob(SurveyService surveys, ILogger<NpsCampaignJob> log) : IJob
+{
+    public static readonly JobKey Key = new("nps-campaign");
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        var sent = surveys.SendDue();
+        if (sent > 0) log.LogInformation("NPS: {Count} surveys sent.", sent);
+        return ValueTask.CompletedTask;
+    }
+}
+
 public static class Scheduler
 {
     /// <summary>Quartz with the checks on their cron schedule (and once at start), and delivery every few seconds.</summary>
@@ -42,6 +57,10 @@ public static class Scheduler
             q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
             q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-cron").WithCronSchedule(cron, s => s.InTimeZone(zone)));
             q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow());
+            var npsCron = config["Nps:Cron"] is { Length: > 0 } n ? n : "0 0 10 * * ?";
+            q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key));
+            q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-cron").WithCronSchedule(npsCron, s => s.InTimeZone(zone)));
+            q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow());
             q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key));
             q.AddTrigger(t => t.ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()));

@@ -4,6 +4,7 @@ using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
 
 namespace SuccessBot.Storage;
 
@@ -11,10 +12,11 @@ namespace SuccessBot.Storage;
 /// The store of record: one LiteDB file, opened in shared mode so that `import` and `ask` can use it while the host serves.
 /// Dates are stored as UTC; every import runs in one transaction and bumps the data version the host watches.
 /// </summary>
-public sealed class LiteDbStore : INudgeLedger, IAccountActivity, IDisposable
+public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, IDisposable
 {
     private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
-        Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records";
+        Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
+        Surveys = "surveys", OptOuts = "optouts";
     private readonly LiteDatabase _db;
 
     public string Path { get; }
@@ -46,7 +48,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, IDisposable
         _db.GetCollection(MrrHistory).FindAll().Select(d => new MrrChange(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal)).ToArray(),
         _db.GetCollection(Usage).FindAll().Select(ToUsage).ToArray(),
         _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray(),
-        _db.GetCollection(Touchpoints).FindAll().Select(d => new Touchpoint(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]))).ToArray());
+        _db.GetCollection(Touchpoints).FindAll().Select(d => new Touchpoint(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]))).ToArray(),
+        _db.GetCollection(Surveys).FindAll().Select(d => new SurveySent(d["account"].AsString, At(d["created"]), !d["score"].IsNull)).ToArray());
 
     /// <summary>
     /// Adds or updates accounts. A new account's MRR history starts on its start day; a changed MRR is recorded as
@@ -197,6 +200,34 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, IDisposable
     public IReadOnlyList<ChurnRecord> ChurnRecordsKept() => _db.GetCollection(ChurnRecords).FindAll().Select(d => new ChurnRecord(
         d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, d["mrr"].AsDecimal,
         d["trend"].IsNull ? null : d["trend"].AsDouble)).ToArray();
+
+    // NPS surveys.
+
+    public SurveyState? FindSurvey(string id) => _db.GetCollection(Surveys).FindById(id) is { } d ? new SurveyState
+    {
+        Id = d["_id"].AsString, AccountId = d["account"].AsString, Contact = d["contact"].AsString, CreatedAt = At(d["created"]),
+        Score = d["score"].IsNull ? null : d["score"].AsInt32, FirstAnsweredAt = d["first"].IsNull ? null : At(d["first"]),
+        LastAnsweredAt = d["last"].IsNull ? null : At(d["last"]), Comment = OrNull(d["comment"]), Closed = d["closed"].AsBoolean,
+    } : null;
+
+    public void SaveSurvey(SurveyState s) => InTransaction(() => _db.GetCollection(Surveys).Upsert(new BsonDocument
+    {
+        ["_id"] = s.Id, ["account"] = s.AccountId, ["contact"] = s.Contact, ["lower"] = s.Contact.ToLowerInvariant(), ["created"] = s.CreatedAt.UtcDateTime,
+        ["score"] = s.Score is { } score ? new BsonValue(score) : BsonValue.Null,
+        ["first"] = s.FirstAnsweredAt is { } f ? f.UtcDateTime : BsonValue.Null, ["last"] = s.LastAnsweredAt is { } l ? l.UtcDateTime : BsonValue.Null,
+        ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed,
+    }));
+
+    public IReadOnlyDictionary<string, DateTimeOffset> LastSurveyed() =>
+        _db.GetCollection(Surveys).Query().Select("{ lower: $.lower, created: $.created }").ToEnumerable()
+            .GroupBy(d => d["lower"].AsString).ToDictionary(g => g.Key, g => g.Max(d => At(d["created"])));
+
+    public IReadOnlySet<string> OptedOut() => _db.GetCollection(OptOuts).FindAll().Select(d => d["_id"].AsString).ToHashSet();
+
+    public void OptOut(string email, DateTimeOffset at) =>
+        _db.GetCollection(OptOuts).Upsert(new BsonDocument { ["_id"] = email.Trim().ToLowerInvariant(), ["at"] = at.UtcDateTime });
+
+    public void SaveAnswer(NpsAnswer answer) => UpsertNps([answer]);
 
     /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
     public bool CanRead()

@@ -18,6 +18,10 @@ public sealed record ClvCommand : ChatCommand;
 public sealed record AdoptionCommand(Period Period) : ChatCommand;
 public sealed record TimeToValueCommand(Period Period) : ChatCommand;
 public sealed record HelpCommand : ChatCommand;
+public sealed record NpsSendCommand(string AccountQuery, bool Force) : ChatCommand;
+
+/// <summary>A customer asking not to be surveyed again.</summary>
+public sealed record StopSurveysCommand : ChatCommand;
 
 /// <summary>A message that could not be read; <see cref="Problem"/> says what was not understood.</summary>
 public sealed record NotUnderstood(string Problem, string? Hint = null) : ChatCommand;

@@ -14,6 +14,8 @@ public static class CommandLanguage
             (rest, today) => WithPeriod(rest, today, "last month", p => new ChurnCommand(p), pastOnly: true)),
         new("retention", [], "retention [PERIOD]", "retention last 12 months", "logo, gross and net MRR retention of the accounts active at the start (default: last 12 months)",
             (rest, today) => WithPeriod(rest, today, "last 12 months", p => new RetentionCommand(p), pastOnly: true)),
+        new("nps send", [], "nps send ACCOUNT [force]", "nps send ACME", "survey the account's contacts now (the 90-day cooldown holds unless you add `force`)",
+            (rest, _) => ReadNpsSend(rest)),
         new("nps", [], "nps [PERIOD]", "nps this quarter", "NPS with promoters, passives, detractors and the change (default: this quarter)",
             (rest, today) => WithPeriod(rest, today, "this quarter", p => new NpsCommand(p), pastOnly: true)),
         new("health", [], "health ACCOUNT", "health ACME", "an account's health band and what drives it",
@@ -28,6 +30,8 @@ public static class CommandLanguage
             (rest, today) => WithPeriod(rest, today, "last 30 days", p => new AdoptionCommand(p), pastOnly: true)),
         new("ttv", ["time to value", "time-to-value"], "ttv [PERIOD]", "ttv last 6 months", "median days from start to first use of a core feature (default: last 12 months)",
             (rest, today) => WithPeriod(rest, today, "last 12 months", p => new TimeToValueCommand(p), pastOnly: true)),
+        new("stop", ["unsubscribe"], "stop", "stop", "customers: no more surveys",
+            (rest, _) => NoArgument(rest, "stop", new StopSurveysCommand())),
         new("help", ["?"], "help", "help", "this list",
             (_, _) => new HelpCommand()),
     ];
@@ -70,6 +74,13 @@ public static class CommandLanguage
         if (pastOnly && period.Start > today)
             return new NotUnderstood($"\"{Format.Quote(words)}\" is in the future; this figure looks back.", "Try `last month` or `this quarter`.");
         return make(period);
+    }
+
+    private static ChatCommand ReadNpsSend(string rest)
+    {
+        var force = rest.EndsWith(" force", StringComparison.OrdinalIgnoreCase) || rest.Equals("force", StringComparison.OrdinalIgnoreCase);
+        var account = force ? rest[..^"force".Length].Trim() : rest;
+        return account.Length == 0 ? new NotUnderstood("`nps send` needs an account name.", "nps send ACME") : new NpsSendCommand(account, force);
     }
 
     private static ChatCommand NoArgument(string rest, string verb, ChatCommand command) =>

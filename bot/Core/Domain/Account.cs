@@ -46,3 +46,6 @@ public sealed record Touchpoint(string AccountId, string Kind, string? Note, str
 
 /// <summary>Why and how an account left: written when a CSM marks it churned.</summary>
 public sealed record ChurnRecord(string AccountId, DateOnly On, string Reason, string? Note, string By, int MonthsAsCustomer, decimal Mrr, double? SessionTrend);
+
+/// <summary>A survey sent through SuccessBot, for the response rate.</summary>
+public sealed record SurveySent(string AccountId, DateTimeOffset SentAt, bool Answered);

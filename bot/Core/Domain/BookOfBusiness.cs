@@ -20,10 +20,13 @@ public sealed class BookOfBusiness
     /// <summary>Every NPS answer of these accounts, oldest first.</summary>
     public IReadOnlyList<NpsAnswer> NpsAnswers { get; }
 
+    /// <summary>Surveys sent through SuccessBot, oldest first.</summary>
+    public IReadOnlyList<SurveySent> Surveys { get; }
+
     public static BookOfBusiness Empty { get; } = new([], [], [], []);
 
     public BookOfBusiness(IEnumerable<Account> accounts, IEnumerable<MrrChange> mrrChanges, IEnumerable<UsageDay> usage, IEnumerable<NpsAnswer> nps,
-        IEnumerable<Touchpoint>? touchpoints = null)
+        IEnumerable<Touchpoint>? touchpoints = null, IEnumerable<SurveySent>? surveys = null)
     {
         _accounts = accounts.ToArray();
         _position = new Dictionary<string, int>(_accounts.Length, StringComparer.Ordinal);
@@ -33,6 +36,7 @@ public sealed class BookOfBusiness
         NpsAnswers = nps.Where(n => _position.ContainsKey(n.AccountId)).OrderBy(n => n.AnsweredAt).ToArray();
         _nps = ByPosition(NpsAnswers, n => n.AccountId, n => n.AnsweredAt);
         _touchpoints = ByPosition(touchpoints ?? [], t => t.AccountId, t => t.At);
+        Surveys = (surveys ?? []).Where(v => _position.ContainsKey(v.AccountId)).OrderBy(v => v.SentAt).ToArray();
     }
 
     private BookOfBusiness(BookOfBusiness all, Func<Account, bool> keep)
@@ -46,6 +50,7 @@ public sealed class BookOfBusiness
         _nps = kept.Select(i => all._nps[i]).ToArray();
         _touchpoints = kept.Select(i => all._touchpoints[i]).ToArray();
         NpsAnswers = all.NpsAnswers.Where(n => _position.ContainsKey(n.AccountId)).ToArray();
+        Surveys = all.Surveys.Where(v => _position.ContainsKey(v.AccountId)).ToArray();
     }
 
     /// <summary>The part of the book a CSM sees: the accounts they own, and what belongs to them.</summary>

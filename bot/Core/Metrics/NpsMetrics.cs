@@ -9,8 +9,11 @@ public sealed record NpsCounts(int Promoters, int Passives, int Detractors)
     public double Score => Rates.NetPromoterScore(Promoters, Passives, Detractors);
 }
 
-public sealed record NpsResult(Period Period, NpsCounts Current, Period PreviousPeriod, NpsCounts Previous, IReadOnlyList<NpsAnswer> LatestComments)
+public sealed record NpsResult(Period Period, NpsCounts Current, Period PreviousPeriod, NpsCounts Previous, IReadOnlyList<NpsAnswer> LatestComments,
+    int SurveysSent, int SurveysAnswered, string SplitBy, IReadOnlyList<(string Group, NpsCounts Counts)> Split)
 {
+    public double ResponseRate => Rates.Share(SurveysAnswered, SurveysSent);
+
     /// <summary>Change in points against the previous period; null when that period had no answers.</summary>
     public double? Change => Previous.Responses == 0 ? null : Current.Score - Previous.Score;
 }
@@ -44,7 +47,15 @@ public static class NpsMetrics
         var latest = span.Where(a => a.AnsweredAt >= from && !string.IsNullOrWhiteSpace(a.Comment))
             .OrderBy(a => a.Category).ThenByDescending(a => a.AnsweredAt)
             .Take(comments).ToArray();
-        return new NpsResult(period, Count(span, period, zone), previous, Count(span, previous, zone), latest);
+        var inPeriod = span.Where(a => a.AnsweredAt >= from && a.AnsweredAt < to).ToArray();
+        var surveys = book.Surveys.Where(v => v.SentAt >= from && v.SentAt < to).ToArray();
+        // Split by segment where the accounts have one, else by plan.
+        var bySegment = book.Accounts.Any(a => a.Segment is not null);
+        string GroupOf(NpsAnswer a) => (bySegment ? book.Find(a.AccountId)?.Segment : book.Find(a.AccountId)?.Plan) ?? "(none)";
+        var split = inPeriod.GroupBy(GroupOf).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (g.Key, Count(g, period, zone))).ToArray();
+        return new NpsResult(period, Count(span, period, zone), previous, Count(span, previous, zone), latest,
+            surveys.Length, surveys.Count(v => v.Answered), bySegment ? "segment" : "plan", split);
     }
 
     /// <summary>The moments a period of days in the team's time zone starts and ends.</summary>

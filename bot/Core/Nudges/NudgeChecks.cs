@@ -90,25 +90,33 @@ public static class NudgeChecks
                 // Detractors of the last week: a check that was down for a few days still closes the loop.
                 var since = new DateTimeOffset(today.AddDays(-DetractorDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                 foreach (var answer in book.NpsOf(account.Id).Where(a => a.AnsweredAt >= since && a.Category == NpsCategory.Detractor))
-                {
-                    var happened = $"{answer.ContactEmail} answered {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"
-                        + (string.IsNullOrWhiteSpace(answer.Comment) ? " without a comment" : $": \"{Format.Quote(answer.Comment, 300)}\"");
-                    var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.UtcTicks}";
-                    nudges.Add(Make(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score})", happened));
-                    if (account.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= options.DetractorManagerRenewalDays)
-                        foreach (var manager in team.Managers)
-                            nudges.Add(Make(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score}) before renewal", happened + $"; owner {account.OwnerEmail}", manager));
-                }
+                    nudges.AddRange(Detractor(book, account, health, answer, today, team, options));
             }
 
-            Nudge Make(string rule, string occasion, string title, string happened, string? to = null)
-            {
-                var recipient = to ?? account.OwnerEmail;
-                var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
-                return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key));
-            }
+            Nudge Make(string rule, string occasion, string title, string happened, string? to = null) =>
+                Build(rule, occasion, title, happened, account, health, book, today, team, to ?? account.OwnerEmail);
         }
         return new CheckResult(nudges, signals, woken);
+    }
+
+    /// <summary>A detractor's answer, to the owner and, before a renewal, to the managers; the same keys whoever finds it first.</summary>
+    public static IEnumerable<Nudge> Detractor(BookOfBusiness book, Account account, HealthReport health, NpsAnswer answer, DateOnly today, TeamSettings team, CheckOptions options)
+    {
+        var happened = $"{answer.ContactEmail} answered {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"
+            + (string.IsNullOrWhiteSpace(answer.Comment) ? " without a comment" : $": \"{Format.Quote(answer.Comment, 300)}\"");
+        var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.UtcTicks}";
+        yield return Build(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score})", happened, account, health, book, today, team, account.OwnerEmail);
+        if (account.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= options.DetractorManagerRenewalDays)
+            foreach (var manager in team.Managers)
+                yield return Build(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score}) before renewal", happened + $"; owner {account.OwnerEmail}",
+                    account, health, book, today, team, manager);
+    }
+
+    private static Nudge Build(string rule, string occasion, string title, string happened, Account account, HealthReport health,
+        BookOfBusiness book, DateOnly today, TeamSettings team, string recipient)
+    {
+        var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
+        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key));
     }
 
     private static bool ReachedFirstValue(BookOfBusiness book, Account account, IReadOnlyList<string> core)

@@ -76,10 +76,15 @@ public sealed class NudgeService(
         return false;
     }
 
-    /// <summary>Nobody can reach the owner in chat: the managers get the nudge instead, saying why.</summary>
+    /// <summary>Nobody can reach the owner in chat: the managers get the nudge instead, saying why. A survey is not rerouted.</summary>
     private void Reroute(NudgeRecord nudge)
     {
         var now = clock.GetUtcNow();
+        if (nudge.Rule == Surveys.SurveyService.Rule)
+        {
+            ledger.Update(nudge with { Status = DeliveryStatus.Unreachable, Attempts = nudge.Attempts + 1, LastError = "no chat channel reaches this contact" });
+            return;
+        }
         var why = $"Sent to you because {nudge.Recipient} has no chat identity SuccessBot can reach.";
         var managers = team.Managers.Where(m => !string.Equals(m, nudge.Recipient, StringComparison.OrdinalIgnoreCase)).ToArray();
         foreach (var manager in managers)

@@ -12,7 +12,8 @@ public static class NudgeRules
 /// <summary>A nudge the checks decided on: to whom, about which account, and the card to send.</summary>
 public sealed record Nudge(string Key, string Rule, string AccountId, string Recipient, Reply Card);
 
-public enum DeliveryStatus { Pending, Sent }
+/// <summary>Pending until a channel took it; Unreachable: a survey for a contact no channel reaches (listed in the digest).</summary>
+public enum DeliveryStatus { Pending, Sent, Unreachable }
 
 /// <summary>A nudge in the ledger: recorded once per key, sent once, retried until it is.</summary>
 public sealed record NudgeRecord

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using SuccessBot.Cli;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
 using SuccessBot.Host;
 using SuccessBot.Storage;
 using SuccessBot.Tests.Builders;
@@ -188,7 +190,8 @@ public class NudgeServiceTests : IDisposable
         var globexKey = _store.AllNudges().Single(n => n.AccountId == "globex" && n.Recipient == "ana@example.com").Key;
         var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
         model.Refresh();
-        var bot = new ChatBot(model, _team, _clock, ChatBot.StandardRoutes(), BotHost.Buttons(_store, _store));
+        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _clock);
+        var bot = new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
         ActionOutcome Click(string action, string key, string? who, params (string, string)[] inputs) =>
             bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who));
 

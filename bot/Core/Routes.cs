@@ -1,0 +1,22 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
+
+namespace SuccessBot.Core;
+
+/// <summary>The routing tables with everything they act on: every command and every button, and who handles it.</summary>
+public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveyStore, SurveyService surveys,
+    CheckOptions checks, NpsOptions nps, TimeProvider clock)
+{
+    public CommandRouter Commands() => ChatBot.StandardRoutes()
+        .On(new NpsSendHandler(surveys))
+        .On(new StopSurveysHandler(surveyStore, clock));
+
+    public ActionRouter Buttons() => new ActionRouter()
+        .On(NudgeCards.Snooze, new SnoozeHandler(ledger, activity))
+        .On(NudgeCards.LogTouchpoint, new LogTouchpointHandler(ledger, activity))
+        .On(NudgeCards.MarkChurned, new MarkChurnedHandler(ledger, activity))
+        .On(SurveyCards.Score, new NpsScoreHandler(surveyStore, nps, ledger, checks))
+        .On(SurveyCards.Comment, new NpsCommentHandler(surveyStore, nps, ledger, checks))
+        .On(SurveyCards.OptOut, new NpsOptOutHandler(surveyStore, nps));
+}

@@ -1,0 +1,64 @@
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Core.Surveys;
+
+/// <summary>How NPS surveys are run (bound from `Nps:*`).</summary>
+public sealed record NpsOptions
+{
+    /// <summary>A contact is not asked again within this many days.</summary>
+    public int CooldownDays { get; init; } = 90;
+
+    /// <summary>Accounts younger than this are not surveyed yet.</summary>
+    public int MinAccountAgeDays { get; init; } = 30;
+
+    /// <summary>At most this many surveys a day, so replies trickle in.</summary>
+    public int MaxPerDay { get; init; } = 50;
+
+    /// <summary>A second click within this many hours changes the score.</summary>
+    public int EditWindowHours { get; init; } = 24;
+
+    /// <summary>A survey not answered within this many days is closed.</summary>
+    public int ExpiryDays { get; init; } = 14;
+
+    /// <summary>Said to promoters after they answer (a review or referral link); nothing when empty.</summary>
+    public string? PromoterFollowUp { get; init; }
+
+    /// <summary>A detractor's nudge waits this long for the comment that usually follows the score.</summary>
+    public TimeSpan CommentGrace { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Who is recommended: "How likely are you to recommend {Product}...".</summary>
+    public string Product { get; init; } = "us";
+}
+
+/// <summary>One survey sent to one contact, and its answer once given.</summary>
+public sealed record SurveyState
+{
+    public required string Id { get; init; }
+    public required string AccountId { get; init; }
+    public required string Contact { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public int? Score { get; init; }
+    public DateTimeOffset? FirstAnsweredAt { get; init; }
+    public DateTimeOffset? LastAnsweredAt { get; init; }
+    public string? Comment { get; init; }
+    public bool Closed { get; init; }
+
+    /// <summary>The answer the figures read; its moment is the first click, so a changed score replaces it.</summary>
+    public NpsAnswer? Answer => Score is { } s && FirstAnsweredAt is { } at ? new NpsAnswer(AccountId, Contact, s, Comment, at) : null;
+}
+
+/// <summary>Where surveys, opt-outs and answers are kept.</summary>
+public interface ISurveyStore
+{
+    SurveyState? FindSurvey(string id);
+    void SaveSurvey(SurveyState survey);
+
+    /// <summary>When each contact (lower-case email) was last sent a survey.</summary>
+    IReadOnlyDictionary<string, DateTimeOffset> LastSurveyed();
+
+    IReadOnlySet<string> OptedOut();
+    void OptOut(string email, DateTimeOffset at);
+
+    /// <summary>Stores the answer with the NPS answers every figure reads.</summary>
+    void SaveAnswer(NpsAnswer answer);
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+using SuccessBot.Core.Nudges;
+
+namespace SuccessBot.Core.Surveys;
+
+/// <summary>What the survey buttons share: the survey must exist, be the clicker's own, and still be open.</summary>
+public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions options) : IActionHandler
+{
+    protected ISurveyStore Surveys => surveys;
+    protected NpsOptions Options => options;
+
+    public ActionOutcome Handle(ActionRequest request, ActionContext context)
+    {
+        var (id, rest) = Split(request.Value);
+        if (surveys.FindSurvey(id) is not { } survey) return ActionOutcome.NotSent("There is no such survey.");
+        if (!string.Equals(context.Asker.Email, survey.Contact, StringComparison.OrdinalIgnoreCase))
+            return ActionOutcome.Refused("Not your survey", "This survey was sent to someone else; only they can answer it.");
+        if (survey.Closed || surveys.OptedOut().Contains(survey.Contact.ToLowerInvariant()))
+            return ActionOutcome.Refused("Survey closed", "You asked not to get these surveys; nothing was recorded.", SurveyCards.Closed("You asked not to get these surveys."));
+        if (survey.Score is null && context.Now - survey.CreatedAt > TimeSpan.FromDays(options.ExpiryDays))
+            return ActionOutcome.Refused("Survey closed", $"This survey closed on {survey.CreatedAt.AddDays(options.ExpiryDays):yyyy-MM-dd}.",
+                SurveyCards.Closed($"This survey closed on {survey.CreatedAt.AddDays(options.ExpiryDays):yyyy-MM-dd}, {options.ExpiryDays} days after it was sent."));
+        return Act(survey, rest, request, context);
+    }
+
+    protected abstract ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context);
+
+    private static (string Id, string? Tail) Split(string value) =>
+        value.IndexOf('|') is var bar and >= 0 ? (value[..bar], value[(bar + 1)..]) : (value, null);
+}
+
+/// <summary>A click on 0-10: records the score (or changes it within the edit window) and asks why.</summary>
+public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, INudgeLedger ledger, CheckOptions checks) : SurveyActionHandler(surveys, options)
+{
+    protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
+    {
+        if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var score) || !Rules.IsValidScore(score))
+            return ActionOutcome.NotSent("That is not a score SuccessBot offered (0 to 10).");
+        if (survey.FirstAnsweredAt is { } first && context.Now - first > TimeSpan.FromHours(Options.EditWindowHours))
+            return ActionOutcome.Refused("Already answered", $"You answered {survey.Score} on {first:yyyy-MM-dd}; an answer can be changed for {Options.EditWindowHours} hours.",
+                SurveyCards.Thanks(survey, null) with { Buttons = [] });
+
+        var answered = survey with { Score = score, FirstAnsweredAt = survey.FirstAnsweredAt ?? context.Now, LastAnsweredAt = context.Now };
+        Surveys.SaveSurvey(answered);
+        Surveys.SaveAnswer(answered.Answer!);
+        if (score <= 6 && context.Book.Find(survey.AccountId) is { } account)
+        {
+            var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
+            foreach (var nudge in NudgeChecks.Detractor(context.Book, account, health, answered.Answer!, context.Today, context.Team, checks))
+                ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
+        }
+        return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null);
+    }
+}
+
+/// <summary>The optional reason after a score; kept up to 2,000 characters, and added to a detractor's nudge still waiting.</summary>
+public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, INudgeLedger ledger, CheckOptions checks) : SurveyActionHandler(surveys, options)
+{
+    protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
+    {
+        if (survey.Score is null) return ActionOutcome.Refused("Score first", "Pick a score from 0 to 10 first; the reason comes after.");
+        var text = request.Inputs.GetValueOrDefault("comment")?.Trim();
+        if (string.IsNullOrEmpty(text)) return new ActionOutcome(SurveyCards.Thanks(survey, null) with { Buttons = [] }, null);
+        var cut = text.Length > Rules.MaxCommentLength;
+        var commented = survey with { Comment = cut ? text[..Rules.MaxCommentLength] : text };
+        Surveys.SaveSurvey(commented);
+        Surveys.SaveAnswer(commented.Answer!);
+        if (commented.Score <= 6 && context.Book.Find(survey.AccountId) is { } account)
+        {
+            var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
+            foreach (var nudge in NudgeChecks.Detractor(context.Book, account, health, commented.Answer!, context.Today, context.Team, checks))
+                if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
+        }
+        var note = cut ? $"Your comment was {text.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
+        return new ActionOutcome(SurveyCards.Thanks(commented, null) with { Note = note }, null);
+    }
+}
+
+/// <summary>"Don't ask me again": honoured at once, for every account the person is a contact of.</summary>
+public sealed class NpsOptOutHandler(ISurveyStore surveys, NpsOptions options) : SurveyActionHandler(surveys, options)
+{
+    protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
+    {
+        Surveys.OptOut(survey.Contact, context.Now);
+        Surveys.SaveSurvey(survey with { Closed = true });
+        return new ActionOutcome(SurveyCards.Closed("You will not get these surveys again."), null);
+    }
+}
