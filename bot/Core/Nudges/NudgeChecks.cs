@@ -53,7 +53,7 @@ public static class NudgeChecks
                 // One card per account and day, however many things changed at once.
                 var changes = new List<(string Title, string Happened)>();
                 if (health.Band < old.Band && (snooze is null || worseThanSnoozed))
-                    changes.Add(("Health dropped", $"Health fell from {Band(old.Band)} to {Band(health.Band)} ({health.Score}/100); {NudgeCards.Weakest(health)}"));
+                    changes.Add(("Health dropped", $"Health fell from {Band(old.Band)} to {Band(health.Band)} ({health.Score}/100)"));
                 if (snooze is null && inactive && !old.Inactive)
                     changes.Add(("No activity", health.Facts.DaysIdle is { } idle ? $"Nobody at {account.Name} has used the product for {idle} days" : $"Nobody at {account.Name} has used the product since it started {started} days ago"));
                 if (snooze is null && health.IsFalling && !old.Falling)

@@ -35,6 +35,8 @@ public sealed class Browser : IAsyncLifetime
         {
             ["Storage:Path"] = _folder.Store,
             ["Team:Managers:0"] = DemoGenerator.Manager,
+            ["Checks:DeliverySeconds"] = "0.5",
+            ["Nps:CommentGraceSeconds"] = "0",
         });
         await _app.StartAsync();
         Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

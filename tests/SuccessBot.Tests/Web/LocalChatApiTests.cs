@@ -124,4 +124,20 @@ public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
 
         Assert.Contains(history.EnumerateArray(), m => m.GetProperty("text").GetString() == "at-risk");
     }
+
+    [Theory]
+    [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"value\":\"x\"}", 400, "needs \"actionId\"")]
+    [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"actionId\":\"nudge.explode\",\"value\":\"x\"}", 400, "never sent a button")]
+    [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"actionId\":\"nudge.snooze\",\"value\":\"renewal|nope\"}", 400, "never sent this nudge")]
+    [InlineData("{\"as\":\"ops@x.example\",\"actionId\":\"nps.score\",\"value\":\"0123|99\"}", 400, "no such survey")]
+    [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"messageId\":\"not-mine\",\"actionId\":\"nudge.snooze\",\"value\":\"x\"}", 404, "no such message")]
+    [InlineData("{\"actionId\":\"nudge.snooze\",\"value\":\"x\"}", 400, "Say who you are")]
+    [InlineData("[1,2", 400, "not valid JSON")]
+    public async Task Bad_clicks_are_4xx_with_a_reason(string body, int status, string reason)
+    {
+        var response = await _http.PostAsync("/chat/actions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(reason, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
 }
