@@ -42,6 +42,14 @@ public static class Settings
                 InactiveDays = config.GetValue("Checks:InactiveDays", defaultHealth.InactiveDays),
                 FullFrequencyDays = health.GetValue("FullFrequencyDays", defaultHealth.FullFrequencyDays),
                 FallingShare = health.GetValue("FallingShare", defaultHealth.FallingShare),
+                UsersWeight = health.GetValue("UsersWeight", defaultHealth.UsersWeight),
+                RenewalWeight = health.GetValue("RenewalWeight", defaultHealth.RenewalWeight),
+                UsersFullShare = health.GetValue("UsersFullShare", defaultHealth.UsersFullShare),
+                RenewalRiskDays = health.GetValue("RenewalRiskDays", defaultHealth.RenewalRiskDays),
+                PlanSeats = health.GetSection("PlanSeats").GetChildren().ToDictionary(c => c.Key,
+                    c => int.TryParse(c.Value, out var seats) && seats > 0 ? seats
+                        : throw new InvalidOperationException($"Checks:Health:PlanSeats:{c.Key}: \"{c.Value}\" is not a positive number of seats."),
+                    StringComparer.OrdinalIgnoreCase),
             },
         };
     }

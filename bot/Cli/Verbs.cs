@@ -67,6 +67,7 @@ public static class Verbs
                 ["Storage:Path"] = path,
                 [$"Team:Managers:{managers}"] = book.Manager,
             };
+            foreach (var (plan, seats) in DemoGenerator.PlanSeats) overrides[$"Checks:Health:PlanSeats:{plan}"] = seats.ToString();
             return Serve(HostArgs(parse, urls), overrides, cancel);
         });
         return demo;

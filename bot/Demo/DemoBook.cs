@@ -40,6 +40,9 @@ public static class DemoGenerator
         "Travel", "Learning", "Motors", "Studios", "Insurance", "Biotech", "Freight", "Systems",
     ];
 
+    /// <summary>Seats per plan, as the health score's active-users component reads them (`Checks:Health:PlanSeats`).</summary>
+    public static IReadOnlyDictionary<string, int> PlanSeats => Plans.ToDictionary(p => p.Name, p => p.Seats);
+
     private sealed record Plan(string Name, string Segment, decimal MinMrr, decimal MaxMrr, double MonthlyChurn, int Seats, int Contacts);
     private static readonly Plan[] Plans =
     [

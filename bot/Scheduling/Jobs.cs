@@ -31,6 +31,19 @@ public sealed class DeliverNudgesJob(NudgeService nudges, ILogger<DeliverNudgesJ
     }
 }
 
+/// <summary>The weekly manager digest.</summary>
+[DisallowConcurrentExecution]
+public sealed class ManagerDigestJob(NudgeService nudges) : IJob
+{
+    public static readonly JobKey Key = new("manager-digest");
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        nudges.SendDigests();
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>The NPS campaign: today's due contacts get a survey (trickled by `Nps:MaxPerDay`); delivery is the ledger's.</summary>
 [DisallowConcurrentExecution]
 public sealed class NpsCampaignJob(SurveyService surveys, ILogger<NpsCampaignJob> log) : IJob
@@ -57,6 +70,9 @@ public static class Scheduler
             q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
             q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-cron").WithCronSchedule(cron, s => s.InTimeZone(zone)));
             q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow());
+            var digestCron = config["Checks:DigestCron"] is { Length: > 0 } dc ? dc : "0 0 8 ? * MON";
+            q.AddJob<ManagerDigestJob>(j => j.WithIdentity(ManagerDigestJob.Key));
+            q.AddTrigger(t => t.ForJob(ManagerDigestJob.Key).WithIdentity("manager-digest-cron").WithCronSchedule(digestCron, s => s.InTimeZone(zone)));
             var npsCron = config["Nps:Cron"] is { Length: > 0 } n ? n : "0 0 10 * * ?";
             q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key));
             q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-cron").WithCronSchedule(npsCron, s => s.InTimeZone(zone)));

@@ -146,7 +146,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now) =>
         _db.GetCollection(Nudges).Find(Query.EQ("status", nameof(DeliveryStatus.Pending))).Select(ToNudge)
-            .Where(n => n.NextAttemptAt <= now).OrderBy(n => n.CreatedAt).ToArray();
+            .Where(n => n.NextAttemptAt <= now).OrderBy(n => n.CreatedAt).ThenBy(n => n.Key, StringComparer.Ordinal).ToArray();
 
     public IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from) =>
         _db.GetCollection(Nudges).Find(Query.GTE("created", from.UtcDateTime)).Select(ToNudge).ToArray();

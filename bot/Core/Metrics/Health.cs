@@ -12,6 +12,17 @@ public sealed record HealthOptions
     public double BreadthWeight { get; init; } = 20;
     public double TrendWeight { get; init; } = 25;
     public double NpsWeight { get; init; } = 10;
+    public double UsersWeight { get; init; } = 10;
+    public double RenewalWeight { get; init; } = 5;
+
+    /// <summary>Seats per plan, for active users against seats; an account whose plan is not listed leaves that component out.</summary>
+    public IReadOnlyDictionary<string, int> PlanSeats { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Share of seats active on an average active day that scores full marks.</summary>
+    public double UsersFullShare { get; init; } = 0.5;
+
+    /// <summary>A renewal closer than this many days lowers the score, to 0 on the day.</summary>
+    public int RenewalRiskDays { get; init; } = 90;
 
     /// <summary>Scores from this up are good.</summary>
     public int GoodFrom { get; init; } = 70;
@@ -30,7 +41,8 @@ public sealed record HealthOptions
 }
 
 /// <summary>What health is computed from: usage over the last 4 weeks and the 4 before, and the latest NPS answer.</summary>
-public sealed record HealthFacts(int? DaysIdle, int ActiveDays, int CoreFeaturesUsed, int CoreFeatures, int RecentSessions, int PreviousSessions, NpsAnswer? LatestNps)
+public sealed record HealthFacts(int? DaysIdle, int ActiveDays, int CoreFeaturesUsed, int CoreFeatures, int RecentSessions, int PreviousSessions, NpsAnswer? LatestNps,
+    double AverageActiveUsers, int? Seats, int? DaysToRenewal)
 {
     /// <summary>Change in sessions, 4 weeks against the 4 before; null when there were none before.</summary>
     public double? SessionTrend => PreviousSessions == 0 ? null : (double)(RecentSessions - PreviousSessions) / PreviousSessions;
@@ -55,30 +67,37 @@ public static class Health
 
     public static HealthReport Assess(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
     {
-        var facts = Gather(book, account, today, coreFeatures);
-        var (recency, frequency, breadth, trend, nps) = Scores(facts, options);
-        double weighted = recency * options.RecencyWeight + frequency * options.FrequencyWeight + breadth * options.BreadthWeight + trend * options.TrendWeight;
-        double weights = options.RecencyWeight + options.FrequencyWeight + options.BreadthWeight + options.TrendWeight;
-        if (nps is { } n)
+        var facts = Gather(book, account, today, coreFeatures, options);
+        var scores = Scores(facts, options);
+        double weighted = scores.Recency * options.RecencyWeight + scores.Frequency * options.FrequencyWeight + scores.Breadth * options.BreadthWeight
+            + scores.Trend * options.TrendWeight + scores.Renewal * options.RenewalWeight;
+        double weights = options.RecencyWeight + options.FrequencyWeight + options.BreadthWeight + options.TrendWeight + options.RenewalWeight;
+        if (scores.Nps is { } n)
         {
             weighted += n * options.NpsWeight;
             weights += options.NpsWeight;
+        }
+        if (scores.Users is { } u)
+        {
+            weighted += u * options.UsersWeight;
+            weights += options.UsersWeight;
         }
         var score = (int)Math.Round(weights == 0 ? 0 : weighted / weights);
         var band = score >= options.GoodFrom ? HealthBand.Good : score < options.PoorBelow ? HealthBand.Poor : HealthBand.Medium;
         return new HealthReport(account, score, band, facts, options);
     }
 
-    public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures)
+    public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
     {
         var position = book.PositionOf(account);
         var windowStart = today.AddDays(1 - WindowDays);
-        int activeDays = 0, recentSessions = 0, previousSessions = 0;
+        int activeDays = 0, recentSessions = 0, previousSessions = 0, userDays = 0;
         Span<bool> used = stackalloc bool[coreFeatures.Count];
         foreach (var day in book.UsageBetween(position, windowStart, today.AddDays(1)))
         {
             if (day.Sessions > 0 || day.ActiveUsers > 0) activeDays++;
             recentSessions += day.Sessions;
+            userDays += day.ActiveUsers;
             var features = day.Features;
             for (var k = 0; k < features.Count; k++)
                 for (var i = 0; i < coreFeatures.Count; i++)
@@ -96,34 +115,44 @@ public static class Health
         }
         var coreUsed = 0;
         foreach (var u in used) if (u) coreUsed++;
-        return new HealthFacts(idle, activeDays, coreUsed, coreFeatures.Count, recentSessions, previousSessions, LatestNps(book.NpsAt(position), today));
+        int? seats = account.Plan is { } plan && options.PlanSeats.TryGetValue(plan, out var n) && n > 0 ? n : null;
+        int? daysToRenewal = account.RenewalOn is { } r && r >= today ? r.DayNumber - today.DayNumber : null;
+        return new HealthFacts(idle, activeDays, coreUsed, coreFeatures.Count, recentSessions, previousSessions, LatestNps(book.NpsAt(position), today),
+            activeDays == 0 ? 0 : (double)userDays / activeDays, seats, daysToRenewal);
     }
 
-    private static (double Recency, double Frequency, double Breadth, double Trend, double? Nps) Scores(HealthFacts f, HealthOptions options)
+    private sealed record ComponentScores(double Recency, double Frequency, double Breadth, double Trend, double Renewal, double? Nps, double? Users);
+
+    private static ComponentScores Scores(HealthFacts f, HealthOptions options)
     {
         var zeroAt = Math.Max(2, options.InactiveDays * 2);
         var recency = f.DaysIdle is { } d ? Clamp(100.0 * (zeroAt - Math.Max(0, d - 1)) / zeroAt) : 0;
         var frequency = Clamp(100.0 * f.ActiveDays / Math.Max(1, options.FullFrequencyDays));
         var breadth = f.CoreFeatures == 0 ? 100 : 100.0 * f.CoreFeaturesUsed / f.CoreFeatures;
         var trend = f.SessionTrend is { } t ? Clamp(100.0 * (1 + Math.Min(0, t) / Math.Max(0.01, options.FallingShare))) : f.RecentSessions > 0 ? 100 : 0;
-        return (recency, frequency, breadth, trend, f.LatestNps is { } n ? n.Score * 10.0 : null);
+        var renewal = f.DaysToRenewal is { } days && days < options.RenewalRiskDays ? 100.0 * days / Math.Max(1, options.RenewalRiskDays) : 100;
+        double? users = f.Seats is { } seats ? Clamp(100.0 * f.AverageActiveUsers / seats / Math.Max(0.01, options.UsersFullShare)) : null;
+        return new ComponentScores(recency, frequency, breadth, trend, renewal, f.LatestNps is { } n ? n.Score * 10.0 : null, users);
     }
 
     public static IReadOnlyList<HealthComponent> Describe(HealthFacts f, HealthOptions options)
     {
-        var (recency, frequency, breadth, trend, nps) = Scores(f, options);
+        var scores = Scores(f, options);
         var components = new List<HealthComponent>
         {
-            new("recency", recency, options.RecencyWeight,
+            new("recency", scores.Recency, options.RecencyWeight,
                 f.DaysIdle switch { null => "never active", 0 => "active today", 1 => "last active yesterday", var d => $"last active {d} days ago" }),
-            new("frequency", frequency, options.FrequencyWeight, $"active {f.ActiveDays} of the last {WindowDays} days"),
-            new("breadth", breadth, options.BreadthWeight, $"{f.CoreFeaturesUsed} of {f.CoreFeatures} core features used"),
-            new("trend", trend, options.TrendWeight, f.SessionTrend is { } t
+            new("frequency", scores.Frequency, options.FrequencyWeight, $"active {f.ActiveDays} of the last {WindowDays} days"),
+            new("breadth", scores.Breadth, options.BreadthWeight, $"{f.CoreFeaturesUsed} of {f.CoreFeatures} core features used"),
+            new("trend", scores.Trend, options.TrendWeight, f.SessionTrend is { } t
                 ? $"sessions {f.PreviousSessions:N0} to {f.RecentSessions:N0} ({Signed(t)}) in 4 weeks"
                 : f.RecentSessions > 0 ? $"{f.RecentSessions:N0} sessions, none in the 4 weeks before" : "no sessions in 8 weeks"),
         };
-        if (nps is { } score && f.LatestNps is { } answer)
-            components.Add(new("nps", score, options.NpsWeight, $"latest NPS answer {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"));
+        if (scores.Users is { } users)
+            components.Add(new("users", users, options.UsersWeight, $"{f.AverageActiveUsers:0.#} active users on an active day, of {f.Seats} seats"));
+        if (scores.Nps is { } nps && f.LatestNps is { } answer)
+            components.Add(new("nps", nps, options.NpsWeight, $"latest NPS answer {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"));
+        components.Add(new("renewal", scores.Renewal, options.RenewalWeight, f.DaysToRenewal is { } days ? $"renews in {days} days" : "no renewal date ahead"));
         return components;
     }
 

@@ -33,6 +33,14 @@ public sealed class NudgeService(
         return new CheckSummary(result.Nudges.Count, recorded.Length, recorded);
     }
 
+    /// <summary>This week's digest for every manager; once a week whatever the number of runs.</summary>
+    public int SendDigests()
+    {
+        var now = clock.GetUtcNow();
+        var recent = ledger.CreatedSince(now.AddDays(-31));
+        return team.Managers.Count(m => ledger.Add(NudgeRecord.From(Digest.Build(books.Current, recent, Today, now, team, options, m), now)));
+    }
+
     /// <summary>Records a nudge decided elsewhere (an NPS detractor); false when it was recorded before.</summary>
     public bool Record(Nudge nudge) => ledger.Add(NudgeRecord.From(nudge, clock.GetUtcNow()));
 

@@ -52,6 +52,7 @@ public sealed class BookBuilder
     private readonly List<MrrChange> _mrr = [];
     private readonly List<UsageDay> _usage = [];
     private readonly List<NpsAnswer> _nps = [];
+    private readonly List<Touchpoint> _touchpoints = [];
 
     public BookBuilder With(params Account[] accounts) { _accounts.AddRange(accounts); return this; }
     public BookBuilder With(IEnumerable<Account> accounts) { _accounts.AddRange(accounts); return this; }
@@ -69,7 +70,13 @@ public sealed class BookBuilder
         return this;
     }
 
-    public BookOfBusiness Build() => new(_accounts, _mrr, _usage, _nps);
+    public BookBuilder Touched(Account a, string kind, string note, string by, DateTimeOffset at)
+    {
+        _touchpoints.Add(new Touchpoint(a.Id, kind, note, by, at));
+        return this;
+    }
+
+    public BookOfBusiness Build() => new(_accounts, _mrr, _usage, _nps, _touchpoints);
 }
 
 /// <summary>A chat with the bot on a given day, read like a conversation: chat.As("x").Send("churn").Reply.</summary>

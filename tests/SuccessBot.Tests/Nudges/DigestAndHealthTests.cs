@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Time.Testing;
+using SuccessBot.Cli;
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+using SuccessBot.Core.Nudges;
+using SuccessBot.Storage;
+using SuccessBot.Tests.Builders;
+using SuccessBot.Tests.Import;
+
+namespace SuccessBot.Tests.Nudges;
+
+public class DigestAndHealthTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    private readonly LiteDbStore _store;
+    private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    public DigestAndHealthTests() => _store = new LiteDbStore(_folder.Store);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public void The_weekly_digest_lists_renewals_silent_nudges_and_who_did_what_once_a_week()
+    {
+        _store.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 10).StartedOn(2025, 12, 10),
+            An.Account("Globex").Id("globex").OwnedBy("ben@example.com").StartedOn(2025, 1, 1)], Today);
+        var card = new Reply("Renewal in 17 days · ACME");
+        _store.Add(new NudgeRecord { Key = "a", Rule = NudgeRules.Renewal, AccountId = "acme", Recipient = "ana@example.com", Card = card,
+            CreatedAt = _clock.GetUtcNow().AddDays(-6), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-6) });
+        _store.Add(new NudgeRecord { Key = "b", Rule = NudgeRules.Engagement, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Usage falling · Globex"),
+            CreatedAt = _clock.GetUtcNow().AddDays(-2), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-2),
+            Action = "logged a call with Globex", ActedBy = "ben@example.com", ActedAt = _clock.GetUtcNow().AddDays(-1) });
+        var nudges = new NudgeService(new StaticBookSource(_store.LoadBook()), _store, _store, _team, new CheckOptions(), _clock, []);
+
+        Assert.Equal(1, nudges.SendDigests());
+        Assert.Equal(0, nudges.SendDigests());
+
+        var digest = _store.AllNudges().Single(n => n.Rule == NudgeRules.Digest);
+        Assert.Equal("boss@example.com", digest.Recipient);
+        Assert.Equal("Weekly digest · week 48, 2026", digest.Card.Title);
+        var text = PlainText.Render(digest.Card);
+        Assert.Contains("2026-12-10 ACME: $4,200 MRR, owner ana@example.com", text);
+        Assert.Contains("Renewal in 17 days · ACME to ana@example.com, sent 2026-11-17", text);
+        Assert.Contains("2026-11-22 ben@example.com logged a call with Globex", text);
+        Assert.Contains("Globex: 5/100, owner ben@example.com", text);
+    }
+
+    [Fact]
+    public void Active_users_against_seats_and_days_to_renewal_move_the_score()
+    {
+        var busy = An.Account("Busy").Build() with { Plan = "Growth", RenewalOn = Today.AddDays(200) };
+        var thin = busy with { Id = "thin", Name = "Thin" };
+        var book = new BookBuilder().With(busy, thin);
+        for (var d = 0; d < 56; d++)
+        {
+            book.Used(busy, Today.AddDays(-d), 30, "reports", "dashboards", "integrations");   // 15 users a day
+            book.Used(thin, Today.AddDays(-d), 4, "reports", "dashboards", "integrations");    // 2 users a day
+        }
+        var options = new HealthOptions { PlanSeats = new Dictionary<string, int> { ["Growth"] = 25 } };
+        var built = book.Build();
+        string[] core = ["reports", "dashboards", "integrations"];
+
+        var full = Health.Assess(built, busy, Today, core, options);
+        var few = Health.Assess(built, thin, Today, core, options);
+        var renewingSoon = Health.Assess(built, busy with { RenewalOn = Today.AddDays(9) }, Today, core, options);
+
+        Assert.Equal("15 active users on an active day, of 25 seats", full.Components.Single(c => c.Name == "users").Detail);
+        Assert.Equal(100, full.Components.Single(c => c.Name == "users").Score);
+        Assert.Equal(16, Math.Round(few.Components.Single(c => c.Name == "users").Score));
+        Assert.True(few.Score < full.Score);
+        Assert.Equal(10, Math.Round(renewingSoon.Components.Single(c => c.Name == "renewal").Score));
+        Assert.True(renewingSoon.Score < full.Score);
+    }
+
+    [Fact]
+    public void Health_says_what_moved_it_most_since_last_week_and_the_recent_actions()
+    {
+        var a = An.Account("Slipping").StartedOn(2025, 1, 1).Build();
+        var book = new BookBuilder().With(a);
+        for (var d = 8; d < 60; d++) book.Used(a, Today.AddDays(-d), 10, "reports", "dashboards", "integrations");
+        book.Touched(a, "call", "spoke to their CFO", "csm@example.com", new DateTimeOffset(2026, 11, 20, 15, 0, 0, TimeSpan.Zero));
+
+        var answer = new Conversation(book.Build(), Today).As("boss@example.com").SendText("health slipping");
+
+        Assert.Contains("Since last week:", answer);
+        Assert.Contains("moved most: trend, -95 points (sessions 280 to 200 (-29%) in 4 weeks)", answer);
+        Assert.Contains("2026-11-20 call by csm@example.com: spoke to their CFO", answer);
+    }
+}
