@@ -171,7 +171,7 @@ public static class Verbs
             var dry = parse.GetValue(dryRun);
             var list = dry ? nudges.Preview(kind) : nudges.Check(kind).Nudges;
             Console.WriteLine(dry ? $"Would send {list.Count} nudge(s) today (dry run: nothing recorded or sent):" : $"Recorded {list.Count} new nudge(s); the host delivers them:");
-            foreach (var n in list) Console.WriteLine($"  to {n.Recipient}: {n.Card.Title}: {n.Card.Summary}");
+            foreach (var n in list) Console.WriteLine($"  to {n.Recipient}: {n.Title}: {n.Summary}");
             if (kind.HasFlag(CheckKind.Nps))
             {
                 var surveys = new SurveyService(books, store, store, team, Settings.Nps(config), TimeProvider.System);
@@ -192,10 +192,11 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks) or all.", DefaultValueFactory = _ => "all" };
+        part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = new Option<int>("--accounts") { Description = "How many accounts to generate.", DefaultValueFactory = _ => 100_000 };
-        var answersOnly = new Option<bool>("--answers-only") { Description = "Skip the import: time the answers over the generated book directly." };
-        var bench = new Command("bench", "Measures import speed and answer times over a large generated book (run with -c Release).") { accounts, answersOnly };
-        bench.SetAction(parse => Benchmark.Run(Console.Out, parse.GetValue(accounts), parse.GetValue(answersOnly)));
+        var bench = new Command("bench", "Measures and prints import speed, answer times and the daily run over a large generated book (run with -c Release).") { part, accounts };
+        bench.SetAction(parse => Benchmark.Run(Console.Out, parse.GetValue(part)!, parse.GetValue(accounts)));
         return bench;
     }
 }

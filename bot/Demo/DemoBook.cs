@@ -71,6 +71,7 @@ public static class DemoGenerator
         var usage = new List<UsageDay>();
         var nps = new List<NpsAnswer>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var featureSets = new FeatureSets();
         var historyStart = today.AddMonths(-24);
 
         for (var i = 0; i < accounts; i++)
@@ -126,13 +127,14 @@ public static class DemoGenerator
             DateOnly? fadeFrom = canceled is { } c ? c.AddDays(-random.Next(30, 75))
                 : random.NextDouble() < 0.125 ? today.AddDays(-random.Next(14, 45)) : null;
             var fadeEnd = canceled ?? today.AddDays(random.Next(10, 40));
-            AddUsage(random, account, plan, level, fadeFrom, fadeEnd, today, usageDays, usage);
+            AddUsage(random, account, plan, level, fadeFrom, fadeEnd, today, usageDays, usage, featureSets);
             AddNps(random, account, level, fadeFrom, today, nps);
         }
         return new DemoBook(list, mrrChanges, usage, nps, owners.ToArray(), Manager);
     }
 
-    private static void AddUsage(Random random, Account account, Plan plan, double level, DateOnly? fadeFrom, DateOnly fadeEnd, DateOnly today, int usageDays, List<UsageDay> usage)
+    private static void AddUsage(Random random, Account account, Plan plan, double level, DateOnly? fadeFrom, DateOnly fadeEnd, DateOnly today, int usageDays,
+        List<UsageDay> usage, FeatureSets featureSets)
     {
         var first = Max(account.StartedOn, today.AddDays(1 - usageDays));
         var last = account.CanceledOn is { } c ? Min(c.AddDays(-1), today) : today;
@@ -152,7 +154,7 @@ public static class DemoGenerator
                 if (day >= firstValue && random.NextDouble() < 0.2 + engagement * 0.7) features.Add(feature);
             foreach (var feature in OtherFeatures)
                 if (random.NextDouble() < engagement * 0.3) features.Add(feature);
-            usage.Add(new UsageDay(account.Id, day, users, sessions, sessions * random.Next(4, 25), features.ToArray()));
+            usage.Add(new UsageDay(account.Id, day, users, sessions, sessions * random.Next(4, 25), featureSets.Of(features)));
         }
     }
 

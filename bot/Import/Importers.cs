@@ -49,6 +49,7 @@ public static class Importers
     public static IReadOnlyList<UsageDay> ReadUsage(string path, IReadOnlySet<string> knownAccounts)
     {
         var seen = new Dictionary<(string, DateOnly), int>();
+        var featureSets = new FeatureSets();
         return CsvTable.Read(path, UsageColumns, row =>
         {
             var day = new UsageDay(
@@ -57,7 +58,7 @@ public static class Importers
                 row.Int("active_users", 0, 10_000_000),
                 row.Int("sessions", 0, 100_000_000),
                 row.Int("minutes", 0, 1_000_000_000),
-                row.List("features").Select(string.Intern).ToArray());
+                featureSets.Of(row.List("features")));
             if (day.Date != default && !seen.TryAdd((day.AccountId, day.Date), row.Line))
                 row.Fail("date", $"{day.AccountId} on {day.Date:yyyy-MM-dd} appears twice in this file (first on line {seen[(day.AccountId, day.Date)]})");
             return day;

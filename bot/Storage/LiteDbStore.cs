@@ -46,7 +46,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     public BookOfBusiness LoadBook() => new(
         _db.GetCollection(Accounts).FindAll().Select(ToAccount).ToArray(),
         _db.GetCollection(MrrHistory).FindAll().Select(d => new MrrChange(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal)).ToArray(),
-        _db.GetCollection(Usage).FindAll().Select(ToUsage).ToArray(),
+        LoadUsage(),
         _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray(),
         _db.GetCollection(Touchpoints).FindAll().Select(d => new Touchpoint(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]))).ToArray(),
         _db.GetCollection(Surveys).FindAll().Select(d => new SurveySent(d["account"].AsString, At(d["created"]), !d["score"].IsNull)).ToArray());
@@ -140,6 +140,14 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         return true;
     }
 
+    public IReadOnlyList<NudgeRecord> AddNew(IReadOnlyCollection<NudgeRecord> records) => InTransaction(() =>
+    {
+        var col = _db.GetCollection(Nudges);
+        var added = records.DistinctBy(r => r.Key).Where(r => col.FindById(r.Key) is null).ToArray();
+        col.InsertBulk(added.Select(ToDoc));
+        return added;
+    }, bumpVersion: false);
+
     public NudgeRecord? Find(string key) => _db.GetCollection(Nudges).FindById(key) is { } d ? ToNudge(d) : null;
 
     public void Update(NudgeRecord record) => _db.GetCollection(Nudges).Update(ToDoc(record));
@@ -158,10 +166,17 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
             d["_id"].AsString, Enum.Parse<HealthBand>(d["band"].AsString), d["inactive"].AsBoolean, d["falling"].AsBoolean, ToDay(d["seen"])));
 
     public void SaveSignals(IReadOnlyCollection<AccountSignals> signals) => InTransaction(() =>
-        _db.GetCollection(Signals_).Upsert(signals.Select(s => new BsonDocument
+    {
+        var col = _db.GetCollection(Signals_);
+        var known = col.Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+        var docs = signals.Select(s => new BsonDocument
         {
             ["_id"] = s.AccountId, ["band"] = s.Band.ToString(), ["inactive"] = s.Inactive, ["falling"] = s.Falling, ["seen"] = FromDay(s.SeenOn),
-        })), bumpVersion: false);
+        }).ToLookup(d => known.Contains(d["_id"].AsString));
+        col.InsertBulk(docs[false]);
+        col.Update(docs[true]);
+        return 0;
+    }, bumpVersion: false);
 
     // What CSMs do about accounts.
 
@@ -264,7 +279,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     private static BsonDocument ToDoc(NudgeRecord n) => new()
     {
         ["_id"] = n.Key, ["rule"] = n.Rule, ["account"] = n.AccountId, ["recipient"] = n.Recipient,
-        ["card"] = System.Text.Json.JsonSerializer.Serialize(n.Card, JsonSerializerOptions.Web),
+        ["card"] = System.Text.Json.JsonSerializer.Serialize(n.Card with { Buttons = [] }, JsonSerializerOptions.Web),
         ["created"] = n.CreatedAt.UtcDateTime, ["status"] = n.Status.ToString(), ["attempts"] = n.Attempts, ["next"] = n.NextAttemptAt.UtcDateTime,
         ["error"] = Nullable(n.LastError), ["sent"] = n.SentAt is { } s ? s.UtcDateTime : BsonValue.Null, ["channel"] = Nullable(n.Channel),
         ["ref"] = Nullable(n.MessageRef), ["by"] = Nullable(n.ActedBy), ["action"] = Nullable(n.Action), ["acted"] = n.ActedAt is { } a ? a.UtcDateTime : BsonValue.Null,
@@ -273,7 +288,10 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     private static NudgeRecord ToNudge(BsonDocument d) => new()
     {
         Key = d["_id"].AsString, Rule = d["rule"].AsString, AccountId = d["account"].AsString, Recipient = d["recipient"].AsString,
-        Card = System.Text.Json.JsonSerializer.Deserialize<Reply>(d["card"].AsString, JsonSerializerOptions.Web)!,
+        Card = System.Text.Json.JsonSerializer.Deserialize<Reply>(d["card"].AsString, JsonSerializerOptions.Web)! with
+        {
+            Buttons = NudgeCards.ButtonsFor(d["rule"].AsString, d["_id"].AsString),
+        },
         CreatedAt = At(d["created"]), Status = Enum.Parse<DeliveryStatus>(d["status"].AsString), Attempts = d["attempts"].AsInt32,
         NextAttemptAt = At(d["next"]), LastError = OrNull(d["error"]), SentAt = d["sent"].IsNull ? null : At(d["sent"]),
         Channel = OrNull(d["channel"]), MessageRef = OrNull(d["ref"]), ActedBy = OrNull(d["by"]), Action = OrNull(d["action"]),
@@ -324,9 +342,19 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         Segment = OrNull(d["segment"]),
     };
 
-    private static UsageDay ToUsage(BsonDocument d) => new(
-        d["account"].AsString, ToDay(d["date"]), d["users"].AsInt32, d["sessions"].AsInt32, d["minutes"].AsInt32,
-        d["features"].AsArray.Select(v => string.Intern(v.AsString)).ToArray());
+    private UsageDay[] LoadUsage()
+    {
+        var sets = new FeatureSets();
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        return _db.GetCollection(Usage).FindAll().Select(d =>
+        {
+            var account = d["account"].AsString;
+            // One string per account id, not one per row.
+            if (!ids.TryGetValue(account, out var id)) ids[account] = id = account;
+            return new UsageDay(id, ToDay(d["date"]), d["users"].AsInt32, d["sessions"].AsInt32, d["minutes"].AsInt32,
+                sets.Of(d["features"].AsArray.Select(v => v.AsString)));
+        }).ToArray();
+    }
 
     private static NpsAnswer ToNps(BsonDocument d) => new(
         d["account"].AsString, d["contact"].AsString, d["score"].AsInt32, OrNull(d["comment"]),

@@ -42,6 +42,17 @@ public static class NudgeCards
         new("Mark churned", MarkChurned, key) { Inputs = [new("reason", "Reason", ChurnReasons, Optional: false), new("note", "Note")] },
     ];
 
+    /// <summary>
+    /// The buttons a ledger card carries, rebuilt from its rule and key: they are derived, so the ledger does not store them
+    /// (a third of a card's size, over tens of thousands of nudges a day).
+    /// </summary>
+    public static IReadOnlyList<ReplyButton> ButtonsFor(string rule, string key) => rule switch
+    {
+        NudgeRules.Digest => [],
+        Surveys.SurveyService.Rule => Surveys.SurveyCards.Buttons(key[(Surveys.SurveyService.Rule.Length + 1)..]),
+        _ => Actions(key),
+    };
+
     /// <summary>The card after someone acted on it: the same facts, no buttons, and who did what.</summary>
     public static Reply Done(Reply card, string what) => card with { Buttons = [], Note = what };
 

@@ -14,9 +14,13 @@ public sealed record CheckInputs(
     TeamSettings Team,
     CheckOptions Options,
     IReadOnlyDictionary<string, AccountSignals> Signals,
-    IReadOnlyDictionary<string, Snooze> Snoozes);
+    IReadOnlyDictionary<string, Snooze> Snoozes)
+{
+    /// <summary>The positions of the accounts to check: all by default, a slice when a large book is checked in parts.</summary>
+    public Range Accounts { get; init; } = Range.All;
+}
 
-/// <summary>What a check decided: nudges to record, the account states to remember, and snoozes that ended early.</summary>
+/// <summary>What a check decided: nudges to record, the account states that changed, and snoozes that ended early.</summary>
 public sealed record CheckResult(IReadOnlyList<Nudge> Nudges, IReadOnlyList<AccountSignals> Signals, IReadOnlyList<string> WokenAccounts);
 
 /// <summary>
@@ -35,8 +39,10 @@ public static class NudgeChecks
         var woken = new List<string>();
         var windows = options.RenewalWindows.Order().ToArray();
 
-        foreach (var account in book.Accounts)
+        var (first, count) = input.Accounts.GetOffsetAndLength(book.Accounts.Count);
+        for (var position = first; position < first + count; position++)
         {
+            var account = book.Accounts[position];
             if (!account.IsActiveOn(today)) continue;
             var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
             var snooze = input.Snoozes.GetValueOrDefault(account.Id) is { } s && s.Until >= today ? s : null;
@@ -46,8 +52,9 @@ public static class NudgeChecks
                 var old = input.Signals.GetValueOrDefault(account.Id) ?? new AccountSignals(account.Id, HealthBand.Good, false, false, today);
                 var started = today.DayNumber - account.StartedOn.DayNumber;
                 var inactive = started >= options.InactiveDays && (health.Facts.DaysIdle ?? int.MaxValue) >= options.InactiveDays;
-                var now = new AccountSignals(account.Id, health.Band, inactive, health.IsFalling, today);
-                signals.Add(now);
+                // Only a change of state is remembered; SeenOn says since when the account has been in it.
+                if (!input.Signals.TryGetValue(account.Id, out var known) || (known.Band, known.Inactive, known.Falling) != (health.Band, inactive, health.IsFalling))
+                    signals.Add(new AccountSignals(account.Id, health.Band, inactive, health.IsFalling, today));
                 var worseThanSnoozed = snooze is not null && health.Band < snooze.BandWhenSnoozed;
                 if (worseThanSnoozed) woken.Add(account.Id);
                 // One card per account and day, however many things changed at once.

@@ -2,7 +2,14 @@ using SuccessBot.Core.Chat;
 
 namespace SuccessBot.Core.Nudges;
 
-public sealed record CheckSummary(int Decided, int Recorded, IReadOnlyList<Nudge> Nudges);
+/// <summary>A nudge in one line, for the command line and logs.</summary>
+public sealed record NudgeHeadline(string Recipient, string Title, string? Summary)
+{
+    public static NudgeHeadline Of(Nudge nudge) => Of(nudge.Recipient, nudge.Card);
+    public static NudgeHeadline Of(string recipient, Reply card) => new(recipient, card.Title, card.Summary);
+}
+
+public sealed record CheckSummary(int Decided, int Recorded, IReadOnlyList<NudgeHeadline> Nudges);
 
 /// <summary>
 /// Runs the checks against the ledger and delivers what is due through the first channel that reaches the person.
@@ -18,19 +25,36 @@ public sealed class NudgeService(
 
     public DateOnly Today => team.Today(clock.GetUtcNow());
 
+    /// <summary>Accounts checked at a time, so that a large book's cards never all sit in memory at once.</summary>
+    private const int Slice = 5_000;
+
     /// <summary>What the checks would send today, changing nothing (`check --dry-run`).</summary>
-    public IReadOnlyList<Nudge> Preview(CheckKind kinds) =>
-        NudgeChecks.Run(Inputs(), kinds).Nudges.Where(n => ledger.Find(n.Key) is null).ToArray();
+    public IReadOnlyList<NudgeHeadline> Preview(CheckKind kinds) =>
+        Slices(kinds).SelectMany(r => r.Nudges).Where(n => ledger.Find(n.Key) is null).Select(NudgeHeadline.Of).ToArray();
 
     /// <summary>Runs the checks and records every nudge not decided before; delivery follows.</summary>
     public CheckSummary Check(CheckKind kinds)
     {
-        var result = NudgeChecks.Run(Inputs(), kinds);
         var now = clock.GetUtcNow();
-        var recorded = result.Nudges.Where(n => ledger.Add(NudgeRecord.From(n, now))).ToArray();
-        if (kinds.HasFlag(CheckKind.Engagement)) ledger.SaveSignals(result.Signals);
-        foreach (var account in result.WokenAccounts) activity.EndSnooze(account);
-        return new CheckSummary(result.Nudges.Count, recorded.Length, recorded);
+        int decided = 0;
+        var recorded = new List<NudgeHeadline>();
+        var signals = new List<AccountSignals>();
+        foreach (var result in Slices(kinds))
+        {
+            decided += result.Nudges.Count;
+            recorded.AddRange(ledger.AddNew(result.Nudges.Select(n => NudgeRecord.From(n, now)).ToArray()).Select(r => NudgeHeadline.Of(r.Recipient, r.Card)));
+            signals.AddRange(result.Signals);
+            foreach (var account in result.WokenAccounts) activity.EndSnooze(account);
+        }
+        if (kinds.HasFlag(CheckKind.Engagement)) ledger.SaveSignals(signals);
+        return new CheckSummary(decided, recorded.Count, recorded);
+    }
+
+    private IEnumerable<CheckResult> Slices(CheckKind kinds)
+    {
+        var inputs = Inputs();
+        for (var start = 0; start < inputs.Book.Accounts.Count; start += Slice)
+            yield return NudgeChecks.Run(inputs with { Accounts = start..Math.Min(start + Slice, inputs.Book.Accounts.Count) }, kinds);
     }
 
     /// <summary>This week's digest for every manager; once a week whatever the number of runs.</summary>
@@ -40,9 +64,6 @@ public sealed class NudgeService(
         var recent = ledger.CreatedSince(now.AddDays(-31));
         return team.Managers.Count(m => ledger.Add(NudgeRecord.From(Digest.Build(books.Current, recent, Today, now, team, options, m), now)));
     }
-
-    /// <summary>Records a nudge decided elsewhere (an NPS detractor); false when it was recorded before.</summary>
-    public bool Record(Nudge nudge) => ledger.Add(NudgeRecord.From(nudge, clock.GetUtcNow()));
 
     /// <summary>Tries every nudge that is due; returns how many were delivered.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancel)

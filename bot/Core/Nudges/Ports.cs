@@ -8,6 +8,9 @@ public interface INudgeLedger
 {
     /// <summary>Records a nudge; false when its key is already there (it was decided before: nothing is sent twice).</summary>
     bool Add(NudgeRecord record);
+
+    /// <summary>Records every nudge whose key is new, all at once; returns those.</summary>
+    IReadOnlyList<NudgeRecord> AddNew(IReadOnlyCollection<NudgeRecord> records);
     NudgeRecord? Find(string key);
     void Update(NudgeRecord record);
     IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now);

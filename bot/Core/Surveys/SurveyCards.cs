@@ -10,10 +10,12 @@ public static class SurveyCards
     public static Reply Question(string surveyId, string product) => new($"How likely are you to recommend {product} to a friend or colleague?")
     {
         Summary = "One click: 0 is not likely at all, 10 is very likely.",
-        Buttons = [.. Enumerable.Range(0, 11).Select(s => new ReplyButton($"{s}", Score, $"{surveyId}|{s}")),
-            new ReplyButton("Don't ask me again", OptOut, surveyId)],
+        Buttons = Buttons(surveyId),
         Note = "0 = Not likely · 10 = Very likely",
     };
+
+    public static IReadOnlyList<ReplyButton> Buttons(string surveyId) =>
+        [.. Enumerable.Range(0, 11).Select(s => new ReplyButton($"{s}", Score, $"{surveyId}|{s}")), new ReplyButton("Don't ask me again", OptOut, surveyId)];
 
     public static Reply Thanks(SurveyState survey, string? followUp) => new($"Thanks, you answered {survey.Score}")
     {
