@@ -5,6 +5,7 @@ using SuccessBot.Core.Nudges;
 using SuccessBot.Demo;
 using SuccessBot.Host;
 using SuccessBot.Import;
+using SuccessBot.Slack;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Cli;
@@ -33,6 +34,7 @@ public static class Verbs
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
         root.Subcommands.Add(BenchVerb());
+        root.Subcommands.Add(ManifestVerb());
         return root;
     }
 
@@ -169,6 +171,13 @@ public static class Verbs
             return 0;
         });
         return check;
+    }
+
+    private static Command ManifestVerb()
+    {
+        var manifest = new Command("manifest", "Writes an app manifest for a public URL: `manifest slack --base-url URL`.");
+        manifest.Subcommands.Add(SlackManifest.Verb());
+        return manifest;
     }
 
     private static Command BenchVerb()

@@ -2,6 +2,7 @@ using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
+using SuccessBot.Slack;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Host;
@@ -31,6 +32,7 @@ public static class BotHost
         builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
+        builder.AddSlack();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => Buttons(s.GetRequiredService<INudgeLedger>(), s.GetRequiredService<IAccountActivity>()));
@@ -40,6 +42,7 @@ public static class BotHost
 
         var app = builder.Build();
         app.MapLocalChat();
+        app.MapSlack();
         app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -65,7 +68,7 @@ public static class BotHost
         var config = app.Configuration;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
-        log.LogInformation("Slack: off ({Why})", string.IsNullOrEmpty(config["Slack:BotToken"]) ? "Slack:BotToken is not set" : "not built yet");
+        log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         log.LogInformation("Teams: off ({Why})", string.IsNullOrEmpty(config["Teams:AppId"]) ? "Teams:AppId is not set" : "not built yet");
         log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
         var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
