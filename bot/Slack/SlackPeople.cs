@@ -13,6 +13,18 @@ public sealed class SlackPeople(Func<SlackApi> api)
 {
     public async Task<SlackPerson> IdentifyAsync(string? teamId, string userId, CancellationToken cancel)
     {
+        try
+        {
+            return await LookUpAsync(teamId, userId, cancel);
+        }
+        catch (SlackApiException e)
+        {
+            return Refused(userId, $"Slack did not tell SuccessBot who you are ({e.Method}: {e.Error}); please try again in a minute.");
+        }
+    }
+
+    private async Task<SlackPerson> LookUpAsync(string? teamId, string userId, CancellationToken cancel)
+    {
         var slack = api();
         var (installed, _) = await slack.InstallationAsync(cancel);
         if (teamId is not null && teamId != installed) return Refused(userId, "SuccessBot answers members of the workspace that installed it, and this request came from another one.");

@@ -110,6 +110,20 @@ public class SlackOutboundTests(SlackHost host) : IClassFixture<SlackHost>
         Assert.StartsWith("Churn", later.Fields["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task When_Slack_cannot_say_who_asks_the_answer_is_a_refusal_not_an_error()
+    {
+        Slack.Users["UFAILING"] = (FakeSlack.Team, SuccessBot.Demo.DemoGenerator.Manager);
+        Slack.Script("users.info", f => f["user"]?.GetValue<string>() == "UFAILING", () => FakeSlack.NotOk("fatal_error"));
+
+        var response = await host.Bot.PostFormAsync(SlackPayloads.SlashCommand("/churn", "last month", user: "UFAILING"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("users.info: fatal_error", text);
+        Assert.DoesNotContain("MRR", text);
+    }
+
     private static TimeSpan ChatSlashCommandBudget() => SuccessBot.Slack.Handlers.ChatSlashCommand.AnswerBudget;
 
     /// <summary>Slack's users.info answer, late.</summary>
