@@ -18,7 +18,7 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Parts = ["import", "answers", "daily", "all"];
+    public static readonly string[] Parts = ["import", "answers", "daily", "all", "slack"];
 
     public static int Run(TextWriter output, string part, int accounts)
     {

@@ -7,6 +7,7 @@ using SuccessBot.Core.Surveys;
 using SuccessBot.Demo;
 using SuccessBot.Host;
 using SuccessBot.Import;
+using SuccessBot.Slack;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Cli;
@@ -35,6 +36,7 @@ public static class Verbs
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
         root.Subcommands.Add(BenchVerb());
+        root.Subcommands.Add(ManifestVerb());
         return root;
     }
 
@@ -190,13 +192,21 @@ public static class Verbs
         return new Routes(store, store, store, surveys, Settings.Checks(config), Settings.Nps(config), TimeProvider.System);
     }
 
+    private static Command ManifestVerb()
+    {
+        var manifest = new Command("manifest", "Writes an app manifest for a public URL: `manifest slack --base-url URL`.");
+        manifest.Subcommands.Add(SlackManifest.Verb());
+        return manifest;
+    }
+
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks) or all.", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, or slack (signed slash commands through the host).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = new Option<int>("--accounts") { Description = "How many accounts to generate.", DefaultValueFactory = _ => 100_000 };
-        var bench = new Command("bench", "Measures and prints import speed, answer times and the daily run over a large generated book (run with -c Release).") { part, accounts };
-        bench.SetAction(parse => Benchmark.Run(Console.Out, parse.GetValue(part)!, parse.GetValue(accounts)));
+        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, or signed Slack commands through the host, over a large generated book (run with -c Release).") { part, accounts };
+        bench.SetAction((parse, _) => parse.GetValue(part) == "slack" ? SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts))
+            : Task.FromResult(Benchmark.Run(Console.Out, parse.GetValue(part)!, parse.GetValue(accounts))));
         return bench;
     }
 }

@@ -4,6 +4,7 @@ using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
 using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
+using SuccessBot.Slack;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Host;
@@ -37,14 +38,17 @@ public static class BotHost
         builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
+        builder.AddSlack();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
+        builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
         builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
-            s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<Routes>().Buttons()));
+            s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<ActionRouter>()));
         builder.Services.AddSuccessBotScheduler(config, team.TimeZone);
 
         var app = builder.Build();
         app.MapLocalChat();
+        app.MapSlack();
         app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -64,7 +68,7 @@ public static class BotHost
         var config = app.Configuration;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
-        log.LogInformation("Slack: off ({Why})", string.IsNullOrEmpty(config["Slack:BotToken"]) ? "Slack:BotToken is not set" : "not built yet");
+        log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         log.LogInformation("Teams: off ({Why})", string.IsNullOrEmpty(config["Teams:AppId"]) ? "Teams:AppId is not set" : "not built yet");
         log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
         var url = app.Urls.FirstOrDefault() ?? DefaultUrl;

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using SuccessBot.Core.Chat;
+
+namespace SuccessBot.Slack.Handlers;
+
+/// <summary>
+/// One slash command of the chat language (`/churn last month` is `churn last month`; `/successbot` takes any command).
+/// The answer goes back within Slack's 3 seconds, or an ack does and the answer follows through response_url.
+/// </summary>
+public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<SlackApi> api, SlackWork work) : ISlashCommandHandler
+{
+    /// <summary>Leaves a second of Slack's three for the network.</summary>
+    public static readonly TimeSpan AnswerBudget = TimeSpan.FromSeconds(2);
+
+    public async Task<SlackAck> HandleAsync(SlashCommand command, CancellationToken cancel)
+    {
+        var text = $"{verb} {command.Text}".Trim();
+        if (text.Length == 0) text = "help";
+        var slack = api();
+        // Answering goes on when the ack has left: it is not tied to the request.
+        var answering = answers.AnswerAsync(command.TeamId, command.UserId, text, () => SlackAnswers.IsExternalAsync(slack, command.ChannelId, CancellationToken.None), CancellationToken.None);
+        if (await Task.WhenAny(answering, Task.Delay(AnswerBudget, cancel)) == answering) return SlackAck.Ok(Response(await answering));
+        if (command.ResponseUrl is not { } responseUrl) return SlackAck.Ok(Response(await answering));
+        work.Start($"answering {command.Command} through response_url", async c => await slack.RespondAsync(responseUrl, Response(await answering), c));
+        return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
+    }
+
+    private static JsonObject Response((Reply Reply, bool Share) answer)
+    {
+        var message = BlockKit.Message(answer.Reply);
+        message["response_type"] = answer.Share ? "in_channel" : "ephemeral";
+        return message;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SuccessBot.Demo;
+using SuccessBot.Host;
+using SuccessBot.Storage;
+
+namespace SuccessBot.Slack;
+
+/// <summary>
+/// Issue 5's figure: a signed `/churn last month` posted to the real host over loopback, answered in the response,
+/// with 100,000 accounts stored; p50 and p99 (target p99 under 100 ms). Slack's Web API is a local stand-in.
+/// </summary>
+public static class SlackBenchmark
+{
+    private const string Secret = "benchmark-signing-secret";
+
+    public static async Task<int> RunAsync(TextWriter output, int accounts, int requests = 1000)
+    {
+        var folder = Directory.CreateTempSubdirectory("successbot-slack-bench-");
+        try
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var clock = Stopwatch.StartNew();
+            var book = DemoGenerator.Generate(seed: 7, today, accounts, usageDays: 1);
+            var path = Path.Combine(folder.FullName, "bench.db");
+            using (var store = new LiteDbStore(path))
+            {
+                store.UpsertAccounts(book.Accounts, today);
+                store.UpsertMrrHistory(book.MrrChanges);
+            }
+            output.WriteLine($"Stored {book.Accounts.Count:N0} accounts with two years of MRR history in {clock.Elapsed.TotalSeconds:0.0} s.");
+
+            await using var slack = await FakeWebApiAsync();
+            var api = slack.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            await using var bot = BotHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], new Dictionary<string, string?>
+            {
+                ["Storage:Path"] = path,
+                ["Team:Managers:0"] = DemoGenerator.Manager,
+                ["Slack:BotToken"] = "xoxb-benchmark",
+                ["Slack:SigningSecret"] = Secret,
+                ["Slack:ApiBaseUrl"] = api + "/api/",
+            });
+            await bot.StartAsync();
+            var url = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+
+            // The host answers for days: measure it warm, after the start-up checks and the first compilations.
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed < TimeSpan.FromSeconds(5)) await PostAsync(http);
+            var times = new double[requests];
+            for (var i = 0; i < requests; i++)
+            {
+                clock.Restart();
+                await PostAsync(http);
+                times[i] = clock.Elapsed.TotalMilliseconds;
+            }
+            Array.Sort(times);
+            output.WriteLine($"Signed /churn last month to answer over {book.Accounts.Count:N0} accounts ({requests} requests, one at a time, target p99 < 100 ms):");
+            output.WriteLine($"  p50 {times[requests / 2],7:0.00} ms   p99 {times[(int)Math.Ceiling(requests * 0.99) - 1],7:0.00} ms   max {times[^1],7:0.00} ms");
+            await bot.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task PostAsync(HttpClient http)
+    {
+        var body = "token=x&team_id=T0001&channel_id=C1&user_id=UMANAGER&command=%2Fchurn&text=last+month&response_url=http%3A%2F%2F127.0.0.1%2Fnone&trigger_id=1";
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, SlackEndpoints.Path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(Secret, timestamp, Encoding.UTF8.GetBytes(body)));
+        using var response = await http.SendAsync(request);
+        var answer = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode || !answer.Contains("Churn", StringComparison.Ordinal))
+            throw new InvalidOperationException($"The benchmark's slash command was not answered: {(int)response.StatusCode} {answer[..Math.Min(200, answer.Length)]}");
+    }
+
+    /// <summary>The two Web API methods a slash command needs (auth.test, users.info), answered at once.</summary>
+    private static async Task<WebApplication> FakeWebApiAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/api/auth.test", () => Results.Json(new { ok = true, team_id = "T0001", user_id = "UBOT" }));
+        app.MapPost("/api/users.info", () => Results.Json(new { ok = true, user = new { id = "UMANAGER", team_id = "T0001", profile = new { email = DemoGenerator.Manager } } }));
+        app.MapPost("/api/{method}", () => Results.Json(new { ok = false, error = "users_not_found" }));
+        await app.StartAsync();
+        return app;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SuccessBot.Core.Chat;
+using SuccessBot.Host;
+
+namespace SuccessBot.Slack;
+
+/// <summary>A Slack user as SuccessBot answers them: by email, or not at all (<see cref="Refusal"/> says why, politely).</summary>
+public sealed record SlackPerson(string UserId, string? Email, Reply? Refusal);
+
+/// <summary>Finds out who a Slack user is; only members of the installing workspace are answered.</summary>
+public sealed class SlackPeople(Func<SlackApi> api)
+{
+    public async Task<SlackPerson> IdentifyAsync(string? teamId, string userId, CancellationToken cancel)
+    {
+        try
+        {
+            return await LookUpAsync(teamId, userId, cancel);
+        }
+        catch (SlackApiException e)
+        {
+            return Refused(userId, $"Slack did not tell SuccessBot who you are ({e.Method}: {e.Error}); please try again in a minute.");
+        }
+    }
+
+    private async Task<SlackPerson> LookUpAsync(string? teamId, string userId, CancellationToken cancel)
+    {
+        var slack = api();
+        var (installed, _) = await slack.InstallationAsync(cancel);
+        if (teamId is not null && teamId != installed) return Refused(userId, "SuccessBot answers members of the workspace that installed it, and this request came from another one.");
+        var user = await slack.UserAsync(userId, cancel);
+        if (user is null || user.Deleted || user.IsBot) return Refused(userId, "SuccessBot answers the people of its workspace only.");
+        if (user.TeamId != installed) return Refused(userId, "SuccessBot answers members of the workspace that installed it; guests from another organisation see no account data.");
+        if (user.Email is null) return Refused(userId, "Slack does not show SuccessBot your email, so it cannot tell which accounts are yours.");
+        return new SlackPerson(userId, user.Email, null);
+    }
+
+    private static SlackPerson Refused(string userId, string why) =>
+        new(userId, null, Reply.Refusal("Not available here", why, "Ask your customer success team if you think this is wrong."));
+}
+
+/// <summary>Answers a chat command as the asking Slack user may see it, and decides whether it may be shown to the channel.</summary>
+public sealed class SlackAnswers(SlackPeople people, ChatBot bot, TeamSettings team, TimeProvider clock)
+{
+    public const string KeptPrivate = "Not shared: this channel is shared with another organisation, so only you see this answer.";
+
+    /// <param name="channelIsExternal">Asked only when the asker wants to share.</param>
+    public async Task<(Reply Reply, bool Share)> AnswerAsync(string? teamId, string userId, string text, Func<Task<bool>> channelIsExternal, CancellationToken cancel)
+    {
+        var person = await people.IdentifyAsync(teamId, userId, cancel);
+        if (person.Refusal is { } refusal) return (refusal, false);
+        var reply = bot.Answer(new IncomingMessage(text, person.Email));
+        if (reply.IsRefusal || !CommandLanguage.Parse(text, team.Today(clock.GetUtcNow())).Share) return (reply, false);
+        if (await channelIsExternal()) return (reply with { Note = reply.Note is { } note ? $"{note}\n{KeptPrivate}" : KeptPrivate }, false);
+        return (reply, true);
+    }
+
+    /// <summary>Whether a channel is shared outside; when Slack cannot say, it is treated as shared.</summary>
+    public static async Task<bool> IsExternalAsync(SlackApi slack, string channel, CancellationToken cancel)
+    {
+        try { return await slack.IsExternallySharedAsync(channel, cancel); }
+        catch (SlackApiException) { return true; }
+    }
+}
+
+/// <summary>Where a click came from, carried through a modal's private_metadata to the submission.</summary>
+public sealed record ClickOrigin(string ActionId, string Value, string? Channel, string? MessageTs, bool Ephemeral, string? ResponseUrl)
+{
+    public string Encode() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+
+    public static ClickOrigin? Decode(string metadata)
+    {
+        try { return JsonSerializer.Deserialize<ClickOrigin>(metadata, JsonSerializerOptions.Web) is { ActionId: not null, Value: not null } origin ? origin : null; }
+        catch (JsonException) { return null; }
+    }
+}
+
+/// <summary>Acts on a click through the same handlers as every channel, then shows the result: the card replaced, a word to the clicker.</summary>
+public sealed class SlackClicks(ChatBot bot, BookReadModel model, Func<SlackApi> api, SlackWork work)
+{
+    /// <summary>Null when SuccessBot never sent such a button.</summary>
+    public ActionOutcome? Act(ClickOrigin origin, string email, IReadOnlyDictionary<string, string> inputs)
+    {
+        var outcome = bot.Act(new ActionRequest(origin.ActionId, origin.Value, inputs, email));
+        if (outcome.Unknown) return null;
+        // What the click wrote (a churn mark, a touchpoint) shows in the next answer.
+        model.Refresh();
+        return outcome;
+    }
+
+    public void Show(ClickOrigin origin, string userId, ActionOutcome outcome) => work.Start($"showing {origin.ActionId}", async cancel =>
+    {
+        var slack = api();
+        if (outcome.UpdatedCard is { } card)
+        {
+            var message = BlockKit.Message(card);
+            if (!origin.Ephemeral && origin.Channel is { } channel && origin.MessageTs is { } ts) await slack.UpdateAsync(channel, ts, message, cancel);
+            else if (origin.ResponseUrl is { } url)
+            {
+                message["replace_original"] = true;
+                await slack.RespondAsync(url, message, cancel);
+            }
+        }
+        if (outcome.Answer is { } answer) await TellAsync(slack, origin, userId, answer, cancel);
+    });
+
+    public void Tell(ClickOrigin origin, string userId, Reply answer) => work.Start("answering a click", cancel => TellAsync(api(), origin, userId, answer, cancel));
+
+    private static async Task TellAsync(SlackApi slack, ClickOrigin origin, string userId, Reply answer, CancellationToken cancel)
+    {
+        if (origin.Channel is { } channel) await slack.PostEphemeralAsync(channel, userId, BlockKit.Message(answer), cancel);
+        else if (origin.ResponseUrl is { } url)
+        {
+            var message = BlockKit.Message(answer);
+            message["response_type"] = "ephemeral";
+            message["replace_original"] = false;
+            await slack.RespondAsync(url, message, cancel);
+        }
+    }
+}

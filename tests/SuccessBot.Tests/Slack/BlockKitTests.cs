@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using SuccessBot.Core.Chat;
+using SuccessBot.Slack;
+
+namespace SuccessBot.Tests.Slack;
+
+public class BlockKitTests
+{
+    private static IEnumerable<string> Texts(JsonNode node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "text" && p.Value is JsonValue v ? [v.GetValue<string>()] : p.Value is null ? [] : Texts(p.Value)),
+        JsonArray a => a.SelectMany(i => i is null ? [] : Texts(i)),
+        _ => [],
+    };
+
+    [Fact]
+    public void A_huge_reply_stays_inside_Slacks_limits_and_says_how_much_was_left_out()
+    {
+        var reply = new Reply(new string('T', 400))
+        {
+            Summary = new string('s', 5000),
+            Facts = Enumerable.Range(1, 25).Select(i => new Fact($"Fact {i}", new string('v', 2500))).ToArray(),
+            Sections = Enumerable.Range(1, 60).Select(i => new ReplySection($"Section {i}", Enumerable.Range(1, 400).Select(l => $"line {l} of a long list").ToArray(), More: 5)).ToArray(),
+            Buttons = Enumerable.Range(1, 30).Select(i => new ReplyButton(new string('b', 100) + i, "nudge.snooze", "key")).ToArray(),
+            Note = "a note",
+        };
+
+        var message = BlockKit.Message(reply);
+        var blocks = message["blocks"]!.AsArray();
+
+        Assert.Equal(BlockKit.MessageBlocks, blocks.Count);
+        Assert.Equal("actions", blocks[^1]!["type"]!.GetValue<string>());
+        Assert.Equal("actions", blocks[^2]!["type"]!.GetValue<string>());
+        Assert.Contains("more part(s) not shown", blocks[^3]!.ToJsonString());
+        Assert.All(Texts(blocks), t => Assert.True(t.Length <= BlockKit.SectionText, $"{t.Length} characters"));
+        Assert.True(blocks[0]!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.HeaderText);
+        Assert.All(blocks.Where(b => b!["fields"] is not null), b => Assert.InRange(b!["fields"]!.AsArray().Count, 1, BlockKit.FieldsPerSection));
+        Assert.All(blocks.Where(b => b!["type"]!.GetValue<string>() == "actions"), b => Assert.InRange(b!["elements"]!.AsArray().Count, 1, BlockKit.ButtonsPerBlock));
+        Assert.All(blocks.Where(b => b!["type"]!.GetValue<string>() == "actions").SelectMany(b => b!["elements"]!.AsArray()),
+            button => Assert.True(button!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.ButtonText));
+        // 400 lines do not fit in 3,000 characters: the rest are counted with the 5 the core left out.
+        Assert.Matches(@"… and \d{3} more$", blocks.First(b => b!.ToJsonString().Contains("Section 1*"))!["text"]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Text_is_escaped_for_mrkdwn_and_backticks_stay_code()
+    {
+        var blocks = BlockKit.Blocks(new Reply("A & B") { Summary = "Try `churn last month` <now>" }, BlockKit.MessageBlocks);
+
+        Assert.Equal("Try `churn last month` &lt;now&gt;", blocks[1]!["text"]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_button_value_carries_its_questions_and_anything_else_is_not_ours()
+    {
+        var inputs = new[] { new ReplyInput("reason", "Reason", ["price", "other"], Optional: false) };
+        var encoded = new ButtonValue("nudge-key", inputs).Encode();
+
+        var decoded = ButtonValue.Decode(encoded)!;
+
+        Assert.Equal("nudge-key", decoded.Value);
+        Assert.Equal(["price", "other"], decoded.Inputs.Single().Choices!);
+        Assert.Null(ButtonValue.Decode("nudge-key"));
+        Assert.Null(ButtonValue.Decode("{\"other\":1}"));
+    }
+
+    [Fact]
+    public void The_modal_asks_each_question_with_a_select_for_choices()
+    {
+        var modal = BlockKit.Modal("Mark churned, with a very long title", [new("reason", "Reason", ["price", "other"], Optional: false), new("note", "Note")], "meta");
+
+        Assert.True(modal["title"]!["text"]!.GetValue<string>().Length <= BlockKit.ModalTitle);
+        Assert.Equal("static_select", modal["blocks"]![0]!["element"]!["type"]!.GetValue<string>());
+        Assert.False(modal["blocks"]![0]!["optional"]!.GetValue<bool>());
+        Assert.Equal("plain_text_input", modal["blocks"]![1]!["element"]!["type"]!.GetValue<string>());
+    }
+}

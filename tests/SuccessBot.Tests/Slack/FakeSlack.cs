@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SuccessBot.Demo;
+
+namespace SuccessBot.Tests.Slack;
+
+/// <summary>One call the bot made to the fake Slack: the Web API method (or `response_url`) and the fields it sent.</summary>
+public sealed record FakeCall(string Method, JsonObject Fields, string? Authorization);
+
+/// <summary>
+/// A local stand-in for Slack's Web API, response URLs and Socket Mode: a real Kestrel server on 127.0.0.1 that records
+/// every call and answers like Slack, or with a 429, an `ok: false` or a 500 when a test asks for one.
+/// </summary>
+public sealed class FakeSlack : IAsyncDisposable
+{
+    public const string Team = "T0001", OtherTeam = "T9999", Bot = "UBOT";
+    public const string Manager = "UMANAGER", Stranger = "USTRANGER", Guest = "UGUEST", Csm = "UCSM", Outbound = "UOUT";
+    public const string SharedChannel = "CSHARED";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<FakeCall> _calls = new();
+    private readonly List<(string Method, Func<JsonObject, bool> When, Func<IResult> Answer)> _scripted = [];
+
+    /// <summary>Slack users by id: their workspace and email.</summary>
+    public Dictionary<string, (string Team, string Email)> Users { get; } = new()
+    {
+        [Manager] = (Team, DemoGenerator.Manager),
+        [Csm] = (Team, DemoGenerator.Csms[0]),
+        [Stranger] = (Team, "nobody@elsewhere.example"),
+        [Guest] = (OtherTeam, DemoGenerator.Manager.Replace("@", "+guest@")),
+        [Outbound] = (Team, "outbound.test@successbot.demo"),
+    };
+
+    /// <summary>What a test's WebSocket server does with each connection (Socket Mode tests).</summary>
+    public Func<WebSocket, Task>? SocketSession { get; set; }
+
+    public int SocketConnections;
+
+    public Uri BaseUrl { get; }
+
+    public string ApiBaseUrl => BaseUrl + "api/";
+
+    public string ResponseUrl(string name) => BaseUrl + "respond/" + name;
+
+    private FakeSlack(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public static async Task<FakeSlack> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeSlack? fake = null;
+        app.UseWebSockets();
+        app.Map("/socket", async (HttpContext http) =>
+        {
+            if (!http.WebSockets.IsWebSocketRequest) return Results.BadRequest();
+            Interlocked.Increment(ref fake!.SocketConnections);
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            if (fake.SocketSession is { } session) await session(socket);
+            return Results.Empty;
+        });
+        app.MapPost("/api/{method}", async (string method, HttpRequest request) => await fake!.ApiAsync(method, request));
+        app.MapPost("/respond/{name}", async (string name, HttpRequest request) =>
+        {
+            fake!.Record("response_url", await ReadFields(request), request);
+            return Results.Text("ok");
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake = new FakeSlack(app, new Uri(address.TrimEnd('/') + "/"));
+        return fake;
+    }
+
+    /// <summary>The next call of <paramref name="method"/> whose fields match <paramref name="when"/> gets this answer instead of Slack's usual one.</summary>
+    public void Script(string method, Func<JsonObject, bool> when, Func<IResult> answer)
+    {
+        lock (_scripted) _scripted.Add((method, when, answer));
+    }
+
+    private Func<IResult>? Scripted(string method, JsonObject fields)
+    {
+        lock (_scripted)
+        {
+            var index = _scripted.FindIndex(s => s.Method == method && s.When(fields));
+            if (index < 0) return null;
+            var answer = _scripted[index].Answer;
+            _scripted.RemoveAt(index);
+            return answer;
+        }
+    }
+
+    public static IResult TooManyRequests(int retryAfterSeconds) => new RateLimited(retryAfterSeconds);
+
+    public static IResult NotOk(string error) => Results.Json(new { ok = false, error });
+
+    public IReadOnlyList<FakeCall> Calls(string method) => _calls.Where(c => c.Method == method).ToArray();
+
+    /// <summary>Waits (up to 15 s, for a slow machine) until a call matching <paramref name="match"/> has arrived.</summary>
+    public async Task<FakeCall> WaitForAsync(string method, Func<FakeCall, bool>? match = null)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (_calls.FirstOrDefault(c => c.Method == method && (match?.Invoke(c) ?? true)) is { } call) return call;
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"No {method} call arrived. Calls: {string.Join(", ", _calls.Select(c => c.Method))}");
+    }
+
+    private async Task<IResult> ApiAsync(string method, HttpRequest request)
+    {
+        var fields = await ReadFields(request);
+        Record(method, fields, request);
+        if (Scripted(method, fields) is { } scripted) return scripted();
+        string? Field(string name) => fields[name]?.GetValue<string>();
+        return method switch
+        {
+            "auth.test" => Results.Json(new { ok = true, team_id = Team, user_id = Bot }),
+            "users.info" => Users.TryGetValue(Field("user") ?? "", out var u)
+                ? Results.Json(new { ok = true, user = new { id = Field("user"), team_id = u.Team, is_bot = false, deleted = false, profile = new { email = u.Email } } })
+                : NotOk("user_not_found"),
+            "users.lookupByEmail" => Users.FirstOrDefault(p => p.Value.Team == Team && string.Equals(p.Value.Email, Field("email"), StringComparison.OrdinalIgnoreCase)) is { Key: not null } found
+                ? Results.Json(new { ok = true, user = new { id = found.Key, team_id = Team } })
+                : NotOk("users_not_found"),
+            "conversations.open" => Results.Json(new { ok = true, channel = new { id = "D" + (fields["users"]?.GetValue<string>() ?? "") } }),
+            "conversations.info" => Results.Json(new { ok = true, channel = new { id = Field("channel"), is_ext_shared = Field("channel") == SharedChannel } }),
+            "chat.postMessage" => Results.Json(new { ok = true, channel = Field("channel"), ts = $"1764000000.{_calls.Count:000000}" }),
+            "apps.connections.open" => Results.Json(new { ok = true, url = $"ws://{BaseUrl.Authority}/socket" }),
+            _ => Results.Json(new { ok = true }),
+        };
+    }
+
+    private void Record(string method, JsonObject fields, HttpRequest request) =>
+        _calls.Enqueue(new FakeCall(method, fields, request.Headers.Authorization.ToString()));
+
+    private static async Task<JsonObject> ReadFields(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        if (request.HasJsonContentType()) return JsonNode.Parse(body) as JsonObject ?? [];
+        var fields = new JsonObject();
+        foreach (var (key, value) in QueryHelpers.ParseQuery(body)) fields[key] = value.ToString();
+        return fields;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class RateLimited(int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
+    }
+}

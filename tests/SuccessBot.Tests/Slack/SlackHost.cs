@@ -1,0 +1,21 @@
+namespace SuccessBot.Tests.Slack;
+
+/// <summary>One fake Slack and one host with Slack on, shared by the tests of a class (each test uses its own ids).</summary>
+public sealed class SlackHost : IAsyncLifetime
+{
+    public FakeSlack Slack { get; private set; } = null!;
+    public SlackBotFactory Bot { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Slack = await FakeSlack.StartAsync();
+        Bot = new SlackBotFactory(Slack);
+        _ = Bot.Services;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Bot.DisposeAsync();
+        await Slack.DisposeAsync();
+    }
+}
