@@ -48,7 +48,7 @@ public static class Settings
                 RenewalRiskDays = health.GetValue("RenewalRiskDays", defaultHealth.RenewalRiskDays),
                 PlanSeats = health.GetSection("PlanSeats").GetChildren().ToDictionary(c => c.Key,
                     c => int.TryParse(c.Value, out var seats) && seats > 0 ? seats
-                        : throw new InvalidOperationException($"Checks:Health:PlanSeats:{c.Key}: \"{c.Value}\" is not a positive number of seats."),
+                        : throw new InvalidSettingException($"Checks:Health:PlanSeats:{c.Key}: \"{c.Value}\" is not a positive number of seats."),
                     StringComparer.OrdinalIgnoreCase),
             },
         };
@@ -87,7 +87,7 @@ public static class Settings
 
     private static IReadOnlyList<int>? Ints(IConfiguration config, string key) =>
         List(config, key)?.Select(v => int.TryParse(v, out var n) && n > 0 ? n
-            : throw new InvalidOperationException($"{key}: \"{v}\" is not a positive whole number of days.")).ToArray();
+            : throw new InvalidSettingException($"{key}: \"{v}\" is not a positive whole number of days.")).ToArray();
 
     /// <summary>A list given as a JSON array (`Team:Managers:0`) or as one comma-separated value.</summary>
     private static IReadOnlyList<string>? List(IConfiguration config, string key)
@@ -100,5 +100,8 @@ public static class Settings
 
     private static TimeZoneInfo FindZone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone
-        : throw new InvalidOperationException($"Team:TimeZone \"{id}\" is not a time zone this machine knows (use an IANA name such as Europe/Berlin).");
+        : throw new InvalidSettingException($"Team:TimeZone \"{id}\" is not a time zone this machine knows (use an IANA name such as Europe/Berlin).");
 }
+
+/// <summary>A configuration value that cannot be used; the program says which key and why, and stops.</summary>
+public sealed class InvalidSettingException(string message) : Exception(message);

@@ -10,13 +10,16 @@ public class CommandLineTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private (int Exit, string Out, string Err) Run(params string[] args)
+    private (int Exit, string Out, string Err) Run(params string[] args) => RunWith([], args);
+
+    private (int Exit, string Out, string Err) RunWith(Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
         start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["Storage__Path"] = _folder.Store;
         start.Environment["Team__Managers__0"] = "boss@example.com";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -68,6 +71,14 @@ public class CommandLineTests : IDisposable
         Assert.Equal(1, result.Exit);
         Assert.Contains("Nothing was imported", result.Err);
         Assert.Contains("accounts.csv, line 2, column 4 (mrr): -3 is negative", result.Err);
+    }
+
+    [Fact]
+    public void A_bad_setting_stops_the_program_with_the_key_and_the_reason()
+    {
+        var result = RunWith(new() { ["Team__TimeZone"] = "Mars/Olympus" }, "ask", "help");
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("Configuration: Team:TimeZone \"Mars/Olympus\" is not a time zone", result.Err);
     }
 
     [Fact]

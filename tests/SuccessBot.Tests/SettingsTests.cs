@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SuccessBot.Tests;
+
+public class SettingsTests
+{
+    [Fact]
+    public void Every_key_of_the_sample_settings_is_read_as_written()
+    {
+        var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoRoot.Path, "appsettings.sample.json")).Build();
+
+        var team = Settings.Team(config);
+        var checks = Settings.Checks(config);
+        var nps = Settings.Nps(config);
+
+        Assert.Equal(["maria.manager@example.com"], team.Managers);
+        Assert.Equal("Europe/Berlin", team.TimeZone.Id);
+        Assert.Equal(150, team.Health.PlanSeats["enterprise"]);
+        Assert.Equal(0.3, team.Health.FallingShare);
+        Assert.Equal([90, 60, 30, 7], checks.RenewalWindows);
+        Assert.Equal([14, 30], checks.FirstValueDays);
+        Assert.Equal(TimeSpan.FromMinutes(2), nps.CommentGrace);
+        Assert.StartsWith("Thank you!", nps.PromoterFollowUp);
+        Assert.Equal("data/successbot.db", Settings.StoragePath(config));
+    }
+
+    [Theory]
+    [InlineData("Team:TimeZone", "Mars/Olympus", "not a time zone")]
+    [InlineData("Checks:RenewalWindows:0", "soon", "not a positive whole number")]
+    [InlineData("Checks:Health:PlanSeats:Starter", "-1", "not a positive number of seats")]
+    public void A_bad_setting_says_which_key_and_why(string key, string value, string problem)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config)));
+
+        Assert.Contains(problem, error.Message);
+    }
+}
