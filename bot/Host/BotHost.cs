@@ -3,6 +3,7 @@ using SuccessBot.Core.Nudges;
 using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Storage;
+using SuccessBot.Teams;
 
 namespace SuccessBot.Host;
 
@@ -31,6 +32,7 @@ public static class BotHost
         builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
+        builder.AddTeams();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => Buttons(s.GetRequiredService<INudgeLedger>(), s.GetRequiredService<IAccountActivity>()));
@@ -40,6 +42,7 @@ public static class BotHost
 
         var app = builder.Build();
         app.MapLocalChat();
+        app.MapTeams();
         app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -66,7 +69,7 @@ public static class BotHost
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
         log.LogInformation("Slack: off ({Why})", string.IsNullOrEmpty(config["Slack:BotToken"]) ? "Slack:BotToken is not set" : "not built yet");
-        log.LogInformation("Teams: off ({Why})", string.IsNullOrEmpty(config["Teams:AppId"]) ? "Teams:AppId is not set" : "not built yet");
+        TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
         log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
         var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
         log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));
