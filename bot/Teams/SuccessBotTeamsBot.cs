@@ -49,9 +49,11 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, BookReadModel model,
 
     private async Task<TurnResponse> ActAsync(CardClick click, TurnContext turn, bool inPlace)
     {
-        var email = await SenderEmailAsync(turn);
+        var from = turn.Activity.From!;
+        var (known, email) = await IdentifyAsync(turn, from);
         var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)));
         if (outcome.Unknown) return TurnResponse.Error(400, outcome.Answer?.Summary ?? "SuccessBot never sent this button.");
+        Remember(turn.Activity, from, known, email);
         // What the click wrote (a snooze, a churn mark) shows in the next answer.
         model.Refresh();
         if (inPlace)
@@ -77,9 +79,19 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, BookReadModel model,
 
     private async Task<string?> RememberAsync(TurnContext turn, ChannelAccount user)
     {
-        var activity = turn.Activity;
+        var (known, email) = await IdentifyAsync(turn, user);
+        Remember(turn.Activity, user, known, email);
+        return email;
+    }
+
+    private async Task<(ConversationReference? Known, string? Email)> IdentifyAsync(TurnContext turn, ChannelAccount user)
+    {
         var known = references.FindByUserId(user.Id!);
-        var email = known?.Email ?? await AskEmailAsync(turn, user);
+        return (known, known?.Email ?? await AskEmailAsync(turn, user));
+    }
+
+    private void Remember(Activity activity, ChannelAccount user, ConversationReference? known, string? email)
+    {
         var personal = activity.Conversation?.ConversationType is null or "personal" && activity.Conversation?.IsGroup != true && user.Id == activity.From?.Id;
         references.Save(new ConversationReference
         {
@@ -94,7 +106,6 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, BookReadModel model,
             ConversationId = personal ? activity.Conversation!.Id : known?.ConversationId,
             Locale = activity.Locale ?? known?.Locale,
         });
-        return email;
     }
 
     private async Task<string?> AskEmailAsync(TurnContext turn, ChannelAccount user)
