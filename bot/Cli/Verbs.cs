@@ -6,6 +6,7 @@ using SuccessBot.Demo;
 using SuccessBot.Host;
 using SuccessBot.Import;
 using SuccessBot.Storage;
+using SuccessBot.Teams;
 
 namespace SuccessBot.Cli;
 
@@ -33,6 +34,7 @@ public static class Verbs
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
         root.Subcommands.Add(BenchVerb());
+        root.Subcommands.Add(ManifestVerb());
         return root;
     }
 
@@ -169,6 +171,14 @@ public static class Verbs
             return 0;
         });
         return check;
+    }
+
+    /// <summary>`manifest slack|teams --base-url URL`: each channel adds its own subcommand.</summary>
+    private static Command ManifestVerb()
+    {
+        var manifest = new Command("manifest", "Writes a chat app's manifest for the public URL of this host.");
+        manifest.Subcommands.Add(TeamsManifest.Verb());
+        return manifest;
     }
 
     private static Command BenchVerb()
