@@ -25,6 +25,8 @@ public static class TeamsEndpoints
         services.AddHttpClient(BotTokenProvider.TokenClient).AddResilienceHandler("teams-token", Retries);
         services.AddHttpClient<BotConnector>().AddResilienceHandler("teams-connector", Retries);
         services.AddSingleton<IChatChannel, TeamsChannel>();
+        // Polly logs every successful attempt at Information; retries and failures still show as warnings.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
     }
 
     public static void MapTeams(this WebApplication app) => app.MapPost(Path, Receive);
