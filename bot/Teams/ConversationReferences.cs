@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LiteDB;
 using SuccessBot.Storage;
 
@@ -23,16 +24,19 @@ public sealed record ConversationReference
     public string? Locale { get; init; }
 }
 
-/// <summary>Conversation references in the store's own file, keyed by email when known, else by AAD object id.</summary>
+/// <summary>
+/// Conversation references in the store's own file, keyed by email when known, else by AAD object id. Only this
+/// host writes them, so they are also kept in memory: the delivery job asks for every pending nudge every few seconds.
+/// </summary>
 public sealed class ConversationReferences
 {
     private readonly ILiteCollection<BsonDocument> _references;
+    private readonly ConcurrentDictionary<string, ConversationReference> _byKey;
 
     public ConversationReferences(LiteDbStore store)
     {
         _references = store.Collection("teams_conversations");
-        // Every activity is looked up by the sender's channel user id.
-        _references.EnsureIndex("userId");
+        _byKey = new ConcurrentDictionary<string, ConversationReference>(_references.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, From(d))));
     }
 
     public static string KeyOf(ConversationReference r) =>
@@ -42,8 +46,11 @@ public sealed class ConversationReferences
     {
         var key = KeyOf(reference);
         // A person known first by object id and later by email keeps one record.
-        foreach (var older in _references.Find(Query.EQ("userId", reference.UserId)).Where(d => d["_id"].AsString != key).ToArray())
-            _references.Delete(older["_id"]);
+        foreach (var older in _byKey.Where(p => p.Value.UserId == reference.UserId && p.Key != key).Select(p => p.Key).ToArray())
+        {
+            _references.Delete(older);
+            _byKey.TryRemove(older, out _);
+        }
         _references.Upsert(new BsonDocument
         {
             ["_id"] = key, ["serviceUrl"] = reference.ServiceUrl, ["channelId"] = reference.ChannelId, ["userId"] = reference.UserId,
@@ -51,13 +58,12 @@ public sealed class ConversationReferences
             ["botName"] = Text(reference.BotName), ["tenantId"] = Text(reference.TenantId), ["conversationId"] = Text(reference.ConversationId),
             ["locale"] = Text(reference.Locale), ["updated"] = DateTime.UtcNow,
         });
+        _byKey[key] = reference;
     }
 
-    public ConversationReference? FindByEmail(string email) =>
-        _references.FindById(email.Trim().ToLowerInvariant()) is { } d ? From(d) : null;
+    public ConversationReference? FindByEmail(string email) => _byKey.GetValueOrDefault(email.Trim().ToLowerInvariant());
 
-    public ConversationReference? FindByUserId(string userId) =>
-        _references.FindOne(Query.EQ("userId", userId)) is { } d ? From(d) : null;
+    public ConversationReference? FindByUserId(string userId) => _byKey.Values.FirstOrDefault(r => r.UserId == userId);
 
     private static ConversationReference From(BsonDocument d) => new()
     {

@@ -29,7 +29,12 @@ public static class TeamsEndpoints
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
     }
 
-    public static void MapTeams(this WebApplication app) => app.MapPost(Path, Receive);
+    public static void MapTeams(this WebApplication app)
+    {
+        // The references are read from the store now, before the scheduler's jobs start using it from other threads.
+        app.Services.GetRequiredService<ConversationReferences>();
+        app.MapPost(Path, Receive);
+    }
 
     /// <summary>
     /// 429, 412, 5xx and timeouts wait and try again, exponentially with jitter, honouring Retry-After
