@@ -9,6 +9,7 @@ using SuccessBot.Host;
 using SuccessBot.Import;
 using SuccessBot.Slack;
 using SuccessBot.Storage;
+using SuccessBot.Teams;
 
 namespace SuccessBot.Cli;
 
@@ -192,10 +193,12 @@ public static class Verbs
         return new Routes(store, store, store, surveys, Settings.Checks(config), Settings.Nps(config), TimeProvider.System);
     }
 
+    /// <summary>`manifest slack|teams --base-url URL`: each channel adds its own subcommand.</summary>
     private static Command ManifestVerb()
     {
-        var manifest = new Command("manifest", "Writes an app manifest for a public URL: `manifest slack --base-url URL`.");
+        var manifest = new Command("manifest", "Writes a chat app's manifest for the public URL of this host.");
         manifest.Subcommands.Add(SlackManifest.Verb());
+        manifest.Subcommands.Add(TeamsManifest.Verb());
         return manifest;
     }
 

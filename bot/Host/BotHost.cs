@@ -6,6 +6,7 @@ using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Slack;
 using SuccessBot.Storage;
+using SuccessBot.Teams;
 
 namespace SuccessBot.Host;
 
@@ -39,6 +40,7 @@ public static class BotHost
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
         builder.AddSlack();
+        builder.AddTeams();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
@@ -49,6 +51,7 @@ public static class BotHost
         var app = builder.Build();
         app.MapLocalChat();
         app.MapSlack();
+        app.MapTeams();
         app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -69,7 +72,7 @@ public static class BotHost
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
-        log.LogInformation("Teams: off ({Why})", string.IsNullOrEmpty(config["Teams:AppId"]) ? "Teams:AppId is not set" : "not built yet");
+        TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
         log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
         var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
         log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));

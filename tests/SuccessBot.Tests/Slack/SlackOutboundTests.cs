@@ -24,7 +24,7 @@ public class SlackOutboundTests(SlackHost host) : IClassFixture<SlackHost>
     [Fact]
     public void Slack_comes_before_the_local_chat_among_the_channels()
     {
-        Assert.Equal(["slack", "local"], host.Bot.Services.GetServices<IChatChannel>().Select(c => c.Name));
+        Assert.Equal(["slack", "teams", "local"], host.Bot.Services.GetServices<IChatChannel>().Select(c => c.Name));
     }
 
     [Fact]

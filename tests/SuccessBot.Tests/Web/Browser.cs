@@ -63,7 +63,11 @@ public sealed class Browser : IAsyncLifetime
     {
         if (Chrome is not null) await Chrome.DisposeAsync();
         _playwright?.Dispose();
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
         _folder.Dispose();
     }
 }

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SuccessBot.Core.Chat;
+
+namespace SuccessBot.Teams;
+
+/// <summary>A click as the card sends it back: which action, on what, with the answers to its questions.</summary>
+public sealed record CardClick(string ActionId, string Value, IReadOnlyDictionary<string, string> Inputs);
+
+/// <summary>Renders the channel-neutral <see cref="Reply"/> as an Adaptive Card 1.5 (the newest Teams renders) and reads its clicks back.</summary>
+public static partial class AdaptiveCards
+{
+    public const string ContentType = "application/vnd.microsoft.card.adaptive";
+    public const string Version = "1.5";
+    public const string Schema = "http://adaptivecards.io/schemas/adaptive-card.json";
+    public const string ActionKey = "successbot.action", ValueKey = "successbot.value";
+
+    public static Attachment Attachment(Reply reply) => new(ContentType, JsonSerializer.SerializeToElement(Render(reply)));
+
+    public static JsonObject Render(Reply reply)
+    {
+        var body = new JsonArray
+        {
+            Text(reply.Title, ("weight", "Bolder"), ("size", "Medium"), ("style", "heading"), ("color", reply.IsRefusal ? "Attention" : "Default")),
+        };
+        if (reply.Summary is { Length: > 0 } summary) body.Add(Text(summary));
+        if (reply.Facts.Count > 0)
+        {
+            var facts = new JsonArray();
+            foreach (var fact in reply.Facts) facts.Add(new JsonObject { ["title"] = Plain(fact.Label), ["value"] = Plain(fact.Value) });
+            body.Add(new JsonObject { ["type"] = "FactSet", ["facts"] = facts });
+        }
+        foreach (var section in reply.Sections)
+        {
+            body.Add(Text(section.Heading, ("weight", "Bolder"), ("separator", true)));
+            var lines = section.Lines.Select(l => "- " + l).ToList();
+            if (section.More > 0) lines.Add($"… and {section.More.ToString("N0", Format.Culture)} more");
+            if (lines.Count > 0) body.Add(Text(string.Join("\n", lines)));
+        }
+        if (reply.Note is { Length: > 0 } note) body.Add(Text(note, ("isSubtle", true), ("size", "Small")));
+        var card = new JsonObject { ["type"] = "AdaptiveCard", ["$schema"] = Schema, ["version"] = Version, ["body"] = body };
+        if (reply.Buttons.Count is > 0 and <= MaxActions)
+        {
+            var actions = new JsonArray();
+            foreach (var button in reply.Buttons) actions.Add(Button(button));
+            card["actions"] = actions;
+        }
+        else if (reply.Buttons.Count > MaxActions)
+        {
+            // Teams shows at most 6 actions in a row: more buttons (a survey's 0 to 10) go in rows of action sets.
+            foreach (var row in reply.Buttons.Chunk(MaxActions))
+                body.Add(new JsonObject { ["type"] = "ActionSet", ["actions"] = new JsonArray([.. row.Select(Button)]) });
+        }
+        return card;
+    }
+
+    /// <summary>Teams shows at most this many actions in one row.</summary>
+    public const int MaxActions = 6;
+
+    /// <summary>Reads Action.Submit's value (its data with the inputs merged in) or Action.Execute's `action.data`; null when it is not a click on our card.</summary>
+    public static CardClick? ReadClick(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object) return null;
+        if (!data.TryGetProperty(ActionKey, out var action) || action.GetString() is not { Length: > 0 } actionId) return null;
+        if (!data.TryGetProperty(ValueKey, out var value) || value.GetString() is not { } v) return null;
+        var prefix = actionId + ".";
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in data.EnumerateObject())
+        {
+            if (property.Name.StartsWith(prefix, StringComparison.Ordinal) && property.Value.ValueKind == JsonValueKind.String)
+                inputs[property.Name[prefix.Length..]] = property.Value.GetString()!;
+        }
+        return new CardClick(actionId, v, inputs);
+    }
+
+    /// <summary>
+    /// A button acts through Action.Execute (Teams answers it in place with the updated card), falling back to
+    /// Action.Submit on older clients; a button with questions first opens them on the card.
+    /// </summary>
+    private static JsonObject Button(ReplyButton button)
+    {
+        var act = Execute(button);
+        if (button.Inputs.Count == 0) return act;
+        var inputs = new JsonArray();
+        foreach (var input in button.Inputs) inputs.Add(Input(button.ActionId, input));
+        return new JsonObject
+        {
+            ["type"] = "Action.ShowCard",
+            ["title"] = button.Label,
+            ["card"] = new JsonObject { ["type"] = "AdaptiveCard", ["body"] = inputs, ["actions"] = new JsonArray { act } },
+        };
+    }
+
+    private static JsonObject Execute(ReplyButton button) => new()
+    {
+        ["type"] = "Action.Execute",
+        ["title"] = button.Label,
+        ["verb"] = button.ActionId,
+        ["data"] = Data(button),
+        ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = button.Label, ["data"] = Data(button) },
+    };
+
+    private static JsonObject Data(ReplyButton button) => new() { [ActionKey] = button.ActionId, [ValueKey] = button.Value };
+
+    /// <summary>Input ids are unique on the whole card (two buttons both ask a "reason"), so each carries its action id.</summary>
+    private static JsonObject Input(string actionId, ReplyInput input)
+    {
+        var id = $"{actionId}.{input.Id}";
+        if (input.Choices is { Count: > 0 } choices)
+        {
+            var list = new JsonArray();
+            foreach (var choice in choices) list.Add(new JsonObject { ["title"] = choice, ["value"] = choice });
+            return new JsonObject
+            {
+                ["type"] = "Input.ChoiceSet", ["id"] = id, ["label"] = input.Label, ["style"] = "compact", ["choices"] = list,
+                ["isRequired"] = !input.Optional, ["errorMessage"] = $"Choose {input.Label.ToLowerInvariant()}.",
+            };
+        }
+        return new JsonObject
+        {
+            ["type"] = "Input.Text", ["id"] = id, ["label"] = input.Label, ["isMultiline"] = true, ["maxLength"] = 500,
+            ["isRequired"] = !input.Optional,
+        };
+    }
+
+    private static JsonObject Text(string text, params (string Key, JsonNode Value)[] style)
+    {
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Markdown(text), ["wrap"] = true };
+        foreach (var (key, value) in style) block[key] = value;
+        return block;
+    }
+
+    /// <summary>Teams' card markdown has bold but no inline code: `churn last month` shows in bold.</summary>
+    private static string Markdown(string text) => Code().Replace(text, "**$1**");
+
+    private static string Plain(string text) => text.Replace("`", "");
+
+    [GeneratedRegex("`([^`]+)`")]
+    private static partial Regex Code();
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SuccessBot.Core.Chat;
+using SuccessBot.Host;
+
+namespace SuccessBot.Teams;
+
+/// <summary>SuccessBot in Teams: commands through the same ChatBot as every channel, card clicks, and conversation references for nudges.</summary>
+public sealed partial class SuccessBotTeamsBot(ChatBot bot, BookReadModel model, ConversationReferences references, ILogger<SuccessBotTeamsBot> log)
+    : TeamsActivityHandler
+{
+    protected override async Task<TurnResponse> OnMessageActivityAsync(TurnContext turn)
+    {
+        if (turn.Activity.Value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value)
+        {
+            // Action.Submit arrives as a message whose value is the button's data with the inputs merged in.
+            if (AdaptiveCards.ReadClick(value) is not { } click) return TurnResponse.Error(400, "This is not a click on a SuccessBot card.");
+            return await ActAsync(click, turn, inPlace: false);
+        }
+        var email = await SenderEmailAsync(turn);
+        var reply = bot.Answer(new IncomingMessage(TextWithoutMention(turn.Activity), Asking(email)));
+        await turn.SendAsync(reply);
+        return TurnResponse.Ok;
+    }
+
+    protected override async Task<TurnResponse> OnAdaptiveCardActionExecuteAsync(JsonElement value, TurnContext turn)
+    {
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object
+            || !action.TryGetProperty("data", out var data) || AdaptiveCards.ReadClick(data) is not { } click
+            || (action.TryGetProperty("verb", out var verb) && verb.GetString() != click.ActionId))
+            return TurnResponse.Error(400, "This is not a click on a SuccessBot card.");
+        return await ActAsync(click, turn, inPlace: true);
+    }
+
+    protected override async Task OnMembersAddedAsync(IReadOnlyList<ChannelAccount> membersAdded, TurnContext turn)
+    {
+        var botId = turn.Activity.Recipient?.Id;
+        foreach (var member in membersAdded.Where(m => m.Id is not null && m.Id != botId))
+            await RememberAsync(turn, member);
+        if (membersAdded.Any(m => m.Id == botId))
+        {
+            var email = await SenderEmailAsync(turn);
+            await turn.SendAsync(Welcome(email));
+        }
+    }
+
+    protected override async Task OnInstallationUpdateAddAsync(TurnContext turn) => await SenderEmailAsync(turn);
+
+    private async Task<TurnResponse> ActAsync(CardClick click, TurnContext turn, bool inPlace)
+    {
+        var from = turn.Activity.From!;
+        var (known, email) = await IdentifyAsync(turn, from);
+        var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)));
+        if (outcome.Unknown) return TurnResponse.Error(400, outcome.Answer?.Summary ?? "SuccessBot never sent this button.");
+        Remember(turn.Activity, from, known, email);
+        // What the click wrote (a snooze, a churn mark) shows in the next answer.
+        model.Refresh();
+        if (inPlace)
+        {
+            if (outcome.UpdatedCard is not { } card) return TurnResponse.Message(outcome.Answer?.Summary ?? "Nothing changed.");
+            if (outcome.Answer is { } done) await turn.SendAsync(done);
+            return TurnResponse.Card(card);
+        }
+        if (outcome.UpdatedCard is { } updated && turn.Activity.ReplyToId is { Length: > 0 } clicked) await turn.UpdateAsync(clicked, updated);
+        if (outcome.Answer is { } answer) await turn.SendAsync(answer);
+        return TurnResponse.Ok;
+    }
+
+    /// <summary>An unknown email must not become null: null is the administrator at the command line.</summary>
+    private static string Asking(string? email) => email ?? "";
+
+    /// <summary>
+    /// The sender's email (activities carry only ids): from the stored reference, else asked of the connector
+    /// (TeamsInfo.GetMemberAsync); the reference is stored or refreshed either way.
+    /// </summary>
+    private async Task<string?> SenderEmailAsync(TurnContext turn) =>
+        turn.Activity.From is { Id: not null } from ? await RememberAsync(turn, from) : null;
+
+    private async Task<string?> RememberAsync(TurnContext turn, ChannelAccount user)
+    {
+        var (known, email) = await IdentifyAsync(turn, user);
+        Remember(turn.Activity, user, known, email);
+        return email;
+    }
+
+    private async Task<(ConversationReference? Known, string? Email)> IdentifyAsync(TurnContext turn, ChannelAccount user)
+    {
+        var known = references.FindByUserId(user.Id!);
+        return (known, known?.Email ?? await AskEmailAsync(turn, user));
+    }
+
+    private void Remember(Activity activity, ChannelAccount user, ConversationReference? known, string? email)
+    {
+        var personal = activity.Conversation?.ConversationType is null or "personal" && activity.Conversation?.IsGroup != true && user.Id == activity.From?.Id;
+        references.Save(new ConversationReference
+        {
+            ServiceUrl = activity.ServiceUrl!,
+            ChannelId = activity.ChannelId ?? "msteams",
+            UserId = user.Id!,
+            AadObjectId = user.AadObjectId ?? known?.AadObjectId,
+            Email = email,
+            BotId = activity.Recipient!.Id!,
+            BotName = activity.Recipient.Name,
+            TenantId = activity.Conversation?.TenantId ?? TenantOf(activity) ?? known?.TenantId,
+            ConversationId = personal ? activity.Conversation!.Id : known?.ConversationId,
+            Locale = activity.Locale ?? known?.Locale,
+        });
+    }
+
+    private async Task<string?> AskEmailAsync(TurnContext turn, ChannelAccount user)
+    {
+        try
+        {
+            var member = await turn.Connector.GetMemberAsync(turn.Activity.ServiceUrl!, turn.Activity.Conversation!.Id!, user.Id!, turn.Cancel);
+            return member?.Email is { Length: > 0 } email ? email : member?.UserPrincipalName is { } upn && upn.Contains('@') ? upn : null;
+        }
+        catch (ConnectorException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or null)
+        {
+            log.LogWarning("Teams: no email for user {UserId} ({Why}); they are answered as someone SuccessBot does not know.", user.Id, e.Message);
+            return null;
+        }
+    }
+
+    private Reply Welcome(string? email)
+    {
+        var help = bot.Answer(new IncomingMessage("help", Asking(email)));
+        return help with
+        {
+            Title = "Hello, I'm SuccessBot",
+            Summary = "I answer your customer success team's questions (churn, retention, NPS, renewals, account health) with exact figures, "
+                + "and I message you here when an account needs attention. Type a command, e.g. `churn last month`.",
+        };
+    }
+
+    private static string? TenantOf(Activity activity) =>
+        activity.ChannelData is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("tenant", out var tenant)
+        && tenant.ValueKind == JsonValueKind.Object && tenant.TryGetProperty("id", out var id) ? id.GetString() : null;
+
+    /// <summary>The text with the bot's @mention taken out (botbuilder's RemoveRecipientMention), and any other mention tags.</summary>
+    public static string TextWithoutMention(Activity activity)
+    {
+        var text = activity.Text ?? "";
+        foreach (var entity in activity.Entities ?? [])
+        {
+            if (entity.ValueKind == JsonValueKind.Object && entity.TryGetProperty("type", out var type) && type.GetString() == "mention"
+                && entity.TryGetProperty("mentioned", out var mentioned) && mentioned.ValueKind == JsonValueKind.Object
+                && mentioned.TryGetProperty("id", out var id) && id.GetString() == activity.Recipient?.Id
+                && entity.TryGetProperty("text", out var mention) && mention.GetString() is { Length: > 0 } m)
+                text = text.Replace(m, "", StringComparison.Ordinal);
+        }
+        return WebUtility.HtmlDecode(AtTag().Replace(text, "")).Trim();
+    }
+
+    [GeneratedRegex("<at>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex AtTag();
+}
