@@ -74,7 +74,9 @@ public static class BotHost
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
         log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
-        var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
-        log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));
+        // The addresses Kestrel actually bound (a port of 0 becomes a real one).
+        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        log.LogInformation("Local chat: on at {Url}/", (bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl).TrimEnd('/'));
     }
 }

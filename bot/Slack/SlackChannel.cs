@@ -3,8 +3,11 @@ using SuccessBot.Core.Nudges;
 
 namespace SuccessBot.Slack;
 
-/// <summary>Slack as a way to bring nudges to people: a direct message from the bot, found by the person's email.</summary>
-public sealed class SlackChannel(Func<SlackApi> api, ILogger<SlackChannel> log) : IChatChannel
+/// <summary>
+/// Slack as a way to bring nudges and surveys to people: a direct message from the bot, found by the person's email;
+/// for a customer contact Slack does not know, the account's shared channel (`slack_channel_id`), addressed to them.
+/// </summary>
+public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<SlackChannel> log) : IChatChannel
 {
     public string Name => "slack";
 
@@ -12,7 +15,7 @@ public sealed class SlackChannel(Func<SlackApi> api, ILogger<SlackChannel> log) 
     {
         try
         {
-            return await api().LookupUserIdAsync(email, cancel) is not null;
+            return await api().LookupUserIdAsync(email, cancel) is not null || SharedChannelOf(email) is not null;
         }
         catch (SlackApiException e) when (e.Transient)
         {
@@ -31,9 +34,16 @@ public sealed class SlackChannel(Func<SlackApi> api, ILogger<SlackChannel> log) 
         try
         {
             var slack = api();
-            if (await slack.LookupUserIdAsync(email, cancel) is not { } user) return Delivery.NoRoute($"slack: no Slack user has the email {email}");
-            var direct = await slack.OpenConversationAsync(user, cancel);
-            var (channel, ts) = await slack.PostMessageAsync(direct, BlockKit.Message(card), cancel);
+            string target;
+            if (await slack.LookupUserIdAsync(email, cancel) is { } user) target = await slack.OpenConversationAsync(user, cancel);
+            else if (SharedChannelOf(email) is { } shared)
+            {
+                // Everyone in the shared channel sees it; only the addressee's click counts (the handlers check the clicker).
+                target = shared;
+                card = card with { Title = $"For {email}: {card.Title}" };
+            }
+            else return Delivery.NoRoute($"slack: no Slack user has the email {email}, and no account of theirs has a Slack channel");
+            var (channel, ts) = await slack.PostMessageAsync(target, BlockKit.Message(card), cancel);
             return Delivery.Sent($"{channel}|{ts}");
         }
         catch (SlackApiException e)
@@ -41,6 +51,9 @@ public sealed class SlackChannel(Func<SlackApi> api, ILogger<SlackChannel> log) 
             return Delivery.Failed($"slack: {e.Method}: {e.Error}");
         }
     }
+
+    private string? SharedChannelOf(string email) => books.Current.Accounts
+        .FirstOrDefault(a => a.SlackChannelId is { Length: > 0 } && a.ContactEmails.Contains(email, StringComparer.OrdinalIgnoreCase))?.SlackChannelId;
 
     public async Task UpdateAsync(string email, string messageRef, Reply card, CancellationToken cancel)
     {

@@ -16,7 +16,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 {
     private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
         Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
-        Surveys = "surveys", OptOuts = "optouts";
+        Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks";
     private readonly LiteDatabase _db;
 
     public string Path { get; }
@@ -223,6 +223,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         Id = d["_id"].AsString, AccountId = d["account"].AsString, Contact = d["contact"].AsString, CreatedAt = At(d["created"]),
         Score = d["score"].IsNull ? null : d["score"].AsInt32, FirstAnsweredAt = d["first"].IsNull ? null : At(d["first"]),
         LastAnsweredAt = d["last"].IsNull ? null : At(d["last"]), Comment = OrNull(d["comment"]), Closed = d["closed"].AsBoolean,
+        Channel = d.TryGetValue("channel", out var channel) ? OrNull(channel) : null,
     } : null;
 
     public void SaveSurvey(SurveyState s) => InTransaction(() => _db.GetCollection(Surveys).Upsert(new BsonDocument
@@ -230,8 +231,16 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         ["_id"] = s.Id, ["account"] = s.AccountId, ["contact"] = s.Contact, ["lower"] = s.Contact.ToLowerInvariant(), ["created"] = s.CreatedAt.UtcDateTime,
         ["score"] = s.Score is { } score ? new BsonValue(score) : BsonValue.Null,
         ["first"] = s.FirstAnsweredAt is { } f ? f.UtcDateTime : BsonValue.Null, ["last"] = s.LastAnsweredAt is { } l ? l.UtcDateTime : BsonValue.Null,
-        ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed,
+        ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed, ["channel"] = Nullable(s.Channel),
     }));
+
+    public void LogRefusedClick(string surveyId, string? clicker, DateTimeOffset at) => _db.GetCollection(RefusedClicks).Insert(new BsonDocument
+    {
+        ["survey"] = surveyId, ["clicker"] = Nullable(clicker), ["at"] = at.UtcDateTime,
+    });
+
+    public IReadOnlyList<(string SurveyId, string? Clicker)> RefusedSurveyClicks() =>
+        _db.GetCollection(RefusedClicks).FindAll().Select(d => (d["survey"].AsString, OrNull(d["clicker"]))).ToArray();
 
     public IReadOnlyDictionary<string, DateTimeOffset> LastSurveyed() =>
         _db.GetCollection(Surveys).Query().Select("{ lower: $.lower, created: $.created }").ToEnumerable()

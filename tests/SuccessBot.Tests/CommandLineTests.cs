@@ -82,6 +82,62 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_with_no_channel_configured_starts_says_which_are_off_and_serves_the_local_chat()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
+        foreach (var a in new[] { typeof(SuccessBot.Cli.Verbs).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(a);
+        start.Environment["Storage__Path"] = _folder.Store;
+        using var process = Process.Start(start)!;
+        try
+        {
+            var log = new List<string>();
+            string? url = null;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (url is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                log.Add(line);
+                if (line.Contains("Local chat: on at ")) url = line[(line.IndexOf("http", StringComparison.Ordinal))..].TrimEnd('/');
+            }
+            var text = string.Join('\n', log);
+            Assert.NotNull(url);
+            Assert.Contains("Slack: off (Slack:BotToken is not set)", text);
+            Assert.Contains("Teams:", text);
+            Assert.Contains("Usage events: off", text);
+            using var http = new HttpClient();
+            Assert.Contains("\"status\":\"ok\"", await http.GetStringAsync(url + "/healthz"));
+            Assert.Contains("SuccessBot · local chat", await http.GetStringAsync(url + "/"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public void Check_dry_run_prints_the_nudges_it_would_send_and_records_nothing()
+    {
+        var renewal = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd");
+        var accounts = _folder.File("accounts.csv", $"""
+            account_id,name,owner_email,mrr,started_on,renewal_on,contact_emails
+            a1,ACME Corp,ana@example.com,100,2024-01-01,{renewal},ops@acme.example
+            """);
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+
+        var dry = Run("check", "all", "--dry-run");
+        var again = Run("check", "all", "--dry-run");
+        var real = Run("check", "renewals");
+        var after = Run("check", "renewals", "--dry-run");
+
+        Assert.Equal(0, dry.Exit);
+        Assert.Contains("Would send", dry.Out);
+        Assert.Contains("to ana@example.com: Renewal in 20 days · ACME Corp", dry.Out);
+        Assert.Contains("Would send 1 NPS survey(s) today:", dry.Out);
+        Assert.Equal(dry.Out, again.Out);
+        Assert.Contains("to ana@example.com: Renewal in 20 days · ACME Corp", real.Out);
+        Assert.DoesNotContain("Renewal in 20 days", after.Out);
+    }
+
+    [Fact]
     public void Every_verb_has_help()
     {
         foreach (var verb in new[] { "import", "ask", "bench" })

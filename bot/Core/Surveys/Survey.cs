@@ -43,6 +43,9 @@ public sealed record SurveyState
     public string? Comment { get; init; }
     public bool Closed { get; init; }
 
+    /// <summary>The channel that brought the survey to the person (slack, teams, local), recorded with the answer.</summary>
+    public string? Channel { get; init; }
+
     /// <summary>The answer the figures read; its moment is the first click, so a changed score replaces it.</summary>
     public NpsAnswer? Answer => Score is { } s && FirstAnsweredAt is { } at ? new NpsAnswer(AccountId, Contact, s, Comment, at) : null;
 }
@@ -61,4 +64,7 @@ public interface ISurveyStore
 
     /// <summary>Stores the answer with the NPS answers every figure reads.</summary>
     void SaveAnswer(NpsAnswer answer);
+
+    /// <summary>Keeps a click on someone else's survey (a forwarded or copied button), with who and when.</summary>
+    void LogRefusedClick(string surveyId, string? clicker, DateTimeOffset at);
 }

@@ -17,7 +17,10 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
         var (id, rest) = Split(request.Value);
         if (surveys.FindSurvey(id) is not { } survey) return ActionOutcome.NotSent("There is no such survey.");
         if (!string.Equals(context.Asker.Email, survey.Contact, StringComparison.OrdinalIgnoreCase))
+        {
+            surveys.LogRefusedClick(survey.Id, context.Asker.Email, context.Now);
             return ActionOutcome.Refused("Not your survey", "This survey was sent to someone else; only they can answer it.");
+        }
         if (survey.Closed || surveys.OptedOut().Contains(survey.Contact.ToLowerInvariant()))
             return ActionOutcome.Refused("Survey closed", "You asked not to get these surveys; nothing was recorded.", SurveyCards.Closed("You asked not to get these surveys."));
         if (survey.Score is null && context.Now - survey.CreatedAt > TimeSpan.FromDays(options.ExpiryDays))
@@ -43,7 +46,11 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
             return ActionOutcome.Refused("Already answered", $"You answered {survey.Score} on {first:yyyy-MM-dd}; an answer can be changed for {Options.EditWindowHours} hours.",
                 SurveyCards.Thanks(survey, null) with { Buttons = [] });
 
-        var answered = survey with { Score = score, FirstAnsweredAt = survey.FirstAnsweredAt ?? context.Now, LastAnsweredAt = context.Now };
+        var answered = survey with
+        {
+            Score = score, FirstAnsweredAt = survey.FirstAnsweredAt ?? context.Now, LastAnsweredAt = context.Now,
+            Channel = ledger.Find($"{SurveyService.Rule}|{survey.Id}")?.Channel,
+        };
         Surveys.SaveSurvey(answered);
         Surveys.SaveAnswer(answered.Answer!);
         if (score <= 6 && context.Book.Find(survey.AccountId) is { } account)

@@ -44,6 +44,27 @@ public class SlackOutboundTests(SlackHost host) : IClassFixture<SlackHost>
     }
 
     [Fact]
+    public async Task A_contact_slack_does_not_know_is_reached_in_their_accounts_shared_channel()
+    {
+        const string contact = "buyer@shared-customer.example";
+        var store = host.Bot.Services.GetRequiredService<SuccessBot.Storage.LiteDbStore>();
+        store.UpsertAccounts([new SuccessBot.Core.Domain.Account
+        {
+            Id = "shared-1", Name = "Shared Customer", OwnerEmail = "ana.silva@successbot.demo", Mrr = 100, StartedOn = new DateOnly(2025, 1, 1),
+            ContactEmails = [contact], SlackChannelId = "CSHARED1",
+        }], SuccessBot.Tests.Web.BotFactory.Today);
+        host.Bot.Services.GetRequiredService<SuccessBot.Host.BookReadModel>().Refresh();
+
+        Assert.True(await Channel.CanReachAsync(contact, CancellationToken.None));
+        var delivery = await Channel.SendAsync(contact, Card("survey"), CancellationToken.None);
+
+        Assert.True(delivery.Delivered, delivery.Error);
+        var post = Slack.Calls("chat.postMessage").Single(c => c.Fields["channel"]!.GetValue<string>() == "CSHARED1");
+        Assert.StartsWith($"For {contact}: survey", post.Fields["text"]!.GetValue<string>());
+        Assert.False(await Channel.CanReachAsync("nobody@nowhere.example", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_429_waits_for_Retry_After_and_the_post_is_sent_once()
     {
         Slack.Script("chat.postMessage", f => To(Direct)(f) && f["text"]!.GetValue<string>().StartsWith("limited"), () => FakeSlack.TooManyRequests(1));

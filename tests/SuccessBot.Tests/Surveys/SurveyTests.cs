@@ -101,6 +101,7 @@ public class SurveyTests : IDisposable
         Assert.Equal("Would you leave us a review? https://example.com/review", outcome.UpdatedCard.Note);
         var answer = Assert.Single(_store.LoadBook().NpsAnswers);
         Assert.Equal(("acme", "ops@acme.example", 9), (answer.AccountId, answer.ContactEmail, answer.Score));
+        Assert.Equal("test", _store.FindSurvey(card.Buttons[0].Value.Split('|')[0])!.Channel);
 
         var comment = outcome.UpdatedCard.Buttons.Single();
         var commented = Click(comment, "ops@acme.example", ("comment", "<b>Fast</b> support"));
@@ -133,6 +134,7 @@ public class SurveyTests : IDisposable
 
         Assert.Equal("Not your survey", forwarded.Answer!.Title);
         Assert.Empty(_store.LoadBook().NpsAnswers);
+        Assert.Equal([(card.Buttons[0].Value.Split('|')[0], (string?)"cfo@acme.example")], _store.RefusedSurveyClicks());
     }
 
     [Fact]
