@@ -118,7 +118,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
             var at = a.AnsweredAt.UtcDateTime;
             if (col.Upsert(new BsonDocument
             {
-                ["_id"] = $"{a.AccountId}|{a.ContactEmail.ToLowerInvariant()}|{at.Ticks}",
+                // Milliseconds: what LiteDB keeps of a moment, so an answer read back and saved again keeps its key.
+                ["_id"] = $"{a.AccountId}|{a.ContactEmail.ToLowerInvariant()}|{a.AnsweredAt.ToUnixTimeMilliseconds()}",
                 ["account"] = a.AccountId,
                 ["contact"] = a.ContactEmail,
                 ["score"] = a.Score,

@@ -111,7 +111,8 @@ public static class NudgeChecks
     {
         var happened = $"{answer.ContactEmail} answered {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"
             + (string.IsNullOrWhiteSpace(answer.Comment) ? " without a comment" : $": \"{Format.Quote(answer.Comment, 300)}\"");
-        var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.UtcTicks}";
+        // Milliseconds, as the store keeps moments: the same answer read back gives the same key.
+        var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.ToUnixTimeMilliseconds()}";
         yield return Build(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score})", happened, account, health, book, today, team, account.OwnerEmail);
         if (account.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= options.DetractorManagerRenewalDays)
             foreach (var manager in team.Managers)
