@@ -41,21 +41,53 @@ public static class NpsMetrics
     public static NpsResult Nps(BookOfBusiness book, Period period, TimeZoneInfo zone, int comments = 5)
     {
         var previous = period.Previous();
-        // Answers are sorted by time, so only the two periods are read.
         var (from, to) = Instants(period, zone);
-        var span = Between(book.NpsAnswers, Instants(previous, zone).From, to).ToArray();
-        var latest = span.Where(a => a.AnsweredAt >= from && !string.IsNullOrWhiteSpace(a.Comment))
-            .OrderBy(a => a.Category).ThenByDescending(a => a.AnsweredAt)
-            .Take(comments).ToArray();
-        var inPeriod = span.Where(a => a.AnsweredAt >= from && a.AnsweredAt < to).ToArray();
-        var surveys = book.Surveys.Where(v => v.SentAt >= from && v.SentAt < to).ToArray();
         // Split by segment where the accounts have one, else by plan.
         var bySegment = book.Accounts.Any(a => a.Segment is not null);
-        string GroupOf(NpsAnswer a) => (bySegment ? book.Find(a.AccountId)?.Segment : book.Find(a.AccountId)?.Plan) ?? "(none)";
-        var split = inPeriod.GroupBy(GroupOf).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(g => (g.Key, Count(g, period, zone))).ToArray();
-        return new NpsResult(period, Count(span, period, zone), previous, Count(span, previous, zone), latest,
+        var groups = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var latest = new List<NpsAnswer>(comments + 1);
+        // Account by account: each account's answers are sorted by time, and its group is looked up once.
+        for (var position = 0; position < book.Accounts.Count; position++)
+        {
+            var answers = book.NpsAt(position);
+            if (answers.Count == 0 || answers[^1].AnsweredAt < from) continue;
+            var account = book.Accounts[position];
+            var group = (bySegment ? account.Segment : account.Plan) ?? "(none)";
+            int[]? counts = null;
+            for (var i = FirstFrom(answers, from); i < answers.Count && answers[i].AnsweredAt < to; i++)
+            {
+                if (counts is null && !groups.TryGetValue(group, out counts)) groups[group] = counts = new int[3];
+                counts[(int)answers[i].Category]++;
+                if (!string.IsNullOrWhiteSpace(answers[i].Comment)) KeepLatest(latest, answers[i], comments);
+            }
+        }
+        var split = groups.OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, new NpsCounts(g.Value[(int)NpsCategory.Promoter], g.Value[(int)NpsCategory.Passive], g.Value[(int)NpsCategory.Detractor]))).ToArray();
+        var current = new NpsCounts(split.Sum(g => g.Item2.Promoters), split.Sum(g => g.Item2.Passives), split.Sum(g => g.Item2.Detractors));
+        var surveys = book.Surveys.Where(v => v.SentAt >= from && v.SentAt < to).ToArray();
+        return new NpsResult(period, current, previous, Count(Between(book.NpsAnswers, Instants(previous, zone).From, from), previous, zone), latest,
             surveys.Length, surveys.Count(v => v.Answered), bySegment ? "segment" : "plan", split);
+    }
+
+    private static int FirstFrom(IReadOnlyList<NpsAnswer> sorted, DateTimeOffset from)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (sorted[mid].AnsweredAt < from) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Keeps the <paramref name="max"/> comments to show: detractors first, then the most recent.</summary>
+    private static void KeepLatest(List<NpsAnswer> kept, NpsAnswer answer, int max)
+    {
+        var at = kept.FindIndex(k => answer.Category < k.Category || (answer.Category == k.Category && answer.AnsweredAt > k.AnsweredAt));
+        if (at < 0) at = kept.Count;
+        if (at >= max) return;
+        kept.Insert(at, answer);
+        if (kept.Count > max) kept.RemoveAt(max);
     }
 
     /// <summary>The moments a period of days in the team's time zone starts and ends.</summary>
