@@ -22,6 +22,8 @@ public static class BotHost
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        // Quartz describes its own start-up at length; what SuccessBot schedules is said once in SayWhatIsOn.
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
         var config = builder.Configuration;
         var team = Settings.Team(config);
@@ -77,6 +79,9 @@ public static class BotHost
         // The addresses Kestrel actually bound (a port of 0 becomes a real one).
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        log.LogInformation("Scheduler: checks at {Checks}, NPS surveys at {Nps}, digest at {Digest} (cron, {Zone}); checks and surveys also once now",
+            config["Checks:Cron"] ?? Scheduler.DefaultChecksCron, config["Nps:Cron"] ?? Scheduler.DefaultNpsCron, config["Checks:DigestCron"] ?? Scheduler.DefaultDigestCron,
+            app.Services.GetRequiredService<TeamSettings>().TimeZone.Id);
         log.LogInformation("Local chat: on at {Url}/", (bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl).TrimEnd('/'));
     }
 }

@@ -60,20 +60,22 @@ public sealed class NpsCampaignJob(SurveyService surveys, ILogger<NpsCampaignJob
 
 public static class Scheduler
 {
+    public const string DefaultChecksCron = "0 0 7 * * ?", DefaultNpsCron = "0 0 10 * * ?", DefaultDigestCron = "0 0 8 ? * MON";
+
     /// <summary>Quartz with the checks on their cron schedule (and once at start), and delivery every few seconds.</summary>
     public static void AddSuccessBotScheduler(this IServiceCollection services, IConfiguration config, TimeZoneInfo zone)
     {
-        var cron = config["Checks:Cron"] is { Length: > 0 } c ? c : "0 0 7 * * ?";
+        var cron = Cron(config, "Checks:Cron", DefaultChecksCron);
         var deliverEvery = TimeSpan.FromSeconds(config.GetValue("Checks:DeliverySeconds", 5.0));
         services.AddQuartz(q =>
         {
             q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
             q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-cron").WithCronSchedule(cron, s => s.InTimeZone(zone)));
             q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow());
-            var digestCron = config["Checks:DigestCron"] is { Length: > 0 } dc ? dc : "0 0 8 ? * MON";
+            var digestCron = Cron(config, "Checks:DigestCron", DefaultDigestCron);
             q.AddJob<ManagerDigestJob>(j => j.WithIdentity(ManagerDigestJob.Key));
             q.AddTrigger(t => t.ForJob(ManagerDigestJob.Key).WithIdentity("manager-digest-cron").WithCronSchedule(digestCron, s => s.InTimeZone(zone)));
-            var npsCron = config["Nps:Cron"] is { Length: > 0 } n ? n : "0 0 10 * * ?";
+            var npsCron = Cron(config, "Nps:Cron", DefaultNpsCron);
             q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key));
             q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-cron").WithCronSchedule(npsCron, s => s.InTimeZone(zone)));
             q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow());
@@ -82,5 +84,12 @@ public static class Scheduler
                 .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+
+    private static string Cron(IConfiguration config, string key, string fallback)
+    {
+        var cron = config[key] is { Length: > 0 } value ? value : fallback;
+        return CronExpression.TryParse(cron, out _) ? cron
+            : throw new InvalidSettingException($"{key} \"{cron}\" is not a Quartz cron expression (seconds first, e.g. {fallback}).");
     }
 }

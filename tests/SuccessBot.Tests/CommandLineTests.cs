@@ -79,6 +79,9 @@ public class CommandLineTests : IDisposable
         var result = RunWith(new() { ["Team__TimeZone"] = "Mars/Olympus" }, "ask", "help");
         Assert.Equal(2, result.Exit);
         Assert.Contains("Configuration: Team:TimeZone \"Mars/Olympus\" is not a time zone", result.Err);
+        var serve = RunWith(new() { ["Checks__Cron"] = "every morning" }, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(2, serve.Exit);
+        Assert.Contains("Configuration: Checks:Cron \"every morning\" is not a Quartz cron expression", serve.Err);
     }
 
     [Fact]
