@@ -2,6 +2,7 @@ using SuccessBot.Core;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
+using SuccessBot.Ingest;
 using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Slack;
@@ -39,6 +40,7 @@ public static class BotHost
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
         builder.AddSlack();
+        builder.AddIngest();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
@@ -49,6 +51,7 @@ public static class BotHost
         var app = builder.Build();
         app.MapLocalChat();
         app.MapSlack();
+        app.MapIngest();
         app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -70,7 +73,8 @@ public static class BotHost
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         log.LogInformation("Teams: off ({Why})", string.IsNullOrEmpty(config["Teams:AppId"]) ? "Teams:AppId is not set" : "not built yet");
-        log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
+        if (app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch");
+        else log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");
         var url = app.Urls.FirstOrDefault() ?? DefaultUrl;
         log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));
     }
