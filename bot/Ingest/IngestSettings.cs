@@ -20,6 +20,12 @@ public sealed record IngestSettings
     /// <summary>How far ahead of this host's clock a timestamp may be (senders' clocks drift) before it is refused.</summary>
     public TimeSpan FutureTolerance { get; init; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// How often, at most, stored events make the host reload its read model: a reload reads the whole book, so under
+    /// a steady stream of events answers see them within this span (plus the store poll) rather than on every write.
+    /// </summary>
+    public TimeSpan PublishEvery { get; init; } = TimeSpan.FromSeconds(5);
+
     public bool IsOn => !string.IsNullOrEmpty(WriteKey);
 
     public static IngestSettings From(IConfiguration config)
@@ -34,6 +40,8 @@ public sealed record IngestSettings
             RawEventDays = Positive(section, "RawEventDays", defaults.RawEventDays),
             AsideDays = Positive(section, "AsideDays", defaults.AsideDays),
             FutureTolerance = TimeSpan.FromMinutes(Positive(section, "FutureToleranceMinutes", (int)defaults.FutureTolerance.TotalMinutes)),
+            PublishEvery = TimeSpan.FromSeconds(section.GetValue("PublishSeconds", defaults.PublishEvery.TotalSeconds) is var s and >= 0 ? s
+                : throw new InvalidOperationException($"Ingest:PublishSeconds: {section["PublishSeconds"]} is negative.")),
         };
     }
 

@@ -30,8 +30,12 @@ public sealed class UsageRollup
     /// <summary>What one <see cref="Apply"/> did, for the log and the benchmark.</summary>
     public sealed record Applied(int Counted, int Duplicates, int KeptAside, int Released);
 
-    public Applied Apply(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt) =>
-        _store.InTransaction(() => new Cycle(this, receivedAt).Run(events));
+    /// <param name="publish">Whether the host's read model should reload for this write (see <see cref="IngestSettings.PublishEvery"/>).</param>
+    public Applied Apply(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt, bool publish) =>
+        _store.InTransaction(() => new Cycle(this, receivedAt).Run(events), bumpVersion: publish);
+
+    /// <summary>Tells the host's read model that the usage rows written since the last publish are there to load.</summary>
+    public void Publish() => _store.InTransaction(() => 0);
 
     /// <summary>Trims the raw window and stale events kept aside, and counts those whose account arrived since (by a CSV import).</summary>
     public Applied Sweep(DateTimeOffset now)

@@ -31,6 +31,8 @@ public sealed class IngestFactory : WebApplicationFactory<Program>
         builder.UseSetting("Ingest:WriteKey", WriteKey);
         builder.UseSetting("Ingest:FeatureMap:Report Created", "reports");
         builder.UseSetting("Ingest:FutureToleranceMinutes", "10");
+        // Every write is visible to the next answer at once.
+        builder.UseSetting("Ingest:PublishSeconds", "0");
     }
 
     /// <summary>A client that authenticates as Segment's libraries do: basic auth, the write key as user name, no password.</summary>
