@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SuccessBot.Bench;
+using SuccessBot.Ingest;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core;
 using SuccessBot.Core.Nudges;
@@ -204,12 +205,16 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, or slack (signed slash commands through the host).", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, slack (signed slash commands through the host), or ingest (Segment events over HTTP into the host).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = new Option<int>("--accounts") { Description = "How many accounts to generate.", DefaultValueFactory = _ => 100_000 };
-        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, or signed Slack commands through the host, over a large generated book (run with -c Release).") { part, accounts };
-        bench.SetAction((parse, _) => parse.GetValue(part) == "slack" ? SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts))
-            : Task.FromResult(Benchmark.Run(Console.Out, parse.GetValue(part)!, parse.GetValue(accounts))));
+        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts };
+        bench.SetAction((parse, _) => parse.GetValue(part) switch
+        {
+            "slack" => SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
+            "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
+            var other => Task.FromResult(Benchmark.Run(Console.Out, other!, parse.GetValue(accounts))),
+        });
         return bench;
     }
 }

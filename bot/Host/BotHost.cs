@@ -2,6 +2,7 @@ using SuccessBot.Core;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
+using SuccessBot.Ingest;
 using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Slack;
@@ -43,6 +44,7 @@ public static class BotHost
         builder.Services.AddSingleton<LocalChatHub>();
         builder.AddSlack();
         builder.AddTeams();
+        builder.AddIngest();
         builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
@@ -54,6 +56,7 @@ public static class BotHost
         app.MapLocalChat();
         app.MapSlack();
         app.MapTeams();
+        app.MapIngest();
         app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -75,7 +78,8 @@ public static class BotHost
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
-        log.LogInformation("Usage events: off ({Why})", string.IsNullOrEmpty(config["Ingest:WriteKey"]) ? "Ingest:WriteKey is not set" : "not built yet");
+        if (app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch");
+        else log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");
         // The addresses Kestrel actually bound (a port of 0 becomes a real one).
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();

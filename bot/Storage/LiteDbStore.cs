@@ -18,6 +18,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
         Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks";
     private readonly LiteDatabase _db;
+    private readonly ThreadLocal<bool> _inTransaction = new();
 
     public string Path { get; }
 
@@ -39,6 +40,13 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     public ILiteCollection<BsonDocument> Collection(string name) => _db.GetCollection(name);
 
     public int CountAccounts() => _db.GetCollection(Accounts).Count();
+
+    public Account? FindAccount(string id) => _db.GetCollection(Accounts).FindById(id) is { } d ? ToAccount(d) : null;
+
+    public UsageDay? FindUsage(string accountId, DateOnly day) =>
+        _db.GetCollection(Usage).FindById($"{accountId}|{day:yyyy-MM-dd}") is { } d
+            ? new UsageDay(accountId, day, d["users"].AsInt32, d["sessions"].AsInt32, d["minutes"].AsInt32, d["features"].AsArray.Select(v => v.AsString).ToArray())
+            : null;
 
     public HashSet<string> AccountIds() =>
         _db.GetCollection(Accounts).Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
@@ -262,11 +270,20 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         catch (IOException) { return false; }
     }
 
-    public void Dispose() => _db.Dispose();
-
-    private T InTransaction<T>(Func<T> work, bool bumpVersion = true)
+    public void Dispose()
     {
+        _db.Dispose();
+        _inTransaction.Dispose();
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction; store methods called inside it join it, so all of it is kept or none.</summary>
+    public T InTransaction<T>(Func<T> work, bool bumpVersion = true)
+    {
+        // Already in one on this thread: join it, and the outer one commits or rolls back. Asking LiteDB's shared mode
+        // for a nested transaction would end the outer one, so the store keeps count itself.
+        if (_inTransaction.Value) return work();
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
+        _inTransaction.Value = true;
         try
         {
             var result = work();
@@ -283,6 +300,10 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         {
             _db.Rollback();
             throw;
+        }
+        finally
+        {
+            _inTransaction.Value = false;
         }
     }
 

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SuccessBot.Demo;
+using SuccessBot.Host;
+using SuccessBot.Storage;
+
+namespace SuccessBot.Ingest;
+
+/// <summary>
+/// Issue 8's figures: Segment batches of 100 track calls, then single track calls, posted over loopback to the real host
+/// (Kestrel on 127.0.0.1) by a load generator in this process with a few connections at once; events per second, p50
+/// and p99 request latency, and the process's memory at start and end. Bounded in requests and in time.
+/// </summary>
+public static class IngestBenchmark
+{
+    private const string WriteKey = "benchmark-write-key";
+    private const int Connections = 8, BatchSize = 100;
+
+    public static async Task<int> RunAsync(TextWriter output, int accounts, TimeSpan? phaseLimit = null)
+    {
+        var limit = phaseLimit ?? TimeSpan.FromSeconds(60);
+        var folder = Directory.CreateTempSubdirectory("successbot-ingest-bench-");
+        try
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var book = DemoGenerator.Generate(seed: 7, today, accounts, usageDays: 1);
+            var path = Path.Combine(folder.FullName, "bench.db");
+            using (var store = new LiteDbStore(path)) store.UpsertAccounts(book.Accounts, today);
+            var ids = book.Accounts.Select(a => a.Id).ToArray();
+            output.WriteLine($"Stored {ids.Length:N0} accounts.");
+
+            await using var bot = BotHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], new Dictionary<string, string?>
+            {
+                ["Storage:Path"] = path,
+                ["Ingest:WriteKey"] = WriteKey,
+            });
+            await bot.StartAsync();
+            var url = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections }) { BaseAddress = new Uri(url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WriteKey + ":")));
+
+            // The host ingests for days: measure it warm, after the first compilations.
+            await Phase(http, ids, "/v1/batch", BatchSize, requests: 200, TimeSpan.FromSeconds(10));
+            output.WriteLine($"Memory at start: {Memory()}.");
+            output.WriteLine($"Ingest over HTTP, {Connections} connections at once (target: >= 20,000 events/s batched, p99 < 50 ms):");
+            Report(output, $"batches of {BatchSize}", await Phase(http, ids, "/v1/batch", BatchSize, requests: 3_000, limit));
+            Report(output, "single track calls", await Phase(http, ids, "/v1/track", 1, requests: 30_000, limit));
+            output.WriteLine($"Memory at end: {Memory()}.");
+            await bot.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed record Measured(int Requests, int Events, TimeSpan Elapsed, double[] Milliseconds);
+
+    /// <summary>Posts until <paramref name="requests"/> are answered or <paramref name="limit"/> has passed.</summary>
+    private static async Task<Measured> Phase(HttpClient http, string[] accounts, string path, int eventsPerRequest, int requests, TimeSpan limit)
+    {
+        var times = new double[requests];
+        Array.Fill(times, double.NaN);
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(async connection =>
+        {
+            var random = new Random(connection);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests && clock.Elapsed < limit)
+            {
+                var body = eventsPerRequest == 1 ? Track(random, accounts) : $"{{\"batch\":[{string.Join(',', Enumerable.Range(0, eventsPerRequest).Select(_ => Track(random, accounts)))}]}}";
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+                times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"The benchmark's {path} was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }));
+        // A connection that stops at the time limit has taken an index it never posted.
+        var answered = times.Where(t => !double.IsNaN(t)).Order().ToArray();
+        return new Measured(answered.Length, answered.Length * eventsPerRequest, clock.Elapsed, answered);
+    }
+
+    private static string Track(Random random, string[] accounts)
+    {
+        var account = accounts[random.Next(accounts.Length)];
+        return $$"""{"type":"track","userId":"{{account}}-u{{random.Next(20)}}","event":"Report Created","properties":{"minutes":{{random.Next(1, 30)}}},"context":{"groupId":"{{account}}"},"messageId":"{{Guid.NewGuid()}}","timestamp":"{{DateTimeOffset.UtcNow:O}}"}""";
+    }
+
+    private static void Report(TextWriter output, string what, Measured m)
+    {
+        var percentile = (double p) => m.Milliseconds[Math.Max(0, (int)Math.Ceiling(m.Milliseconds.Length * p) - 1)];
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {what,-20} {m.Events,9:N0} events in {m.Requests,6:N0} requests, {m.Elapsed.TotalSeconds,5:0.0} s = {m.Events / m.Elapsed.TotalSeconds,8:N0} events/s   p50 {percentile(0.5),7:0.00} ms   p99 {percentile(0.99),7:0.00} ms"));
+    }
+
+    /// <summary>The host and the load generator share this process: resident memory is theirs together, the managed heap mostly the host's.</summary>
+    private static string Memory()
+    {
+        var heap = GC.GetTotalMemory(forceFullCollection: true) / 1024 / 1024;
+        var resident = File.Exists("/proc/self/status")
+            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]
+            : null;
+        var rss = resident is null ? Environment.WorkingSet / 1024 / 1024 : long.Parse(resident, CultureInfo.InvariantCulture) / 1024;
+        return $"{heap:N0} MB managed heap after a full collection, {rss:N0} MB resident";
+    }
+}

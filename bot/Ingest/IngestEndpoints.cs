@@ -1,0 +1,159 @@
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SuccessBot.LocalChat;
+
+namespace SuccessBot.Ingest;
+
+/// <summary>
+/// Segment's HTTP Tracking API at /v1: track, identify, group and batch, with the write key as the basic-auth user name.
+/// Answers as Segment does (`{"success": true}`); what is wrong gets a 4xx naming it, and nothing of a refused call is stored.
+/// </summary>
+public static class IngestEndpoints
+{
+    public static void AddIngest(this WebApplicationBuilder builder)
+    {
+        var settings = IngestSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        if (!settings.IsOn) return;
+        builder.Services.AddRequestDecompression();
+        builder.Services.AddSingleton<UsageRollup>();
+        builder.Services.AddSingleton<IngestWriter>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<IngestWriter>());
+    }
+
+    public static void MapIngest(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IngestSettings>().IsOn) return;
+        // Segment's libraries gzip their batches; only these paths take compressed bodies.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseRequestDecompression());
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/track", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Track, s, w, t));
+        v1.MapPost("/identify", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Identify, s, w, t));
+        v1.MapPost("/group", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Group, s, w, t));
+        v1.MapPost("/batch", ReceiveBatch);
+    }
+
+    private sealed record Rejected(int Index, string? MessageId, string Error);
+
+    private static async Task<IResult> ReceiveOne(HttpContext http, SegmentCall call, IngestSettings settings, IngestWriter writer, TimeProvider clock)
+    {
+        var (json, problem) = await ReadAsync(http, settings, IngestSettings.MaxEventBytes);
+        if (problem is not null) return problem;
+        using (json)
+        {
+            var read = SegmentReader.Read(json!.RootElement, call, default, clock.GetUtcNow(), settings);
+            if (read.Error is { } error) return LocalChatEndpoints.Problem(400, error);
+            return await StoreAsync(http, writer, [read.Event!], []);
+        }
+    }
+
+    private static async Task<IResult> ReceiveBatch(HttpContext http, IngestSettings settings, IngestWriter writer, TimeProvider clock)
+    {
+        var (json, problem) = await ReadAsync(http, settings, IngestSettings.MaxBatchBytes);
+        if (problem is not null) return problem;
+        using (json)
+        {
+            var root = json!.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
+                return LocalChatEndpoints.Problem(400, "A batch is a JSON object with \"batch\": an array of events.");
+            var context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+            var now = clock.GetUtcNow();
+            var accepted = new List<SegmentEvent>();
+            var rejected = new List<Rejected>();
+            var index = 0;
+            foreach (var item in batch.EnumerateArray())
+            {
+                var size = JsonMarshal.GetRawUtf8Value(item).Length;
+                var read = size > IngestSettings.MaxEventBytes
+                    ? new SegmentReader.Outcome(null, $"the event is {size / 1024.0:0.#} KB; the limit per event is {IngestSettings.MaxEventBytes / 1024} KB")
+                    : SegmentReader.Read(item, null, context, now, settings);
+                if (read.Event is { } e) accepted.Add(e);
+                else rejected.Add(new Rejected(index, MessageIdOf(item), read.Error!));
+                index++;
+            }
+            if (accepted.Count == 0 && rejected.Count > 0)
+                return Results.Json(new { error = $"None of the {rejected.Count} events in the batch could be read.", rejected }, statusCode: 400);
+            return await StoreAsync(http, writer, accepted, rejected);
+        }
+    }
+
+    private static async Task<IResult> StoreAsync(HttpContext http, IngestWriter writer, IReadOnlyList<SegmentEvent> events, List<Rejected> rejected)
+    {
+        try
+        {
+            await writer.StoreAsync(events, http.RequestAborted);
+        }
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or InvalidOperationException)
+        {
+            // Segment's senders retry a 503; nothing of this request was stored.
+            http.Response.Headers.RetryAfter = "5";
+            return LocalChatEndpoints.Problem(503, "The store could not take the events just now; send them again.");
+        }
+        return rejected.Count == 0 ? Results.Json(new { success = true })
+            : Results.Json(new { success = true, accepted = events.Count, rejected });
+    }
+
+    /// <summary>Checks the write key, then reads the (decompressed) body up to <paramref name="limit"/> bytes as JSON.</summary>
+    private static async Task<(JsonDocument? Json, IResult? Problem)> ReadAsync(HttpContext http, IngestSettings settings, int limit)
+    {
+        var request = http.Request;
+        if (!HasWriteKey(request, settings.WriteKey!))
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"SuccessBot usage events\"";
+            return (null, LocalChatEndpoints.Problem(401, request.Headers.Authorization.Count == 0
+                ? "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name, with an empty password."
+                : "The write key is wrong: the basic auth user name must be Ingest:WriteKey."));
+        }
+        // The decompression middleware removes the header of an encoding it decoded; one still here it does not know.
+        if (request.Headers.ContentEncoding.Count > 0)
+            return (null, LocalChatEndpoints.Problem(415, $"Content-Encoding \"{request.Headers.ContentEncoding}\" is not supported; send gzip or no encoding."));
+        var tooLarge = LocalChatEndpoints.Problem(413, $"The body is larger than {limit / 1024} KB, Segment's limit for this call.");
+        if (request.ContentLength > limit) return (null, tooLarge);
+        var buffer = new MemoryStream();
+        try
+        {
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit) return (null, tooLarge);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return (null, LocalChatEndpoints.Problem(400, "The body is not valid gzip (Content-Encoding: gzip)."));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, LocalChatEndpoints.Problem(e.StatusCode, $"The body could not be read: {e.Message}"));
+        }
+        try
+        {
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, LocalChatEndpoints.Problem(400, $"The body is not valid JSON: {e.Message.Split(". ")[0]}."));
+        }
+    }
+
+    /// <summary>Segment's libraries send `Authorization: Basic base64(writeKey + ":")`.</summary>
+    private static bool HasWriteKey(HttpRequest request, string writeKey)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header)
+            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null) return false;
+        Span<byte> decoded = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(header.Parameter, decoded, out var length)) return false;
+        var credentials = decoded[..length];
+        var colon = credentials.IndexOf((byte)':');
+        var user = colon < 0 ? credentials : credentials[..colon];
+        return CryptographicOperations.FixedTimeEquals(user, Encoding.UTF8.GetBytes(writeKey));
+    }
+
+    private static string? MessageIdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+}

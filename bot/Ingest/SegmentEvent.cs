@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Ingest;
+
+/// <summary>The Segment calls SuccessBot reads; page and screen views count as activity like track.</summary>
+public enum SegmentCall { Track, Identify, Group, Page, Screen }
+
+/// <summary>What a group call's traits say about the account (only what was given).</summary>
+public sealed record AccountTraits(string? Name, string? Plan, decimal? Mrr, string? OwnerEmail, DateOnly? StartedOn);
+
+/// <summary>One Segment call, checked, reduced to what the rollups, users and accounts need.</summary>
+public sealed record SegmentEvent
+{
+    public required SegmentCall Call { get; init; }
+    public required string MessageId { get; init; }
+    public string? UserId { get; init; }
+    public string? AnonymousId { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Track: the feature key its event name maps to; page and screen: only a mapped name.</summary>
+    public string? Feature { get; init; }
+
+    public double Minutes { get; init; }
+    public string? SessionId { get; init; }
+
+    /// <summary>Group: its groupId; other calls: context.groupId, when the sender knows the account.</summary>
+    public string? AccountId { get; init; }
+
+    public string? Email { get; init; }
+
+    /// <summary>Identify: the traits as sent, kept as JSON.</summary>
+    public string? Traits { get; init; }
+
+    public AccountTraits? Account { get; init; }
+
+    /// <summary>The call as it arrived, for the raw window.</summary>
+    public required string Raw { get; init; }
+
+    /// <summary>Who did it: the userId, or the anonymousId for a visitor not identified yet.</summary>
+    public string UserKey => UserId ?? AnonymousKey(AnonymousId!);
+
+    public static string AnonymousKey(string anonymousId) => "anon:" + anonymousId;
+
+    public bool CountsAsActivity => Call is SegmentCall.Track or SegmentCall.Page or SegmentCall.Screen;
+}
+
+/// <summary>Reads Segment's documented JSON (https://segment.com/docs/connections/spec/) into <see cref="SegmentEvent"/>, or says what is wrong.</summary>
+public static class SegmentReader
+{
+    public sealed record Outcome(SegmentEvent? Event, string? Error);
+
+    public static Outcome Read(JsonElement call, SegmentCall? impliedCall, JsonElement batchContext, DateTimeOffset now, IngestSettings settings)
+    {
+        if (call.ValueKind != JsonValueKind.Object) return Fail("an event must be a JSON object");
+        SegmentCall kind;
+        if (impliedCall is { } implied) kind = implied;
+        else if (Text(call, "type") is not { } type) return Fail("\"type\" is missing (track, identify, group, page or screen)");
+        else if (!Enum.TryParse(type, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || type.Any(char.IsDigit))
+            return Fail($"\"type\" \"{type}\" is not one SuccessBot reads (track, identify, group, page or screen)");
+
+        var userId = Id(call, "userId");
+        var anonymousId = Id(call, "anonymousId");
+        if (userId is null && anonymousId is null) return Fail("\"userId\" or \"anonymousId\" is required");
+
+        var timestamp = now;
+        if (Property(call, "timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
+        {
+            if (ts.ValueKind != JsonValueKind.String || !ts.TryGetDateTimeOffset(out timestamp))
+                return Fail($"\"timestamp\" {ts.GetRawText()} is not an ISO 8601 date and time");
+            if (timestamp > now + settings.FutureTolerance)
+                return Fail($"\"timestamp\" {ts.GetString()} is more than {settings.FutureTolerance.TotalMinutes:0} minutes in the future");
+        }
+
+        var properties = Object(call, "properties");
+        var context = Object(call, "context");
+        var traits = Object(call, "traits");
+        var e = new SegmentEvent
+        {
+            Call = kind,
+            MessageId = Id(call, "messageId") ?? "generated-" + Guid.NewGuid().ToString("N"),
+            UserId = userId,
+            AnonymousId = anonymousId,
+            Timestamp = timestamp,
+            AccountId = Id(context, "groupId") ?? Id(batchContext, "groupId"),
+            SessionId = Id(context, "sessionId") ?? Id(properties, "session_id"),
+            Raw = call.GetRawText(),
+        };
+
+        switch (kind)
+        {
+            case SegmentCall.Track:
+                if (Text(call, "event") is not { Length: > 0 } name) return Fail("a track call needs \"event\", the name of what the user did");
+                if (Minutes(properties) is not { } minutes) return Fail("\"properties.minutes\" must be a number of minutes, 0 or more");
+                return new(e with { Feature = settings.FeatureOf(name), Minutes = minutes }, null);
+            case SegmentCall.Page or SegmentCall.Screen:
+                if (Minutes(properties) is not { } viewed) return Fail("\"properties.minutes\" must be a number of minutes, 0 or more");
+                var mapped = Text(call, "name") is { } page && settings.FeatureMap.TryGetValue(page, out var feature) ? feature : null;
+                return new(e with { Feature = mapped, Minutes = viewed }, null);
+            case SegmentCall.Identify:
+                return new(e with { Email = Text(traits, "email"), Traits = traits.ValueKind == JsonValueKind.Object ? traits.GetRawText() : null }, null);
+            default:
+                if (Id(call, "groupId") is not { } groupId) return Fail("a group call needs \"groupId\", the account_id of the user's account");
+                var (account, problem) = ReadAccount(groupId, traits);
+                return problem is null ? new(e with { AccountId = groupId, Account = account }, null) : Fail(problem);
+        }
+    }
+
+    /// <summary>Group traits, checked against the same domain rules a CSV import keeps.</summary>
+    private static (AccountTraits? Account, string? Problem) ReadAccount(string groupId, JsonElement traits)
+    {
+        decimal? mrr = null;
+        if (Property(traits, "mrr", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (m.ValueKind == JsonValueKind.Number && m.TryGetDecimal(out var number)) mrr = number;
+            else if (m.ValueKind == JsonValueKind.String && decimal.TryParse(m.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed)) mrr = parsed;
+            else return (null, $"\"traits.mrr\" {m.GetRawText()} is not a number");
+        }
+        DateOnly? started = null;
+        if ((Text(traits, "createdAt") ?? Text(traits, "created_at")) is { } created)
+        {
+            if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+                return (null, $"\"traits.createdAt\" \"{created}\" is not an ISO 8601 date");
+            started = DateOnly.FromDateTime(at.UtcDateTime);
+        }
+        var account = new AccountTraits(Text(traits, "name"), Text(traits, "plan"), mrr, Text(traits, "owner_email") ?? Text(traits, "ownerEmail"), started);
+        // What was not given cannot break a rule: stand-ins that keep them fill the gaps.
+        var probe = new Account { Id = groupId, Name = account.Name ?? groupId, OwnerEmail = account.OwnerEmail ?? "owner@example.com", Mrr = mrr ?? 0, StartedOn = started ?? DateOnly.MinValue };
+        return Rules.Check(probe).FirstOrDefault() is { } broken ? (null, $"\"traits.{broken.Field}\" {broken.Problem}") : (account, null);
+    }
+
+    private static double? Minutes(JsonElement properties) =>
+        !Property(properties, "minutes", out var m) || m.ValueKind == JsonValueKind.Null ? 0
+        : m.ValueKind == JsonValueKind.Number && m.TryGetDouble(out var minutes) && minutes >= 0 && double.IsFinite(minutes) ? minutes : null;
+
+    private static Outcome Fail(string error) => new(null, error);
+
+    /// <summary>A property of <paramref name="e"/> if it is an object that has one (an absent "properties" is no object).</summary>
+    private static bool Property(JsonElement e, string name, out JsonElement value)
+    {
+        value = default;
+        return e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out value);
+    }
+
+    private static JsonElement Object(JsonElement e, string name) =>
+        Property(e, name, out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
+
+    private static string? Text(JsonElement e, string name) =>
+        Property(e, name, out var value) && value.ValueKind == JsonValueKind.String
+        && value.GetString() is { } s && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
+
+    /// <summary>Segment ids are strings, though some senders send numbers.</summary>
+    private static string? Id(JsonElement e, string name) =>
+        Property(e, name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Text(e, name);
+}
