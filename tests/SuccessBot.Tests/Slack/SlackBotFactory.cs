@@ -23,10 +23,10 @@ public sealed class SlackBotFactory(FakeSlack slack, bool socketMode = false, bo
         builder.UseSetting("Storage:Path", _folder.Store);
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Storage:PollSeconds", "0.2");
-        builder.UseSetting("Slack:BotToken", "xoxb-test-token");
+        builder.UseSetting("Slack:BotToken", "xoxb-fake");
         builder.UseSetting("Slack:ApiBaseUrl", slack.ApiBaseUrl);
         if (withSigningSecret) builder.UseSetting("Slack:SigningSecret", SigningSecret);
-        if (socketMode) builder.UseSetting("Slack:AppToken", "xapp-test-token");
+        if (socketMode) builder.UseSetting("Slack:AppToken", "xapp-fake");
     }
 
     /// <summary>Posts a body to /slack/events signed as Slack signs it (or with the given timestamp and secret).</summary>
