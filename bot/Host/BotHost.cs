@@ -45,7 +45,9 @@ public static class BotHost
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
-        builder.Services.AddSingleton<IChatChannel, LocalChatChannel>();
+        // Without Slack or a real Teams tenant the local chat is the only place people can be reached.
+        var onlyLocal = string.IsNullOrEmpty(config["Slack:BotToken"]) && string.IsNullOrEmpty(config["Teams:AppId"]);
+        builder.Services.AddSingleton<IChatChannel>(s => new LocalChatChannel(s.GetRequiredService<LocalChatHub>(), onlyLocal));
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
         builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),

@@ -62,6 +62,9 @@ public sealed class LocalChatHub(TimeProvider clock)
         lock (conversation) return conversation.Messages.Find(m => m.Id == messageId);
     }
 
+    /// <summary>Whether this person has a conversation here: they opened the chat, or wrote in it, since the host started.</summary>
+    public bool Knows(string email) => _conversations.ContainsKey(email.Trim());
+
     public IReadOnlyList<LocalMessage> History(string email)
     {
         if (!_conversations.TryGetValue(email, out var conversation)) return [];
