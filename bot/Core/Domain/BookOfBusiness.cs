@@ -74,8 +74,6 @@ public sealed class BookOfBusiness
     /// <summary>What the team did about one account, oldest first.</summary>
     public IReadOnlyList<Touchpoint> TouchpointsOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _touchpoints[i] : [];
 
-    public IReadOnlyList<MrrChange> MrrHistoryOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _mrr[i] : [];
-
     public decimal MrrOn(Account account, DateOnly day) => MrrOn(PositionOf(account), day);
 
     /// <summary>

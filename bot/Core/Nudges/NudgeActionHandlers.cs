@@ -20,7 +20,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
         if (context.Book.Find(nudge.AccountId) is not { } account)
             return ActionOutcome.Refused("Account gone", $"The account {nudge.AccountId} is no longer in the book.");
 
-        var (action, problem) = Act(account, request.Inputs, context, Note(request.Inputs));
+        var (action, problem) = Act(account, request.Inputs, context);
         if (problem is not null) return ActionOutcome.Refused("Not done", problem);
         var acted = nudge with { Action = action, ActedBy = clicker ?? "an administrator", ActedAt = context.Now };
         ledger.Update(acted);
@@ -29,17 +29,18 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
     }
 
     /// <summary>Does the action; returns what was done ("snoozed for 14 days: waiting for budget") or why it was not.</summary>
-    protected abstract (string Action, string? Problem) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, string? note);
+    protected abstract (string Action, string? Problem) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context);
 
     protected static string By(ActionContext context) => context.Asker.Email ?? "an administrator";
 
     protected static string? Choice(IReadOnlyDictionary<string, string> inputs, string id, IReadOnlyList<string> choices) =>
         inputs.TryGetValue(id, out var value) ? choices.FirstOrDefault(c => string.Equals(c, value?.Trim(), StringComparison.OrdinalIgnoreCase)) : null;
 
-    private static string? Note(IReadOnlyDictionary<string, string> inputs)
+    /// <summary>A free-text answer, trimmed and cut to <see cref="MaxNoteLength"/>; null when left empty.</summary>
+    protected static string? Text(IReadOnlyDictionary<string, string> inputs, string id)
     {
-        var note = (inputs.GetValueOrDefault("note") ?? inputs.GetValueOrDefault("reason"))?.Trim();
-        return string.IsNullOrEmpty(note) ? null : note.Length > MaxNoteLength ? note[..MaxNoteLength] + "…" : note;
+        var text = inputs.GetValueOrDefault(id)?.Trim();
+        return string.IsNullOrEmpty(text) ? null : text.Length > MaxNoteLength ? text[..MaxNoteLength] + "…" : text;
     }
 
     private static string Done(NudgeRecord n) => $"{n.ActedBy} {n.Action} on {n.ActedAt:yyyy-MM-dd HH:mm} UTC.";
@@ -47,10 +48,10 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
 
 public sealed class SnoozeHandler(INudgeLedger ledger, IAccountActivity activity) : NudgeActionHandler(ledger)
 {
-    protected override (string, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, string? note)
+    protected override (string, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
     {
         if (Choice(inputs, "days", NudgeCards.SnoozeDays) is not { } days) return ("", $"Snooze for {string.Join(", ", NudgeCards.SnoozeDays)} days.");
-        var reason = inputs.TryGetValue("reason", out var r) && !string.IsNullOrWhiteSpace(r) ? note : null;
+        var reason = Text(inputs, "reason");
         var band = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health).Band;
         activity.SaveSnooze(new Snooze(account.Id, context.Today.AddDays(int.Parse(days)), reason, By(context), band));
         activity.AddTouchpoint(new Touchpoint(account.Id, "snooze", $"{days} days" + (reason is null ? "" : $": {reason}"), By(context), context.Now));
@@ -60,8 +61,9 @@ public sealed class SnoozeHandler(INudgeLedger ledger, IAccountActivity activity
 
 public sealed class LogTouchpointHandler(INudgeLedger ledger, IAccountActivity activity) : NudgeActionHandler(ledger)
 {
-    protected override (string, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, string? note)
+    protected override (string, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
     {
+        var note = Text(inputs, "note");
         if (Choice(inputs, "kind", NudgeCards.TouchpointKinds) is not { } kind) return ("", $"Say what kind of touchpoint: {string.Join(", ", NudgeCards.TouchpointKinds)}.");
         activity.AddTouchpoint(new Touchpoint(account.Id, kind, note, By(context), context.Now));
         return ($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"), null);
@@ -70,12 +72,12 @@ public sealed class LogTouchpointHandler(INudgeLedger ledger, IAccountActivity a
 
 public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity activity) : NudgeActionHandler(ledger)
 {
-    protected override (string, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, string? note)
+    protected override (string, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
     {
         if (Choice(inputs, "reason", NudgeCards.ChurnReasons) is not { } reason) return ("", $"Pick a churn reason: {string.Join(", ", NudgeCards.ChurnReasons)}.");
         var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
         var months = (int)Math.Round((context.Today.DayNumber - account.StartedOn.DayNumber) / (365.25 / 12));
-        var trimmedNote = inputs.TryGetValue("note", out var n) && !string.IsNullOrWhiteSpace(n) ? note : null;
+        var trimmedNote = Text(inputs, "note");
         activity.MarkChurned(new ChurnRecord(account.Id, context.Today, reason, trimmedNote, By(context), months, account.Mrr, health.SessionTrend));
         activity.AddTouchpoint(new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now));
         return ($"marked {account.Name} churned ({reason}) after {months} months", null);

@@ -31,6 +31,14 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
 
     protected abstract ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context);
 
+    /// <summary>The nudges a detractor's answer makes (the same keys whoever finds the answer first), empty for anyone else.</summary>
+    protected static IEnumerable<Nudge> DetractorNudges(SurveyState answered, ActionContext context, CheckOptions checks)
+    {
+        if (answered.Score > 6 || answered.Answer is not { } answer || context.Book.Find(answered.AccountId) is not { } account) return [];
+        var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
+        return NudgeChecks.Detractor(context.Book, account, health, answer, context.Today, context.Team, checks);
+    }
+
     private static (string Id, string? Tail) Split(string value) =>
         value.IndexOf('|') is var bar and >= 0 ? (value[..bar], value[(bar + 1)..]) : (value, null);
 }
@@ -53,12 +61,8 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
         };
         Surveys.SaveSurvey(answered);
         Surveys.SaveAnswer(answered.Answer!);
-        if (score <= 6 && context.Book.Find(survey.AccountId) is { } account)
-        {
-            var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
-            foreach (var nudge in NudgeChecks.Detractor(context.Book, account, health, answered.Answer!, context.Today, context.Team, checks))
-                ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
-        }
+        foreach (var nudge in DetractorNudges(answered, context, checks))
+            ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
         return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null);
     }
 }
@@ -75,12 +79,8 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
         var commented = survey with { Comment = cut ? text[..Rules.MaxCommentLength] : text };
         Surveys.SaveSurvey(commented);
         Surveys.SaveAnswer(commented.Answer!);
-        if (commented.Score <= 6 && context.Book.Find(survey.AccountId) is { } account)
-        {
-            var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
-            foreach (var nudge in NudgeChecks.Detractor(context.Book, account, health, commented.Answer!, context.Today, context.Team, checks))
-                if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
-        }
+        foreach (var nudge in DetractorNudges(commented, context, checks))
+            if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
         var note = cut ? $"Your comment was {text.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
         return new ActionOutcome(SurveyCards.Thanks(commented, null) with { Note = note }, null);
     }
