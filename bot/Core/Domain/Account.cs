@@ -33,6 +33,12 @@ public readonly record struct MrrChange(string AccountId, DateOnly EffectiveOn, 
 /// <summary>One account's product usage on one day.</summary>
 public readonly record struct UsageDay(string AccountId, DateOnly Date, int ActiveUsers, int Sessions, int Minutes, IReadOnlyList<string> Features);
 
+/// <summary>
+/// A usage day as the book keeps it: the account is where it sits, the features a number (<see cref="BookOfBusiness.FeaturesOf"/>).
+/// Twenty bytes and no references, so millions of them are small and the collector need not walk them.
+/// </summary>
+public readonly record struct DayOfUse(DateOnly Date, int ActiveUsers, int Sessions, int Minutes, int FeatureSet);
+
 /// <summary>One answer to "How likely are you to recommend us?" (0-10).</summary>
 public sealed record NpsAnswer(string AccountId, string ContactEmail, int Score, string? Comment, DateTimeOffset AnsweredAt)
 {

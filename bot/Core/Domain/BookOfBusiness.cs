@@ -10,7 +10,8 @@ public sealed class BookOfBusiness
 {
     private readonly Account[] _accounts;
     private readonly Dictionary<string, int> _position;
-    private readonly UsageDay[][] _usage;
+    private readonly DayOfUse[][] _usage;
+    private readonly FeatureSets _features;
     private readonly MrrChange[][] _mrr;
     private readonly NpsAnswer[][] _nps;
     private readonly Touchpoint[][] _touchpoints;
@@ -31,7 +32,7 @@ public sealed class BookOfBusiness
         _accounts = accounts.ToArray();
         _position = new Dictionary<string, int>(_accounts.Length, StringComparer.Ordinal);
         for (var i = 0; i < _accounts.Length; i++) _position[_accounts[i].Id] = i;
-        _usage = ByPosition(usage, u => u.AccountId, u => u.Date);
+        (_usage, _features) = UsageByPosition(usage);
         _mrr = ByPosition(mrrChanges, m => m.AccountId, m => m.EffectiveOn);
         NpsAnswers = nps.Where(n => _position.ContainsKey(n.AccountId)).OrderBy(n => n.AnsweredAt).ToArray();
         _nps = ByPosition(NpsAnswers, n => n.AccountId, n => n.AnsweredAt);
@@ -46,6 +47,7 @@ public sealed class BookOfBusiness
         _position = new Dictionary<string, int>(_accounts.Length, StringComparer.Ordinal);
         for (var i = 0; i < _accounts.Length; i++) _position[_accounts[i].Id] = i;
         _usage = kept.Select(i => all._usage[i]).ToArray();
+        _features = all._features;
         _mrr = kept.Select(i => all._mrr[i]).ToArray();
         _nps = kept.Select(i => all._nps[i]).ToArray();
         _touchpoints = kept.Select(i => all._touchpoints[i]).ToArray();
@@ -63,8 +65,13 @@ public sealed class BookOfBusiness
     public int PositionOf(Account account) =>
         _position.TryGetValue(account.Id, out var i) ? i : throw new ArgumentException($"{account.Id} is not in this book.", nameof(account));
 
-    /// <summary>Daily usage of one account, oldest first.</summary>
-    public IReadOnlyList<UsageDay> UsageOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _usage[i] : [];
+    /// <summary>Daily usage of one account, oldest first, as separate rows (a copy: passes over many accounts read <see cref="UsageAt"/>).</summary>
+    public IReadOnlyList<UsageDay> UsageOf(string accountId) => _position.TryGetValue(accountId, out var i)
+        ? _usage[i].Select(d => new UsageDay(accountId, d.Date, d.ActiveUsers, d.Sessions, d.Minutes, FeaturesOf(d))).ToArray()
+        : [];
+
+    /// <summary>The feature keys used on a day of this book.</summary>
+    public IReadOnlyList<string> FeaturesOf(DayOfUse day) => _features[day.FeatureSet];
 
     /// <summary>NPS answers of one account, oldest first.</summary>
     public IReadOnlyList<NpsAnswer> NpsOf(string accountId) => _position.TryGetValue(accountId, out var i) ? _nps[i] : [];
@@ -94,10 +101,10 @@ public sealed class BookOfBusiness
     }
 
     /// <summary>Usage days of an account with <c>from &lt;= Date &lt; toExclusive</c>, without copying.</summary>
-    public ReadOnlySpan<UsageDay> UsageBetween(string accountId, DateOnly from, DateOnly toExclusive) =>
+    public ReadOnlySpan<DayOfUse> UsageBetween(string accountId, DateOnly from, DateOnly toExclusive) =>
         _position.TryGetValue(accountId, out var i) ? UsageBetween(i, from, toExclusive) : [];
 
-    public ReadOnlySpan<UsageDay> UsageBetween(int position, DateOnly from, DateOnly toExclusive)
+    public ReadOnlySpan<DayOfUse> UsageBetween(int position, DateOnly from, DateOnly toExclusive)
     {
         var days = _usage[position];
         var start = LowerBound(days, from);
@@ -105,7 +112,17 @@ public sealed class BookOfBusiness
         return days.AsSpan(start, Math.Max(0, end - start));
     }
 
-    public ReadOnlySpan<UsageDay> UsageAt(int position) => _usage[position];
+    public ReadOnlySpan<DayOfUse> UsageAt(int position) => _usage[position];
+
+    private (DayOfUse[][] Days, FeatureSets Features) UsageByPosition(IEnumerable<UsageDay> usage)
+    {
+        var features = new FeatureSets();
+        var lists = new List<DayOfUse>?[_accounts.Length];
+        foreach (var u in usage)
+            if (_position.TryGetValue(u.AccountId, out var i))
+                (lists[i] ??= []).Add(new DayOfUse(u.Date, u.ActiveUsers, u.Sessions, u.Minutes, features.NumberOf(u.Features)));
+        return (lists.Select(l => l is null ? [] : l.OrderBy(d => d.Date).ToArray()).ToArray(), features);
+    }
 
     private T[][] ByPosition<T, TKey>(IEnumerable<T> items, Func<T, string> accountOf, Func<T, TKey> order)
     {
@@ -115,7 +132,7 @@ public sealed class BookOfBusiness
         return lists.Select(l => l is null ? [] : l.OrderBy(order).ToArray()).ToArray();
     }
 
-    private static int LowerBound(UsageDay[] days, DateOnly date)
+    private static int LowerBound(DayOfUse[] days, DateOnly date)
     {
         int lo = 0, hi = days.Length;
         while (lo < hi)

@@ -98,7 +98,7 @@ public static class Health
             if (day.Sessions > 0 || day.ActiveUsers > 0) activeDays++;
             recentSessions += day.Sessions;
             userDays += day.ActiveUsers;
-            var features = day.Features;
+            var features = book.FeaturesOf(day);
             for (var k = 0; k < features.Count; k++)
                 for (var i = 0; i < coreFeatures.Count; i++)
                     if (ReferenceEquals(coreFeatures[i], features[k]) || string.Equals(coreFeatures[i], features[k], StringComparison.OrdinalIgnoreCase)) used[i] = true;

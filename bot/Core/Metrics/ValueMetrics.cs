@@ -85,7 +85,7 @@ public static class ValueMetrics
             active++;
             Array.Clear(used);
             foreach (var day in book.UsageBetween(account.Id, period.Start, period.EndExclusive))
-                foreach (var feature in day.Features)
+                foreach (var feature in book.FeaturesOf(day))
                     for (var i = 0; i < coreFeatures.Count; i++)
                         if (string.Equals(coreFeatures[i], feature, StringComparison.OrdinalIgnoreCase)) used[i] = true;
             var all = coreFeatures.Count > 0;
@@ -104,13 +104,14 @@ public static class ValueMetrics
         var core = new HashSet<string>(coreFeatures, StringComparer.OrdinalIgnoreCase);
         var started = 0;
         var days = new List<int>();
-        foreach (var account in book.Accounts)
+        for (var position = 0; position < book.Accounts.Count; position++)
         {
+            var account = book.Accounts[position];
             if (!period.Contains(account.StartedOn)) continue;
             started++;
-            foreach (var day in book.UsageOf(account.Id))
+            foreach (var day in book.UsageAt(position))
             {
-                if (day.Date < account.StartedOn || !day.Features.Any(core.Contains)) continue;
+                if (day.Date < account.StartedOn || !book.FeaturesOf(day).Any(core.Contains)) continue;
                 days.Add(day.Date.DayNumber - account.StartedOn.DayNumber);
                 break;
             }

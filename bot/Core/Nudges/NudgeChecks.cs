@@ -129,8 +129,8 @@ public static class NudgeChecks
 
     private static bool ReachedFirstValue(BookOfBusiness book, Account account, IReadOnlyList<string> core)
     {
-        foreach (var day in book.UsageOf(account.Id))
-            if (day.Date >= account.StartedOn && day.Features.Any(f => core.Contains(f, StringComparer.OrdinalIgnoreCase))) return true;
+        foreach (var day in book.UsageAt(book.PositionOf(account)))
+            if (day.Date >= account.StartedOn && book.FeaturesOf(day).Any(f => core.Contains(f, StringComparer.OrdinalIgnoreCase))) return true;
         return false;
     }
 

@@ -30,7 +30,7 @@ public sealed class NudgeService(
 
     /// <summary>What the checks would send today, changing nothing (`check --dry-run`).</summary>
     public IReadOnlyList<NudgeHeadline> Preview(CheckKind kinds) =>
-        Slices(kinds).SelectMany(r => r.Nudges).Where(n => ledger.Find(n.Key) is null).Select(NudgeHeadline.Of).ToArray();
+        Slices(Inputs(), kinds).SelectMany(r => r.Nudges).Where(n => ledger.Find(n.Key) is null).Select(NudgeHeadline.Of).ToArray();
 
     /// <summary>Runs the checks and records every nudge not decided before; delivery follows.</summary>
     public CheckSummary Check(CheckKind kinds)
@@ -38,21 +38,20 @@ public sealed class NudgeService(
         var now = clock.GetUtcNow();
         int decided = 0;
         var recorded = new List<NudgeHeadline>();
-        var signals = new List<AccountSignals>();
-        foreach (var result in Slices(kinds))
+        var inputs = Inputs();
+        foreach (var result in Slices(inputs, kinds))
         {
             decided += result.Nudges.Count;
-            recorded.AddRange(ledger.AddNew(result.Nudges.Select(n => NudgeRecord.From(n, now)).ToArray()).Select(r => NudgeHeadline.Of(r.Recipient, r.Card)));
-            signals.AddRange(result.Signals);
+            var states = result.Signals.ToLookup(s => inputs.Signals.ContainsKey(s.AccountId));
+            var added = ledger.Record(result.Nudges.Select(n => NudgeRecord.From(n, now)).ToArray(), states[false].ToArray(), states[true].ToArray());
+            recorded.AddRange(added.Select(r => NudgeHeadline.Of(r.Recipient, r.Card)));
             foreach (var account in result.WokenAccounts) activity.EndSnooze(account);
         }
-        if (kinds.HasFlag(CheckKind.Engagement)) ledger.SaveSignals(signals);
         return new CheckSummary(decided, recorded.Count, recorded);
     }
 
-    private IEnumerable<CheckResult> Slices(CheckKind kinds)
+    private static IEnumerable<CheckResult> Slices(CheckInputs inputs, CheckKind kinds)
     {
-        var inputs = Inputs();
         for (var start = 0; start < inputs.Book.Accounts.Count; start += Slice)
             yield return NudgeChecks.Run(inputs with { Accounts = start..Math.Min(start + Slice, inputs.Book.Accounts.Count) }, kinds);
     }

@@ -9,14 +9,16 @@ public interface INudgeLedger
     /// <summary>Records a nudge; false when its key is already there (it was decided before: nothing is sent twice).</summary>
     bool Add(NudgeRecord record);
 
-    /// <summary>Records every nudge whose key is new, all at once; returns those.</summary>
-    IReadOnlyList<NudgeRecord> AddNew(IReadOnlyCollection<NudgeRecord> records);
+    /// <summary>
+    /// Records what one part of a check decided, all or nothing: every nudge whose key is new (returned), the states of
+    /// accounts seen for the first time and the states that changed. A crash never keeps a state without its nudge.
+    /// </summary>
+    IReadOnlyList<NudgeRecord> Record(IReadOnlyCollection<NudgeRecord> nudges, IReadOnlyCollection<AccountSignals> firstStates, IReadOnlyCollection<AccountSignals> changedStates);
     NudgeRecord? Find(string key);
     void Update(NudgeRecord record);
     IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now);
     IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from);
     IReadOnlyDictionary<string, AccountSignals> Signals();
-    void SaveSignals(IReadOnlyCollection<AccountSignals> signals);
 }
 
 /// <summary>What CSMs do about accounts: snoozes, touchpoints, churn marks.</summary>
