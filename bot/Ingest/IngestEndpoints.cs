@@ -8,7 +8,7 @@ using SuccessBot.LocalChat;
 namespace SuccessBot.Ingest;
 
 /// <summary>
-/// Segment's HTTP Tracking API at /v1: track, identify, group and batch, with the write key as the basic-auth user name.
+/// Segment's HTTP Tracking API at /v1: track, identify, group, alias and batch, with the write key as the basic-auth user name or in the body.
 /// Answers as Segment does (`{"success": true}`); what is wrong gets a 4xx naming it, and nothing of a refused call is stored.
 /// </summary>
 public static class IngestEndpoints
@@ -33,6 +33,7 @@ public static class IngestEndpoints
         v1.MapPost("/track", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Track, s, w, t));
         v1.MapPost("/identify", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Identify, s, w, t));
         v1.MapPost("/group", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Group, s, w, t));
+        v1.MapPost("/alias", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Alias, s, w, t));
         v1.MapPost("/batch", ReceiveBatch);
     }
 
@@ -86,9 +87,9 @@ public static class IngestEndpoints
         {
             await writer.StoreAsync(events, http.RequestAborted);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            // Segment's senders retry a 503; nothing of this request was stored.
+            // Segment's senders retry a 503; a retry of what did reach the log is recognised by its messageId.
             http.Response.Headers.RetryAfter = "5";
             return LocalChatEndpoints.Problem(503, "The store could not take the events just now; send them again.");
         }
@@ -96,17 +97,40 @@ public static class IngestEndpoints
             : Results.Json(new { success = true, accepted = events.Count, rejected });
     }
 
-    /// <summary>Checks the write key, then reads the (decompressed) body up to <paramref name="limit"/> bytes as JSON.</summary>
+    /// <summary>
+    /// Reads the (decompressed) body up to <paramref name="limit"/> bytes as JSON, and checks the write key: the basic-auth
+    /// user name, or the body's `writeKey` (Segment's HTTP API takes either; a body key, when sent, must be right).
+    /// </summary>
     private static async Task<(JsonDocument? Json, IResult? Problem)> ReadAsync(HttpContext http, IngestSettings settings, int limit)
     {
         var request = http.Request;
-        if (!HasWriteKey(request, settings.WriteKey!))
+        var headerKey = HasWriteKey(request, settings.WriteKey!);
+        if (!headerKey && request.Headers.Authorization.Count > 0)
+            return (null, Unauthorized(http, "The write key is wrong: the basic auth user name must be Ingest:WriteKey."));
+        var (json, problem) = await ReadJsonAsync(http, limit);
+        if (problem is not null)
+            return (null, headerKey ? problem : Unauthorized(http, "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name with an empty password, or as \"writeKey\" in the JSON body."));
+        var body = json!.RootElement;
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("writeKey", out var bodyKey))
         {
-            http.Response.Headers.WWWAuthenticate = "Basic realm=\"SuccessBot usage events\"";
-            return (null, LocalChatEndpoints.Problem(401, request.Headers.Authorization.Count == 0
-                ? "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name, with an empty password."
-                : "The write key is wrong: the basic auth user name must be Ingest:WriteKey."));
+            if (bodyKey.ValueKind == JsonValueKind.String && IsWriteKey(Encoding.UTF8.GetBytes(bodyKey.GetString()!), settings.WriteKey!)) return (json, null);
+            json.Dispose();
+            return (null, Unauthorized(http, "The write key is wrong: \"writeKey\" in the body must be Ingest:WriteKey."));
         }
+        if (headerKey) return (json, null);
+        json.Dispose();
+        return (null, Unauthorized(http, "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name with an empty password, or as \"writeKey\" in the JSON body."));
+    }
+
+    private static IResult Unauthorized(HttpContext http, string error)
+    {
+        http.Response.Headers.WWWAuthenticate = "Basic realm=\"SuccessBot usage events\"";
+        return LocalChatEndpoints.Problem(401, error);
+    }
+
+    private static async Task<(JsonDocument? Json, IResult? Problem)> ReadJsonAsync(HttpContext http, int limit)
+    {
+        var request = http.Request;
         // The decompression middleware removes the header of an encoding it decoded; one still here it does not know.
         if (request.Headers.ContentEncoding.Count > 0)
             return (null, LocalChatEndpoints.Problem(415, $"Content-Encoding \"{request.Headers.ContentEncoding}\" is not supported; send gzip or no encoding."));
@@ -150,9 +174,10 @@ public static class IngestEndpoints
         if (!Convert.TryFromBase64String(header.Parameter, decoded, out var length)) return false;
         var credentials = decoded[..length];
         var colon = credentials.IndexOf((byte)':');
-        var user = colon < 0 ? credentials : credentials[..colon];
-        return CryptographicOperations.FixedTimeEquals(user, Encoding.UTF8.GetBytes(writeKey));
+        return IsWriteKey(colon < 0 ? credentials : credentials[..colon], writeKey);
     }
+
+    private static bool IsWriteKey(ReadOnlySpan<byte> sent, string writeKey) => CryptographicOperations.FixedTimeEquals(sent, Encoding.UTF8.GetBytes(writeKey));
 
     private static string? MessageIdOf(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;

@@ -5,7 +5,7 @@ using SuccessBot.Core.Domain;
 namespace SuccessBot.Ingest;
 
 /// <summary>The Segment calls SuccessBot reads; page and screen views count as activity like track.</summary>
-public enum SegmentCall { Track, Identify, Group, Page, Screen }
+public enum SegmentCall { Track, Identify, Group, Page, Screen, Alias }
 
 /// <summary>What a group call's traits say about the account (only what was given).</summary>
 public sealed record AccountTraits(string? Name, string? Plan, decimal? Mrr, string? OwnerEmail, DateOnly? StartedOn);
@@ -35,6 +35,9 @@ public sealed record SegmentEvent
 
     public AccountTraits? Account { get; init; }
 
+    /// <summary>Alias: the id the user was known by before (a visitor's anonymousId, or a former userId).</summary>
+    public string? PreviousId { get; init; }
+
     /// <summary>The call as it arrived, for the raw window.</summary>
     public required string Raw { get; init; }
 
@@ -56,9 +59,9 @@ public static class SegmentReader
         if (call.ValueKind != JsonValueKind.Object) return Fail("an event must be a JSON object");
         SegmentCall kind;
         if (impliedCall is { } implied) kind = implied;
-        else if (Text(call, "type") is not { } type) return Fail("\"type\" is missing (track, identify, group, page or screen)");
+        else if (Text(call, "type") is not { } type) return Fail("\"type\" is missing (track, identify, group, alias, page or screen)");
         else if (!Enum.TryParse(type, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || type.Any(char.IsDigit))
-            return Fail($"\"type\" \"{type}\" is not one SuccessBot reads (track, identify, group, page or screen)");
+            return Fail($"\"type\" \"{type}\" is not one SuccessBot reads (track, identify, group, alias, page or screen)");
 
         var userId = Id(call, "userId");
         var anonymousId = Id(call, "anonymousId");
@@ -98,6 +101,10 @@ public static class SegmentReader
                 if (Minutes(properties) is not { } viewed) return Fail("\"properties.minutes\" must be a number of minutes, 0 or more");
                 var mapped = Text(call, "name") is { } page && settings.FeatureMap.TryGetValue(page, out var feature) ? feature : null;
                 return new(e with { Feature = mapped, Minutes = viewed }, null);
+            case SegmentCall.Alias:
+                if (userId is null) return Fail("an alias call needs \"userId\", the user's id from now on");
+                if (Id(call, "previousId") is not { } previousId) return Fail("an alias call needs \"previousId\", the id the user was known by before");
+                return new(e with { PreviousId = previousId }, null);
             case SegmentCall.Identify:
                 return new(e with { Email = Text(traits, "email"), Traits = traits.ValueKind == JsonValueKind.Object ? traits.GetRawText() : null }, null);
             default:
