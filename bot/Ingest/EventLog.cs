@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace SuccessBot.Ingest;
@@ -155,7 +156,7 @@ public sealed class EventLog(string folder) : IDisposable
             json.WriteEndObject();
         }
         json.WritePropertyName("raw");
-        json.WriteRawValue(e.Raw, skipInputValidation: true);
+        json.WriteRawValue(e.Raw.Span, skipInputValidation: true);
         json.WriteEndObject();
     }
 
@@ -179,7 +180,7 @@ public sealed class EventLog(string folder) : IDisposable
                 Timestamp = d.GetProperty("timestamp").GetDateTimeOffset(), UserId = Text(d, "userId"), AnonymousId = Text(d, "anonymousId"),
                 AccountId = Text(d, "accountId"), Feature = Text(d, "feature"), Minutes = d.TryGetProperty("minutes", out var m) ? m.GetDouble() : 0,
                 SessionId = Text(d, "sessionId"), Email = Text(d, "email"), Traits = Text(d, "traits"), PreviousId = Text(d, "previousId"),
-                Account = account, Raw = d.GetProperty("raw").GetRawText(),
+                Account = account, Raw = JsonMarshal.GetRawUtf8Value(d.GetProperty("raw")).ToArray(),
             };
             return (e, DateTimeOffset.FromUnixTimeMilliseconds(d.GetProperty("receivedAt").GetInt64()));
         }

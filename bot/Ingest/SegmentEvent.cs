@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using SuccessBot.Core.Domain;
 
@@ -38,8 +40,8 @@ public sealed record SegmentEvent
     /// <summary>Alias: the id the user was known by before (a visitor's anonymousId, or a former userId).</summary>
     public string? PreviousId { get; init; }
 
-    /// <summary>The call as it arrived, for the raw window.</summary>
-    public required string Raw { get; init; }
+    /// <summary>The call as it arrived (UTF-8 JSON), for the raw window: a slice of the request's body, read before the request is answered.</summary>
+    public required ReadOnlyMemory<byte> Raw { get; init; }
 
     /// <summary>Who did it: the userId, or the anonymousId for a visitor not identified yet.</summary>
     public string UserKey => UserId ?? AnonymousKey(AnonymousId!);
@@ -54,7 +56,8 @@ public static class SegmentReader
 {
     public sealed record Outcome(SegmentEvent? Event, string? Error);
 
-    public static Outcome Read(JsonElement call, SegmentCall? impliedCall, JsonElement batchContext, DateTimeOffset now, IngestSettings settings)
+    /// <param name="body">The UTF-8 JSON <paramref name="call"/> was parsed from (the call is kept as a slice of it).</param>
+    public static Outcome Read(JsonElement call, ReadOnlyMemory<byte> body, SegmentCall? impliedCall, JsonElement batchContext, DateTimeOffset now, IngestSettings settings)
     {
         if (call.ValueKind != JsonValueKind.Object) return Fail("an event must be a JSON object");
         SegmentCall kind;
@@ -88,7 +91,7 @@ public static class SegmentReader
             Timestamp = timestamp,
             AccountId = Id(context, "groupId") ?? Id(batchContext, "groupId"),
             SessionId = Id(context, "sessionId") ?? Id(properties, "session_id"),
-            Raw = call.GetRawText(),
+            Raw = RawOf(call, body),
         };
 
         switch (kind)
@@ -142,6 +145,14 @@ public static class SegmentReader
         : m.ValueKind == JsonValueKind.Number && m.TryGetDouble(out var minutes) && minutes >= 0 && double.IsFinite(minutes) ? minutes : null;
 
     private static Outcome Fail(string error) => new(null, error);
+
+    /// <summary>Where the call's JSON sits in the body the document was parsed from (the document reads that memory, it does not copy it).</summary>
+    private static ReadOnlyMemory<byte> RawOf(JsonElement call, ReadOnlyMemory<byte> body)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(call);
+        var offset = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(raw));
+        return offset >= 0 && offset + raw.Length <= body.Length ? body.Slice((int)offset, raw.Length) : raw.ToArray();
+    }
 
     /// <summary>A property of <paramref name="e"/> if it is an object that has one (an absent "properties" is no object).</summary>
     private static bool Property(JsonElement e, string name, out JsonElement value)

@@ -1,3 +1,4 @@
+using System.Text;
 using LiteDB;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
@@ -59,8 +60,9 @@ public sealed class UsageRollup : IDisposable
         _users = new Pending(store.Collection(Users));
         _anonymous = new Pending(store.Collection(Anonymous));
         _aside = new Pending(store.Collection(Aside));
-        // Days are loaded and trimmed by date; events kept aside are found again by who or which account they belong to.
+        // Days are loaded and trimmed by date, aliases found by the user they point to; events kept aside are found again by who or which account they belong to.
         store.Collection(Days).EnsureIndex("day");
+        store.Collection(Users).EnsureIndex("alias");
         foreach (var field in new[] { "user", "anon", "account", "at" }) store.Collection(Aside).EnsureIndex(field);
     }
 
@@ -315,6 +317,12 @@ public sealed class UsageRollup : IDisposable
         Cache(_accountOfUser, e.UserKey, accountId);
         if (e.UserId is not null && e.AnonymousId is not null) LinkVisitor(e.AnonymousId, e.UserId);
         _releaseUsers.Add(e.UserKey);
+        // Former ids aliased to this user before it was grouped: their events are this account's now too.
+        foreach (var former in _users.Where("alias", e.UserKey).Select(d => d["_id"].AsString).ToArray())
+        {
+            _accountOfUser.Remove(former);
+            _releaseUsers.Add(former);
+        }
         _releaseAccounts.Add(accountId);
     }
 
@@ -328,6 +336,7 @@ public sealed class UsageRollup : IDisposable
             var doc = Copy(_users.Find(e.PreviousId!)) ?? new BsonDocument { ["_id"] = e.PreviousId!, ["account"] = BsonValue.Null };
             doc["alias"] = e.UserId;
             _users.Put(e.PreviousId!, doc);
+            _accountOfUser.Remove(e.PreviousId!);
             _releaseUsers.Add(e.PreviousId!);
         }
     }
@@ -354,7 +363,7 @@ public sealed class UsageRollup : IDisposable
         {
             ["_id"] = e.MessageId, ["user"] = Nullable(e.UserId), ["anon"] = Nullable(e.AnonymousId), ["account"] = Nullable(account),
             ["contextAccount"] = Nullable(e.AccountId), ["call"] = e.Call.ToString(), ["at"] = receivedAt.UtcDateTime, ["ts"] = e.Timestamp.UtcDateTime,
-            ["feature"] = Nullable(e.Feature), ["minutes"] = e.Minutes, ["session"] = Nullable(e.SessionId), ["json"] = e.Raw,
+            ["feature"] = Nullable(e.Feature), ["minutes"] = e.Minutes, ["session"] = Nullable(e.SessionId), ["json"] = Encoding.UTF8.GetString(e.Raw.Span),
         });
         counts.KeptAside++;
     }
@@ -376,7 +385,7 @@ public sealed class UsageRollup : IDisposable
             {
                 Call = Enum.Parse<SegmentCall>(d["call"].AsString), MessageId = d["_id"].AsString, UserId = OrNull(d["user"]), AnonymousId = OrNull(d["anon"]),
                 AccountId = OrNull(d["contextAccount"]), Timestamp = new DateTimeOffset(DateTime.SpecifyKind(d["ts"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
-                Feature = OrNull(d["feature"]), Minutes = d["minutes"].AsDouble, SessionId = OrNull(d["session"]), Raw = d["json"].AsString,
+                Feature = OrNull(d["feature"]), Minutes = d["minutes"].AsDouble, SessionId = OrNull(d["session"]), Raw = Encoding.UTF8.GetBytes(d["json"].AsString),
             };
             var user = UserOf(e);
             if ((e.AccountId ?? AccountOfUser(user)) is not { } account || !AccountExists(account)) continue;
