@@ -27,8 +27,6 @@ public sealed class EventLog(string folder) : IDisposable
     private FileStream? _file;
     private string? _fileName;
 
-    public string Folder { get; } = folder;
-
     /// <summary>The end of what was appended by this process (empty before the first append).</summary>
     public LogPosition End => _fileName is null ? default : new LogPosition(_fileName, _file!.Position);
 
@@ -39,8 +37,8 @@ public sealed class EventLog(string folder) : IDisposable
         if (name != _fileName)
         {
             Close();
-            Directory.CreateDirectory(Folder);
-            _file = new FileStream(System.IO.Path.Combine(Folder, name), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
+            Directory.CreateDirectory(folder);
+            _file = new FileStream(System.IO.Path.Combine(folder, name), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
             _fileName = name;
         }
         _buffer.ResetWrittenCount();
@@ -90,7 +88,7 @@ public sealed class EventLog(string folder) : IDisposable
     {
         foreach (var name in FileNames())
         {
-            using var file = new FileStream(System.IO.Path.Combine(Folder, name), FileMode.Open, FileAccess.ReadWrite);
+            using var file = new FileStream(System.IO.Path.Combine(folder, name), FileMode.Open, FileAccess.ReadWrite);
             var end = file.Length;
             while (end > 0)
             {
@@ -107,13 +105,13 @@ public sealed class EventLog(string folder) : IDisposable
     {
         var first = FileNameFor(before);
         var old = FileNames().Where(n => string.CompareOrdinal(n, first) < 0 && string.CompareOrdinal(n, keepFrom) < 0 && n != _fileName).ToArray();
-        foreach (var name in old) File.Delete(System.IO.Path.Combine(Folder, name));
+        foreach (var name in old) File.Delete(System.IO.Path.Combine(folder, name));
         return old.Length;
     }
 
-    public IReadOnlyList<string> FileNames() =>
-        Directory.Exists(Folder)
-            ? Directory.EnumerateFiles(Folder, Prefix + "*" + Suffix).Select(f => System.IO.Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray()
+    private IReadOnlyList<string> FileNames() =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, Prefix + "*" + Suffix).Select(f => System.IO.Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray()
             : [];
 
     public static string FileNameFor(DateTimeOffset at) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{at.UtcDateTime:yyyyMMdd-HH}{Suffix}");
@@ -210,7 +208,7 @@ public sealed class EventLog(string folder) : IDisposable
     /// <summary>The complete lines of a file from <paramref name="offset"/>, each with the offset just past it.</summary>
     private IEnumerable<(ReadOnlyMemory<byte> Line, long End)> Lines(string name, long offset)
     {
-        using var file = new FileStream(System.IO.Path.Combine(Folder, name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        using var file = new FileStream(System.IO.Path.Combine(folder, name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
         file.Position = offset;
         var buffer = new byte[1024 * 1024];
         var filled = 0;

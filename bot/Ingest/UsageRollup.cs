@@ -66,9 +66,6 @@ public sealed class UsageRollup : IDisposable
         foreach (var field in new[] { "user", "anon", "account", "at" }) store.Collection(Aside).EnsureIndex(field);
     }
 
-    /// <summary>The folder of the event log files.</summary>
-    public string LogFolder => _log.Folder;
-
     /// <summary>What one <see cref="Accept"/> or <see cref="Sweep"/> did, for the log and the benchmark.</summary>
     public sealed record Applied(int Counted, int Duplicates, int KeptAside, int Released);
 
