@@ -194,9 +194,9 @@ public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, Ti
         try
         {
             _nextSweep = clock.GetUtcNow() + SweepEvery;
-            var swept = rollup.Sweep(clock.GetUtcNow());
+            var released = rollup.Sweep(clock.GetUtcNow());
             _unsaved = true;
-            if (swept.Released > 0) log.LogInformation("Counted {Count} usage events kept aside: their accounts arrived.", swept.Released);
+            if (released > 0) log.LogInformation("Counted {Count} usage events kept aside: their accounts arrived.", released);
         }
         catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
         {

@@ -66,9 +66,6 @@ public sealed class UsageRollup : IDisposable
         foreach (var field in new[] { "user", "anon", "account", "at" }) store.Collection(Aside).EnsureIndex(field);
     }
 
-    /// <summary>What one <see cref="Accept"/> or <see cref="Sweep"/> did, for the log and the benchmark.</summary>
-    public sealed record Applied(int Counted, int Duplicates, int KeptAside, int Released);
-
     /// <summary>
     /// Drops what is in memory and builds it again from the last checkpoint and the log after it: at start, and after a
     /// write that failed half-way. Returns how many logged events were replayed.
@@ -101,15 +98,14 @@ public sealed class UsageRollup : IDisposable
             foreach (var id in _log.MessageIds(now - _settings.DedupeWindow)) _recent.Add(RecentMessageIds.Hash(id), now);
             _position = _checkpointed;
             var replayed = 0;
-            var counts = new Counts();
             foreach (var (e, receivedAt, after) in _log.ReadFrom(_checkpointed))
             {
-                Apply(e, receivedAt, counts);
+                Apply(e, receivedAt);
                 _position = after;
                 // Releases wait for the end of a cycle, as when the events first came.
-                if (++replayed % 5000 == 0) Release(counts);
+                if (++replayed % 5000 == 0) Release();
             }
-            Release(counts);
+            Release();
             return replayed;
         }
     }
@@ -119,24 +115,21 @@ public sealed class UsageRollup : IDisposable
     /// them to the log and flushes it to disk. Throws if that fails; then what is in memory may be half-changed, and the
     /// writer calls <see cref="Recover"/>.
     /// </summary>
-    public Applied Accept(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt)
+    public void Accept(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt)
     {
         lock (_gate)
         {
             var fresh = new List<SegmentEvent>(events.Count);
-            var counts = new Counts();
             _seenThisCycle.Clear();
             foreach (var e in events)
             {
                 var hash = RecentMessageIds.Hash(e.MessageId);
-                if (_recent.Contains(hash) || !_seenThisCycle.Add(hash)) counts.Duplicates++;
-                else fresh.Add(e);
+                if (!_recent.Contains(hash) && _seenThisCycle.Add(hash)) fresh.Add(e);
             }
-            foreach (var e in fresh) Apply(e, receivedAt, counts);
-            Release(counts);
+            foreach (var e in fresh) Apply(e, receivedAt);
+            Release();
             if (fresh.Count > 0) _position = _log.Append(fresh, receivedAt);
             foreach (var hash in _seenThisCycle) _recent.Add(hash, receivedAt);
-            return counts.ToApplied();
         }
     }
 
@@ -156,22 +149,23 @@ public sealed class UsageRollup : IDisposable
         }
     }
 
-    /// <summary>Log files of hours older than the raw window are deleted; events kept aside whose account arrived since (by a CSV import) are counted.</summary>
-    public Applied Sweep(DateTimeOffset now)
+    /// <summary>
+    /// Log files of hours older than the raw window are deleted; events kept aside whose account arrived since (by a CSV
+    /// import) are counted. Returns how many were.
+    /// </summary>
+    public int Sweep(DateTimeOffset now)
     {
         lock (_gate)
         {
             _log.DeleteBefore(now.AddDays(-_settings.RawEventDays), _checkpointed.File);
             // Day states and events kept aside are trimmed in the next checkpoint's transaction.
             _trimDue = true;
-            var counts = new Counts();
             var waitingFor = _store.Collection(Aside).Query().Where("$.account != null").Select("$.account").ToEnumerable().Select(d => d["account"].AsString)
                 .Concat(_aside.Waiting().Select(d => d["account"]).Where(a => a.IsString).Select(a => a.AsString))
                 .Distinct(StringComparer.Ordinal).ToArray();
             foreach (var account in waitingFor)
                 if (AccountExists(account)) _releaseAccounts.Add(account);
-            Release(counts);
-            return counts.ToApplied();
+            return Release();
         }
     }
 
@@ -276,21 +270,14 @@ public sealed class UsageRollup : IDisposable
 
     public void Dispose() => _log.Dispose();
 
-    private sealed class Counts
-    {
-        public int Counted, Duplicates, KeptAside, Released;
-
-        public Applied ToApplied() => new(Counted, Duplicates, KeptAside, Released);
-    }
-
-    private void Apply(SegmentEvent e, DateTimeOffset receivedAt, Counts counts)
+    private void Apply(SegmentEvent e, DateTimeOffset receivedAt)
     {
         switch (e.Call)
         {
             case SegmentCall.Identify: Identify(e); break;
             case SegmentCall.Group: Group(e); break;
             case SegmentCall.Alias: Alias(e); break;
-            default: CountOrSetAside(e, receivedAt, counts); break;
+            default: CountOrSetAside(e, receivedAt); break;
         }
     }
 
@@ -346,14 +333,13 @@ public sealed class UsageRollup : IDisposable
         _releaseAnonymous.Add(anonymousId);
     }
 
-    private void CountOrSetAside(SegmentEvent e, DateTimeOffset receivedAt, Counts counts)
+    private void CountOrSetAside(SegmentEvent e, DateTimeOffset receivedAt)
     {
         var user = UserOf(e);
         var account = e.AccountId ?? AccountOfUser(user);
         if (account is not null && AccountExists(account))
         {
             Count(e, account, user);
-            counts.Counted++;
             return;
         }
         _aside.Put(e.MessageId, new BsonDocument
@@ -362,13 +348,12 @@ public sealed class UsageRollup : IDisposable
             ["contextAccount"] = Nullable(e.AccountId), ["call"] = e.Call.ToString(), ["at"] = receivedAt.UtcDateTime, ["ts"] = e.Timestamp.UtcDateTime,
             ["feature"] = Nullable(e.Feature), ["minutes"] = e.Minutes, ["session"] = Nullable(e.SessionId), ["json"] = Encoding.UTF8.GetString(e.Raw.Span),
         });
-        counts.KeptAside++;
     }
 
-    /// <summary>Counts the events kept aside that the users, visitors and accounts of this cycle now place.</summary>
-    private void Release(Counts counts)
+    /// <summary>Counts the events kept aside that the users, visitors and accounts of this cycle now place; returns how many.</summary>
+    private int Release()
     {
-        if (_releaseUsers.Count + _releaseAnonymous.Count + _releaseAccounts.Count == 0) return;
+        if (_releaseUsers.Count + _releaseAnonymous.Count + _releaseAccounts.Count == 0) return 0;
         var waiting = _releaseUsers.SelectMany(u => u.StartsWith("anon:", StringComparison.Ordinal) ? _aside.Where("anon", u["anon:".Length..]) : _aside.Where("user", u))
             .Concat(_releaseAnonymous.SelectMany(a => _aside.Where("anon", a)))
             .Concat(_releaseAccounts.SelectMany(a => _aside.Where("account", a)))
@@ -376,6 +361,7 @@ public sealed class UsageRollup : IDisposable
         _releaseUsers.Clear();
         _releaseAnonymous.Clear();
         _releaseAccounts.Clear();
+        var released = 0;
         foreach (var d in waiting)
         {
             var e = new SegmentEvent
@@ -388,8 +374,9 @@ public sealed class UsageRollup : IDisposable
             if ((e.AccountId ?? AccountOfUser(user)) is not { } account || !AccountExists(account)) continue;
             Count(e, account, user);
             _aside.Delete(e.MessageId);
-            counts.Released++;
+            released++;
         }
+        return released;
     }
 
     /// <summary>The user an event belongs to: its userId, the user its visitor became, or the visitor.</summary>

@@ -88,6 +88,31 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
     }
 
     [Fact]
+    public async Task When_the_log_cannot_be_written_the_sender_gets_a_503_and_its_retry_counts_once()
+    {
+        using var folder = DemoFolder();
+        // A file where the log's folder belongs: the disk refuses the write.
+        var ingest = Path.Combine(Path.GetDirectoryName(folder.Store)!, "ingest");
+        File.WriteAllText(ingest, "in the way");
+        using var bot = IngestFactory.On(folder.Store);
+        using var segment = bot.Segment();
+        var account = bot.Book.Accounts[0].Id;
+        var before = bot.UsageToday(account)?.Minutes ?? 0;
+        var track = Track(NewId("user"), "Report Created", properties: Minutes(9));
+        track["context"] = new JsonObject { ["groupId"] = account };
+
+        var refused = await segment.PostAsync("/v1/track", AsJson(track));
+        File.Delete(ingest);
+        var retried = await segment.PostAsync("/v1/track", AsJson(track.DeepClone()));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        Assert.Contains("send them again", (await BodyOf(refused)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(before + 9, bot.UsageToday(account)!.Value.Minutes);
+    }
+
+    [Fact]
     public async Task The_write_key_may_come_in_the_body_instead_of_basic_auth()
     {
         using var client = host.CreateClient();
