@@ -208,11 +208,12 @@ public static class Verbs
         var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, slack (signed slash commands through the host), or ingest (Segment events over HTTP into the host).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = new Option<int>("--accounts") { Description = "How many accounts to generate.", DefaultValueFactory = _ => 100_000 };
-        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts };
+        var minutes = new Option<int>("--minutes") { Description = "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", DefaultValueFactory = _ => 0 };
+        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts, minutes };
         bench.SetAction((parse, _) => parse.GetValue(part) switch
         {
             "slack" => SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
-            "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
+            "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(minutes)),
             var other => Task.FromResult(Benchmark.Run(Console.Out, other!, parse.GetValue(accounts))),
         });
         return bench;

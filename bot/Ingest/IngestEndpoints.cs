@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -8,7 +9,7 @@ using SuccessBot.LocalChat;
 namespace SuccessBot.Ingest;
 
 /// <summary>
-/// Segment's HTTP Tracking API at /v1: track, identify, group and batch, with the write key as the basic-auth user name.
+/// Segment's HTTP Tracking API at /v1: track, identify, group, alias and batch, with the write key as the basic-auth user name or in the body.
 /// Answers as Segment does (`{"success": true}`); what is wrong gets a 4xx naming it, and nothing of a refused call is stored.
 /// </summary>
 public static class IngestEndpoints
@@ -33,6 +34,7 @@ public static class IngestEndpoints
         v1.MapPost("/track", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Track, s, w, t));
         v1.MapPost("/identify", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Identify, s, w, t));
         v1.MapPost("/group", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Group, s, w, t));
+        v1.MapPost("/alias", (HttpContext c, IngestSettings s, IngestWriter w, TimeProvider t) => ReceiveOne(c, SegmentCall.Alias, s, w, t));
         v1.MapPost("/batch", ReceiveBatch);
     }
 
@@ -40,11 +42,11 @@ public static class IngestEndpoints
 
     private static async Task<IResult> ReceiveOne(HttpContext http, SegmentCall call, IngestSettings settings, IngestWriter writer, TimeProvider clock)
     {
-        var (json, problem) = await ReadAsync(http, settings, IngestSettings.MaxEventBytes);
+        var (body, problem) = await ReadAsync(http, settings, IngestSettings.MaxEventBytes);
         if (problem is not null) return problem;
-        using (json)
+        using (body)
         {
-            var read = SegmentReader.Read(json!.RootElement, call, default, clock.GetUtcNow(), settings);
+            var read = SegmentReader.Read(body!.Json.RootElement, body.Bytes, call, default, clock.GetUtcNow(), settings);
             if (read.Error is { } error) return LocalChatEndpoints.Problem(400, error);
             return await StoreAsync(http, writer, [read.Event!], []);
         }
@@ -52,11 +54,11 @@ public static class IngestEndpoints
 
     private static async Task<IResult> ReceiveBatch(HttpContext http, IngestSettings settings, IngestWriter writer, TimeProvider clock)
     {
-        var (json, problem) = await ReadAsync(http, settings, IngestSettings.MaxBatchBytes);
+        var (body, problem) = await ReadAsync(http, settings, IngestSettings.MaxBatchBytes);
         if (problem is not null) return problem;
-        using (json)
+        using (body)
         {
-            var root = json!.RootElement;
+            var root = body!.Json.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
                 return LocalChatEndpoints.Problem(400, "A batch is a JSON object with \"batch\": an array of events.");
             var context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
@@ -69,7 +71,7 @@ public static class IngestEndpoints
                 var size = JsonMarshal.GetRawUtf8Value(item).Length;
                 var read = size > IngestSettings.MaxEventBytes
                     ? new SegmentReader.Outcome(null, $"the event is {size / 1024.0:0.#} KB; the limit per event is {IngestSettings.MaxEventBytes / 1024} KB")
-                    : SegmentReader.Read(item, null, context, now, settings);
+                    : SegmentReader.Read(item, body.Bytes, null, context, now, settings);
                 if (read.Event is { } e) accepted.Add(e);
                 else rejected.Add(new Rejected(index, MessageIdOf(item), read.Error!));
                 index++;
@@ -86,9 +88,9 @@ public static class IngestEndpoints
         {
             await writer.StoreAsync(events, http.RequestAborted);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            // Segment's senders retry a 503; nothing of this request was stored.
+            // Segment's senders retry a 503; a retry of what did reach the log is recognised by its messageId.
             http.Response.Headers.RetryAfter = "5";
             return LocalChatEndpoints.Problem(503, "The store could not take the events just now; send them again.");
         }
@@ -96,32 +98,75 @@ public static class IngestEndpoints
             : Results.Json(new { success = true, accepted = events.Count, rejected });
     }
 
-    /// <summary>Checks the write key, then reads the (decompressed) body up to <paramref name="limit"/> bytes as JSON.</summary>
-    private static async Task<(JsonDocument? Json, IResult? Problem)> ReadAsync(HttpContext http, IngestSettings settings, int limit)
+    /// <summary>A request's body (in a pooled buffer, given back on dispose) and the JSON parsed from it, which reads that buffer.</summary>
+    private sealed class RequestBody(byte[] rented, int length) : IDisposable
+    {
+        public ReadOnlyMemory<byte> Bytes { get; } = rented.AsMemory(0, length);
+
+        public JsonDocument Json { get; set; } = null!;
+
+        public void Dispose()
+        {
+            Json?.Dispose();
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Reads the (decompressed) body up to <paramref name="limit"/> bytes as JSON, and checks the write key: the basic-auth
+    /// user name, or the body's `writeKey` (Segment's HTTP API takes either; a body key, when sent, must be right).
+    /// </summary>
+    private static async Task<(RequestBody? Body, IResult? Problem)> ReadAsync(HttpContext http, IngestSettings settings, int limit)
     {
         var request = http.Request;
-        if (!HasWriteKey(request, settings.WriteKey!))
-        {
-            http.Response.Headers.WWWAuthenticate = "Basic realm=\"SuccessBot usage events\"";
-            return (null, LocalChatEndpoints.Problem(401, request.Headers.Authorization.Count == 0
-                ? "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name, with an empty password."
-                : "The write key is wrong: the basic auth user name must be Ingest:WriteKey."));
-        }
+        var headerKey = HasWriteKey(request, settings.WriteKey!);
+        if (!headerKey && request.Headers.Authorization.Count > 0)
+            return (null, Unauthorized(http, "The write key is wrong: the basic auth user name must be Ingest:WriteKey."));
+        const string sendTheKey = "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name with an empty password, or as \"writeKey\" in the JSON body.";
+        var (body, problem) = await ReadJsonAsync(http, limit);
+        if (problem is not null) return (null, headerKey ? problem : Unauthorized(http, sendTheKey));
+        var root = body!.Json.RootElement;
+        var bodyKey = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("writeKey", out var k) ? k : default;
+        var error = bodyKey.ValueKind == JsonValueKind.Undefined ? (headerKey ? null : sendTheKey)
+            : bodyKey.ValueKind == JsonValueKind.String && IsWriteKey(Encoding.UTF8.GetBytes(bodyKey.GetString()!), settings.WriteKey!) ? null
+            : "The write key is wrong: \"writeKey\" in the body must be Ingest:WriteKey.";
+        if (error is null) return (body, null);
+        body.Dispose();
+        return (null, Unauthorized(http, error));
+    }
+
+    private static IResult Unauthorized(HttpContext http, string error)
+    {
+        http.Response.Headers.WWWAuthenticate = "Basic realm=\"SuccessBot usage events\"";
+        return LocalChatEndpoints.Problem(401, error);
+    }
+
+    private static async Task<(RequestBody? Body, IResult? Problem)> ReadJsonAsync(HttpContext http, int limit)
+    {
+        var request = http.Request;
         // The decompression middleware removes the header of an encoding it decoded; one still here it does not know.
         if (request.Headers.ContentEncoding.Count > 0)
             return (null, LocalChatEndpoints.Problem(415, $"Content-Encoding \"{request.Headers.ContentEncoding}\" is not supported; send gzip or no encoding."));
         var tooLarge = LocalChatEndpoints.Problem(413, $"The body is larger than {limit / 1024} KB, Segment's limit for this call.");
         if (request.ContentLength > limit) return (null, tooLarge);
-        var buffer = new MemoryStream();
+        // One byte over the limit is enough to know a body is too large; a known length is read in one buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } known ? (int)known + 1 : 16 * 1024);
+        var filled = 0;
+        var readAll = false;
         try
         {
-            var chunk = new byte[16 * 1024];
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(filled), http.RequestAborted)) > 0)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limit) return (null, tooLarge);
+                filled += read;
+                if (filled > limit) return (null, tooLarge);
+                if (filled < buffer.Length) continue;
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                buffer.AsSpan(0, filled).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
             }
+            readAll = true;
         }
         catch (InvalidDataException)
         {
@@ -131,12 +176,19 @@ public static class IngestEndpoints
         {
             return (null, LocalChatEndpoints.Problem(e.StatusCode, $"The body could not be read: {e.Message}"));
         }
+        finally
+        {
+            if (!readAll) ArrayPool<byte>.Shared.Return(buffer);
+        }
+        var body = new RequestBody(buffer, filled);
         try
         {
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)), null);
+            body.Json = JsonDocument.Parse(body.Bytes);
+            return (body, null);
         }
         catch (JsonException e)
         {
+            body.Dispose();
             return (null, LocalChatEndpoints.Problem(400, $"The body is not valid JSON: {e.Message.Split(". ")[0]}."));
         }
     }
@@ -150,9 +202,10 @@ public static class IngestEndpoints
         if (!Convert.TryFromBase64String(header.Parameter, decoded, out var length)) return false;
         var credentials = decoded[..length];
         var colon = credentials.IndexOf((byte)':');
-        var user = colon < 0 ? credentials : credentials[..colon];
-        return CryptographicOperations.FixedTimeEquals(user, Encoding.UTF8.GetBytes(writeKey));
+        return IsWriteKey(colon < 0 ? credentials : credentials[..colon], writeKey);
     }
+
+    private static bool IsWriteKey(ReadOnlySpan<byte> sent, string writeKey) => CryptographicOperations.FixedTimeEquals(sent, Encoding.UTF8.GetBytes(writeKey));
 
     private static string? MessageIdOf(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;

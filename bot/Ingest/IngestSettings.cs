@@ -21,10 +21,20 @@ public sealed record IngestSettings
     public TimeSpan FutureTolerance { get; init; } = TimeSpan.FromMinutes(60);
 
     /// <summary>
-    /// How often, at most, stored events make the host reload its read model: a reload reads the whole book, so under
-    /// a steady stream of events answers see them within this span (plus the store poll) rather than on every write.
+    /// How often the counted events are checkpointed to the store (usage rows, day states, users, accounts), which makes
+    /// the host reload its read model: a reload reads the whole book, so under a steady stream of events answers see them
+    /// within this span (plus the store poll) rather than on every write. 0: every write, before the sender is answered.
     /// </summary>
     public TimeSpan PublishEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long messageIds are remembered to catch retries (Segment's own window is 24 hours), and at most how many: at
+    /// 8 bytes each in fixed tables, so under a heavy stream the window is the last this many ids.
+    /// </summary>
+    public TimeSpan DedupeWindow { get; init; } = TimeSpan.FromHours(24);
+
+    /// <inheritdoc cref="DedupeWindow"/>
+    public int DedupeIds { get; init; } = 3_000_000;
 
     public bool IsOn => !string.IsNullOrEmpty(WriteKey);
 
@@ -40,6 +50,8 @@ public sealed record IngestSettings
             RawEventDays = Positive(section, "RawEventDays", defaults.RawEventDays),
             AsideDays = Positive(section, "AsideDays", defaults.AsideDays),
             FutureTolerance = TimeSpan.FromMinutes(Positive(section, "FutureToleranceMinutes", (int)defaults.FutureTolerance.TotalMinutes)),
+            DedupeWindow = TimeSpan.FromHours(Positive(section, "DedupeHours", (int)defaults.DedupeWindow.TotalHours)),
+            DedupeIds = Positive(section, "DedupeIds", defaults.DedupeIds),
             PublishEvery = TimeSpan.FromSeconds(section.GetValue("PublishSeconds", defaults.PublishEvery.TotalSeconds) is var s and >= 0 ? s
                 : throw new InvalidOperationException($"Ingest:PublishSeconds: {section["PublishSeconds"]} is negative.")),
         };

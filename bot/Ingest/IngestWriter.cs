@@ -3,62 +3,73 @@ using System.Threading.Channels;
 namespace SuccessBot.Ingest;
 
 /// <summary>
-/// The one writer of usage events. Requests hand over their checked events and wait; the writer takes everything waiting
-/// and stores it in one transaction (group commit), so many small requests cost one write, and a request is answered
-/// only once its events are stored.
+/// The one writer of usage events. Requests hand over their checked events and wait; the writer takes everything waiting,
+/// counts it in memory and appends it to the event log with one flush to disk (group commit), then answers them all. Every
+/// <see cref="IngestSettings.PublishEvery"/> a checkpoint writes what changed to the store beside the requests, so the
+/// store's slower writes stay off the request path.
 /// </summary>
 public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
 {
-    /// <summary>At most this many events in one transaction, so a burst does not hold the store for long.</summary>
+    /// <summary>At most this many events in one write, so one flush does not keep the first request waiting for long.</summary>
     private const int MaxEventsPerWrite = 5000;
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
 
     private sealed record Submission(IReadOnlyList<SegmentEvent> Events, TaskCompletionSource Stored);
 
-    // Bounded: when the store falls behind, requests wait here instead of filling memory.
+    // Bounded: when the writer falls behind, requests wait here instead of filling memory.
     private readonly Channel<Submission> _waiting = Channel.CreateBounded<Submission>(new BoundedChannelOptions(2000) { SingleReader = true });
 
-    private DateTimeOffset _lastPublish = DateTimeOffset.MinValue;
-    private bool _unpublished;
+    private UsageRollup.Checkpoint? _checkpoint;
+    private Task? _storing;
+    private DateTimeOffset _checkpointStarted, _nextCheckpoint, _nextSweep;
+    private bool _unsaved, _broken;
 
-    /// <summary>Completes when the events are stored; throws if the store could not take them.</summary>
+    /// <summary>
+    /// Completes when the events are on disk and counted; throws if they could not be taken. Once handed over it waits for
+    /// the writer even if the sender has gone: the events read the request's buffer until then.
+    /// </summary>
     public async Task StoreAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancel)
     {
         if (events.Count == 0) return;
         var submission = new Submission(events, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _waiting.Writer.WriteAsync(submission, cancel);
-        await submission.Stored.Task.WaitAsync(cancel);
+        await submission.Stored.Task;
+    }
+
+    /// <summary>Recovers the rollup (the last checkpoint plus the log after it) before the host takes requests.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var replayed = rollup.Recover();
+        if (replayed > 0) log.LogInformation("Replayed {Count} usage events logged after the last checkpoint.", replayed);
+        _nextCheckpoint = clock.GetUtcNow() + settings.PublishEvery;
+        _unsaved = replayed > 0;
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nextSweep = clock.GetUtcNow();
         var taken = new List<Submission>();
         try
         {
             while (true)
             {
                 var ready = _waiting.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (_unpublished && !await ArrivesBeforePublishDue(ready, stoppingToken))
+                await WakeAsync(ready, stoppingToken);
+                if (_storing is { IsCompleted: true }) EndCheckpoint();
+                if (ready.IsCompleted)
                 {
-                    Publish();
-                    continue;
+                    if (!await ready) break;
+                    taken.Clear();
+                    var count = 0;
+                    while (count < MaxEventsPerWrite && _waiting.Reader.TryRead(out var next))
+                    {
+                        taken.Add(next);
+                        count += next.Events.Count;
+                    }
+                    await WriteAsync(taken);
                 }
-                if (!await ready) break;
-                taken.Clear();
-                var count = 0;
-                while (count < MaxEventsPerWrite && _waiting.Reader.TryRead(out var next))
-                {
-                    taken.Add(next);
-                    count += next.Events.Count;
-                }
-                Write(taken);
-                if (clock.GetUtcNow() >= nextSweep)
-                {
-                    Sweep();
-                    nextSweep = clock.GetUtcNow() + SweepEvery;
-                }
+                if (_storing is null && _unsaved && clock.GetUtcNow() >= _nextCheckpoint) BeginCheckpoint();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -67,62 +78,131 @@ public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, Ti
             _waiting.Writer.TryComplete();
             while (_waiting.Reader.TryRead(out var left)) left.Stored.TrySetCanceled(stoppingToken);
         }
+        // What was counted goes to the store now, so the next start has little to replay.
+        await CheckpointNowAsync();
     }
 
-    private void Write(List<Submission> taken)
+    /// <summary>Waits for requests, for the checkpoint being stored to finish, or for the next checkpoint to be due.</summary>
+    private async Task WakeAsync(Task<bool> ready, CancellationToken stoppingToken)
     {
-        try
+        if (ready.IsCompleted) return;
+        if (_storing is not null)
         {
-            var events = taken.Count == 1 ? taken[0].Events : taken.SelectMany(s => s.Events).ToArray();
-            var now = clock.GetUtcNow();
-            var publish = now - _lastPublish >= settings.PublishEvery;
-            rollup.Apply(events, now, publish);
-            if (publish) _lastPublish = now;
-            _unpublished = !publish;
-            foreach (var s in taken) s.Stored.TrySetResult();
+            await Task.WhenAny(ready, _storing);
+            return;
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or InvalidOperationException)
+        if (!_unsaved)
         {
-            log.LogWarning(e, "Could not store {Count} usage events; the senders are told to retry.", taken.Sum(s => s.Events.Count));
-            foreach (var s in taken) s.Stored.TrySetException(e);
+            await ready;
+            return;
         }
-    }
-
-    /// <summary>Written but not yet published: waits for more events until the publish is due, and says whether they came first.</summary>
-    private async Task<bool> ArrivesBeforePublishDue(Task<bool> ready, CancellationToken stoppingToken)
-    {
-        var due = _lastPublish + settings.PublishEvery - clock.GetUtcNow();
-        if (due <= TimeSpan.Zero) return ready.IsCompleted;
+        var due = _nextCheckpoint - clock.GetUtcNow();
+        if (due <= TimeSpan.Zero) return;
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var first = await Task.WhenAny(ready, Task.Delay(due, clock, stopWaiting.Token));
+        await Task.WhenAny(ready, Task.Delay(due, clock, stopWaiting.Token));
         stopWaiting.Cancel();
-        return first == ready;
     }
 
-    private void Publish()
+    private async Task WriteAsync(List<Submission> taken)
+    {
+        var events = taken.Count == 1 ? taken[0].Events : taken.SelectMany(s => s.Events).ToArray();
+        try
+        {
+            if (_broken) await RecoverAsync();
+            rollup.Accept(events, clock.GetUtcNow());
+            _unsaved = true;
+        }
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            log.LogWarning(e, "Could not take {Count} usage events; the senders are told to retry.", events.Count);
+            foreach (var s in taken) s.Stored.TrySetException(e);
+            // What is in memory may be half-changed: it is built again from the checkpoint and the log.
+            _broken = true;
+            await TryRecoverAsync();
+            return;
+        }
+        // Without a publish interval every write is in the store before the answer (tests, and hosts that want it).
+        if (settings.PublishEvery == TimeSpan.Zero) await CheckpointNowAsync();
+        if (clock.GetUtcNow() >= _nextSweep) Sweep();
+        foreach (var s in taken) s.Stored.TrySetResult();
+    }
+
+    private async Task TryRecoverAsync()
     {
         try
         {
-            rollup.Publish();
-            _lastPublish = clock.GetUtcNow();
-            _unpublished = false;
+            await RecoverAsync();
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
         {
-            log.LogWarning(e, "Could not publish stored usage events to the read model; will try again.");
+            log.LogWarning(e, "Could not recover the usage rollup; the next write tries again.");
         }
+    }
+
+    private async Task RecoverAsync()
+    {
+        if (_storing is not null)
+        {
+            await _storing.ContinueWith(_ => { }, TaskScheduler.Default);
+            EndCheckpoint();
+        }
+        rollup.Recover();
+        _broken = false;
+    }
+
+    private void BeginCheckpoint()
+    {
+        _checkpointStarted = clock.GetUtcNow();
+        _unsaved = false;
+        _checkpoint = rollup.BeginCheckpoint();
+        if (_checkpoint is null) return;
+        var checkpoint = _checkpoint;
+        _storing = Task.Run(() => rollup.Store(checkpoint));
+    }
+
+    private void EndCheckpoint()
+    {
+        var failed = _storing!.Exception?.GetBaseException();
+        if (failed is not null) log.LogWarning(failed, "Could not checkpoint usage events to the store; they are in the event log, and the next checkpoint tries again.");
+        rollup.EndCheckpoint(_checkpoint!, stored: failed is null);
+        // Under a heavy stream a checkpoint takes seconds: the next one waits twice as long, so storing takes at most a third of the time.
+        var now = clock.GetUtcNow();
+        _nextCheckpoint = Max(_checkpointStarted + settings.PublishEvery, now + 2 * (now - _checkpointStarted));
+        _unsaved |= failed is not null;
+        _storing = null;
+        _checkpoint = null;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private async Task CheckpointNowAsync()
+    {
+        if (_storing is not null)
+        {
+            await _storing.ContinueWith(_ => { }, TaskScheduler.Default);
+            EndCheckpoint();
+        }
+        if (_broken) return;
+        BeginCheckpoint();
+        if (_storing is null) return;
+        await _storing.ContinueWith(_ => { }, TaskScheduler.Default);
+        EndCheckpoint();
     }
 
     private void Sweep()
     {
         try
         {
-            var swept = rollup.Sweep(clock.GetUtcNow());
-            if (swept.Released > 0) log.LogInformation("Counted {Count} usage events kept aside: their accounts arrived.", swept.Released);
+            _nextSweep = clock.GetUtcNow() + SweepEvery;
+            var released = rollup.Sweep(clock.GetUtcNow());
+            _unsaved = true;
+            if (released > 0) log.LogInformation("Counted {Count} usage events kept aside: their accounts arrived.", released);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
         {
             log.LogWarning(e, "Could not trim the raw event window; the next sweep tries again.");
+            // Events kept aside may have been counted half-way: memory is built again before the next write.
+            _broken = true;
         }
     }
 }

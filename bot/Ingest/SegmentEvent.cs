@@ -1,11 +1,13 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using SuccessBot.Core.Domain;
 
 namespace SuccessBot.Ingest;
 
 /// <summary>The Segment calls SuccessBot reads; page and screen views count as activity like track.</summary>
-public enum SegmentCall { Track, Identify, Group, Page, Screen }
+public enum SegmentCall { Track, Identify, Group, Page, Screen, Alias }
 
 /// <summary>What a group call's traits say about the account (only what was given).</summary>
 public sealed record AccountTraits(string? Name, string? Plan, decimal? Mrr, string? OwnerEmail, DateOnly? StartedOn);
@@ -35,8 +37,11 @@ public sealed record SegmentEvent
 
     public AccountTraits? Account { get; init; }
 
-    /// <summary>The call as it arrived, for the raw window.</summary>
-    public required string Raw { get; init; }
+    /// <summary>Alias: the id the user was known by before (a visitor's anonymousId, or a former userId).</summary>
+    public string? PreviousId { get; init; }
+
+    /// <summary>The call as it arrived (UTF-8 JSON), for the raw window: a slice of the request's body, read before the request is answered.</summary>
+    public required ReadOnlyMemory<byte> Raw { get; init; }
 
     /// <summary>Who did it: the userId, or the anonymousId for a visitor not identified yet.</summary>
     public string UserKey => UserId ?? AnonymousKey(AnonymousId!);
@@ -51,14 +56,15 @@ public static class SegmentReader
 {
     public sealed record Outcome(SegmentEvent? Event, string? Error);
 
-    public static Outcome Read(JsonElement call, SegmentCall? impliedCall, JsonElement batchContext, DateTimeOffset now, IngestSettings settings)
+    /// <param name="body">The UTF-8 JSON <paramref name="call"/> was parsed from (the call is kept as a slice of it).</param>
+    public static Outcome Read(JsonElement call, ReadOnlyMemory<byte> body, SegmentCall? impliedCall, JsonElement batchContext, DateTimeOffset now, IngestSettings settings)
     {
         if (call.ValueKind != JsonValueKind.Object) return Fail("an event must be a JSON object");
         SegmentCall kind;
         if (impliedCall is { } implied) kind = implied;
-        else if (Text(call, "type") is not { } type) return Fail("\"type\" is missing (track, identify, group, page or screen)");
+        else if (Text(call, "type") is not { } type) return Fail("\"type\" is missing (track, identify, group, alias, page or screen)");
         else if (!Enum.TryParse(type, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || type.Any(char.IsDigit))
-            return Fail($"\"type\" \"{type}\" is not one SuccessBot reads (track, identify, group, page or screen)");
+            return Fail($"\"type\" \"{type}\" is not one SuccessBot reads (track, identify, group, alias, page or screen)");
 
         var userId = Id(call, "userId");
         var anonymousId = Id(call, "anonymousId");
@@ -85,7 +91,7 @@ public static class SegmentReader
             Timestamp = timestamp,
             AccountId = Id(context, "groupId") ?? Id(batchContext, "groupId"),
             SessionId = Id(context, "sessionId") ?? Id(properties, "session_id"),
-            Raw = call.GetRawText(),
+            Raw = RawOf(call, body),
         };
 
         switch (kind)
@@ -98,6 +104,10 @@ public static class SegmentReader
                 if (Minutes(properties) is not { } viewed) return Fail("\"properties.minutes\" must be a number of minutes, 0 or more");
                 var mapped = Text(call, "name") is { } page && settings.FeatureMap.TryGetValue(page, out var feature) ? feature : null;
                 return new(e with { Feature = mapped, Minutes = viewed }, null);
+            case SegmentCall.Alias:
+                if (userId is null) return Fail("an alias call needs \"userId\", the user's id from now on");
+                if (Id(call, "previousId") is not { } previousId) return Fail("an alias call needs \"previousId\", the id the user was known by before");
+                return new(e with { PreviousId = previousId }, null);
             case SegmentCall.Identify:
                 return new(e with { Email = Text(traits, "email"), Traits = traits.ValueKind == JsonValueKind.Object ? traits.GetRawText() : null }, null);
             default:
@@ -135,6 +145,14 @@ public static class SegmentReader
         : m.ValueKind == JsonValueKind.Number && m.TryGetDouble(out var minutes) && minutes >= 0 && double.IsFinite(minutes) ? minutes : null;
 
     private static Outcome Fail(string error) => new(null, error);
+
+    /// <summary>Where the call's JSON sits in the body the document was parsed from (the document reads that memory, it does not copy it).</summary>
+    private static ReadOnlyMemory<byte> RawOf(JsonElement call, ReadOnlyMemory<byte> body)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(call);
+        var offset = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(raw));
+        return offset >= 0 && offset + raw.Length <= body.Length ? body.Slice((int)offset, raw.Length) : raw.ToArray();
+    }
 
     /// <summary>A property of <paramref name="e"/> if it is an object that has one (an absent "properties" is no object).</summary>
     private static bool Property(JsonElement e, string name, out JsonElement value)

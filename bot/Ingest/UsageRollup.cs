@@ -1,3 +1,4 @@
+using System.Text;
 using LiteDB;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
@@ -7,288 +8,616 @@ namespace SuccessBot.Ingest;
 
 /// <summary>
 /// Turns checked Segment calls into what the figures read: accounts (from group traits) and one usage row per account and
-/// day. Each call to <see cref="Apply"/> is one transaction: every event in it is kept with its effects, or none is.
+/// day. The state of the days being written (who was active, in which sessions, what they used) is kept in memory; an
+/// accepted call is appended to the <see cref="EventLog"/> (on disk before the sender is answered), and a checkpoint
+/// writes the changed days, users, links and accounts to the store in one transaction that also records the log position
+/// it covers. After a crash, <see cref="Recover"/> loads the checkpoint and replays the log after it: nothing is lost,
+/// and nothing is counted twice.
 /// </summary>
-public sealed class UsageRollup
+/// <remarks>One writer (<see cref="IngestWriter"/>) calls everything but <see cref="Store"/>, which a checkpoint runs beside it.</remarks>
+public sealed class UsageRollup : IDisposable
 {
-    private const string RawEvents = "ingest_raw", Users = "ingest_users", Anonymous = "ingest_anonymous", Days = "ingest_days", Aside = "ingest_aside";
+    private const string Users = "ingest_users", Anonymous = "ingest_anonymous", Days = "ingest_days", Aside = "ingest_aside", Checkpoints = "ingest_checkpoint";
+
+    /// <summary>Caches of who belongs where are emptied past this many entries, so memory stays bounded.</summary>
+    private const int MaxCached = 1_000_000;
+
     private readonly LiteDbStore _store;
     private readonly IngestSettings _settings;
     private readonly TeamSettings _team;
+    private readonly IBookSource _book;
+    private readonly TimeProvider _clock;
+    private readonly EventLog _log;
+    private readonly RecentMessageIds _recent;
+    private readonly Lock _gate = new();
 
-    public UsageRollup(LiteDbStore store, IngestSettings settings, TeamSettings team)
+    private readonly Dictionary<(string Account, DateOnly Day), DayState> _days = new();
+    private List<DayState> _dirty = [];
+    private readonly Pending _users, _anonymous, _aside;
+    private Dictionary<string, AccountChange> _accountsWaiting = new(StringComparer.Ordinal);
+    private Dictionary<string, AccountChange>? _accountsStoring;
+    private readonly HashSet<string> _knownAccounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _accountOfUser = new(StringComparer.Ordinal), _userOfVisitor = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<ulong> _seenThisCycle = [];
+    private readonly HashSet<string> _releaseUsers = new(StringComparer.Ordinal), _releaseAnonymous = new(StringComparer.Ordinal), _releaseAccounts = new(StringComparer.Ordinal);
+
+    /// <summary>Days from this one on are all in memory (loaded at recovery, or new); older ones are read from the store when an event comes late.</summary>
+    private DateOnly _allInMemoryFrom;
+
+    private LogPosition _position, _checkpointed;
+    private bool _trimDue;
+
+    public UsageRollup(LiteDbStore store, IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
     {
         _store = store;
         _settings = settings;
         _team = team;
-        // The window is trimmed by age; events kept aside are found again by who or which account they belong to.
-        store.Collection(RawEvents).EnsureIndex("at");
+        _book = book;
+        _clock = clock;
+        _log = new EventLog(Path.Combine(Path.GetDirectoryName(store.Path)!, "ingest"));
+        _recent = new RecentMessageIds(settings);
+        _users = new Pending(store.Collection(Users));
+        _anonymous = new Pending(store.Collection(Anonymous));
+        _aside = new Pending(store.Collection(Aside));
+        // Days are loaded and trimmed by date, aliases found by the user they point to; events kept aside are found again by who or which account they belong to.
         store.Collection(Days).EnsureIndex("day");
+        store.Collection(Users).EnsureIndex("alias");
         foreach (var field in new[] { "user", "anon", "account", "at" }) store.Collection(Aside).EnsureIndex(field);
     }
 
-    /// <summary>What one <see cref="Apply"/> did, for the log and the benchmark.</summary>
-    public sealed record Applied(int Counted, int Duplicates, int KeptAside, int Released);
-
-    /// <param name="publish">Whether the host's read model should reload for this write (see <see cref="IngestSettings.PublishEvery"/>).</param>
-    public Applied Apply(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt, bool publish) =>
-        _store.InTransaction(() => new Cycle(this, receivedAt).Run(events), bumpVersion: publish);
-
-    /// <summary>Tells the host's read model that the usage rows written since the last publish are there to load.</summary>
-    public void Publish() => _store.InTransaction(() => 0);
-
-    /// <summary>Trims the raw window and stale events kept aside, and counts those whose account arrived since (by a CSV import).</summary>
-    public Applied Sweep(DateTimeOffset now)
+    /// <summary>
+    /// Drops what is in memory and builds it again from the last checkpoint and the log after it: at start, and after a
+    /// write that failed half-way. Returns how many logged events were replayed.
+    /// </summary>
+    public int Recover()
     {
-        // Trimming changes nothing the figures read: no reload of the read model for it.
-        _store.InTransaction(() =>
+        lock (_gate)
         {
-            _store.Collection(RawEvents).DeleteMany(Query.LT("at", now.UtcDateTime.AddDays(-_settings.RawEventDays)));
-            _store.Collection(Days).DeleteMany(Query.LT("day", _team.Today(now).AddDays(-_settings.RawEventDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
-            return _store.Collection(Aside).DeleteMany(Query.LT("at", now.UtcDateTime.AddDays(-_settings.AsideDays)));
-        }, bumpVersion: false);
-        var arrived = _store.Collection(Aside).Query().Where("$.account != null").Select("$.account").ToEnumerable()
-            .Select(d => d["account"].AsString).Distinct(StringComparer.Ordinal).Where(a => _store.FindAccount(a) is not null).ToArray();
-        if (arrived.Length == 0) return new Applied(0, 0, 0, 0);
-        return _store.InTransaction(() =>
+            var now = _clock.GetUtcNow();
+            _days.Clear();
+            _dirty = [];
+            _users.Clear();
+            _anonymous.Clear();
+            _aside.Clear();
+            _accountsWaiting = new(StringComparer.Ordinal);
+            _accountsStoring = null;
+            _knownAccounts.Clear();
+            _accountOfUser.Clear();
+            _userOfVisitor.Clear();
+            _recent.Clear();
+            _log.Close();
+            _log.CutTornTails();
+            _checkpointed = _store.Collection(Checkpoints).FindById("log") is { } c ? new LogPosition(c["file"].AsString, c["offset"].AsInt64) : default;
+            _allInMemoryFrom = _team.Today(now).AddDays(-1);
+            foreach (var doc in _store.Collection(Days).Find(Query.GTE("day", FromDay(_allInMemoryFrom))))
+            {
+                var state = DayState.From(doc, this);
+                _days[(state.AccountId, state.Day)] = state;
+            }
+            foreach (var id in _log.MessageIds(now - _settings.DedupeWindow)) _recent.Add(RecentMessageIds.Hash(id), now);
+            _position = _checkpointed;
+            var replayed = 0;
+            foreach (var (e, receivedAt, after) in _log.ReadFrom(_checkpointed))
+            {
+                Apply(e, receivedAt);
+                _position = after;
+                // Releases wait for the end of a cycle, as when the events first came.
+                if (++replayed % 5000 == 0) Release();
+            }
+            Release();
+            return replayed;
+        }
+    }
+
+    /// <summary>
+    /// Counts the calls that are new (a messageId seen before is acknowledged and ignored, as Segment does), then appends
+    /// them to the log and flushes it to disk. Throws if that fails; then what is in memory may be half-changed, and the
+    /// writer calls <see cref="Recover"/>.
+    /// </summary>
+    public void Accept(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt)
+    {
+        lock (_gate)
         {
-            var cycle = new Cycle(this, now);
-            foreach (var account in arrived) cycle.ReleaseAccount(account);
-            return cycle.Run([]);
+            var fresh = new List<SegmentEvent>(events.Count);
+            _seenThisCycle.Clear();
+            foreach (var e in events)
+            {
+                var hash = RecentMessageIds.Hash(e.MessageId);
+                if (!_recent.Contains(hash) && _seenThisCycle.Add(hash)) fresh.Add(e);
+            }
+            foreach (var e in fresh) Apply(e, receivedAt);
+            Release();
+            if (fresh.Count > 0) _position = _log.Append(fresh, receivedAt);
+            foreach (var hash in _seenThisCycle) _recent.Add(hash, receivedAt);
+        }
+    }
+
+    /// <summary>Whether a call with this messageId is held: seen lately, or kept aside.</summary>
+    public bool Holds(string messageId)
+    {
+        lock (_gate) return _recent.Contains(RecentMessageIds.Hash(messageId)) || _aside.Find(messageId) is not null;
+    }
+
+    /// <summary>Events of one account and day as the rollup counted them (the usage row has no place for the count).</summary>
+    public int EventsOn(string accountId, DateOnly day)
+    {
+        lock (_gate)
+        {
+            return _days.TryGetValue((accountId, day), out var state) ? state.Events
+                : _store.Collection(Days).FindById(DayKey(accountId, day))?["events"].AsInt32 ?? 0;
+        }
+    }
+
+    /// <summary>
+    /// Log files of hours older than the raw window are deleted; events kept aside whose account arrived since (by a CSV
+    /// import) are counted. Returns how many were.
+    /// </summary>
+    public int Sweep(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _log.DeleteBefore(now.AddDays(-_settings.RawEventDays), _checkpointed.File);
+            // Day states and events kept aside are trimmed in the next checkpoint's transaction.
+            _trimDue = true;
+            var waitingFor = _store.Collection(Aside).Query().Where("$.account != null").Select("$.account").ToEnumerable().Select(d => d["account"].AsString)
+                .Concat(_aside.Waiting().Select(d => d["account"]).Where(a => a.IsString).Select(a => a.AsString))
+                .Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var account in waitingFor)
+                if (AccountExists(account)) _releaseAccounts.Add(account);
+            return Release();
+        }
+    }
+
+    /// <summary>What one checkpoint writes: taken from memory on the writer's thread, stored on another.</summary>
+    internal sealed class Checkpoint
+    {
+        public required List<DayState> Days { get; init; }
+        public required Dictionary<string, BsonDocument?> Users { get; init; }
+        public required Dictionary<string, BsonDocument?> Anonymous { get; init; }
+        public required Dictionary<string, BsonDocument?> Aside { get; init; }
+        public required Dictionary<string, AccountChange> Accounts { get; init; }
+        public required LogPosition Position { get; init; }
+        public required DateTimeOffset At { get; init; }
+        public required bool Trim { get; init; }
+
+        /// <summary>Whether it changes what answers show (usage rows or accounts), so the host's read model should reload.</summary>
+        public bool ChangesFigures => Days.Count > 0 || Accounts.Count > 0;
+    }
+
+    /// <summary>Takes what changed since the last checkpoint; null when nothing did. Days taken are frozen: a change to one copies it first.</summary>
+    internal Checkpoint? BeginCheckpoint()
+    {
+        lock (_gate)
+        {
+            if (_position == _checkpointed && _dirty.Count == 0 && _accountsWaiting.Count == 0 && !_trimDue && !_users.HasWaiting && !_anonymous.HasWaiting && !_aside.HasWaiting)
+                return null;
+            foreach (var day in _dirty)
+            {
+                day.Dirty = false;
+                day.Frozen = true;
+            }
+            var checkpoint = new Checkpoint
+            {
+                Days = _dirty, Users = _users.TakeForStoring(), Anonymous = _anonymous.TakeForStoring(), Aside = _aside.TakeForStoring(),
+                Accounts = _accountsStoring = _accountsWaiting, Position = _position, At = _clock.GetUtcNow(), Trim = _trimDue,
+            };
+            _dirty = [];
+            _accountsWaiting = new(StringComparer.Ordinal);
+            _trimDue = false;
+            return checkpoint;
+        }
+    }
+
+    /// <summary>Writes a checkpoint in one transaction; bumps the data version (the read model reloads) when figures changed.</summary>
+    internal void Store(Checkpoint c) => _store.InTransaction(() =>
+    {
+        var today = _team.Today(c.At);
+        if (c.Days.Count > 0)
+        {
+            _store.Collection(Days).Upsert(c.Days.Select(d => d.ToDoc()));
+            _store.UpsertUsage(c.Days.Select(d => d.ToUsage()).ToArray());
+        }
+        Pending.Store(_store.Collection(Users), c.Users);
+        Pending.Store(_store.Collection(Anonymous), c.Anonymous);
+        Pending.Store(_store.Collection(Aside), c.Aside);
+        if (c.Accounts.Count > 0)
+            _store.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _store.FindAccount(a.Key))).OfType<Account>().ToArray(), today);
+        if (c.Trim)
+        {
+            _store.Collection(Days).DeleteMany(Query.LT("day", FromDay(today.AddDays(-_settings.RawEventDays))));
+            _store.Collection(Aside).DeleteMany(Query.LT("at", c.At.UtcDateTime.AddDays(-_settings.AsideDays)));
+        }
+        _store.Collection(Checkpoints).Upsert(new BsonDocument { ["_id"] = "log", ["file"] = c.Position.File ?? "", ["offset"] = c.Position.Offset });
+        return 0;
+    }, bumpVersion: c.ChangesFigures);
+
+    /// <summary>
+    /// After <see cref="Store"/>: on success the checkpoint is the one to recover from, and days that can no longer
+    /// change much (before yesterday) leave memory; on failure what it held waits for the next one.
+    /// </summary>
+    internal void EndCheckpoint(Checkpoint c, bool stored)
+    {
+        lock (_gate)
+        {
+            _users.EndStoring(stored);
+            _anonymous.EndStoring(stored);
+            _aside.EndStoring(stored);
+            if (!stored)
+            {
+                foreach (var (id, change) in c.Accounts) _accountsWaiting[id] = _accountsWaiting.TryGetValue(id, out var later) ? change.Then(later) : change;
+                _trimDue |= c.Trim;
+            }
+            _accountsStoring = null;
+            foreach (var day in c.Days)
+            {
+                day.Frozen = false;
+                // A day changed since was copied, and the copy is waiting for the next checkpoint already.
+                if (!stored && _days.TryGetValue((day.AccountId, day.Day), out var current) && current == day && !day.Dirty)
+                {
+                    day.Dirty = true;
+                    _dirty.Add(day);
+                }
+            }
+            if (!stored) return;
+            _checkpointed = c.Position;
+            var keepFrom = _team.Today(_clock.GetUtcNow()).AddDays(-1);
+            if (keepFrom <= _allInMemoryFrom) return;
+            foreach (var key in _days.Where(d => d.Key.Day < keepFrom && !d.Value.Dirty && !d.Value.Frozen).Select(d => d.Key).ToArray()) _days.Remove(key);
+            _allInMemoryFrom = keepFrom;
+        }
+    }
+
+    public void Dispose() => _log.Dispose();
+
+    private void Apply(SegmentEvent e, DateTimeOffset receivedAt)
+    {
+        switch (e.Call)
+        {
+            case SegmentCall.Identify: Identify(e); break;
+            case SegmentCall.Group: Group(e); break;
+            case SegmentCall.Alias: Alias(e); break;
+            default: CountOrSetAside(e, receivedAt); break;
+        }
+    }
+
+    private void Identify(SegmentEvent e)
+    {
+        var doc = Copy(_users.Find(e.UserKey)) ?? new BsonDocument { ["_id"] = e.UserKey, ["account"] = BsonValue.Null };
+        if (e.Email is not null) doc["email"] = e.Email;
+        if (e.Traits is not null) doc["traits"] = e.Traits;
+        _users.Put(e.UserKey, doc);
+        if (e.UserId is not null && e.AnonymousId is not null) LinkVisitor(e.AnonymousId, e.UserId);
+    }
+
+    private void Group(SegmentEvent e)
+    {
+        var accountId = e.AccountId!;
+        var change = new AccountChange(e.Account!, _team.Today(e.Timestamp));
+        _accountsWaiting[accountId] = _accountsWaiting.TryGetValue(accountId, out var earlier) ? earlier.Then(change) : change;
+        var doc = Copy(_users.Find(e.UserKey)) ?? new BsonDocument { ["_id"] = e.UserKey };
+        doc["account"] = accountId;
+        _users.Put(e.UserKey, doc);
+        Cache(_accountOfUser, e.UserKey, accountId);
+        if (e.UserId is not null && e.AnonymousId is not null) LinkVisitor(e.AnonymousId, e.UserId);
+        _releaseUsers.Add(e.UserKey);
+        // Former ids aliased to this user before it was grouped: their events are this account's now too.
+        foreach (var former in _users.Where("alias", e.UserKey).Select(d => d["_id"].AsString).ToArray())
+        {
+            _accountOfUser.Remove(former);
+            _releaseUsers.Add(former);
+        }
+        _releaseAccounts.Add(accountId);
+    }
+
+    /// <summary>Alias says the user was known by another id before: taken as a visitor's id, whose events are then the user's (as identify does).</summary>
+    private void Alias(SegmentEvent e)
+    {
+        LinkVisitor(e.PreviousId!, e.UserId!);
+        // A previous userId that nobody grouped: its events kept aside are the new user's too.
+        if (AccountOfUser(e.PreviousId!) is null)
+        {
+            var doc = Copy(_users.Find(e.PreviousId!)) ?? new BsonDocument { ["_id"] = e.PreviousId!, ["account"] = BsonValue.Null };
+            doc["alias"] = e.UserId;
+            _users.Put(e.PreviousId!, doc);
+            _accountOfUser.Remove(e.PreviousId!);
+            _releaseUsers.Add(e.PreviousId!);
+        }
+    }
+
+    /// <summary>A call with both ids says which user a visitor became: their earlier anonymous events are theirs.</summary>
+    private void LinkVisitor(string anonymousId, string userId)
+    {
+        _anonymous.Put(anonymousId, new BsonDocument { ["_id"] = anonymousId, ["user"] = userId });
+        Cache(_userOfVisitor, anonymousId, userId);
+        _releaseAnonymous.Add(anonymousId);
+    }
+
+    private void CountOrSetAside(SegmentEvent e, DateTimeOffset receivedAt)
+    {
+        var user = UserOf(e);
+        var account = e.AccountId ?? AccountOfUser(user);
+        if (account is not null && AccountExists(account))
+        {
+            Count(e, account, user);
+            return;
+        }
+        _aside.Put(e.MessageId, new BsonDocument
+        {
+            ["_id"] = e.MessageId, ["user"] = Nullable(e.UserId), ["anon"] = Nullable(e.AnonymousId), ["account"] = Nullable(account),
+            ["contextAccount"] = Nullable(e.AccountId), ["call"] = e.Call.ToString(), ["at"] = receivedAt.UtcDateTime, ["ts"] = e.Timestamp.UtcDateTime,
+            ["feature"] = Nullable(e.Feature), ["minutes"] = e.Minutes, ["session"] = Nullable(e.SessionId), ["json"] = Encoding.UTF8.GetString(e.Raw.Span),
         });
     }
 
-    /// <summary>Whether a call with this messageId is held: in the raw window, or kept aside.</summary>
-    public bool Holds(string messageId) =>
-        _store.Collection(RawEvents).FindById(messageId) is not null || _store.Collection(Aside).FindById(messageId) is not null;
+    /// <summary>Counts the events kept aside that the users, visitors and accounts of this cycle now place; returns how many.</summary>
+    private int Release()
+    {
+        if (_releaseUsers.Count + _releaseAnonymous.Count + _releaseAccounts.Count == 0) return 0;
+        var waiting = _releaseUsers.SelectMany(u => u.StartsWith("anon:", StringComparison.Ordinal) ? _aside.Where("anon", u["anon:".Length..]) : _aside.Where("user", u))
+            .Concat(_releaseAnonymous.SelectMany(a => _aside.Where("anon", a)))
+            .Concat(_releaseAccounts.SelectMany(a => _aside.Where("account", a)))
+            .DistinctBy(d => d["_id"].AsString).ToArray();
+        _releaseUsers.Clear();
+        _releaseAnonymous.Clear();
+        _releaseAccounts.Clear();
+        var released = 0;
+        foreach (var d in waiting)
+        {
+            var e = new SegmentEvent
+            {
+                Call = Enum.Parse<SegmentCall>(d["call"].AsString), MessageId = d["_id"].AsString, UserId = OrNull(d["user"]), AnonymousId = OrNull(d["anon"]),
+                AccountId = OrNull(d["contextAccount"]), Timestamp = new DateTimeOffset(DateTime.SpecifyKind(d["ts"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
+                Feature = OrNull(d["feature"]), Minutes = d["minutes"].AsDouble, SessionId = OrNull(d["session"]), Raw = Encoding.UTF8.GetBytes(d["json"].AsString),
+            };
+            var user = UserOf(e);
+            if ((e.AccountId ?? AccountOfUser(user)) is not { } account || !AccountExists(account)) continue;
+            Count(e, account, user);
+            _aside.Delete(e.MessageId);
+            released++;
+        }
+        return released;
+    }
 
-    /// <summary>How many events wait to be counted (their user or account is not known yet).</summary>
-    public int CountAside() => _store.Collection(Aside).Count();
+    /// <summary>The user an event belongs to: its userId, the user its visitor became, or the visitor.</summary>
+    private string UserOf(SegmentEvent e)
+    {
+        if (e.UserId is { } userId) return userId;
+        var visitor = e.AnonymousId!;
+        if (!_userOfVisitor.TryGetValue(visitor, out var user))
+            Cache(_userOfVisitor, visitor, user = _anonymous.Find(visitor) is { } link ? link["user"].AsString : null);
+        return user ?? SegmentEvent.AnonymousKey(visitor);
+    }
 
-    /// <summary>Events of one account and day as the rollup counted them (the usage row has no place for the count).</summary>
-    public int EventsOn(string accountId, DateOnly day) => _store.Collection(Days).FindById(DayKey(accountId, day))?["events"].AsInt32 ?? 0;
+    /// <summary>The account a user was grouped into, or (one step only, so aliases cannot loop) that of the user an alias says they became.</summary>
+    private string? AccountOfUser(string userKey)
+    {
+        if (_accountOfUser.TryGetValue(userKey, out var known)) return known;
+        var doc = _users.Find(userKey);
+        var account = GroupedInto(doc) ?? (doc is not null && doc.TryGetValue("alias", out var alias) && alias.IsString ? GroupedInto(_users.Find(alias.AsString)) : null);
+        Cache(_accountOfUser, userKey, account);
+        return account;
+    }
+
+    private static string? GroupedInto(BsonDocument? user) => user is not null && user.TryGetValue("account", out var a) && a.IsString ? a.AsString : null;
+
+    private bool AccountExists(string accountId)
+    {
+        if (_knownAccounts.Contains(accountId) || _book.Current.Find(accountId) is not null) return true;
+        if (_accountsWaiting.GetValueOrDefault(accountId)?.Creates == true || _accountsStoring?.GetValueOrDefault(accountId)?.Creates == true) return true;
+        if (_store.FindAccount(accountId) is null) return false;
+        _knownAccounts.Add(accountId);
+        return true;
+    }
+
+    private void Count(SegmentEvent e, string accountId, string user)
+    {
+        var local = TimeZoneInfo.ConvertTime(e.Timestamp, _team.TimeZone);
+        var state = Writable(accountId, DateOnly.FromDateTime(local.DateTime));
+        state.Users.Add(UInt64Set.Hash(user));
+        // Without a session id from the sender, a user's half hour of the day is one session.
+        state.Sessions.Add(UInt64Set.Hash(e.SessionId is { } session ? "s:" + session : $"{user}|{(int)local.TimeOfDay.TotalMinutes / 30}"));
+        state.Events++;
+        state.Minutes += e.Minutes;
+        if (e.Feature is { } feature && !state.Features.Contains(feature)) state.Features.Add(Name(feature));
+    }
+
+    /// <summary>The day's state to change: from memory, else from the store's checkpoint or a new one; a frozen one is copied first.</summary>
+    private DayState Writable(string accountId, DateOnly day)
+    {
+        if (!_days.TryGetValue((accountId, day), out var state))
+        {
+            state = day < _allInMemoryFrom && _store.Collection(Days).FindById(DayKey(accountId, day)) is { } doc ? DayState.From(doc, this) : New(accountId, day);
+            _days[(state.AccountId, day)] = state;
+        }
+        else if (state.Frozen)
+        {
+            state = state.Copy();
+            _days[(state.AccountId, day)] = state;
+        }
+        if (!state.Dirty)
+        {
+            state.Dirty = true;
+            _dirty.Add(state);
+        }
+        return state;
+    }
+
+    /// <summary>A day without events yet: a row imported (CSV) before events arrived stays in the figures, and events add to it.</summary>
+    private DayState New(string accountId, DateOnly day)
+    {
+        var state = new DayState { AccountId = Name(accountId), Day = day };
+        var usage = _book.Current.UsageOf(accountId);
+        for (var i = usage.Count - 1; i >= 0 && usage[i].Date >= day; i--)
+        {
+            if (usage[i].Date != day) continue;
+            state.BaseUsers = usage[i].ActiveUsers;
+            state.BaseSessions = usage[i].Sessions;
+            state.BaseMinutes = usage[i].Minutes;
+            state.Features.AddRange(usage[i].Features.Select(Name));
+        }
+        return state;
+    }
+
+    /// <summary>One string per account id and feature name in memory, however many events carry it.</summary>
+    private string Name(string text)
+    {
+        if (_names.TryGetValue(text, out var kept)) return kept;
+        if (_names.Count >= MaxCached) _names.Clear();
+        return _names[text] = text;
+    }
+
+    private static void Cache(Dictionary<string, string?> cache, string key, string? value)
+    {
+        if (cache.Count >= MaxCached) cache.Clear();
+        cache[key] = value;
+    }
 
     private static string DayKey(string accountId, DateOnly day) => $"{accountId}|{day:yyyy-MM-dd}";
 
-    /// <summary>One account's day: who was active, in which sessions, what they used, on top of a row imported before events came.</summary>
-    private sealed class DayState
+    private static BsonValue FromDay(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    private static BsonDocument? Copy(BsonDocument? doc)
     {
-        public required string AccountId, Key;
+        if (doc is null) return null;
+        var copy = new BsonDocument();
+        foreach (var (key, value) in doc) copy[key] = value;
+        return copy;
+    }
+
+    private static BsonValue Nullable(string? s) => s is null ? BsonValue.Null : new BsonValue(s);
+
+    private static string? OrNull(BsonValue v) => v.IsNull ? null : v.AsString;
+
+    /// <summary>What group calls said about an account since the last checkpoint, applied to the stored account inside the checkpoint.</summary>
+    internal sealed record AccountChange(AccountTraits Traits, DateOnly StartedOnIfNew)
+    {
+        public bool Creates => Traits.Name is not null && Traits.OwnerEmail is not null;
+
+        /// <summary>This change, then a later one: what the later one gives wins.</summary>
+        public AccountChange Then(AccountChange later) => new(new AccountTraits(later.Traits.Name ?? Traits.Name, later.Traits.Plan ?? Traits.Plan,
+            later.Traits.Mrr ?? Traits.Mrr, later.Traits.OwnerEmail ?? Traits.OwnerEmail, later.Traits.StartedOn ?? Traits.StartedOn), StartedOnIfNew);
+
+        public Account? ApplyTo(string accountId, Account? existing)
+        {
+            var t = Traits;
+            if (existing is not null)
+                return existing with { Name = t.Name ?? existing.Name, Plan = t.Plan ?? existing.Plan, Mrr = t.Mrr ?? existing.Mrr, OwnerEmail = t.OwnerEmail ?? existing.OwnerEmail };
+            return Creates
+                ? new Account { Id = accountId, Name = t.Name!, OwnerEmail = t.OwnerEmail!, Mrr = t.Mrr ?? 0, Plan = t.Plan, StartedOn = t.StartedOn ?? StartedOnIfNew }
+                : null;
+        }
+    }
+
+    /// <summary>One account's day: who was active, in which sessions, what they used, on top of a row imported before events came.</summary>
+    internal sealed class DayState
+    {
+        public required string AccountId;
         public required DateOnly Day;
-        public HashSet<string> UsersSeen = new(StringComparer.Ordinal), SessionsSeen = new(StringComparer.Ordinal), Features = new(StringComparer.Ordinal);
+        public UInt64Set Users = new(), Sessions = new();
+        public List<string> Features = [];
         public int Events, BaseUsers, BaseSessions;
         public double Minutes, BaseMinutes;
 
-        public UsageDay ToUsage() => new(AccountId, Day, BaseUsers + UsersSeen.Count, BaseSessions + SessionsSeen.Count,
+        /// <summary>Changed since the last checkpoint took it.</summary>
+        public bool Dirty;
+
+        /// <summary>Taken by a checkpoint that is being stored: not to be changed (a change copies it).</summary>
+        public bool Frozen;
+
+        public DayState Copy() => new()
+        {
+            AccountId = AccountId, Day = Day, Users = Users.Clone(), Sessions = Sessions.Clone(), Features = [.. Features],
+            Events = Events, BaseUsers = BaseUsers, BaseSessions = BaseSessions, Minutes = Minutes, BaseMinutes = BaseMinutes,
+        };
+
+        public UsageDay ToUsage() => new(AccountId, Day, BaseUsers + Users.Count, BaseSessions + Sessions.Count,
             (int)Math.Round(BaseMinutes + Minutes), Features.Order(StringComparer.Ordinal).ToArray());
 
         public BsonDocument ToDoc() => new()
         {
-            ["_id"] = Key, ["account"] = AccountId, ["day"] = Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-            ["users"] = Strings(UsersSeen), ["sessions"] = Strings(SessionsSeen), ["features"] = Strings(Features),
+            ["_id"] = DayKey(AccountId, Day), ["account"] = AccountId, ["day"] = FromDay(Day),
+            ["users"] = Users.ToBytes(), ["sessions"] = Sessions.ToBytes(), ["features"] = new BsonArray(Features.Select(f => new BsonValue(f))),
             ["events"] = Events, ["minutes"] = Minutes, ["baseUsers"] = BaseUsers, ["baseSessions"] = BaseSessions, ["baseMinutes"] = BaseMinutes,
         };
 
-        public static DayState From(BsonDocument d, string accountId, DateOnly day) => new()
+        public static DayState From(BsonDocument d, UsageRollup rollup) => new()
         {
-            AccountId = accountId, Key = d["_id"].AsString, Day = day,
-            UsersSeen = Set(d["users"]), SessionsSeen = Set(d["sessions"]), Features = Set(d["features"]),
+            AccountId = rollup.Name(d["account"].AsString), Day = DateOnly.FromDateTime(d["day"].AsDateTime.ToUniversalTime()),
+            Users = Hashes(d["users"]), Sessions = Hashes(d["sessions"]), Features = d["features"].AsArray.Select(f => rollup.Name(f.AsString)).ToList(),
             Events = d["events"].AsInt32, Minutes = d["minutes"].AsDouble,
             BaseUsers = d["baseUsers"].AsInt32, BaseSessions = d["baseSessions"].AsInt32, BaseMinutes = d["baseMinutes"].AsDouble,
         };
 
-        private static BsonArray Strings(IEnumerable<string> values) => new(values.Select(v => new BsonValue(v)));
-
-        private static HashSet<string> Set(BsonValue v) => v.AsArray.Select(x => x.AsString).ToHashSet(StringComparer.Ordinal);
+        // Stored as 8 bytes per member; a state stored before hashes (one string per member) is hashed as it is read.
+        private static UInt64Set Hashes(BsonValue v)
+        {
+            if (v.IsBinary) return UInt64Set.FromBytes(v.AsBinary);
+            var set = new UInt64Set();
+            foreach (var member in v.AsArray) set.Add(UInt64Set.Hash(member.AsString));
+            return set;
+        }
     }
 
-    /// <summary>The work of one transaction, with what it has looked up so far.</summary>
-    private sealed class Cycle(UsageRollup rollup, DateTimeOffset receivedAt)
+    /// <summary>Writes to one collection that wait for the next checkpoint; reads see them before the store's documents.</summary>
+    private sealed class Pending(ILiteCollection<BsonDocument> collection)
     {
-        private readonly LiteDbStore _store = rollup._store;
-        private readonly Dictionary<string, DayState> _days = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Account> _accountChanges = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, bool> _accountExists = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string?> _accountOfUser = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _releaseUsers = new(StringComparer.Ordinal), _releaseAnonymous = new(StringComparer.Ordinal), _releaseAccounts = new(StringComparer.Ordinal);
-        private int _counted, _duplicates, _aside, _released;
+        private Dictionary<string, BsonDocument?> _waiting = new(StringComparer.Ordinal);
+        private Dictionary<string, BsonDocument?>? _storing;
 
-        public void ReleaseAccount(string accountId) => _releaseAccounts.Add(accountId);
+        public bool HasWaiting => _waiting.Count > 0;
 
-        public Applied Run(IReadOnlyList<SegmentEvent> events)
+        public BsonDocument? Find(string id) =>
+            _waiting.TryGetValue(id, out var doc) || (_storing?.TryGetValue(id, out doc) ?? false) ? doc : collection.FindById(id);
+
+        public void Put(string id, BsonDocument doc) => _waiting[id] = doc;
+
+        public void Delete(string id) => _waiting[id] = null;
+
+        /// <summary>The documents whose <paramref name="field"/> is <paramref name="value"/>, as they will be after the waiting writes.</summary>
+        public IEnumerable<BsonDocument> Where(string field, string value)
         {
-            var raw = _store.Collection(RawEvents);
-            foreach (var e in events)
+            var decided = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var layer in new[] { _waiting, _storing })
             {
-                // Segment's libraries retry with the same messageId: the first one counts, a retry is acknowledged and ignored.
-                if (!_seen.Add(e.MessageId) || raw.FindById(e.MessageId) is not null) { _duplicates++; continue; }
-                raw.Insert(new BsonDocument { ["_id"] = e.MessageId, ["call"] = e.Call.ToString(), ["at"] = receivedAt.UtcDateTime, ["json"] = e.Raw });
-                switch (e.Call)
-                {
-                    case SegmentCall.Identify: Identify(e); break;
-                    case SegmentCall.Group: Group(e); break;
-                    default: CountOrSetAside(e); break;
-                }
+                if (layer is null) continue;
+                foreach (var (id, doc) in layer)
+                    if (decided.Add(id) && doc is not null && doc[field] == value) yield return doc;
             }
-            if (_accountChanges.Count > 0) _store.UpsertAccounts(_accountChanges.Values.ToArray(), rollup._team.Today(receivedAt));
-            Release();
-            if (_days.Count > 0)
-            {
-                var states = _store.Collection(Days);
-                foreach (var day in _days.Values) states.Upsert(day.ToDoc());
-                _store.UpsertUsage(_days.Values.Select(d => d.ToUsage()).ToArray());
-            }
-            return new Applied(_counted, _duplicates, _aside, _released);
+            foreach (var doc in collection.Find(Query.EQ(field, value)))
+                if (!decided.Contains(doc["_id"].AsString)) yield return doc;
         }
 
-        private void Identify(SegmentEvent e)
+        /// <summary>The documents written since the last checkpoint (not deletions).</summary>
+        public IEnumerable<BsonDocument> Waiting() => _waiting.Values.Concat(_storing?.Values ?? Enumerable.Empty<BsonDocument?>()).OfType<BsonDocument>();
+
+        public Dictionary<string, BsonDocument?> TakeForStoring()
         {
-            var users = _store.Collection(Users);
-            var doc = users.FindById(e.UserKey) ?? new BsonDocument { ["_id"] = e.UserKey, ["account"] = BsonValue.Null };
-            if (e.Email is not null) doc["email"] = e.Email;
-            if (e.Traits is not null) doc["traits"] = e.Traits;
-            users.Upsert(doc);
-            LinkAnonymous(e);
+            _storing = _waiting;
+            _waiting = new(StringComparer.Ordinal);
+            return _storing;
         }
 
-        private void Group(SegmentEvent e)
+        public void EndStoring(bool stored)
         {
-            var accountId = e.AccountId!;
-            var existing = _accountChanges.GetValueOrDefault(accountId) ?? _store.FindAccount(accountId);
-            var t = e.Account!;
-            if (existing is not null)
-            {
-                var updated = existing with { Name = t.Name ?? existing.Name, Plan = t.Plan ?? existing.Plan, Mrr = t.Mrr ?? existing.Mrr, OwnerEmail = t.OwnerEmail ?? existing.OwnerEmail };
-                if (updated != existing) _accountChanges[accountId] = updated;
-            }
-            else if (t.Name is not null && t.OwnerEmail is not null)
-            {
-                _accountChanges[accountId] = new Account
-                {
-                    Id = accountId, Name = t.Name, OwnerEmail = t.OwnerEmail, Mrr = t.Mrr ?? 0, Plan = t.Plan,
-                    StartedOn = t.StartedOn ?? rollup._team.Today(e.Timestamp),
-                };
-            }
-            var users = _store.Collection(Users);
-            var doc = users.FindById(e.UserKey) ?? new BsonDocument { ["_id"] = e.UserKey };
-            doc["account"] = accountId;
-            users.Upsert(doc);
-            _accountOfUser[e.UserKey] = accountId;
-            LinkAnonymous(e);
-            _releaseUsers.Add(e.UserKey);
-            _releaseAccounts.Add(accountId);
+            if (!stored && _storing is not null)
+                foreach (var (id, doc) in _storing) _waiting.TryAdd(id, doc);
+            _storing = null;
         }
 
-        /// <summary>A call with both ids says which user a visitor became: their earlier anonymous events are theirs.</summary>
-        private void LinkAnonymous(SegmentEvent e)
+        public void Clear()
         {
-            if (e.UserId is null || e.AnonymousId is null) return;
-            _store.Collection(Anonymous).Upsert(new BsonDocument { ["_id"] = e.AnonymousId, ["user"] = e.UserId });
-            _releaseAnonymous.Add(e.AnonymousId);
+            _waiting.Clear();
+            _storing = null;
         }
 
-        private void CountOrSetAside(SegmentEvent e)
+        public static void Store(ILiteCollection<BsonDocument> collection, Dictionary<string, BsonDocument?> writes)
         {
-            var user = UserOf(e);
-            var account = e.AccountId ?? AccountOfUser(user);
-            if (account is not null && AccountExists(account))
+            foreach (var (id, doc) in writes)
             {
-                Count(e, account, user);
-                _counted++;
-                return;
-            }
-            _store.Collection(Aside).Upsert(new BsonDocument
-            {
-                ["_id"] = e.MessageId, ["user"] = Nullable(e.UserId), ["anon"] = Nullable(e.AnonymousId), ["account"] = Nullable(account),
-                ["contextAccount"] = Nullable(e.AccountId), ["call"] = e.Call.ToString(), ["at"] = receivedAt.UtcDateTime, ["ts"] = e.Timestamp.UtcDateTime,
-                ["feature"] = Nullable(e.Feature), ["minutes"] = e.Minutes, ["session"] = Nullable(e.SessionId), ["json"] = e.Raw,
-            });
-            _aside++;
-        }
-
-        /// <summary>Counts the events kept aside that the users, visitors and accounts of this cycle now place.</summary>
-        private void Release()
-        {
-            if (_releaseUsers.Count + _releaseAnonymous.Count + _releaseAccounts.Count == 0) return;
-            var aside = _store.Collection(Aside);
-            var waiting = _releaseUsers.SelectMany(u => aside.Find(Query.EQ(u.StartsWith("anon:", StringComparison.Ordinal) ? "anon" : "user", UnKey(u))))
-                .Concat(_releaseAnonymous.SelectMany(a => aside.Find(Query.EQ("anon", a))))
-                .Concat(_releaseAccounts.SelectMany(a => aside.Find(Query.EQ("account", a))))
-                .DistinctBy(d => d["_id"].AsString).ToArray();
-            foreach (var d in waiting)
-            {
-                var e = new SegmentEvent
-                {
-                    Call = Enum.Parse<SegmentCall>(d["call"].AsString), MessageId = d["_id"].AsString, UserId = OrNull(d["user"]), AnonymousId = OrNull(d["anon"]),
-                    AccountId = OrNull(d["contextAccount"]), Timestamp = new DateTimeOffset(DateTime.SpecifyKind(d["ts"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
-                    Feature = OrNull(d["feature"]), Minutes = d["minutes"].AsDouble, SessionId = OrNull(d["session"]), Raw = d["json"].AsString,
-                };
-                var user = UserOf(e);
-                if ((e.AccountId ?? AccountOfUser(user)) is not { } account || !AccountExists(account)) continue;
-                Count(e, account, user);
-                aside.Delete(e.MessageId);
-                _released++;
+                if (doc is null) collection.Delete(id);
+                else collection.Upsert(doc);
             }
         }
-
-        private static string UnKey(string userKey) => userKey.StartsWith("anon:", StringComparison.Ordinal) ? userKey["anon:".Length..] : userKey;
-
-        /// <summary>The user an event belongs to: its userId, the user its visitor became, or the visitor.</summary>
-        private string UserOf(SegmentEvent e) =>
-            e.UserId ?? (_store.Collection(Anonymous).FindById(e.AnonymousId) is { } link ? link["user"].AsString : SegmentEvent.AnonymousKey(e.AnonymousId!));
-
-        private string? AccountOfUser(string userKey)
-        {
-            if (_accountOfUser.TryGetValue(userKey, out var known)) return known;
-            var account = _store.Collection(Users).FindById(userKey) is { } d && !d["account"].IsNull ? d["account"].AsString : null;
-            _accountOfUser[userKey] = account;
-            return account;
-        }
-
-        private bool AccountExists(string accountId)
-        {
-            if (_accountChanges.ContainsKey(accountId)) return true;
-            if (!_accountExists.TryGetValue(accountId, out var exists)) _accountExists[accountId] = exists = _store.FindAccount(accountId) is not null;
-            return exists;
-        }
-
-        private void Count(SegmentEvent e, string accountId, string user)
-        {
-            var local = TimeZoneInfo.ConvertTime(e.Timestamp, rollup._team.TimeZone);
-            var day = DateOnly.FromDateTime(local.DateTime);
-            var state = Day(accountId, day);
-            state.UsersSeen.Add(user);
-            // Without a session id from the sender, a user's half hour of the day is one session.
-            state.SessionsSeen.Add(e.SessionId is { } session ? "s:" + session : $"{user}|{(int)local.TimeOfDay.TotalMinutes / 30}");
-            state.Events++;
-            state.Minutes += e.Minutes;
-            if (e.Feature is { } feature) state.Features.Add(feature);
-        }
-
-        private DayState Day(string accountId, DateOnly day)
-        {
-            var key = DayKey(accountId, day);
-            if (_days.TryGetValue(key, out var state)) return state;
-            if (_store.Collection(Days).FindById(key) is { } doc) state = DayState.From(doc, accountId, day);
-            else
-            {
-                // A row imported (CSV) before events arrived for that day stays in the figures: events add to it.
-                var imported = _store.FindUsage(accountId, day);
-                state = new DayState { AccountId = accountId, Key = key, Day = day };
-                if (imported is { } row)
-                {
-                    state.BaseUsers = row.ActiveUsers;
-                    state.BaseSessions = row.Sessions;
-                    state.BaseMinutes = row.Minutes;
-                    state.Features.UnionWith(row.Features);
-                }
-            }
-            return _days[key] = state;
-        }
-
-        private static BsonValue Nullable(string? s) => s is null ? BsonValue.Null : new BsonValue(s);
-
-        private static string? OrNull(BsonValue v) => v.IsNull ? null : v.AsString;
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SuccessBot.Core.Domain;
 using SuccessBot.Demo;
@@ -14,26 +15,50 @@ using SuccessBot.Tests.Import;
 
 namespace SuccessBot.Tests.Ingest;
 
-/// <summary>The real host with usage events on (a write key and a feature map), on a fresh demo store of its own.</summary>
+/// <summary>
+/// The real host with usage events on (a write key and a feature map), on a fresh demo store of its own; or on a store
+/// another host used before (a restart), with a checkpoint interval and a clock of the test's choosing.
+/// </summary>
 public sealed class IngestFactory : WebApplicationFactory<Program>
 {
     public const string WriteKey = "test-write-key";
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder? _folder;
+    private readonly string _store;
+    private readonly int _publishSeconds;
+    private readonly TimeProvider? _clock;
 
     public static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
-    public IngestFactory() => DemoStore.Create(_folder.Store, seed: 42, Today);
+    public IngestFactory()
+    {
+        _folder = new TempFolder();
+        _store = _folder.Store;
+        DemoStore.Create(_store, seed: 42, Today);
+    }
+
+    private IngestFactory(string store, int publishSeconds, TimeProvider? clock)
+    {
+        _store = store;
+        _publishSeconds = publishSeconds;
+        _clock = clock;
+    }
+
+    /// <summary>A host on a store a host used before (a restart).</summary>
+    /// <param name="publishSeconds">0: every write is checkpointed before the answer; more: the log alone holds what came since.</param>
+    public static IngestFactory On(string store, int publishSeconds = 0, TimeProvider? clock = null) => new(store, publishSeconds, clock);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Storage:Path", _folder.Store);
+        builder.UseSetting("Storage:Path", _store);
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Ingest:WriteKey", WriteKey);
         builder.UseSetting("Ingest:FeatureMap:Report Created", "reports");
         builder.UseSetting("Ingest:FutureToleranceMinutes", "10");
-        // Every write is visible to the next answer at once.
-        builder.UseSetting("Ingest:PublishSeconds", "0");
+        // By default every write is visible to the next answer at once.
+        builder.UseSetting("Ingest:PublishSeconds", _publishSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (_clock is not null) builder.ConfigureTestServices(s => s.AddSingleton(_clock));
     }
+
 
     /// <summary>A client that authenticates as Segment's libraries do: basic auth, the write key as user name, no password.</summary>
     public HttpClient Segment(string writeKey = WriteKey)
@@ -61,7 +86,7 @@ public sealed class IngestFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) _folder.Dispose();
+        if (disposing) _folder?.Dispose();
     }
 }
 
@@ -80,6 +105,11 @@ public static class SegmentPayloads
     {
         ["type"] = "group", ["userId"] = userId, ["groupId"] = accountId, ["messageId"] = Guid.NewGuid().ToString(), ["timestamp"] = Now,
         ["traits"] = new JsonObject { ["name"] = name, ["plan"] = "growth", ["mrr"] = 1200, ["owner_email"] = owner },
+    };
+
+    public static JsonObject Alias(string previousId, string userId) => new()
+    {
+        ["type"] = "alias", ["previousId"] = previousId, ["userId"] = userId, ["messageId"] = Guid.NewGuid().ToString(), ["timestamp"] = Now,
     };
 
     public static JsonObject Batch(params JsonObject[] events) => new() { ["batch"] = new JsonArray(events), ["sentAt"] = Now };
