@@ -20,14 +20,24 @@ public sealed class DailyChecksJob(NudgeService nudges, ILogger<DailyChecksJob> 
 
 /// <summary>Delivers pending nudges, retrying failed ones with back-off; the ledger says what is pending.</summary>
 [DisallowConcurrentExecution]
-public sealed class DeliverNudgesJob(NudgeService nudges, ILogger<DeliverNudgesJob> log) : IJob
+public sealed class DeliverNudgesJob(NudgeService nudges, IHostApplicationLifetime host, ILogger<DeliverNudgesJob> log) : IJob
 {
     public static readonly JobKey Key = new("deliver-nudges");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
     {
-        var delivered = await nudges.DeliverDueAsync(cancel);
-        if (delivered > 0) log.LogInformation("Delivered {Count} nudges.", delivered);
+        // Quartz lets a running job finish when the host stops, and the store closes after a while anyway: a long
+        // delivery stops between two nudges instead, and what it did not reach stays pending for the next start.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, host.ApplicationStopping);
+        try
+        {
+            var delivered = await nudges.DeliverDueAsync(stopping.Token);
+            if (delivered > 0) log.LogInformation("Delivered {Count} nudges.", delivered);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            log.LogInformation("Delivery stopped with the host; the nudges not sent stay pending.");
+        }
     }
 }
 
