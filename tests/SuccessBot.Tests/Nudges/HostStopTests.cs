@@ -54,11 +54,14 @@ public class HostStopTests
         });
         _ = bot.Server;
         await channel.Sending.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var storePath = bot.Services.GetRequiredService<LiteDbStore>().Path;
 
         bot.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
         await channel.Cancelled.Task.WaitAsync(TimeSpan.FromMinutes(1));
-        var ledger = bot.Services.GetRequiredService<LiteDbStore>().AllNudges();
+        // The stopping host may have closed its store already: the file is what the next start reads.
+        using var store = new LiteDbStore(storePath);
+        var ledger = store.AllNudges();
         Assert.NotEmpty(ledger);
         Assert.All(ledger, n => Assert.Equal(DeliveryStatus.Pending, n.Status));
     }
