@@ -1,9 +1,7 @@
-using System.CommandLine;
-
 // Other exceptions are not swallowed into exit codes: test hosts (WebApplicationFactory) stop the host by throwing through Main.
 try
 {
-    return await SuccessBot.Cli.Verbs.Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await SuccessBot.Cli.Verbs.RunAsync(args);
 }
 catch (SuccessBot.InvalidSettingException bad)
 {

@@ -17,6 +17,20 @@ namespace SuccessBot.Cli;
 /// <summary>The command line of CONTRACT.md: each verb, its arguments and what it prints.</summary>
 public static class Verbs
 {
+    /// <summary>Parses and runs; a word a verb does not take is refused with its name rather than ignored.</summary>
+    public static Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        // The root lets the host's own settings through (see Build), and System.CommandLine then lets every verb's
+        // stray words through too: only the verbs that say so (serve, demo) take them.
+        if (parse.CommandResult.Command is { TreatUnmatchedTokensAsErrors: true } verb && parse.UnmatchedTokens.Count > 0)
+        {
+            Console.Error.WriteLine($"{verb.Name}: \"{string.Join(' ', parse.UnmatchedTokens)}\" is not something it takes; see {verb.Name} --help.");
+            return Task.FromResult(2);
+        }
+        return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
     public static RootCommand Build()
     {
         var root = new RootCommand("SuccessBot: proactive customer success in Slack, Teams and a local web chat. With no verb: serve.");

@@ -447,14 +447,13 @@ public sealed class UsageRollup : IDisposable
     private DayState New(string accountId, DateOnly day)
     {
         var state = new DayState { AccountId = Name(accountId), Day = day };
-        var usage = _book.Current.UsageOf(accountId);
-        for (var i = usage.Count - 1; i >= 0 && usage[i].Date >= day; i--)
+        var book = _book.Current;
+        foreach (var imported in book.UsageBetween(accountId, day, day.AddDays(1)))
         {
-            if (usage[i].Date != day) continue;
-            state.BaseUsers = usage[i].ActiveUsers;
-            state.BaseSessions = usage[i].Sessions;
-            state.BaseMinutes = usage[i].Minutes;
-            state.Features.AddRange(usage[i].Features.Select(Name));
+            state.BaseUsers = imported.ActiveUsers;
+            state.BaseSessions = imported.Sessions;
+            state.BaseMinutes = imported.Minutes;
+            state.Features.AddRange(book.FeaturesOf(imported).Select(Name));
         }
         return state;
     }

@@ -159,4 +159,17 @@ public class CommandLineTests : IDisposable
         Assert.Equal(2, result.Exit);
         Assert.Contains("Unknown verb \"frobnicate\"", result.Err);
     }
+
+    [Fact]
+    public void A_word_a_verb_does_not_take_exits_non_zero_and_names_it_and_nothing_runs()
+    {
+        var check = Run("check", "renewals", "--dryrun");
+        var ask = Run("ask", "churn last month", "--bogus");
+
+        Assert.Equal(2, check.Exit);
+        Assert.Contains("check: \"--dryrun\" is not something it takes", check.Err);
+        Assert.DoesNotContain("nudge", check.Out);
+        Assert.Equal(2, ask.Exit);
+        Assert.Contains("ask: \"--bogus\" is not something it takes", ask.Err);
+    }
 }
