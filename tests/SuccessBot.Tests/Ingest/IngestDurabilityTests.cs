@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Quartz;
 using SuccessBot.Core.Chat;
 using SuccessBot.Demo;
 using SuccessBot.Tests.Import;
@@ -43,7 +44,10 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
         {
             var answered = await segment.PostAsync("/v1/batch", AsJson(Batch(Track(user, "Export Run", properties: Minutes(2)), late)));
             Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-            // The machine dies here: the files are as they are on disk, and a half-written line ends the log.
+            // The machine dies here: the files are as they are on disk, and a half-written line ends the log. The
+            // scheduler's jobs are finished and stopped first, so the copy of the store is one moment's, as a crash leaves it.
+            var scheduler = await logging.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            await scheduler.Shutdown(waitForJobsToComplete: true);
             CopyFolder(Path.GetDirectoryName(original.Store)!, Path.GetDirectoryName(crashed.Store)!);
             var log = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(crashed.Store)!, "ingest")).Order().Last();
             File.AppendAllText(log, "{\"messageId\":\"never-answ");
