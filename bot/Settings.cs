@@ -1,3 +1,4 @@
+using System.Globalization;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Nudges;
@@ -32,20 +33,20 @@ public static class Settings
             CoreFeatures = List(config, "Adoption:CoreFeatures") ?? defaults.CoreFeatures,
             Health = new HealthOptions
             {
-                RecencyWeight = health.GetValue("RecencyWeight", defaultHealth.RecencyWeight),
-                FrequencyWeight = health.GetValue("FrequencyWeight", defaultHealth.FrequencyWeight),
-                BreadthWeight = health.GetValue("BreadthWeight", defaultHealth.BreadthWeight),
-                TrendWeight = health.GetValue("TrendWeight", defaultHealth.TrendWeight),
-                NpsWeight = health.GetValue("NpsWeight", defaultHealth.NpsWeight),
-                GoodFrom = health.GetValue("GoodFrom", defaultHealth.GoodFrom),
-                PoorBelow = health.GetValue("PoorBelow", defaultHealth.PoorBelow),
-                InactiveDays = config.GetValue("Checks:InactiveDays", defaultHealth.InactiveDays),
-                FullFrequencyDays = health.GetValue("FullFrequencyDays", defaultHealth.FullFrequencyDays),
-                FallingShare = health.GetValue("FallingShare", defaultHealth.FallingShare),
-                UsersWeight = health.GetValue("UsersWeight", defaultHealth.UsersWeight),
-                RenewalWeight = health.GetValue("RenewalWeight", defaultHealth.RenewalWeight),
-                UsersFullShare = health.GetValue("UsersFullShare", defaultHealth.UsersFullShare),
-                RenewalRiskDays = health.GetValue("RenewalRiskDays", defaultHealth.RenewalRiskDays),
+                RecencyWeight = Value(config, "Checks:Health:RecencyWeight", defaultHealth.RecencyWeight),
+                FrequencyWeight = Value(config, "Checks:Health:FrequencyWeight", defaultHealth.FrequencyWeight),
+                BreadthWeight = Value(config, "Checks:Health:BreadthWeight", defaultHealth.BreadthWeight),
+                TrendWeight = Value(config, "Checks:Health:TrendWeight", defaultHealth.TrendWeight),
+                NpsWeight = Value(config, "Checks:Health:NpsWeight", defaultHealth.NpsWeight),
+                GoodFrom = Value(config, "Checks:Health:GoodFrom", defaultHealth.GoodFrom),
+                PoorBelow = Value(config, "Checks:Health:PoorBelow", defaultHealth.PoorBelow),
+                InactiveDays = WholeNumber(config, "Checks:InactiveDays", defaultHealth.InactiveDays),
+                FullFrequencyDays = Value(config, "Checks:Health:FullFrequencyDays", defaultHealth.FullFrequencyDays),
+                FallingShare = Value(config, "Checks:Health:FallingShare", defaultHealth.FallingShare),
+                UsersWeight = Value(config, "Checks:Health:UsersWeight", defaultHealth.UsersWeight),
+                RenewalWeight = Value(config, "Checks:Health:RenewalWeight", defaultHealth.RenewalWeight),
+                UsersFullShare = Value(config, "Checks:Health:UsersFullShare", defaultHealth.UsersFullShare),
+                RenewalRiskDays = Value(config, "Checks:Health:RenewalRiskDays", defaultHealth.RenewalRiskDays),
                 PlanSeats = health.GetSection("PlanSeats").GetChildren().ToDictionary(c => c.Key,
                     c => int.TryParse(c.Value, out var seats) && seats > 0 ? seats
                         : throw new InvalidSettingException($"Checks:Health:PlanSeats:{c.Key}: \"{c.Value}\" is not a positive number of seats."),
@@ -60,12 +61,12 @@ public static class Settings
         return new CheckOptions
         {
             RenewalWindows = Ints(config, "Checks:RenewalWindows") ?? d.RenewalWindows,
-            ManagerRenewalDays = config.GetValue("Checks:ManagerRenewalDays", d.ManagerRenewalDays),
-            InactiveDays = config.GetValue("Checks:InactiveDays", d.InactiveDays),
-            OnboardingDays = config.GetValue("Checks:OnboardingDays", d.OnboardingDays),
+            ManagerRenewalDays = WholeNumber(config, "Checks:ManagerRenewalDays", d.ManagerRenewalDays),
+            InactiveDays = WholeNumber(config, "Checks:InactiveDays", d.InactiveDays),
+            OnboardingDays = WholeNumber(config, "Checks:OnboardingDays", d.OnboardingDays),
             FirstValueDays = Ints(config, "Checks:FirstValueDays") ?? d.FirstValueDays,
-            EscalateAfterDays = config.GetValue("Checks:EscalateAfterDays", d.EscalateAfterDays),
-            DetractorManagerRenewalDays = config.GetValue("Checks:DetractorManagerRenewalDays", d.DetractorManagerRenewalDays),
+            EscalateAfterDays = WholeNumber(config, "Checks:EscalateAfterDays", d.EscalateAfterDays),
+            DetractorManagerRenewalDays = WholeNumber(config, "Checks:DetractorManagerRenewalDays", d.DetractorManagerRenewalDays),
         };
     }
 
@@ -74,16 +75,41 @@ public static class Settings
         var d = new NpsOptions();
         return new NpsOptions
         {
-            CooldownDays = config.GetValue("Nps:CooldownDays", d.CooldownDays),
-            MinAccountAgeDays = config.GetValue("Nps:MinAccountAgeDays", d.MinAccountAgeDays),
-            MaxPerDay = config.GetValue("Nps:MaxPerDay", d.MaxPerDay),
-            EditWindowHours = config.GetValue("Nps:EditWindowHours", d.EditWindowHours),
-            ExpiryDays = config.GetValue("Nps:ExpiryDays", d.ExpiryDays),
+            CooldownDays = WholeNumber(config, "Nps:CooldownDays", d.CooldownDays),
+            MinAccountAgeDays = WholeNumber(config, "Nps:MinAccountAgeDays", d.MinAccountAgeDays),
+            MaxPerDay = WholeNumber(config, "Nps:MaxPerDay", d.MaxPerDay),
+            EditWindowHours = WholeNumber(config, "Nps:EditWindowHours", d.EditWindowHours),
+            ExpiryDays = WholeNumber(config, "Nps:ExpiryDays", d.ExpiryDays),
             PromoterFollowUp = config["Nps:PromoterFollowUp"] is { Length: > 0 } text ? text : null,
             Product = config["Nps:Product"] is { Length: > 0 } product ? product : d.Product,
-            CommentGrace = TimeSpan.FromSeconds(config.GetValue("Nps:CommentGraceSeconds", d.CommentGrace.TotalSeconds)),
+            CommentGrace = TimeSpan.FromSeconds(Number(config, "Nps:CommentGraceSeconds", d.CommentGrace.TotalSeconds)),
         };
     }
+
+    /// <summary>A typed setting; one that does not convert stops the program with its key, not with a stack trace.</summary>
+    public static T Value<T>(IConfiguration config, string key, T fallback)
+    {
+        try
+        {
+            return config.GetValue(key, fallback)!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidSettingException($"{key}: \"{config[key]}\" is not a {(typeof(T) == typeof(int) ? "whole number" : "number")}.");
+        }
+    }
+
+    /// <summary>A whole-number setting of at least <paramref name="min"/>; the default when it is not set.</summary>
+    public static int WholeNumber(IConfiguration config, string key, int fallback, int min = 0) =>
+        config[key] is not { Length: > 0 } text ? fallback
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min ? n
+        : throw new InvalidSettingException($"{key}: \"{text}\" is not a whole number of {min} or more.");
+
+    /// <summary>A number setting of 0 or more (seconds, say); the default when it is not set.</summary>
+    public static double Number(IConfiguration config, string key, double fallback) =>
+        config[key] is not { Length: > 0 } text ? fallback
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n) ? n
+        : throw new InvalidSettingException($"{key}: \"{text}\" is not a number of 0 or more.");
 
     private static IReadOnlyList<int>? Ints(IConfiguration config, string key) =>
         List(config, key)?.Select(v => int.TryParse(v, out var n) && n > 0 ? n

@@ -46,7 +46,7 @@ public sealed class ReadModelRefresher(BookReadModel model, IConfiguration confi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var every = TimeSpan.FromSeconds(config.GetValue("Storage:PollSeconds", 2.0));
+        var every = TimeSpan.FromSeconds(Settings.Number(config, "Storage:PollSeconds", 2.0));
         using var timer = new PeriodicTimer(every);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -53,9 +53,7 @@ public sealed class CsvRow(string file, int line, IReadOnlyDictionary<string, in
     {
         var value = Required(column);
         if (value.Length == 0) return null;
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss",
-            "yyyy-MM-ddTHH:mmzzz", "yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ"];
-        if (DateTimeOffset.TryParseExact(value, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)) return at;
+        if (Core.Time.IsoMoment.TryParse(value, out var at)) return at;
         Fail(column, $"\"{value}\" is not an ISO 8601 date or time (e.g. 2026-10-31 or 2026-10-31T14:05:00Z)");
         return null;
     }

@@ -19,7 +19,12 @@ public static class IngestEndpoints
         var settings = IngestSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         if (!settings.IsOn) return;
-        builder.Services.AddRequestDecompression();
+        // Segment's libraries send gzip; other encodings are refused by name (415) rather than read.
+        builder.Services.AddRequestDecompression(o =>
+        {
+            o.DecompressionProviders.Remove("br");
+            o.DecompressionProviders.Remove("deflate");
+        });
         builder.Services.AddSingleton<UsageRollup>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestWriter>());
@@ -88,9 +93,10 @@ public static class IngestEndpoints
         {
             await writer.StoreAsync(events, http.RequestAborted);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException
+                                   || (e is OperationCanceledException && !http.RequestAborted.IsCancellationRequested))
         {
-            // Segment's senders retry a 503; a retry of what did reach the log is recognised by its messageId.
+            // Segment's senders retry a 503 (the store failed, or the host is stopping); a retry of what did reach the log is recognised by its messageId.
             http.Response.Headers.RetryAfter = "5";
             return LocalChatEndpoints.Problem(503, "The store could not take the events just now; send them again.");
         }
@@ -124,7 +130,8 @@ public static class IngestEndpoints
             return (null, Unauthorized(http, "The write key is wrong: the basic auth user name must be Ingest:WriteKey."));
         const string sendTheKey = "Send the write key (Ingest:WriteKey) as the HTTP basic auth user name with an empty password, or as \"writeKey\" in the JSON body.";
         var (body, problem) = await ReadJsonAsync(http, limit);
-        if (problem is not null) return (null, headerKey ? problem : Unauthorized(http, sendTheKey));
+        // A body that cannot be read is refused for what it is: the key may be inside it, so it cannot be asked for.
+        if (problem is not null) return (null, problem);
         var root = body!.Json.RootElement;
         var bodyKey = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("writeKey", out var k) ? k : default;
         var error = bodyKey.ValueKind == JsonValueKind.Undefined ? (headerKey ? null : sendTheKey)

@@ -47,19 +47,14 @@ public sealed record IngestSettings
             WriteKey = section["WriteKey"],
             FeatureMap = section.GetSection("FeatureMap").GetChildren().Where(c => !string.IsNullOrWhiteSpace(c.Value))
                 .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.Ordinal),
-            RawEventDays = Positive(section, "RawEventDays", defaults.RawEventDays),
-            AsideDays = Positive(section, "AsideDays", defaults.AsideDays),
-            FutureTolerance = TimeSpan.FromMinutes(Positive(section, "FutureToleranceMinutes", (int)defaults.FutureTolerance.TotalMinutes)),
-            DedupeWindow = TimeSpan.FromHours(Positive(section, "DedupeHours", (int)defaults.DedupeWindow.TotalHours)),
-            DedupeIds = Positive(section, "DedupeIds", defaults.DedupeIds),
-            PublishEvery = TimeSpan.FromSeconds(section.GetValue("PublishSeconds", defaults.PublishEvery.TotalSeconds) is var s and >= 0 ? s
-                : throw new InvalidOperationException($"Ingest:PublishSeconds: {section["PublishSeconds"]} is negative.")),
+            RawEventDays = Settings.WholeNumber(config, "Ingest:RawEventDays", defaults.RawEventDays, min: 1),
+            AsideDays = Settings.WholeNumber(config, "Ingest:AsideDays", defaults.AsideDays, min: 1),
+            FutureTolerance = TimeSpan.FromMinutes(Settings.WholeNumber(config, "Ingest:FutureToleranceMinutes", (int)defaults.FutureTolerance.TotalMinutes, min: 1)),
+            DedupeWindow = TimeSpan.FromHours(Settings.WholeNumber(config, "Ingest:DedupeHours", (int)defaults.DedupeWindow.TotalHours, min: 1)),
+            DedupeIds = Settings.WholeNumber(config, "Ingest:DedupeIds", defaults.DedupeIds, min: 1),
+            PublishEvery = TimeSpan.FromSeconds(Settings.Number(config, "Ingest:PublishSeconds", defaults.PublishEvery.TotalSeconds)),
         };
     }
 
     public string FeatureOf(string eventName) => FeatureMap.TryGetValue(eventName, out var feature) ? feature : eventName;
-
-    private static int Positive(IConfigurationSection section, string key, int fallback) =>
-        section.GetValue(key, fallback) is var n and > 0 ? n
-            : throw new InvalidOperationException($"Ingest:{key}: {section[key]} is not a positive whole number.");
 }

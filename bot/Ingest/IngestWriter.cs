@@ -123,8 +123,8 @@ public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, Ti
         }
         // Without a publish interval every write is in the store before the answer (tests, and hosts that want it).
         if (settings.PublishEvery == TimeSpan.Zero) await CheckpointNowAsync();
-        if (clock.GetUtcNow() >= _nextSweep) Sweep();
         foreach (var s in taken) s.Stored.TrySetResult();
+        if (clock.GetUtcNow() >= _nextSweep) Sweep();
     }
 
     private async Task TryRecoverAsync()

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Time;
 
 namespace SuccessBot.Ingest;
 
@@ -56,6 +57,12 @@ public static class SegmentReader
 {
     public sealed record Outcome(SegmentEvent? Event, string? Error);
 
+    private const double MinutesInADay = 24 * 60;
+
+    // The call names exactly: Enum.TryParse would also take numbers and flag lists ("track,identify").
+    private static readonly Dictionary<string, SegmentCall> Calls =
+        Enum.GetValues<SegmentCall>().ToDictionary(c => c.ToString(), StringComparer.OrdinalIgnoreCase);
+
     /// <param name="body">The UTF-8 JSON <paramref name="call"/> was parsed from (the call is kept as a slice of it).</param>
     public static Outcome Read(JsonElement call, ReadOnlyMemory<byte> body, SegmentCall? impliedCall, JsonElement batchContext, DateTimeOffset now, IngestSettings settings)
     {
@@ -63,7 +70,7 @@ public static class SegmentReader
         SegmentCall kind;
         if (impliedCall is { } implied) kind = implied;
         else if (Text(call, "type") is not { } type) return Fail("\"type\" is missing (track, identify, group, alias, page or screen)");
-        else if (!Enum.TryParse(type, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || type.Any(char.IsDigit))
+        else if (!Calls.TryGetValue(type, out kind))
             return Fail($"\"type\" \"{type}\" is not one SuccessBot reads (track, identify, group, alias, page or screen)");
 
         var userId = Id(call, "userId");
@@ -73,7 +80,7 @@ public static class SegmentReader
         var timestamp = now;
         if (Property(call, "timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
         {
-            if (ts.ValueKind != JsonValueKind.String || !ts.TryGetDateTimeOffset(out timestamp))
+            if (ts.ValueKind != JsonValueKind.String || !IsoMoment.TryParse(ts.GetString()!, out timestamp))
                 return Fail($"\"timestamp\" {ts.GetRawText()} is not an ISO 8601 date and time");
             if (timestamp > now + settings.FutureTolerance)
                 return Fail($"\"timestamp\" {ts.GetString()} is more than {settings.FutureTolerance.TotalMinutes:0} minutes in the future");
@@ -98,10 +105,10 @@ public static class SegmentReader
         {
             case SegmentCall.Track:
                 if (Text(call, "event") is not { Length: > 0 } name) return Fail("a track call needs \"event\", the name of what the user did");
-                if (Minutes(properties) is not { } minutes) return Fail("\"properties.minutes\" must be a number of minutes, 0 or more");
+                if (Minutes(properties) is not { } minutes) return Fail("\"properties.minutes\" must be a number of minutes from 0 to 1440");
                 return new(e with { Feature = settings.FeatureOf(name), Minutes = minutes }, null);
             case SegmentCall.Page or SegmentCall.Screen:
-                if (Minutes(properties) is not { } viewed) return Fail("\"properties.minutes\" must be a number of minutes, 0 or more");
+                if (Minutes(properties) is not { } viewed) return Fail("\"properties.minutes\" must be a number of minutes from 0 to 1440");
                 var mapped = Text(call, "name") is { } page && settings.FeatureMap.TryGetValue(page, out var feature) ? feature : null;
                 return new(e with { Feature = mapped, Minutes = viewed }, null);
             case SegmentCall.Alias:
@@ -130,7 +137,7 @@ public static class SegmentReader
         DateOnly? started = null;
         if ((Text(traits, "createdAt") ?? Text(traits, "created_at")) is { } created)
         {
-            if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            if (!IsoMoment.TryParse(created, out var at))
                 return (null, $"\"traits.createdAt\" \"{created}\" is not an ISO 8601 date");
             started = DateOnly.FromDateTime(at.UtcDateTime);
         }
@@ -140,9 +147,10 @@ public static class SegmentReader
         return Rules.Check(probe).FirstOrDefault() is { } broken ? (null, $"\"traits.{broken.Field}\" {broken.Problem}") : (account, null);
     }
 
+    /// <summary>Minutes of one event: 0 to a day's 1,440, so one bad sender cannot fill a usage row.</summary>
     private static double? Minutes(JsonElement properties) =>
         !Property(properties, "minutes", out var m) || m.ValueKind == JsonValueKind.Null ? 0
-        : m.ValueKind == JsonValueKind.Number && m.TryGetDouble(out var minutes) && minutes >= 0 && double.IsFinite(minutes) ? minutes : null;
+        : m.ValueKind == JsonValueKind.Number && m.TryGetDouble(out var minutes) && minutes is >= 0 and <= MinutesInADay ? minutes : null;
 
     private static Outcome Fail(string error) => new(null, error);
 

@@ -76,7 +76,7 @@ public static class Scheduler
     public static void AddSuccessBotScheduler(this IServiceCollection services, IConfiguration config, TimeZoneInfo zone)
     {
         var cron = Cron(config, "Checks:Cron", DefaultChecksCron);
-        var deliverEvery = TimeSpan.FromSeconds(config.GetValue("Checks:DeliverySeconds", 5.0));
+        var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         services.AddQuartz(q =>
         {
             q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));

@@ -28,11 +28,20 @@ public class SettingsTests
     [InlineData("Team:TimeZone", "Mars/Olympus", "not a time zone")]
     [InlineData("Checks:RenewalWindows:0", "soon", "not a positive whole number")]
     [InlineData("Checks:Health:PlanSeats:Starter", "-1", "not a positive number of seats")]
+    [InlineData("Checks:Health:RecencyWeight", "heavy", "not a number")]
+    [InlineData("Checks:InactiveDays", "two weeks", "not a whole number of 0 or more")]
+    [InlineData("Nps:MaxPerDay", "-3", "not a whole number of 0 or more")]
+    [InlineData("Nps:CommentGraceSeconds", "soon", "not a number of 0 or more")]
+    [InlineData("Ingest:RawEventDays", "0", "not a whole number of 1 or more")]
+    [InlineData("Ingest:PublishSeconds", "often", "not a number of 0 or more")]
     public void A_bad_setting_says_which_key_and_why(string key, string value, string problem)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 
-        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config)));
+        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config), Settings.Nps(config), SuccessBot.Ingest.IngestSettings.From(config)));
+
+        Assert.StartsWith(key.Replace(":0", ""), error.Message);
+        Assert.Contains(problem, error.Message);
 
         Assert.Contains(problem, error.Message);
     }

@@ -155,6 +155,9 @@ public class IngestTests(IngestFactory host) : IClassFixture<IngestFactory>
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"yesterday at noon"}""", "ISO 8601" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"2999-01-01T00:00:00Z"}""", "in the future" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","properties":{"minutes":"ten"}}""", "properties.minutes" },
+        { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","properties":{"minutes":1e308}}""", "from 0 to 1440" },
+        { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"01/02/2024"}""", "ISO 8601" },
+        { "/v1/group", """{"messageId":"MSG","userId":"u1","groupId":"g1","traits":{"name":"X","owner_email":"a@b.example","createdAt":"01/02/2024"}}""", "traits.createdAt" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E",""", "not valid JSON" },
         { "/v1/track", """["messageId","MSG"]""", "JSON object" },
         { "/v1/batch", """{"events":[{"messageId":"MSG","type":"track","userId":"u1","event":"E"}]}""", "\"batch\"" },
@@ -206,6 +209,53 @@ public class IngestTests(IngestFactory host) : IClassFixture<IngestFactory>
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, batched.StatusCode);
         Assert.Contains("500 KB", (await BodyOf(batched)).GetProperty("error").GetString());
         Assert.False(host.Rollup.Holds(big["messageId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_type_is_read_by_its_exact_name_only()
+    {
+        using var segment = host.Segment();
+        var (user, account) = (NewId("user"), NewId("acct"));
+        await segment.PostAsync("/v1/group", AsJson(Group(user, account, "Exact Co")));
+        var flags = Track(user, "Report Created");
+        flags["type"] = "track,identify";
+
+        var response = await segment.PostAsync("/v1/batch", AsJson(Batch(Track(user, "Report Created"), flags)));
+
+        var rejected = (await BodyOf(response)).GetProperty("rejected").EnumerateArray().Single();
+        Assert.Equal(1, rejected.GetProperty("index").GetInt32());
+        Assert.Contains("\"type\" \"track,identify\" is not one SuccessBot reads", rejected.GetProperty("error").GetString());
+        Assert.Equal(1, host.Rollup.EventsOn(account, IngestFactory.Today));
+    }
+
+    [Fact]
+    public async Task A_body_too_large_is_a_413_even_when_the_write_key_is_inside_it()
+    {
+        using var anonymous = host.CreateClient();
+        var big = Track(NewId("user"), "Big", properties: new JsonObject { ["blob"] = new string('x', 33 * 1024) });
+        big["writeKey"] = IngestFactory.WriteKey;
+
+        var response = await anonymous.PostAsync("/v1/track", AsJson(big));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("32 KB", (await BodyOf(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_deflate_or_brotli_body_is_a_415_naming_gzip()
+    {
+        using var segment = host.Segment();
+        foreach (var encoding in new[] { "deflate", "br" })
+        {
+            var content = new ByteArrayContent([1, 2, 3]);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            content.Headers.ContentEncoding.Add(encoding);
+
+            var response = await segment.PostAsync("/v1/batch", content);
+
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            Assert.Contains("send gzip or no encoding", (await BodyOf(response)).GetProperty("error").GetString());
+        }
     }
 
     [Fact]
