@@ -86,7 +86,8 @@ public static class BotHost
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         log.LogInformation("Scheduler: checks at {Checks}, NPS surveys at {Nps}, digest at {Digest} (cron, {Zone}); checks and surveys also once now",
-            config["Checks:Cron"] ?? Scheduler.DefaultChecksCron, config["Nps:Cron"] ?? Scheduler.DefaultNpsCron, config["Checks:DigestCron"] ?? Scheduler.DefaultDigestCron,
+            Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
+            Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
             app.Services.GetRequiredService<TeamSettings>().TimeZone.Id);
         log.LogInformation("Local chat: on at {Url}/", (bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl).TrimEnd('/'));
     }

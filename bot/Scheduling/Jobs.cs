@@ -96,7 +96,7 @@ public static class Scheduler
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 
-    private static string Cron(IConfiguration config, string key, string fallback)
+    internal static string Cron(IConfiguration config, string key, string fallback)
     {
         var cron = config[key] is { Length: > 0 } value ? value : fallback;
         return CronExpression.TryParse(cron, out _) ? cron

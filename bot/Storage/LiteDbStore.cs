@@ -51,11 +51,6 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public Account? FindAccount(string id) => _db.GetCollection(Accounts).FindById(id) is { } d ? ToAccount(d) : null;
 
-    public UsageDay? FindUsage(string accountId, DateOnly day) =>
-        _db.GetCollection(Usage).FindById($"{accountId}|{day:yyyy-MM-dd}") is { } d
-            ? new UsageDay(accountId, day, d["users"].AsInt32, d["sessions"].AsInt32, d["minutes"].AsInt32, d["features"].AsArray.Select(v => v.AsString).ToArray())
-            : null;
-
     public HashSet<string> AccountIds() =>
         _db.GetCollection(Accounts).Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
 
@@ -150,9 +145,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public bool Add(NudgeRecord record)
     {
-        var col = _db.GetCollection(Nudges);
-        if (col.FindById(record.Key) is not null) return false;
-        try { col.Insert(ToDoc(record)); }
+        // The key is the ledger's own check: a nudge decided before is refused by the index, read or not.
+        try { _db.GetCollection(Nudges).Insert(ToDoc(record)); }
         catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { return false; }
         return true;
     }
@@ -173,8 +167,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     public void Update(NudgeRecord record) => _db.GetCollection(Nudges).Update(ToDoc(record));
 
     public IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now) =>
-        _db.GetCollection(Nudges).Find(Query.EQ("status", nameof(DeliveryStatus.Pending))).Select(ToNudge)
-            .Where(n => n.NextAttemptAt <= now).OrderBy(n => n.CreatedAt).ThenBy(n => n.Key, StringComparer.Ordinal).ToArray();
+        _db.GetCollection(Nudges).Find(Query.And(Query.EQ("status", nameof(DeliveryStatus.Pending)), Query.LTE("next", now.UtcDateTime))).Select(ToNudge)
+            .OrderBy(n => n.CreatedAt).ThenBy(n => n.Key, StringComparer.Ordinal).ToArray();
 
     public IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from) =>
         _db.GetCollection(Nudges).Find(Query.GTE("created", from.UtcDateTime)).Select(ToNudge).ToArray();
@@ -263,7 +257,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
     public bool CanRead()
     {
-        try { _ = CountAccounts(); return true; }
+        try { _ = DataVersion; return true; }
         catch (LiteException) { return false; }
         catch (IOException) { return false; }
     }

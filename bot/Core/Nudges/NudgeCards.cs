@@ -66,7 +66,8 @@ public static class NudgeCards
     {
         var issues = new List<string>();
         if (health.IsFalling) issues.Add($"sessions {Health.Signed(health.SessionTrend!.Value)} in 4 weeks");
-        if (health.Facts.DaysIdle is null or >= 14) issues.Add(health.Facts.DaysIdle is { } d ? $"no use for {d} days" : "never used");
+        if (health.Facts.DaysIdle is not { } idle) issues.Add("never used");
+        else if (idle >= options.InactiveDays) issues.Add($"no use for {idle} days");
         if (health.Facts.LatestNps is { Score: <= 6 } nps) issues.Add($"detractor: NPS {nps.Score} on {nps.AnsweredAt:yyyy-MM-dd}");
         if (health.Facts.CoreFeaturesUsed == 0 && health.Facts.CoreFeatures > 0) issues.Add("no core feature used in 4 weeks");
         return issues.Count == 0 ? "none" : string.Join("; ", issues);

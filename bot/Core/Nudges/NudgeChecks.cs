@@ -38,6 +38,8 @@ public static class NudgeChecks
         var signals = new List<AccountSignals>();
         var woken = new List<string>();
         var windows = options.RenewalWindows.Order().ToArray();
+        // Detractors of the last week: a check that was down for a few days still closes the loop.
+        var detractorsSince = new DateTimeOffset(today.AddDays(-DetractorDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
         var (first, count) = input.Accounts.GetOffsetAndLength(book.Accounts.Count);
         for (var position = first; position < first + count; position++)
@@ -46,14 +48,15 @@ public static class NudgeChecks
             if (!account.IsActiveOn(today)) continue;
             var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
             var snooze = input.Snoozes.GetValueOrDefault(account.Id) is { } s && s.Until >= today ? s : null;
+            var age = today.DayNumber - account.StartedOn.DayNumber;
 
             if (kinds.HasFlag(CheckKind.Engagement))
             {
-                var old = input.Signals.GetValueOrDefault(account.Id) ?? new AccountSignals(account.Id, HealthBand.Good, false, false, today);
-                var started = today.DayNumber - account.StartedOn.DayNumber;
-                var inactive = started >= options.InactiveDays && (health.Facts.DaysIdle ?? int.MaxValue) >= options.InactiveDays;
+                var known = input.Signals.GetValueOrDefault(account.Id);
+                var old = known ?? new AccountSignals(account.Id, HealthBand.Good, false, false, today);
+                var inactive = age >= options.InactiveDays && (health.Facts.DaysIdle ?? int.MaxValue) >= options.InactiveDays;
                 // Only a change of state is remembered; SeenOn says since when the account has been in it.
-                if (!input.Signals.TryGetValue(account.Id, out var known) || (known.Band, known.Inactive, known.Falling) != (health.Band, inactive, health.IsFalling))
+                if (known is null || (known.Band, known.Inactive, known.Falling) != (health.Band, inactive, health.IsFalling))
                     signals.Add(new AccountSignals(account.Id, health.Band, inactive, health.IsFalling, today));
                 var worseThanSnoozed = snooze is not null && health.Band < snooze.BandWhenSnoozed;
                 if (worseThanSnoozed) woken.Add(account.Id);
@@ -62,7 +65,7 @@ public static class NudgeChecks
                 if (health.Band < old.Band && (snooze is null || worseThanSnoozed))
                     changes.Add(("Health dropped", $"Health fell from {Band(old.Band)} to {Band(health.Band)} ({health.Score}/100)"));
                 if (snooze is null && inactive && !old.Inactive)
-                    changes.Add(("No activity", health.Facts.DaysIdle is { } idle ? $"Nobody at {account.Name} has used the product for {idle} days" : $"Nobody at {account.Name} has used the product since it started {started} days ago"));
+                    changes.Add(("No activity", health.Facts.DaysIdle is { } idle ? $"Nobody at {account.Name} has used the product for {idle} days" : $"Nobody at {account.Name} has used the product since it started {age} days ago"));
                 if (snooze is null && health.IsFalling && !old.Falling)
                     changes.Add(("Usage falling", $"Sessions {health.Facts.PreviousSessions:N0} to {health.Facts.RecentSessions:N0}, {Health.Signed(health.SessionTrend!.Value)} in 4 weeks"));
                 if (changes.Count > 0)
@@ -85,18 +88,15 @@ public static class NudgeChecks
 
             if (kinds.HasFlag(CheckKind.Onboarding) && snooze is null)
             {
-                var age = today.DayNumber - account.StartedOn.DayNumber;
                 var milestone = options.FirstValueDays.Where(d => d <= age).DefaultIfEmpty(0).Max();
-                if (age < options.OnboardingDays && milestone > 0 && !ReachedFirstValue(book, account, team.CoreFeatures))
+                if (age < options.OnboardingDays && milestone > 0 && !ReachedFirstValue(book, position, account, team.CoreFeatures))
                     nudges.Add(Make(NudgeRules.Onboarding, $"{milestone}", "Onboarding stalled",
                         $"{account.Name} started {age} days ago and has not used a core feature ({string.Join(", ", team.CoreFeatures)}) yet; the goal is within {milestone} days"));
             }
 
             if (kinds.HasFlag(CheckKind.Nps))
             {
-                // Detractors of the last week: a check that was down for a few days still closes the loop.
-                var since = new DateTimeOffset(today.AddDays(-DetractorDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                foreach (var answer in book.NpsOf(account.Id).Where(a => a.AnsweredAt >= since && a.Category == NpsCategory.Detractor))
+                foreach (var answer in book.NpsAt(position).Where(a => a.AnsweredAt >= detractorsSince && a.Category == NpsCategory.Detractor))
                     nudges.AddRange(Detractor(book, account, health, answer, today, team, options));
             }
 
@@ -127,9 +127,9 @@ public static class NudgeChecks
         return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key));
     }
 
-    private static bool ReachedFirstValue(BookOfBusiness book, Account account, IReadOnlyList<string> core)
+    private static bool ReachedFirstValue(BookOfBusiness book, int position, Account account, IReadOnlyList<string> core)
     {
-        foreach (var day in book.UsageAt(book.PositionOf(account)))
+        foreach (var day in book.UsageAt(position))
             if (day.Date >= account.StartedOn && book.FeaturesOf(day).Any(f => core.Contains(f, StringComparer.OrdinalIgnoreCase))) return true;
         return false;
     }
