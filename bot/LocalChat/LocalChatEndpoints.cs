@@ -1,7 +1,6 @@
 using System.Text.Json;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Surveys;
-using SuccessBot.Host;
 
 namespace SuccessBot.LocalChat;
 
@@ -51,7 +50,7 @@ public static class LocalChatEndpoints
             return Results.Ok(new[] { mine, reply });
         });
 
-        app.MapPost("/chat/actions", async (HttpRequest request, ChatBot bot, LocalChatHub hub, BookReadModel model) =>
+        app.MapPost("/chat/actions", async (HttpRequest request, ChatBot bot, LocalChatHub hub) =>
         {
             var (body, problem) = await ReadJson<ActionIn>(request);
             if (problem is not null) return problem;
@@ -61,8 +60,6 @@ public static class LocalChatEndpoints
             if (body.MessageId is not null && hub.Find(who, body.MessageId) is null) return Problem(404, "There is no such message in your conversation.");
             var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who));
             if (outcome.Unknown) return Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
-            // What the click wrote (a churn mark, a touchpoint) shows in the next answer, not after the next poll.
-            model.Refresh();
             var messages = new List<LocalMessage>();
             if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who, body.MessageId, card) is { } updated) messages.Add(updated);
             if (outcome.Answer is { } answer) messages.Add(hub.Post(who, LocalMessage.Bot, null, answer));

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SuccessBot.Core.Chat;
-using SuccessBot.Host;
 
 namespace SuccessBot.Slack;
 
@@ -76,16 +75,13 @@ public sealed record ClickOrigin(string ActionId, string Value, string? Channel,
 }
 
 /// <summary>Acts on a click through the same handlers as every channel, then shows the result: the card replaced, a word to the clicker.</summary>
-public sealed class SlackClicks(ChatBot bot, BookReadModel model, Func<SlackApi> api, SlackWork work)
+public sealed class SlackClicks(ChatBot bot, Func<SlackApi> api, SlackWork work)
 {
     /// <summary>Null when SuccessBot never sent such a button.</summary>
     public ActionOutcome? Act(ClickOrigin origin, string email, IReadOnlyDictionary<string, string> inputs)
     {
         var outcome = bot.Act(new ActionRequest(origin.ActionId, origin.Value, inputs, email));
-        if (outcome.Unknown) return null;
-        // What the click wrote (a churn mark, a touchpoint) shows in the next answer.
-        model.Refresh();
-        return outcome;
+        return outcome.Unknown ? null : outcome;
     }
 
     public void Show(ClickOrigin origin, string userId, ActionOutcome outcome) => work.Start($"showing {origin.ActionId}", async cancel =>

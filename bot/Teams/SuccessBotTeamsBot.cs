@@ -2,12 +2,11 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SuccessBot.Core.Chat;
-using SuccessBot.Host;
 
 namespace SuccessBot.Teams;
 
 /// <summary>SuccessBot in Teams: commands through the same ChatBot as every channel, card clicks, and conversation references for nudges.</summary>
-public sealed partial class SuccessBotTeamsBot(ChatBot bot, BookReadModel model, ConversationReferences references, ILogger<SuccessBotTeamsBot> log)
+public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferences references, ILogger<SuccessBotTeamsBot> log)
     : TeamsActivityHandler
 {
     protected override async Task<TurnResponse> OnMessageActivityAsync(TurnContext turn)
@@ -54,8 +53,6 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, BookReadModel model,
         var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)));
         if (outcome.Unknown) return TurnResponse.Error(400, outcome.Answer?.Summary ?? "SuccessBot never sent this button.");
         Remember(turn.Activity, from, known, email);
-        // What the click wrote (a snooze, a churn mark) shows in the next answer.
-        model.Refresh();
         if (inPlace)
         {
             if (outcome.UpdatedCard is not { } card) return TurnResponse.Message(outcome.Answer?.Summary ?? "Nothing changed.");

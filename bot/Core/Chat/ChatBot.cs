@@ -7,6 +7,9 @@ namespace SuccessBot.Core.Chat;
 public interface IBookSource
 {
     BookOfBusiness Current { get; }
+
+    /// <summary>Reads again what a write has just changed; true when there was something new.</summary>
+    bool Refresh() => false;
 }
 
 /// <summary>A message as every channel hands it over: the text and who sent it (null email: the administrator at the command line).</summary>
@@ -45,6 +48,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var book = books.Current;
         var now = clock.GetUtcNow();
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);
-        return actions.Route(request, new ActionContext(asker, team.Today(now), now, book, team));
+        var outcome = actions.Route(request, new ActionContext(asker, team.Today(now), now, book, team));
+        // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel.
+        if (!outcome.Unknown) books.Refresh();
+        return outcome;
     }
 }
