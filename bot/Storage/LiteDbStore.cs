@@ -197,7 +197,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         ["account"] = t.AccountId, ["kind"] = t.Kind, ["note"] = Nullable(t.Note), ["by"] = t.By, ["at"] = t.At.UtcDateTime,
     }));
 
-    public void MarkChurned(ChurnRecord r) => InTransaction(() =>
+    public void MarkChurned(ChurnRecord r, Touchpoint touchpoint) => InTransaction(() =>
     {
         var accounts = _db.GetCollection(Accounts);
         var doc = accounts.FindById(r.AccountId) ?? throw new InvalidOperationException($"No account {r.AccountId}.");
@@ -210,6 +210,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
             ["_id"] = r.AccountId, ["on"] = FromDay(r.On), ["reason"] = r.Reason, ["note"] = Nullable(r.Note), ["by"] = r.By,
             ["months"] = r.MonthsAsCustomer, ["mrr"] = r.Mrr, ["trend"] = r.SessionTrend is { } t ? new BsonValue(t) : BsonValue.Null,
         });
+        AddTouchpoint(touchpoint);
         return 0;
     });
 
@@ -252,7 +253,11 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     public void OptOut(string email, DateTimeOffset at) =>
         _db.GetCollection(OptOuts).Upsert(new BsonDocument { ["_id"] = email.Trim().ToLowerInvariant(), ["at"] = at.UtcDateTime });
 
-    public void SaveAnswer(NpsAnswer answer) => UpsertNps([answer]);
+    public void SaveAnswered(SurveyState survey) => InTransaction(() =>
+    {
+        SaveSurvey(survey);
+        return UpsertNps([survey.Answer ?? throw new ArgumentException($"Survey {survey.Id} has no answer yet.", nameof(survey))]);
+    });
 
     /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
     public bool CanRead()

@@ -62,8 +62,8 @@ public interface ISurveyStore
     IReadOnlySet<string> OptedOut();
     void OptOut(string email, DateTimeOffset at);
 
-    /// <summary>Stores the answer with the NPS answers every figure reads.</summary>
-    void SaveAnswer(NpsAnswer answer);
+    /// <summary>Saves an answered survey and its answer, with the NPS answers every figure reads, all or nothing.</summary>
+    void SaveAnswered(SurveyState survey);
 
     /// <summary>Keeps a click on someone else's survey (a forwarded or copied button), with who and when.</summary>
     void LogRefusedClick(string surveyId, string? clicker, DateTimeOffset at);

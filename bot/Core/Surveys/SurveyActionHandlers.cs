@@ -59,8 +59,7 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
             Score = score, FirstAnsweredAt = survey.FirstAnsweredAt ?? context.Now, LastAnsweredAt = context.Now,
             Channel = ledger.Find($"{SurveyService.Rule}|{survey.Id}")?.Channel,
         };
-        Surveys.SaveSurvey(answered);
-        Surveys.SaveAnswer(answered.Answer!);
+        Surveys.SaveAnswered(answered);
         foreach (var nudge in DetractorNudges(answered, context, checks))
             ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
         return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null);
@@ -77,8 +76,7 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
         if (string.IsNullOrEmpty(text)) return new ActionOutcome(SurveyCards.Thanks(survey, null) with { Buttons = [] }, null);
         var cut = text.Length > Rules.MaxCommentLength;
         var commented = survey with { Comment = cut ? text[..Rules.MaxCommentLength] : text };
-        Surveys.SaveSurvey(commented);
-        Surveys.SaveAnswer(commented.Answer!);
+        Surveys.SaveAnswered(commented);
         foreach (var nudge in DetractorNudges(commented, context, checks))
             if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
         var note = cut ? $"Your comment was {text.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
