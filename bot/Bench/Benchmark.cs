@@ -130,7 +130,7 @@ public static class Benchmark
 
     private static string PeakMemory() => Resident("VmHWM");
 
-    private static string Resident(string field)
+    internal static string Resident(string field)
     {
         try
         {

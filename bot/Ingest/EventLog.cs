@@ -6,15 +6,7 @@ using System.Text.Json;
 namespace SuccessBot.Ingest;
 
 /// <summary>Where the log has been read or written up to: a file of the log and a byte offset in it.</summary>
-public readonly record struct LogPosition(string File, long Offset) : IComparable<LogPosition>
-{
-    public int CompareTo(LogPosition other) =>
-        string.CompareOrdinal(File, other.File) is var byFile and not 0 ? byFile : Offset.CompareTo(other.Offset);
-
-    public static bool operator <(LogPosition a, LogPosition b) => a.CompareTo(b) < 0;
-
-    public static bool operator >(LogPosition a, LogPosition b) => a.CompareTo(b) > 0;
-}
+public readonly record struct LogPosition(string File, long Offset);
 
 /// <summary>
 /// The accepted events, one JSON line each, in one file per hour (`ingest/events-YYYYMMDD-HH.ndjson` beside the store):

@@ -140,10 +140,6 @@ public static class IngestBenchmark
     private static string Memory()
     {
         var heap = GC.GetTotalMemory(forceFullCollection: true) / 1024 / 1024;
-        var resident = File.Exists("/proc/self/status")
-            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]
-            : null;
-        var rss = resident is null ? Environment.WorkingSet / 1024 / 1024 : long.Parse(resident, CultureInfo.InvariantCulture) / 1024;
-        return $"{heap:N0} MB managed heap after a full collection, {rss:N0} MB resident";
+        return $"{heap:N0} MB managed heap after a full collection, {Bench.Benchmark.Resident("VmRSS")}";
     }
 }

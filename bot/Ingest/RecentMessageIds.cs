@@ -15,8 +15,6 @@ public sealed class RecentMessageIds(IngestSettings settings)
     private readonly TimeSpan _span = settings.DedupeWindow / (Generations - 1);
     private int _newest;
 
-    public static ulong Hash(string messageId) => UInt64Set.Hash(messageId);
-
     public bool Contains(ulong hash)
     {
         foreach (var table in _tables)

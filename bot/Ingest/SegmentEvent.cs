@@ -48,8 +48,6 @@ public sealed record SegmentEvent
     public string UserKey => UserId ?? AnonymousKey(AnonymousId!);
 
     public static string AnonymousKey(string anonymousId) => "anon:" + anonymousId;
-
-    public bool CountsAsActivity => Call is SegmentCall.Track or SegmentCall.Page or SegmentCall.Screen;
 }
 
 /// <summary>Reads Segment's documented JSON (https://segment.com/docs/connections/spec/) into <see cref="SegmentEvent"/>, or says what is wrong.</summary>

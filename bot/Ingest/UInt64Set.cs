@@ -20,8 +20,6 @@ public sealed class UInt64Set
         _grows = grows;
     }
 
-    public int Capacity => _slots.Length;
-
     public bool Contains(ulong hash)
     {
         hash = hash == 0 ? 1 : hash;

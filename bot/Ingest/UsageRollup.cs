@@ -95,7 +95,7 @@ public sealed class UsageRollup : IDisposable
                 var state = DayState.From(doc, this);
                 _days[(state.AccountId, state.Day)] = state;
             }
-            foreach (var id in _log.MessageIds(now - _settings.DedupeWindow)) _recent.Add(RecentMessageIds.Hash(id), now);
+            foreach (var id in _log.MessageIds(now - _settings.DedupeWindow)) _recent.Add(UInt64Set.Hash(id), now);
             _position = _checkpointed;
             var replayed = 0;
             foreach (var (e, receivedAt, after) in _log.ReadFrom(_checkpointed))
@@ -123,7 +123,7 @@ public sealed class UsageRollup : IDisposable
             _seenThisCycle.Clear();
             foreach (var e in events)
             {
-                var hash = RecentMessageIds.Hash(e.MessageId);
+                var hash = UInt64Set.Hash(e.MessageId);
                 if (!_recent.Contains(hash) && _seenThisCycle.Add(hash)) fresh.Add(e);
             }
             foreach (var e in fresh) Apply(e, receivedAt);
@@ -136,7 +136,7 @@ public sealed class UsageRollup : IDisposable
     /// <summary>Whether a call with this messageId is held: seen lately, or kept aside.</summary>
     public bool Holds(string messageId)
     {
-        lock (_gate) return _recent.Contains(RecentMessageIds.Hash(messageId)) || _aside.Find(messageId) is not null;
+        lock (_gate) return _recent.Contains(UInt64Set.Hash(messageId)) || _aside.Find(messageId) is not null;
     }
 
     /// <summary>Events of one account and day as the rollup counted them (the usage row has no place for the count).</summary>
