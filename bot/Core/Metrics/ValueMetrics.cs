@@ -109,13 +109,17 @@ public static class ValueMetrics
             var account = book.Accounts[position];
             if (!period.Contains(account.StartedOn)) continue;
             started++;
-            foreach (var day in book.UsageAt(position))
-            {
-                if (day.Date < account.StartedOn || !book.FeaturesOf(day).Any(core.Contains)) continue;
-                days.Add(day.Date.DayNumber - account.StartedOn.DayNumber);
-                break;
-            }
+            if (FirstValueOn(book, position, core) is { } first) days.Add(first.DayNumber - account.StartedOn.DayNumber);
         }
         return new TimeToValueResult(period, started, days);
+    }
+
+    /// <summary>The first day since its start the account at <paramref name="position"/> used a core feature (<paramref name="core"/> ignores case).</summary>
+    public static DateOnly? FirstValueOn(BookOfBusiness book, int position, IReadOnlySet<string> core)
+    {
+        var started = book.Accounts[position].StartedOn;
+        foreach (var day in book.UsageAt(position))
+            if (day.Date >= started && book.FeaturesOf(day).Any(core.Contains)) return day.Date;
+        return null;
     }
 }

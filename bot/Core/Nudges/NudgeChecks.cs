@@ -38,6 +38,7 @@ public static class NudgeChecks
         var signals = new List<AccountSignals>();
         var woken = new List<string>();
         var windows = options.RenewalWindows.Order().ToArray();
+        var coreFeatures = new HashSet<string>(team.CoreFeatures, StringComparer.OrdinalIgnoreCase);
         // Detractors of the last week: a check that was down for a few days still closes the loop.
         var detractorsSince = new DateTimeOffset(today.AddDays(-DetractorDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
@@ -89,7 +90,7 @@ public static class NudgeChecks
             if (kinds.HasFlag(CheckKind.Onboarding) && snooze is null)
             {
                 var milestone = options.FirstValueDays.Where(d => d <= age).DefaultIfEmpty(0).Max();
-                if (age < options.OnboardingDays && milestone > 0 && !ReachedFirstValue(book, position, account, team.CoreFeatures))
+                if (age < options.OnboardingDays && milestone > 0 && ValueMetrics.FirstValueOn(book, position, coreFeatures) is null)
                     nudges.Add(Make(NudgeRules.Onboarding, $"{milestone}", "Onboarding stalled",
                         $"{account.Name} started {age} days ago and has not used a core feature ({string.Join(", ", team.CoreFeatures)}) yet; the goal is within {milestone} days"));
             }
@@ -125,13 +126,6 @@ public static class NudgeChecks
     {
         var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
         return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key));
-    }
-
-    private static bool ReachedFirstValue(BookOfBusiness book, int position, Account account, IReadOnlyList<string> core)
-    {
-        foreach (var day in book.UsageAt(position))
-            if (day.Date >= account.StartedOn && book.FeaturesOf(day).Any(f => core.Contains(f, StringComparer.OrdinalIgnoreCase))) return true;
-        return false;
     }
 
     private static string Band(HealthBand band) => Chat.Handlers.HealthHandler.Band(band);
