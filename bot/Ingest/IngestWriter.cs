@@ -123,8 +123,9 @@ public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, Ti
         }
         // Without a publish interval every write is in the store before the answer (tests, and hosts that want it).
         if (settings.PublishEvery == TimeSpan.Zero) await CheckpointNowAsync();
-        foreach (var s in taken) s.Stored.TrySetResult();
+        // The sweep (every 10 minutes) goes before the answer, so a sender never sees files of the window it trims.
         if (clock.GetUtcNow() >= _nextSweep) Sweep();
+        foreach (var s in taken) s.Stored.TrySetResult();
     }
 
     private async Task TryRecoverAsync()
