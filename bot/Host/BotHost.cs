@@ -64,10 +64,10 @@ public static class BotHost
             var readable = store.CanRead();
             var body = new
             {
-                status = readable ? "ok" : "storage unreadable",
-                storage = new { path = store.Path, readable, dataVersion = model.Version, accounts = model.Current.Accounts.Count },
+                status = !readable ? "storage unreadable" : !model.IsReady ? "starting" : "ok",
+                storage = new { path = store.Path, readable, dataVersion = model.Version, accounts = model.Current.Count },
             };
-            return Results.Json(body, statusCode: readable ? 200 : 503);
+            return Results.Json(body, statusCode: readable && model.IsReady ? 200 : 503);
         });
         app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
         return app;
