@@ -1,3 +1,4 @@
+using SuccessBot.Core.Chat;
 using System.Threading.Channels;
 
 namespace SuccessBot.Ingest;
@@ -8,7 +9,7 @@ namespace SuccessBot.Ingest;
 /// <see cref="IngestSettings.PublishEvery"/> a checkpoint writes what changed to the store beside the requests, so the
 /// store's slower writes stay off the request path.
 /// </summary>
-public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
+public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, IBookSource books, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
 {
     /// <summary>At most this many events in one write, so one flush does not keep the first request waiting for long.</summary>
     private const int MaxEventsPerWrite = 5000;
@@ -37,14 +38,22 @@ public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, Ti
         await submission.Stored.Task;
     }
 
-    /// <summary>Recovers the rollup (the last checkpoint plus the log after it) before the host takes requests.</summary>
-    public override Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Recovers the rollup (the last checkpoint plus the log after it) before the host takes requests, and checkpoints what
+    /// it replayed, so the first answers already count the events a crash left in the log only. The replay reads imported
+    /// usage rows from the book, so it waits for the book to be ready.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await books.WhenReady.WaitAsync(cancellationToken);
         var replayed = rollup.Recover();
-        if (replayed > 0) log.LogInformation("Replayed {Count} usage events logged after the last checkpoint.", replayed);
         _nextCheckpoint = clock.GetUtcNow() + settings.PublishEvery;
-        _unsaved = replayed > 0;
-        return base.StartAsync(cancellationToken);
+        if (replayed > 0)
+        {
+            log.LogInformation("Replayed {Count} usage events logged after the last checkpoint.", replayed);
+            await CheckpointNowAsync();
+        }
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

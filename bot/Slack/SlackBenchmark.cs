@@ -17,7 +17,7 @@ public static class SlackBenchmark
 {
     private const string Secret = "benchmark-signing-secret";
 
-    public static async Task<int> RunAsync(TextWriter output, int accounts, int requests = 1000)
+    public static async Task<int> RunAsync(TextWriter output, int accounts, int wrkSeconds = 0, IReadOnlyList<string>? peers = null, int requests = 1000)
     {
         var folder = Directory.CreateTempSubdirectory("successbot-slack-bench-");
         try
@@ -60,6 +60,7 @@ public static class SlackBenchmark
             Array.Sort(times);
             output.WriteLine($"Signed /churn last month to answer over {book.Accounts.Count:N0} accounts ({requests} requests, one at a time, target p99 < 100 ms):");
             output.WriteLine($"  p50 {times[requests / 2],7:0.00} ms   p99 {times[(int)Math.Ceiling(requests * 0.99) - 1],7:0.00} ms   max {times[^1],7:0.00} ms");
+            if (wrkSeconds > 0) await SideBySideAsync(output, [("SuccessBot", url.TrimEnd('/') + SlackEndpoints.Path), .. (peers ?? []).Select(p => (p, p))], wrkSeconds);
             await bot.StopAsync();
             return 0;
         }
@@ -69,9 +70,47 @@ public static class SlackBenchmark
         }
     }
 
+    // The body ../shared/bench/slack-latency.sh posts, so that SuccessBot and its peers answer the same request.
+    private const string Body = "token=t&team_id=T0BARS&team_domain=bars&channel_id=C0BARS&channel_name=general&user_id=UMGR&user_name=manager&command=%2Fchurn&text=last+month&api_app_id=A0BARS&is_enterprise_install=false&response_url=http%3A%2F%2F127.0.0.1%3A5392%2Fresponse%2F1&trigger_id=1.2.3";
+
+    /// <summary>
+    /// One signed /churn under `wrk -t1 -c8` against each target in turn, after a 3-second warm-up of each (PERFORMANCE.md's method):
+    /// SuccessBot, then the peers named (the Bolt-js app and the bare Kestrel endpoint of ../shared/bench, started with the same secret).
+    /// </summary>
+    private static async Task SideBySideAsync(TextWriter output, IReadOnlyList<(string Name, string Url)> targets, int seconds)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script, $$"""
+            wrk.method = "POST"
+            wrk.body = "{{Body}}"
+            wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+            wrk.headers["X-Slack-Request-Timestamp"] = "{{timestamp}}"
+            wrk.headers["X-Slack-Signature"] = "{{SlackSignature.Sign(Secret, timestamp, Encoding.UTF8.GetBytes(Body))}}"
+            """);
+        output.WriteLine($"Signed /churn last month under wrk -t1 -c8, {seconds} s each after a 3 s warm-up, one after the other on this machine:");
+        foreach (var (name, url) in targets)
+        {
+            await WrkAsync(script, url, 3);
+            var report = await WrkAsync(script, url, seconds);
+            string Line(string start) => report.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith(start, StringComparison.Ordinal))?.Trim() ?? "?";
+            output.WriteLine($"  {name,-32} {Line("Requests/sec")}   p50 {Line("50%")}   p99 {Line("99%")}   {Line("Non-2xx")}");
+        }
+        File.Delete(script);
+    }
+
+    private static async Task<string> WrkAsync(string script, string url, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk", ["-t1", "-c8", $"-d{seconds}s", "--latency", "-s", script, url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk).");
+        var report = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        return report;
+    }
+
     private static async Task PostAsync(HttpClient http)
     {
-        var body = "token=x&team_id=T0001&channel_id=C1&user_id=UMANAGER&command=%2Fchurn&text=last+month&response_url=http%3A%2F%2F127.0.0.1%2Fnone&trigger_id=1";
+        var body = Body;
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, SlackEndpoints.Path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
         request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
@@ -89,8 +128,8 @@ public static class SlackBenchmark
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapPost("/api/auth.test", () => Results.Json(new { ok = true, team_id = "T0001", user_id = "UBOT" }));
-        app.MapPost("/api/users.info", () => Results.Json(new { ok = true, user = new { id = "UMANAGER", team_id = "T0001", profile = new { email = DemoGenerator.Manager } } }));
+        app.MapPost("/api/auth.test", () => Results.Json(new { ok = true, team_id = "T0BARS", user_id = "UBOT" }));
+        app.MapPost("/api/users.info", () => Results.Json(new { ok = true, user = new { id = "UMGR", team_id = "T0BARS", profile = new { email = DemoGenerator.Manager } } }));
         app.MapPost("/api/{method}", () => Results.Json(new { ok = false, error = "users_not_found" }));
         await app.StartAsync();
         return app;

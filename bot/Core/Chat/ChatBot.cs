@@ -24,6 +24,10 @@ public sealed record IncomingMessage(string Text, string? SenderEmail);
 /// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
 public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router, ActionRouter actions)
 {
+    // The commands of StandardRoutes only read the book: their answers are kept per book version (see AnswerMemo).
+    private static readonly IReadOnlySet<Type> ReadOnlyCommands = StandardRoutes().Commands.ToHashSet();
+    private readonly AnswerMemo _memo = new();
+
     public ChatBot(IBookSource books, TeamSettings team, TimeProvider clock) : this(books, team, clock, StandardRoutes(), new ActionRouter()) { }
 
     /// <summary>Every chat command and the handler that answers it.</summary>
@@ -48,7 +52,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
         var command = CommandLanguage.Parse(message.Text, today);
-        return router.Route(command, new AskContext(asker, today, book, team));
+        if (!ReadOnlyCommands.Contains(command.GetType())) return router.Route(command, new AskContext(asker, today, book, team));
+        return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
+            () => router.Route(command, new AskContext(asker, today, book, team)));
     }
 
     /// <summary>Acts on a button click, as the person who clicked.</summary>
@@ -62,5 +68,26 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel.
         if (!outcome.Unknown) books.Refresh();
         return outcome;
+    }
+}
+
+/// <summary>
+/// Answers to read-only questions, kept with the book version they were computed from: a version never changes, so the
+/// same question on it has the same answer, and the next version (after any write) starts empty. Bounded per version.
+/// </summary>
+internal sealed class AnswerMemo
+{
+    public sealed record Question(string? Asker, Role Role, ChatCommand Command, DateOnly Today);
+
+    private const int MaxPerVersion = 2_000;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<BookOfBusiness, System.Collections.Concurrent.ConcurrentDictionary<Question, Reply>> _byVersion = new();
+
+    public Reply Answer(BookOfBusiness version, Question question, Func<Reply> compute)
+    {
+        var answers = _byVersion.GetValue(version, _ => new());
+        if (answers.TryGetValue(question, out var known)) return known;
+        var reply = compute();
+        if (answers.Count < MaxPerVersion) answers.TryAdd(question, reply);
+        return reply;
     }
 }

@@ -11,6 +11,9 @@ public sealed class CommandRouter
 {
     private readonly Dictionary<Type, Func<ChatCommand, AskContext, Reply>> _routes = [];
 
+    /// <summary>The command types this table routes.</summary>
+    public IReadOnlyCollection<Type> Commands => _routes.Keys;
+
     public CommandRouter On<TCommand>(IChatCommandHandler<TCommand> handler) where TCommand : ChatCommand
     {
         _routes[typeof(TCommand)] = (command, context) => handler.Handle((TCommand)command, context);

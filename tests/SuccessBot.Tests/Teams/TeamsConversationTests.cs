@@ -84,7 +84,8 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
         Assert.Equal(HttpStatusCode.OK, (await ana.Installs()).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ana.AddsTheBot()).StatusCode);
 
-        Assert.Equal("Hello, I'm SuccessBot", Assert.Single(ana.CardsReceived).CardTitle);
+        // The start-up checks' nudges for Ana may reach her as soon as she is reachable: the welcome is the one card of its kind.
+        Assert.Single(ana.CardsReceived, c => c.CardTitle == "Hello, I'm SuccessBot");
         var stored = bot.Services.GetRequiredService<ConversationReferences>().FindByEmail(csm)!;
         Assert.Equal(ana.ConversationId, stored.ConversationId);
         Assert.Equal(TeamsBotFactory.TenantId, stored.TenantId);
