@@ -41,13 +41,12 @@ public static class BotHost
         builder.Services.AddSingleton<BookReadModel>();
         builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         builder.Services.AddHostedService<ReadModelRefresher>();
-        builder.Services.AddSingleton<LocalChatHub>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
         // Without Slack or a real Teams tenant the local chat is the only place people can be reached.
         var onlyLocal = string.IsNullOrEmpty(config["Slack:BotToken"]) && string.IsNullOrEmpty(config["Teams:AppId"]);
-        builder.Services.AddSingleton<IChatChannel>(s => new LocalChatChannel(s.GetRequiredService<LocalChatHub>(), onlyLocal));
+        builder.AddLocalChat(reachesEveryone: onlyLocal);
         builder.Services.AddSingleton<NudgeService>();
         builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
         builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
@@ -89,6 +88,6 @@ public static class BotHost
             Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
             Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
             app.Services.GetRequiredService<TeamSettings>().TimeZone.Id);
-        log.LogInformation("Local chat: on at {Url}/", (bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl).TrimEnd('/'));
+        app.Services.GetRequiredService<LocalChatAccess>().SayWhatIsOn(log, bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl);
     }
 }
