@@ -85,7 +85,8 @@ public static class LocalChatSignIn
     {
         app.MapGet("/chat/signin", async (HttpContext context, LocalChatAccess access) =>
         {
-            if (access.Mode != LocalChatMode.SignIn) return Results.Redirect("/");
+            if (access.Mode == LocalChatMode.Off) return LocalChatEndpoints.Problem(404, access.OffReason);
+            if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Redirect("/");
             if (LocalChatAccess.NeedsHttps(context) is { } problem) return problem;
             try
             {
@@ -102,6 +103,7 @@ public static class LocalChatSignIn
         {
             var (_, problem) = await access.CheckAsync(context);
             if (problem is not null) return problem;
+            if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Redirect("/");
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             // Signed out here in any case; at the provider too when it offers RP-initiated logout (Slack and Google do not).
             try

@@ -48,6 +48,7 @@ public class LocalChatModeTests
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Equal((HttpStatusCode.NotFound, $"The local chat is off: {why}."), await Get(http, "/chat/people"));
         Assert.Equal(HttpStatusCode.NotFound, (await Get(http, $"/chat/history?as={DemoGenerator.Manager}")).Status);
+        Assert.Equal((HttpStatusCode.NotFound, $"The local chat is off: {why}."), await Get(http, "/chat/signin"));
         Assert.Contains($"Local chat: off ({why})", factory.Log.Lines);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
     }
@@ -68,11 +69,14 @@ public class LocalChatModeTests
     public async Task On_loopback_the_picker_stays_and_the_host_says_so()
     {
         using var factory = new BotFactory();
-        var http = factory.CreateClient();
+        var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var me = await http.GetFromJsonAsync<JsonElement>("/chat/me");
+        var signOut = await http.PostAsync("/chat/signout", null);
 
         Assert.Equal("pick", me.GetProperty("mode").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/", signOut.Headers.Location?.OriginalString);
         Assert.Contains("Local chat: people pick who they are (loopback only)", factory.Log.Lines);
         Assert.Contains("Local chat: on at http://localhost:5080/", factory.Log.Lines);
     }
@@ -137,6 +141,18 @@ public class LocalChatModeTests
         var error = Record.Exception(() => LocalChatSettings.From(config));
 
         Assert.Equal(problem, error?.Message);
+    }
+
+    [Fact]
+    public void The_sample_settings_leave_sign_in_off_and_keep_a_thousand_conversations()
+    {
+        var sample = LocalChatSettings.From(new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoRoot.Path, "appsettings.sample.json")).Build());
+
+        Assert.False(sample.SignInConfigured);
+        Assert.Equal(["LocalChat:Authority", "LocalChat:ClientId", "LocalChat:ClientSecret"], sample.MissingSignInKeys);
+        Assert.False(sample.TrustEmailClaim);
+        Assert.False(sample.RequireSignIn);
+        Assert.Equal(1_000, sample.MaxPeople);
     }
 
     [Fact]
