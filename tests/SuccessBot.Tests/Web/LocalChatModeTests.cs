@@ -4,6 +4,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SuccessBot.Core.Nudges;
 using SuccessBot.Demo;
 using SuccessBot.LocalChat;
 
@@ -25,6 +27,8 @@ public class LocalChatModeTests
         ["LocalChat:ClientId"] = "successbot",
         ["LocalChat:ClientSecret"] = "test-secret",
     };
+
+    private static IChatChannel LocalChannel(BotFactory factory) => factory.Services.GetServices<IChatChannel>().Single(c => c.Name == "local");
 
     private static async Task<(HttpStatusCode Status, string? Error)> Get(HttpClient http, string path)
     {
@@ -50,6 +54,8 @@ public class LocalChatModeTests
         Assert.Equal(HttpStatusCode.NotFound, (await Get(http, $"/chat/history?as={DemoGenerator.Manager}")).Status);
         Assert.Equal((HttpStatusCode.NotFound, $"The local chat is off: {why}."), await Get(http, "/chat/signin"));
         Assert.Contains($"Local chat: off ({why})", factory.Log.Lines);
+        // Nudges are not left where nobody can read them.
+        Assert.False(await LocalChannel(factory).CanReachAsync(DemoGenerator.Manager, CancellationToken.None));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
     }
 
@@ -75,6 +81,7 @@ public class LocalChatModeTests
         var signOut = await http.PostAsync("/chat/signout", null);
 
         Assert.Equal("pick", me.GetProperty("mode").GetString());
+        Assert.True(await LocalChannel(factory).CanReachAsync(DemoGenerator.Manager, CancellationToken.None));
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         Assert.Equal("/", signOut.Headers.Location?.OriginalString);
         Assert.Contains("Local chat: people pick who they are (loopback only)", factory.Log.Lines);
