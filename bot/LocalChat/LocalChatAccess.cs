@@ -48,7 +48,7 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
         var exposed = addresses.Where(a => !IsLoopback(a)).ToArray();
         var decision =
             exposed.Length == 0 && !settings.RequireSignIn ? new Decision(LocalChatMode.PickWhoYouAre, "loopback only")
-            : settings.SignInConfigured ? new Decision(LocalChatMode.SignIn, exposed.Length > 0 ? $"listening on {exposed[0]}" : "LocalChat:RequireSignIn")
+            : settings.SignInConfigured ? new Decision(LocalChatMode.SignIn, exposed.Length > 0 ? $"listening on {exposed[0]}" : "LocalChat:RequireSignIn is true")
             : new Decision(LocalChatMode.Off, (exposed.Length > 0 ? $"listening on {exposed[0]}, not on loopback only" : "LocalChat:RequireSignIn is true")
                 + $", and sign-in is not configured: {string.Join(", ", settings.MissingSignInKeys)} not set");
         if (bound.Length > 0) _decided = decision;
