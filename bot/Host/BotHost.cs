@@ -29,13 +29,12 @@ public static class BotHost
         var config = builder.Configuration;
         builder.Services.AddSuccessBot(config);
         builder.Services.AddHostedService<ReadModelRefresher>();
-        builder.Services.AddSingleton<LocalChatHub>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
         // Without Slack or a real Teams tenant the local chat is the only place people can be reached.
         var onlyLocal = string.IsNullOrEmpty(config["Slack:BotToken"]) && string.IsNullOrEmpty(config["Teams:AppId"]);
-        builder.Services.AddSingleton<IChatChannel>(s => new LocalChatChannel(s.GetRequiredService<LocalChatHub>(), onlyLocal));
+        builder.AddLocalChat(reachesEveryone: onlyLocal);
         builder.Services.AddSuccessBotScheduler(config, Settings.Team(config).TimeZone);
 
         var app = builder.Build();
@@ -73,6 +72,6 @@ public static class BotHost
             Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
             Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
             app.Services.GetRequiredService<TeamSettings>().TimeZone.Id);
-        log.LogInformation("Local chat: on at {Url}/", (bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl).TrimEnd('/'));
+        app.Services.GetRequiredService<LocalChatAccess>().SayWhatIsOn(log, bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
 
 namespace SuccessBot.LocalChat;
@@ -13,73 +15,118 @@ public static class LocalChatEndpoints
 
     public sealed record ActionIn(string? As, string? MessageId, string? ActionId, string? Value, Dictionary<string, string>? Inputs);
 
+    /// <summary>The chat's conversations, who may use it and how, sign-in when configured, and its delivery channel.</summary>
+    public static void AddLocalChat(this WebApplicationBuilder builder, bool reachesEveryone)
+    {
+        var settings = LocalChatSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(s => new LocalChatHub(s.GetRequiredService<TimeProvider>(), settings.MaxPeople));
+        builder.Services.AddSingleton<LocalChatAccess>();
+        builder.Services.AddLocalChatSignIn(settings);
+        builder.Services.AddSingleton<IChatChannel>(s => new LocalChatChannel(s.GetRequiredService<LocalChatHub>(), s.GetRequiredService<LocalChatAccess>(), reachesEveryone));
+    }
+
     public static void MapLocalChat(this WebApplication app)
     {
-        app.MapGet("/", () => Results.Content(ChatPage.Html, "text/html; charset=utf-8"));
-
-        app.MapGet("/chat/people", (IBookSource books, TeamSettings team, ISurveyStore surveys, TimeProvider clock) =>
+        app.MapGet("/", (HttpContext context, LocalChatAccess access) => access.Mode switch
         {
+            LocalChatMode.Off => Results.Text(access.OffReason, statusCode: 404),
+            LocalChatMode.SignIn when LocalChatAccess.NeedsHttps(context) is not null => Results.Text("Sign-in needs https: open this chat at an https address.", statusCode: 400),
+            _ => Results.Content(ChatPage.Html, "text/html; charset=utf-8"),
+        });
+
+        // What the page needs to know first: whether to show the person picker or sign-in, and who is signed in.
+        app.MapGet("/chat/me", (HttpContext context, LocalChatAccess access, IAntiforgery antiforgery, IBookSource books, TeamSettings team) =>
+        {
+            if (access.Mode == LocalChatMode.Off) return Problem(404, access.OffReason);
+            if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Ok(new { mode = "pick" });
+            if (LocalChatAccess.NeedsHttps(context) is { } plain) return plain;
+            if (LocalChatAccess.SignedInEmail(context) is not { } email) return Results.Ok(new { mode = "sign-in" });
+            var role = Asker.Identify(email, team, books.Current).Role;
+            return Results.Ok(new { mode = "sign-in", email, role = role.ToString(), antiforgery = antiforgery.GetAndStoreTokens(context).RequestToken });
+        });
+
+        app.MapGet("/chat/people", async (HttpContext context, LocalChatAccess access, IBookSource books, TeamSettings team, ISurveyStore surveys, TimeProvider clock) =>
+        {
+            var (signedIn, problem) = await access.CheckAsync(context);
+            if (problem is not null) return problem;
             var book = books.Current;
             var today = team.Today(clock.GetUtcNow());
             var surveyed = surveys.LastSurveyed();
+            // Signed in, the list is only the person themselves: who else uses SuccessBot is not theirs to see.
+            bool Listed(string email) => signedIn is null || string.Equals(email, signedIn, StringComparison.OrdinalIgnoreCase);
             // Contacts with a survey come first: they have something to answer.
             var customers = book.Accounts.Where(a => a.IsActiveOn(today))
-                .SelectMany(a => a.ContactEmails.Select(c => (Email: c, Account: a.Name, Surveyed: surveyed.ContainsKey(c.ToLowerInvariant()))))
+                .SelectMany(a => a.ContactEmails.Where(Listed).Select(c => (Email: c, Account: a.Name, Surveyed: surveyed.ContainsKey(c.ToLowerInvariant()))))
                 .OrderByDescending(c => c.Surveyed).ThenBy(c => c.Account, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
                 .Take(50).Select(c => new { email = c.Email, account = c.Account, surveyed = c.Surveyed }).ToArray();
             return Results.Ok(new
             {
-                managers = team.Managers,
-                csms = book.Accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray(),
+                managers = team.Managers.Where(Listed).ToArray(),
+                csms = book.Accounts.Select(a => a.OwnerEmail).Where(Listed).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray(),
                 customers,
             });
         });
 
-        app.MapGet("/chat/history", (string? @as, LocalChatHub hub) =>
-            string.IsNullOrWhiteSpace(@as) ? Problem(400, "Say who you are: ?as=EMAIL.") : Results.Ok(hub.History(@as.Trim())));
-
-        app.MapPost("/chat/messages", async (HttpRequest request, ChatBot bot, LocalChatHub hub) =>
+        app.MapGet("/chat/history", async (HttpContext context, string? @as, LocalChatAccess access, LocalChatHub hub) =>
         {
-            var (body, problem) = await ReadJson<MessageIn>(request);
-            if (problem is not null) return problem;
-            if (string.IsNullOrWhiteSpace(body!.As)) return Problem(400, "Say who you are: \"as\" is the email you chat as.");
-            var who = body.As.Trim();
-            var text = body.Text ?? "";
-            var mine = hub.Post(who, LocalMessage.Person, text, null);
-            var reply = hub.Post(who, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who)));
-            return Results.Ok(new[] { mine, reply });
+            var (who, problem) = await Person(context, access, @as);
+            return problem ?? Results.Ok(hub.History(who!));
         });
 
-        app.MapPost("/chat/actions", async (HttpRequest request, ChatBot bot, LocalChatHub hub) =>
+        app.MapPost("/chat/messages", async (HttpContext context, ChatBot bot, LocalChatHub hub, LocalChatAccess access) =>
         {
-            var (body, problem) = await ReadJson<ActionIn>(request);
+            var (signedIn, denied) = await access.CheckAsync(context);
+            if (denied is not null) return denied;
+            var (body, problem) = await ReadJson<MessageIn>(context.Request);
             if (problem is not null) return problem;
-            if (string.IsNullOrWhiteSpace(body!.As)) return Problem(400, "Say who you are: \"as\" is the email you chat as.");
+            var (who, refused) = access.Person(signedIn, body!.As);
+            if (refused is not null) return refused;
+            var text = body.Text ?? "";
+            if (hub.Post(who!, LocalMessage.Person, text, null) is not { } mine) return Full(hub);
+            var reply = hub.Post(who!, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who)));
+            return reply is null ? Full(hub) : Results.Ok(new[] { mine, reply });
+        });
+
+        app.MapPost("/chat/actions", async (HttpContext context, ChatBot bot, LocalChatHub hub, LocalChatAccess access) =>
+        {
+            var (signedIn, denied) = await access.CheckAsync(context);
+            if (denied is not null) return denied;
+            var (body, problem) = await ReadJson<ActionIn>(context.Request);
+            if (problem is not null) return problem;
+            var (who, refused) = access.Person(signedIn, body!.As);
+            if (refused is not null) return refused;
             if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return Problem(400, "A click needs \"actionId\" and \"value\".");
-            var who = body.As.Trim();
-            if (body.MessageId is not null && hub.Find(who, body.MessageId) is null) return Problem(404, "There is no such message in your conversation.");
+            if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return Problem(404, "There is no such message in your conversation.");
             var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who));
             if (outcome.Unknown) return Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
             var messages = new List<LocalMessage>();
-            if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who, body.MessageId, card) is { } updated) messages.Add(updated);
-            if (outcome.Answer is { } answer) messages.Add(hub.Post(who, LocalMessage.Bot, null, answer));
+            if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who!, body.MessageId, card) is { } updated) messages.Add(updated);
+            if (outcome.Answer is { } answer && hub.Post(who!, LocalMessage.Bot, null, answer) is { } answered) messages.Add(answered);
             return Results.Ok(new { messages });
         });
 
-        app.MapGet("/chat/events", async (HttpContext context, string? @as, LocalChatHub hub) =>
+        app.MapGet("/chat/events", async (HttpContext context, string? @as, LocalChatHub hub, LocalChatAccess access) =>
         {
-            if (string.IsNullOrWhiteSpace(@as))
+            var (who, problem) = await Person(context, access, @as);
+            if (problem is not null)
             {
-                await Problem(400, "Say who you are: ?as=EMAIL.").ExecuteAsync(context);
+                await problem.ExecuteAsync(context);
+                return;
+            }
+            using var listening = hub.Listen(who!);
+            if (listening is null)
+            {
+                await Full(hub).ExecuteAsync(context);
                 return;
             }
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
-            await context.Response.WriteAsync(": listening\n\n", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
             try
             {
-                await foreach (var e in hub.Listen(@as.Trim(), context.RequestAborted))
+                await context.Response.WriteAsync(": listening\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await foreach (var e in listening.Events(context.RequestAborted))
                 {
                     await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(e, JsonSerializerOptions.Web)}\n\n", context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
@@ -90,7 +137,18 @@ public static class LocalChatEndpoints
                 // The page went away.
             }
         });
+
+        app.MapLocalChatSignIn();
     }
+
+    private static async Task<(string? Email, IResult? Problem)> Person(HttpContext context, LocalChatAccess access, string? claimed)
+    {
+        var (signedIn, denied) = await access.CheckAsync(context);
+        return denied is not null ? (null, denied) : access.Person(signedIn, claimed);
+    }
+
+    private static IResult Full(LocalChatHub hub) =>
+        Problem(503, $"The local chat is full: it keeps {hub.People:N0} conversations and each has an open page. Try again when one closes.");
 
     /// <summary>Reads a small JSON body, or says in a 4xx what is wrong with it.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadJson<T>(HttpRequest request) where T : class

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using SuccessBot.Core.Chat;
 
@@ -15,27 +14,45 @@ public sealed record ChatEvent(string Type, LocalMessage Message);
 
 /// <summary>
 /// The local web chat's conversations, one per person (by email), and the open pages listening to them, so that
-/// proactive messages appear without a reload. Kept in memory: the local chat is for trying SuccessBot out.
+/// proactive messages appear without a reload. Kept in memory, and bounded: at most `maxPeople` conversations of
+/// the last 200 messages each; a new person makes room by dropping the least recently used conversation that has no
+/// open page, and is refused while every conversation has one.
 /// </summary>
-public sealed class LocalChatHub(TimeProvider clock)
+public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSettings.DefaultMaxPeople)
 {
-    private const int Kept = 200;
-    private readonly ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.OrdinalIgnoreCase);
+    public const int KeptMessages = 200;
 
-    private sealed class Conversation
+    /// <summary>What a person typed is kept up to this many characters: the chat reads commands of a few words.</summary>
+    public const int KeptText = 1_000;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, LinkedListNode<Conversation>> _byEmail = new(StringComparer.OrdinalIgnoreCase);
+    // Most recently used first.
+    private readonly LinkedList<Conversation> _recent = new();
+
+    private sealed class Conversation(string email)
     {
+        public readonly string Email = email;
         public readonly List<LocalMessage> Messages = [];
         public readonly List<Channel<ChatEvent>> Listeners = [];
     }
 
-    public LocalMessage Post(string email, string author, string? text, Reply? reply)
+    /// <summary>How many conversations are kept now.</summary>
+    public int People
     {
+        get { lock (_gate) return _byEmail.Count; }
+    }
+
+    /// <summary>Adds a message to the person's conversation; null when the chat is full of conversations with open pages.</summary>
+    public LocalMessage? Post(string email, string author, string? text, Reply? reply)
+    {
+        if (text is { Length: > KeptText }) text = $"{text[..KeptText]}… (cut: {text.Length:N0} characters, the chat keeps {KeptText:N0})";
         var message = new LocalMessage(Guid.NewGuid().ToString("N"), author, text, reply, clock.GetUtcNow());
-        var conversation = _conversations.GetOrAdd(email, _ => new Conversation());
-        lock (conversation)
+        lock (_gate)
         {
+            if (Use(email, create: true) is not { } conversation) return null;
             conversation.Messages.Add(message);
-            if (conversation.Messages.Count > Kept) conversation.Messages.RemoveAt(0);
+            if (conversation.Messages.Count > KeptMessages) conversation.Messages.RemoveAt(0);
             Notify(conversation, new ChatEvent("message", message));
         }
         return message;
@@ -44,9 +61,9 @@ public sealed class LocalChatHub(TimeProvider clock)
     /// <summary>Replaces a card (after a click on it); null when the person has no such message.</summary>
     public LocalMessage? Replace(string email, string messageId, Reply reply)
     {
-        if (!_conversations.TryGetValue(email, out var conversation)) return null;
-        lock (conversation)
+        lock (_gate)
         {
+            if (Use(email, create: false) is not { } conversation) return null;
             var index = conversation.Messages.FindIndex(m => m.Id == messageId);
             if (index < 0) return null;
             var updated = conversation.Messages[index] with { Reply = reply };
@@ -58,33 +75,62 @@ public sealed class LocalChatHub(TimeProvider clock)
 
     public LocalMessage? Find(string email, string messageId)
     {
-        if (!_conversations.TryGetValue(email, out var conversation)) return null;
-        lock (conversation) return conversation.Messages.Find(m => m.Id == messageId);
+        lock (_gate) return Use(email, create: false)?.Messages.Find(m => m.Id == messageId);
     }
 
     /// <summary>Whether this person has a conversation here: they opened the chat, or wrote in it, since the host started.</summary>
-    public bool Knows(string email) => _conversations.ContainsKey(email.Trim());
+    public bool Knows(string email)
+    {
+        lock (_gate) return _byEmail.ContainsKey(email.Trim());
+    }
 
     public IReadOnlyList<LocalMessage> History(string email)
     {
-        if (!_conversations.TryGetValue(email, out var conversation)) return [];
-        lock (conversation) return conversation.Messages.ToArray();
+        lock (_gate) return Use(email, create: false)?.Messages.ToArray() ?? [];
     }
 
-    /// <summary>Everything that happens in this person's conversation from now on, until the page goes away.</summary>
-    public async IAsyncEnumerable<ChatEvent> Listen(string email, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+    /// <summary>An open page of this person's, told everything that happens from now on until it is disposed; null when the chat is full.</summary>
+    public Listening? Listen(string email)
     {
         var channel = Channel.CreateBounded<ChatEvent>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.DropOldest });
-        var conversation = _conversations.GetOrAdd(email, _ => new Conversation());
-        lock (conversation) conversation.Listeners.Add(channel);
-        try
+        lock (_gate)
         {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancel)) yield return e;
+            if (Use(email, create: true) is not { } conversation) return null;
+            conversation.Listeners.Add(channel);
+            return new Listening(channel.Reader, () => { lock (_gate) conversation.Listeners.Remove(channel); });
         }
-        finally
+    }
+
+    /// <summary>One open page; while it is open its conversation is never dropped to make room.</summary>
+    public sealed class Listening(ChannelReader<ChatEvent> events, Action close) : IDisposable
+    {
+        public IAsyncEnumerable<ChatEvent> Events(CancellationToken cancel) => events.ReadAllAsync(cancel);
+
+        public void Dispose() => close();
+    }
+
+    /// <summary>The person's conversation, now the most recently used; a new one only when there is room. Under the gate.</summary>
+    private Conversation? Use(string email, bool create)
+    {
+        email = email.Trim();
+        if (_byEmail.TryGetValue(email, out var node))
         {
-            lock (conversation) conversation.Listeners.Remove(channel);
+            _recent.Remove(node);
+            _recent.AddFirst(node);
+            return node.Value;
         }
+        if (!create) return null;
+        if (_byEmail.Count >= maxPeople)
+        {
+            var idle = _recent.Last;
+            while (idle is not null && idle.Value.Listeners.Count > 0) idle = idle.Previous;
+            if (idle is null) return null;
+            _recent.Remove(idle);
+            _byEmail.Remove(idle.Value.Email);
+        }
+        node = _recent.AddFirst(new Conversation(email));
+        _byEmail[node.Value.Email] = node;
+        return node.Value;
     }
 
     private static void Notify(Conversation conversation, ChatEvent e)

@@ -25,6 +25,8 @@ public sealed class QuietHost(double pollSeconds = 3600) : WebApplicationFactory
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Storage:PollSeconds", pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Checks:DeliverySeconds", "0.2");
+        // No surveys at start: every change the book sees is then the test's own.
+        builder.UseSetting("Nps:MaxPerDay", "0");
     }
 
     protected override void Dispose(bool disposing)
@@ -82,10 +84,15 @@ public class ReadModelHostTests
         var health = await Say(http, csm, $"health {nudge.AccountId}");
 
         Assert.Contains("Walked through the renewal terms", Text(health));
-        // The click's change was applied, not the whole book loaded again: an account it did not touch is the same object.
-        var after = host.Services.GetRequiredService<BookReadModel>().Current;
-        var untouched = Enumerable.Range(0, before.Count).First(p => before.Accounts[p].Id != nudge.AccountId);
-        Assert.Same(before.HistoryAt(untouched), after.HistoryAt(after.PositionOf(before.Accounts[untouched])));
+        // The click's change was applied, not the whole book loaded again: the accounts it did not touch are the same objects.
+        AssertFollowedAsChanges(before, host.Services.GetRequiredService<BookReadModel>().Current);
+    }
+
+    /// <summary>A whole load makes every account's history anew; following changes keeps all but the ones that changed.</summary>
+    private static void AssertFollowedAsChanges(SuccessBot.Core.Domain.BookOfBusiness before, SuccessBot.Core.Domain.BookOfBusiness after)
+    {
+        var kept = Enumerable.Range(0, before.Count).Count(p => ReferenceEquals(before.HistoryAt(p), after.HistoryAt(after.PositionOf(before.Accounts[p]))));
+        Assert.True(kept >= before.Count - 1, $"only {kept} of {before.Count} accounts' histories were kept from the version before");
     }
 
     [Fact]
@@ -119,7 +126,7 @@ public class ReadModelHostTests
         Assert.Contains("$4,321", Text(health));
         var after = model.Current;
         Assert.Equal(before.Count + 1, after.Count);
-        Assert.Same(before.HistoryAt(0), after.HistoryAt(0));
+        AssertFollowedAsChanges(before, after);
     }
 
     [Fact]

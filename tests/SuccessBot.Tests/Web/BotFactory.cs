@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using SuccessBot.Demo;
 using SuccessBot.Tests.Import;
 
@@ -9,18 +10,31 @@ namespace SuccessBot.Tests.Web;
 public sealed class BotFactory : WebApplicationFactory<Program>
 {
     private readonly TempFolder _folder = new();
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
     public static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
     public DemoBook Demo { get; }
 
-    public BotFactory() => Demo = DemoStore.Create(_folder.Store, seed: 42, Today);
+    /// <summary>What the host logged, one line a message ("Local chat: off (...)").</summary>
+    public LogLines Log { get; } = new();
+
+    public BotFactory() : this(new Dictionary<string, string?>()) { }
+
+    /// <param name="settings">Settings of the test on top of the demo store and manager (`LocalChat:MaxPeople`, `urls`).</param>
+    internal BotFactory(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
+        Demo = DemoStore.Create(_folder.Store, seed: 42, Today);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Path", _folder.Store);
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Storage:PollSeconds", "0.2");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(l => l.AddProvider(Log));
     }
 
     protected override void Dispose(bool disposing)
@@ -28,4 +42,25 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing) _folder.Dispose();
     }
+}
+
+/// <summary>A logger that keeps every message the host logs, for tests that read the start-up lines.</summary>
+public sealed class LogLines : ILoggerProvider, ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel)) _lines.Enqueue(formatter(state, exception));
+    }
+
+    public void Dispose() { }
 }

@@ -42,32 +42,43 @@ public sealed class Browser : IAsyncLifetime
         Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         if (Missing is not null) return;
         _playwright = await Playwright.CreateAsync();
-        Chrome = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Chrome = await LaunchAsync(_playwright);
+    }
+
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        // The machine has no network: without these Chromium keeps trying to reach Google's services.
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+
+    /// <summary>Closes the browser, then stops the host it drove.</summary>
+    public static async Task CloseAsync(IBrowser? chrome, IPlaywright? playwright, WebApplication? app)
+    {
+        if (chrome is not null) await chrome.DisposeAsync();
+        playwright?.Dispose();
+        if (app is not null)
         {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // The machine has no network: without these Chromium keeps trying to reach Google's services.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     /// <summary>Skips the test when there is no browser, unless CI requires one.</summary>
-    public static void Require()
+    public static void Require() => Require(Missing);
+
+    /// <summary>Skips the test when something it drives is missing (said in `missing`), unless CI requires browser tests to run.</summary>
+    public static void Require(string? missing)
     {
-        if (Missing is null) return;
-        if (Environment.GetEnvironmentVariable("SUCCESSBOT_REQUIRE_BROWSER") == "1") Assert.Fail(Missing);
-        Skip.If(true, Missing);
+        if (missing is null) return;
+        if (Environment.GetEnvironmentVariable("SUCCESSBOT_REQUIRE_BROWSER") == "1") Assert.Fail(missing);
+        Skip.If(true, missing);
     }
 
     public async Task DisposeAsync()
     {
-        if (Chrome is not null) await Chrome.DisposeAsync();
-        _playwright?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await CloseAsync(Chrome, _playwright, _app);
         _folder.Dispose();
     }
 }

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SuccessBot.Demo;
+using SuccessBot.LocalChat;
 
 namespace SuccessBot.Tests.Web;
 
@@ -70,20 +72,25 @@ public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
     }
 
     [Fact]
-    public async Task Ten_thousand_characters_get_a_short_clear_reply()
+    public async Task Ten_thousand_characters_get_a_short_clear_reply_and_are_kept_cut()
     {
-        var reply = await Say(DemoGenerator.Manager, new string('a', 10_000));
+        var response = await _http.PostAsJsonAsync("/chat/messages", new { @as = DemoGenerator.Manager, text = new string('a', 10_000) });
 
-        Assert.Contains("10,000 characters", reply.GetProperty("summary").GetString());
+        var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("10,000 characters", messages[1].GetProperty("reply").GetProperty("summary").GetString());
+        Assert.Equal(new string('a', 1_000) + "… (cut: 10,000 characters, the chat keeps 1,000)", messages[0].GetProperty("text").GetString());
     }
 
     [Fact]
-    public async Task An_unknown_person_gets_no_figures()
+    public async Task An_unknown_person_is_refused_with_a_reason_and_nothing_is_kept()
     {
-        var reply = await Say("nobody@nowhere.example", "churn last month");
+        var response = await _http.PostAsJsonAsync("/chat/messages", new { @as = "nobody@nowhere.example", text = "churn last month" });
 
-        Assert.True(reply.GetProperty("isRefusal").GetBoolean());
-        Assert.Empty(reply.GetProperty("facts").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("nobody@nowhere.example is not a manager, a CSM or a customer contact here, so the local chat does not talk to them.",
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await _http.GetAsync("/chat/history?as=nobody@nowhere.example")).StatusCode);
+        Assert.False(factory.Services.GetRequiredService<LocalChatHub>().Knows("nobody@nowhere.example"));
     }
 
     [Theory]
@@ -129,7 +136,8 @@ public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
     [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"value\":\"x\"}", 400, "needs \"actionId\"")]
     [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"actionId\":\"nudge.explode\",\"value\":\"x\"}", 400, "never sent a button")]
     [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"actionId\":\"nudge.snooze\",\"value\":\"renewal|nope\"}", 400, "never sent this nudge")]
-    [InlineData("{\"as\":\"ops@x.example\",\"actionId\":\"nps.score\",\"value\":\"0123|99\"}", 400, "no such survey")]
+    [InlineData("{\"as\":\"maria.manager@successbot.demo\",\"actionId\":\"nps.score\",\"value\":\"0123|99\"}", 400, "no such survey")]
+    [InlineData("{\"as\":\"ops@x.example\",\"actionId\":\"nps.score\",\"value\":\"0123|99\"}", 403, "ops@x.example is not a manager")]
     [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"messageId\":\"not-mine\",\"actionId\":\"nudge.snooze\",\"value\":\"x\"}", 404, "no such message")]
     [InlineData("{\"actionId\":\"nudge.snooze\",\"value\":\"x\"}", 400, "Say who you are")]
     [InlineData("[1,2", 400, "not valid JSON")]

@@ -1,0 +1,117 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SuccessBot.Core.Chat;
+using SuccessBot.Host;
+
+namespace SuccessBot.LocalChat;
+
+/// <summary>How the local chat knows who is talking: picked on the page (loopback only), signed in, or not served at all.</summary>
+public enum LocalChatMode { PickWhoYouAre, SignIn, Off }
+
+/// <summary>
+/// Decides, from the addresses the host listens on, whether the person picker may stay (loopback only: the demo) or
+/// the chat needs sign-in, and answers every chat request's "who is this?" with an email or a 4xx that says why not.
+/// </summary>
+public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, IConfiguration config, IBookSource books, TeamSettings team, IAntiforgery antiforgery)
+{
+    public const string EmailClaim = "email";
+    private Decision? _decided;
+
+    private sealed record Decision(LocalChatMode Mode, string Why);
+
+    public LocalChatMode Mode => Decide().Mode;
+
+    public string OffReason => $"The local chat is off: {Decide().Why}.";
+
+    /// <summary>The start-up log: where the chat is, and how people say who they are.</summary>
+    public void SayWhatIsOn(ILogger log, string url)
+    {
+        var decision = Decide();
+        if (decision.Mode == LocalChatMode.Off)
+        {
+            log.LogWarning("Local chat: off ({Why})", decision.Why);
+            return;
+        }
+        log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));
+        if (decision.Mode == LocalChatMode.SignIn) log.LogInformation("Local chat: sign-in with {Authority} ({Why})", settings.Authority, decision.Why);
+        else log.LogInformation("Local chat: people pick who they are ({Why})", decision.Why);
+    }
+
+    private Decision Decide()
+    {
+        if (_decided is { } known) return known;
+        // Kestrel reports what it bound; before that (or under a test server) the configured addresses say the same.
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        var addresses = bound.Length > 0 ? bound : Configured();
+        var exposed = addresses.Where(a => !IsLoopback(a)).ToArray();
+        var decision =
+            exposed.Length == 0 && !settings.RequireSignIn ? new Decision(LocalChatMode.PickWhoYouAre, "loopback only")
+            : settings.SignInConfigured ? new Decision(LocalChatMode.SignIn, exposed.Length > 0 ? $"listening on {exposed[0]}" : "LocalChat:RequireSignIn is true")
+            : new Decision(LocalChatMode.Off, (exposed.Length > 0 ? $"listening on {exposed[0]}, not on loopback only" : "LocalChat:RequireSignIn is true")
+                + $", and sign-in is not configured: {string.Join(", ", settings.MissingSignInKeys)} not set");
+        if (bound.Length > 0) _decided = decision;
+        return decision;
+    }
+
+    private string[] Configured()
+    {
+        var endpoints = config.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToArray();
+        if (endpoints.Length > 0) return endpoints;
+        return (config["urls"] is { Length: > 0 } urls ? urls : BotHost.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>`localhost` and loopback IPs; `0.0.0.0`, `*`, `[::]`, host names and Unix sockets are not.</summary>
+    public static bool IsLoopback(string address)
+    {
+        var host = BindingAddress.Parse(address).Host;
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    /// <summary>
+    /// The first check of every chat request: whether the chat is served here, whether the person has signed in, and
+    /// (for a click or a message) the antiforgery token. Returns the signed-in email (null when people pick who they are).
+    /// </summary>
+    public async Task<(string? SignedIn, IResult? Problem)> CheckAsync(HttpContext context)
+    {
+        switch (Mode)
+        {
+            case LocalChatMode.Off:
+                return (null, LocalChatEndpoints.Problem(404, OffReason));
+            case LocalChatMode.PickWhoYouAre:
+                return (null, null);
+        }
+        if (NeedsHttps(context) is { } plain) return (null, plain);
+        if (SignedInEmail(context) is not { } email) return (null, LocalChatEndpoints.Problem(401, "Sign in first: open the chat's page and choose Sign in."));
+        if (HttpMethods.IsPost(context.Request.Method) && !await antiforgery.IsRequestValidAsync(context))
+            return (null, LocalChatEndpoints.Problem(400, "The antiforgery token is missing or wrong; reload the page."));
+        return (email, null);
+    }
+
+    /// <summary>
+    /// Who the request speaks for: the signed-in person (an `as` that names someone else is refused), or on loopback the
+    /// `as` it names. Anyone who is not a manager, a CSM or a customer contact is refused before anything is kept.
+    /// </summary>
+    public (string? Email, IResult? Problem) Person(string? signedIn, string? claimed)
+    {
+        var wanted = claimed?.Trim();
+        if (signedIn is not null && !string.IsNullOrEmpty(wanted) && !string.Equals(wanted, signedIn, StringComparison.OrdinalIgnoreCase))
+            return (null, LocalChatEndpoints.Problem(403, $"You are signed in as {signedIn}; the local chat answers only as you, not as {Shown(wanted)}."));
+        var email = signedIn ?? wanted;
+        if (string.IsNullOrEmpty(email)) return (null, LocalChatEndpoints.Problem(400, "Say who you are: \"as\" is the email you chat as."));
+        if (Asker.Identify(email, team, books.Current).Role == Role.Unknown)
+            return (null, LocalChatEndpoints.Problem(403, $"{Shown(email)} is not a manager, a CSM or a customer contact here, so the local chat does not talk to them."));
+        return (email, null);
+    }
+
+    /// <summary>Sign-in cookies are secure: over plain http a browser would never send them back.</summary>
+    public static IResult? NeedsHttps(HttpContext context) => context.Request.IsHttps ? null
+        : LocalChatEndpoints.Problem(400, "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
+
+    public static string? SignedInEmail(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(EmailClaim)?.Value : null;
+
+    private static string Shown(string email) => email.Length <= 100 ? email : email[..100] + "…";
+}

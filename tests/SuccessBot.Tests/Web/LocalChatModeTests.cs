@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SuccessBot.Core.Nudges;
+using SuccessBot.Demo;
+using SuccessBot.LocalChat;
+
+namespace SuccessBot.Tests.Web;
+
+/// <summary>
+/// Where the host listens decides how the local chat knows who is talking: loopback keeps the person picker, any
+/// other address needs sign-in, and without sign-in settings there the chat is off. Through the real pipeline (the
+/// test server reports no bound address, so the configured `urls` decide, as Kestrel's bound ones do for real).
+/// </summary>
+public class LocalChatModeTests
+{
+    private const string Exposed = "http://0.0.0.0:5080";
+
+    private static readonly Dictionary<string, string?> SignIn = new()
+    {
+        ["urls"] = Exposed,
+        ["LocalChat:Authority"] = "http://127.0.0.1:9",
+        ["LocalChat:ClientId"] = "successbot",
+        ["LocalChat:ClientSecret"] = "test-secret",
+    };
+
+    private static IChatChannel LocalChannel(BotFactory factory) => factory.Services.GetServices<IChatChannel>().Single(c => c.Name == "local");
+
+    private static async Task<(HttpStatusCode Status, string? Error)> Get(HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path);
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task On_an_address_other_than_loopback_without_sign_in_settings_the_chat_is_off_and_the_host_says_so()
+    {
+        using var factory = new BotFactory(new Dictionary<string, string?> { ["urls"] = Exposed });
+        var http = factory.CreateClient();
+        const string why = "listening on http://0.0.0.0:5080, not on loopback only, and sign-in is not configured: "
+            + "LocalChat:Authority, LocalChat:ClientId, LocalChat:ClientSecret not set";
+
+        var page = await http.GetAsync("/");
+        var post = await http.PostAsJsonAsync("/chat/messages", new { @as = DemoGenerator.Manager, text = "churn last month" });
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal($"The local chat is off: {why}.", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, $"The local chat is off: {why}."), await Get(http, "/chat/people"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Get(http, $"/chat/history?as={DemoGenerator.Manager}")).Status);
+        Assert.Equal((HttpStatusCode.NotFound, $"The local chat is off: {why}."), await Get(http, "/chat/signin"));
+        Assert.Contains($"Local chat: off ({why})", factory.Log.Lines);
+        // Nudges are not left where nobody can read them.
+        Assert.False(await LocalChannel(factory).CanReachAsync(DemoGenerator.Manager, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Require_sign_in_turns_the_picker_off_on_loopback_too()
+    {
+        using var factory = new BotFactory(new Dictionary<string, string?> { ["LocalChat:RequireSignIn"] = "true" });
+        var http = factory.CreateClient();
+
+        var (status, error) = await Get(http, "/chat/people");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.StartsWith("The local chat is off: LocalChat:RequireSignIn is true, and sign-in is not configured", error);
+    }
+
+    [Fact]
+    public async Task On_loopback_the_picker_stays_and_the_host_says_so()
+    {
+        using var factory = new BotFactory();
+        var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var me = await http.GetFromJsonAsync<JsonElement>("/chat/me");
+        var signOut = await http.PostAsync("/chat/signout", null);
+
+        Assert.Equal("pick", me.GetProperty("mode").GetString());
+        Assert.True(await LocalChannel(factory).CanReachAsync(DemoGenerator.Manager, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/", signOut.Headers.Location?.OriginalString);
+        Assert.Contains("Local chat: people pick who they are (loopback only)", factory.Log.Lines);
+        Assert.Contains("Local chat: on at http://localhost:5080/", factory.Log.Lines);
+    }
+
+    [Fact]
+    public async Task With_sign_in_nothing_is_served_to_someone_who_has_not_signed_in()
+    {
+        using var factory = new BotFactory(SignIn);
+        var http = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+        const string signInFirst = "Sign in first: open the chat's page and choose Sign in.";
+
+        var me = await http.GetFromJsonAsync<JsonElement>("/chat/me");
+        var post = await http.PostAsJsonAsync("/chat/messages", new { @as = DemoGenerator.Manager, text = "churn last month" });
+
+        Assert.Equal("sign-in", me.GetProperty("mode").GetString());
+        Assert.False(me.TryGetProperty("email", out _));
+        Assert.Equal((HttpStatusCode.Unauthorized, signInFirst), await Get(http, "/chat/people"));
+        Assert.Equal((HttpStatusCode.Unauthorized, signInFirst), await Get(http, $"/chat/history?as={DemoGenerator.Manager}"));
+        Assert.Equal((HttpStatusCode.Unauthorized, signInFirst), await Get(http, $"/chat/events?as={DemoGenerator.Manager}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        Assert.Contains("Local chat: sign-in with http://127.0.0.1:9 (listening on http://0.0.0.0:5080)", factory.Log.Lines);
+    }
+
+    [Fact]
+    public async Task With_sign_in_plain_http_is_refused_and_an_unreachable_provider_is_a_502_with_a_reason()
+    {
+        using var factory = new BotFactory(SignIn);
+        var plain = factory.CreateClient();
+        var secure = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+
+        var (status, error) = await Get(plain, "/chat/me");
+        var signIn = await Get(secure, "/chat/signin");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Sign-in needs https", error);
+        Assert.Equal(HttpStatusCode.BadGateway, signIn.Status);
+        Assert.StartsWith("The sign-in provider cannot be reached", signIn.Error);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:5080", true)]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://[::]:5080", false)]
+    [InlineData("http://*:5080", false)]
+    [InlineData("http://+:5080", false)]
+    [InlineData("https://successbot.example.com", false)]
+    [InlineData("http://10.0.0.7:5080", false)]
+    public void Only_localhost_and_loopback_addresses_count_as_loopback(string address, bool loopback) =>
+        Assert.Equal(loopback, LocalChatAccess.IsLoopback(address));
+
+    [Theory]
+    [InlineData("https://login.example.com", null)]
+    [InlineData("http://127.0.0.1:4000", null)]
+    [InlineData("http://login.example.com", "LocalChat:Authority: \"http://login.example.com\" must be https (http is allowed only for a provider on loopback).")]
+    [InlineData("login.example.com", "LocalChat:Authority: \"login.example.com\" is not an http(s) URL.")]
+    public void The_authority_is_https_except_on_loopback(string authority, string? problem)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LocalChat:Authority"] = authority }).Build();
+
+        var error = Record.Exception(() => LocalChatSettings.From(config));
+
+        Assert.Equal(problem, error?.Message);
+    }
+
+    [Fact]
+    public void The_sample_settings_leave_sign_in_off_and_keep_a_thousand_conversations()
+    {
+        var sample = LocalChatSettings.From(new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoRoot.Path, "appsettings.sample.json")).Build());
+
+        Assert.False(sample.SignInConfigured);
+        Assert.Equal(["LocalChat:Authority", "LocalChat:ClientId", "LocalChat:ClientSecret"], sample.MissingSignInKeys);
+        Assert.False(sample.TrustEmailClaim);
+        Assert.False(sample.RequireSignIn);
+        Assert.Equal(1_000, sample.MaxPeople);
+    }
+
+    [Fact]
+    public void Max_people_is_a_whole_number_of_one_or_more_and_a_thousand_by_default()
+    {
+        LocalChatSettings Read(string? value) => LocalChatSettings.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LocalChat:MaxPeople"] = value }).Build());
+
+        Assert.Equal(1_000, Read(null).MaxPeople);
+        Assert.Equal(25, Read("25").MaxPeople);
+        Assert.Equal("LocalChat:MaxPeople: \"0\" is not a whole number of 1 or more.", Assert.Throws<InvalidSettingException>(() => Read("0")).Message);
+    }
+
+    private static ClaimsPrincipal Token(params (string Type, string Value)[] claims) =>
+        new(new ClaimsIdentity(claims.Select(c => new Claim(c.Type, c.Value)), "oidc"));
+
+    [Theory]
+    [InlineData("true", false, "ana@x.example", null)]
+    [InlineData("True", false, "ana@x.example", null)]
+    [InlineData("false", false, null, "the provider has not verified ana@x.example (its token says email_verified is not true).")]
+    [InlineData(null, false, null, "the provider has not verified ana@x.example (its token says email_verified is not true).")]
+    [InlineData(null, true, "ana@x.example", null)]
+    [InlineData("false", true, null, "the provider has not verified ana@x.example (its token says email_verified is not true).")]
+    public void The_person_is_the_token_s_email_only_when_the_provider_verified_it(string? verified, bool trust, string? email, string? refusal)
+    {
+        var claims = new List<(string, string)> { ("email", "ana@x.example") };
+        if (verified is not null) claims.Add(("email_verified", verified));
+
+        Assert.Equal((email, refusal), LocalChatSignIn.VerifiedEmail(Token([.. claims]), trust));
+    }
+
+    [Fact]
+    public void A_token_without_an_email_is_refused() =>
+        Assert.Equal((null, "the provider sent no email (the chat asks for the \"email\" scope)."), LocalChatSignIn.VerifiedEmail(Token(("sub", "123")), trustEmailClaim: true));
+}
