@@ -38,7 +38,8 @@ public static class NpsMetrics
         return new NpsCounts(promoters, passives, detractors);
     }
 
-    public static NpsResult Nps(BookOfBusiness book, Period period, TimeZoneInfo zone, int comments = 5)
+    /// <param name="includes">The accounts counted (a segment, a plan, an owner); all when null.</param>
+    public static NpsResult Nps(BookOfBusiness book, Period period, TimeZoneInfo zone, int comments = 5, Func<Account, bool>? includes = null)
     {
         var previous = period.Previous();
         var (from, to) = Instants(period, zone);
@@ -52,6 +53,7 @@ public static class NpsMetrics
             var answers = book.NpsAt(position);
             if (answers.Count == 0 || answers[^1].AnsweredAt < from) continue;
             var account = book.Accounts[position];
+            if (includes is not null && !includes(account)) continue;
             var group = (bySegment ? account.Segment : account.Plan) ?? "(none)";
             int[]? counts = null;
             for (var i = FirstFrom(answers, from); i < answers.Count && answers[i].AnsweredAt < to; i++)
@@ -64,8 +66,10 @@ public static class NpsMetrics
         var split = groups.OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, new NpsCounts(g.Value[(int)NpsCategory.Promoter], g.Value[(int)NpsCategory.Passive], g.Value[(int)NpsCategory.Detractor]))).ToArray();
         var current = new NpsCounts(split.Sum(g => g.Item2.Promoters), split.Sum(g => g.Item2.Passives), split.Sum(g => g.Item2.Detractors));
-        var surveys = book.Surveys.Where(v => v.SentAt >= from && v.SentAt < to).ToArray();
-        return new NpsResult(period, current, previous, Count(Between(book.NpsAnswers, Instants(previous, zone).From, from), previous, zone), latest,
+        var counted = includes is null ? null : new HashSet<string>(book.Accounts.Where(includes).Select(a => a.Id), StringComparer.Ordinal);
+        var surveys = book.Surveys.Where(v => v.SentAt >= from && v.SentAt < to && (counted is null || counted.Contains(v.AccountId))).ToArray();
+        var before = Between(book.NpsAnswers, Instants(previous, zone).From, from).Where(a => counted is null || counted.Contains(a.AccountId));
+        return new NpsResult(period, current, previous, Count(before, previous, zone), latest,
             surveys.Length, surveys.Count(v => v.Answered), bySegment ? "segment" : "plan", split);
     }
 
