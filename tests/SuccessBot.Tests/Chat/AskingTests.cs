@@ -170,6 +170,21 @@ public class AskingTests
         Assert.Contains("Did you mean `Acme Capital`", miss.Summary);
     }
 
+    [Theory]
+    [InlineData("2026-11-25")]
+    [InlineData("2026-12-02")]
+    [InlineData("2027-03-14")]
+    public void The_readmes_health_acme_c_finds_the_demos_one_acme_c_account_on_any_day(string day)
+    {
+        var today = DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
+        var demo = SuccessBot.Demo.DemoGenerator.Generate(42, today);
+        var book = new BookOfBusiness(demo.Accounts, demo.MrrChanges, demo.Usage, demo.Nps);
+
+        var reply = new Conversation(book, today, new TeamSettings { Managers = [SuccessBot.Demo.DemoGenerator.Manager] }).As(SuccessBot.Demo.DemoGenerator.Manager).Send("health acme c");
+
+        Assert.Equal("Health · Acme Capital", reply.Title);
+    }
+
     [Fact]
     public void A_customer_contact_gets_only_customer_help_and_customer_examples()
     {
