@@ -82,7 +82,7 @@ public static class CommandLanguage
         "figure", "figures", "number", "numbers", "score", "total", "overall", "team", "whole", "report", "stats", "metrics", "data",
         "looking", "look", "up", "about", "time", "period", "them", "that", "these", "those", "happened", "owned", "each", "every",
         "split", "broken", "down", "breakdown", "grouped", "group", "want", "need", "quick", "check", "bot", "successbot", "summary",
-        "doing", "going", "upcoming", "recent", "recently",
+        "doing", "going", "upcoming", "recent", "recently", "may", "might", "shall", "should", "will",
     };
 
     /// <summary>Words that start a filter or a breakdown, when what follows them is not a period.</summary>
@@ -160,7 +160,7 @@ public static class CommandLanguage
         {
             // A look-back figure over days still to come: "churn next month" is a question for later.
             if (chosen.Start > today || (chosen.Start == today && chosen.EndExclusive > today.AddDays(1) && chosen.CalendarMonths is null))
-                return new NotUnderstood($"{Capitalised(chosen.Label)} has not started yet; `{spec.Verb}` looks back.", "Try `last month` or `this quarter`.");
+                return new NotUnderstood($"{Capitalised(chosen.Label)} {(chosen.Start > today ? "has not started yet" : "are still to come")}; `{spec.Verb}` looks back.", "Try `last month` or `this quarter`.");
             chosen = chosen.UpTo(today);
         }
         return spec.Make(new Reading(chosen, "", false)) with { Slice = slice };
@@ -234,6 +234,8 @@ public static class CommandLanguage
             for (var length = Math.Min(6, words.Count - i); length >= 1; length--)
             {
                 if (!words.AllUnread(i, length) || PeriodParser.TryParse(words.Text(i, length), today, ahead) is not { } period) continue;
+                // "may I see churn for last month": a "may" that asks is not the month.
+                if (length == 1 && words.Lower(i) == "may" && i + 1 < words.Count && words.Lower(i + 1) is "i" or "we") continue;
                 words.Consume(i, length);
                 return (period, words.Original(i, length));
             }
@@ -360,9 +362,18 @@ internal sealed class Words
         var words = cleaned.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             .Select(w => w.TrimStart('`', '\'', '"', '(', '[', '{', '<', '*', '_', '/').TrimEnd('`', '\'', '"', '?', '!', '.', ',', ';', ':', ')', ']', '}', '>', '*', '_'))
             .Where(w => w.Length > 0)
-            .Select(w => new Word(w, w.ToLowerInvariant()))
+            .Select(w => new Word(w, Lowered(w)))
             .ToList();
         return new Words(words);
+    }
+
+    private static readonly string[] KeepsItsS = ["what's", "how's", "it's", "that's", "there's", "who's", "let's", "here's"];
+
+    /// <summary>The word to match: lower case, and "month's" read as "month" (but "what's" stays what it is).</summary>
+    private static string Lowered(string word)
+    {
+        var lower = word.ToLowerInvariant();
+        return lower.EndsWith("'s", StringComparison.Ordinal) && lower.Length > 3 && !KeepsItsS.Contains(lower) ? lower[..^2] : lower;
     }
 
     public int Count => _words.Count;

@@ -21,6 +21,10 @@ public class PhrasingTableTests
         2026-11-25 | CHURN LAST MONTH | churn 2026-10-01..2026-10-31
         2026-11-25 | Churn Rate Last Month | churn 2026-10-01..2026-10-31
         2026-11-25 | churn, last month. | churn 2026-10-01..2026-10-31
+        2026-11-25 | what's this month's churn? | churn 2026-11-01..2026-11-25
+        2026-11-25 | may I see churn for last month please | churn 2026-10-01..2026-10-31
+        2026-11-25 | churn in may | churn 2026-05-01..2026-05-31
+        2026-11-25 | last quarter's nps by plan | nps 2026-07-01..2026-09-30 by plan
         2026-11-25 | "churn last month" | churn 2026-10-01..2026-10-31
         2026-11-25 | /churn last month | churn 2026-10-01..2026-10-31
         2026-11-25 | last month churn | churn 2026-10-01..2026-10-31
@@ -190,7 +194,7 @@ public class PhrasingTableTests
         2026-11-25 | churn 2026-13 | refused: couldn't read "2026-13" as a period
         2026-11-25 | churn next month | refused: December 2026 has not started yet
         2026-11-25 | churn 2030 | refused: 2030 has not started yet
-        2026-11-25 | churn in the next 30 days | refused: has not started yet
+        2026-11-25 | churn in the next 30 days | refused: The next 30 days are still to come
         2026-11-25 | nps next quarter | refused: Q1 2027 has not started yet
         2026-11-25 | churny | refused: didn't understand
         2026-11-25 | how are we doing? | refused: didn't understand
