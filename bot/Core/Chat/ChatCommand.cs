@@ -35,8 +35,11 @@ public sealed record NotUnderstood(string Problem, string? Hint = null, string? 
 /// <summary>How a figure is split: not at all, or one line per segment, plan or owner.</summary>
 public enum Breakdown { None, Segment, Plan, Owner }
 
-/// <summary>"by segment" and "for enterprise" / "for anna@example.com": <see cref="For"/> is the words as typed, resolved against the book when answered.</summary>
-public sealed record Slice(Breakdown By, string? For)
+/// <summary>
+/// "by segment" and "for enterprise" / "for anna@example.com": <see cref="For"/> is the words as typed, resolved against the book when answered.
+/// <see cref="Guessed"/>: the words stood without "for" ("enterprise churn"), so if they name no segment, plan or owner they were not understood.
+/// </summary>
+public sealed record Slice(Breakdown By, string? For, bool Guessed = false)
 {
     public static Slice Whole { get; } = new(Breakdown.None, null);
 

@@ -142,7 +142,10 @@ public static class CommandLanguage
             var unreadText = string.Join(' ', unread.Select(w => w.Original));
             if (spec.DefaultPeriod is not null && unread.Any(w => PeriodWords.Contains(w.Lower) || w.Lower.Any(char.IsDigit)))
                 return new NotUnderstood($"I couldn't read \"{Format.Quote(unreadText)}\" as a period.", $"Periods look like {PeriodParser.Examples}.", spec.Verb);
-            return new NotUnderstood($"I read `{spec.Verb}` but not \"{Format.Quote(unreadText)}\".", Nearest: spec.Verb);
+            // "enterprise churn": words left over may name a segment, plan or owner; the answer finds out, against the book.
+            if (!spec.Sliceable || slice.For is not null)
+                return new NotUnderstood($"I read `{spec.Verb}` but not \"{Format.Quote(unreadText)}\".", Nearest: spec.Verb);
+            slice = slice with { For = unreadText, Guessed = true };
         }
 
         if (!slice.IsWhole && !spec.Sliceable)
@@ -274,7 +277,9 @@ public static class CommandLanguage
             var first = i + 1;
             while (first < words.Count && !words.IsRead(first) && words.Lower(first) is "the" or "all" or "our" or "each" or "every") first++;
             var end = first;
-            while (end < words.Count && !words.IsRead(end) && !Filler.Contains(words.Lower(end)) && !PeriodWords.Contains(words.Lower(end))) end++;
+            // An email is one word: "for anna@example.com" ends there.
+            if (first < words.Count && !words.IsRead(first) && words.Lower(first).Contains('@')) end = first + 1;
+            else while (end < words.Count && !words.IsRead(end) && !Filler.Contains(words.Lower(end)) && !PeriodWords.Contains(words.Lower(end)) && !words.Lower(end).Contains('@')) end++;
             if (end == first) continue;
             // "for each segment" is a breakdown, not a filter.
             if (end == first + 1 && BreakdownWords.TryGetValue(words.Lower(first), out var each)) by = each;

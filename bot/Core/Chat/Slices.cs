@@ -69,8 +69,10 @@ public static class Slices
         if (key.Length >= 3 && owners.Length == 1 && (context.Asker.SeesWholeTeam || string.Equals(owners[0], context.Asker.Email, StringComparison.OrdinalIgnoreCase)))
             return new BookSlice(a => Owns(a, owners[0]), $"{title} · for {owners[0]}", slice.By);
 
-        refusal = Reply.Refusal("Which accounts?", $"No segment, plan or owner is called \"{Format.Quote(asked)}\".",
-            $"Segments: {List(accounts.Select(a => a.Segment))}. Plans: {List(accounts.Select(a => a.Plan))}. For an owner, type their email.");
+        var known = $"Segments: {List(accounts.Select(a => a.Segment))}. Plans: {List(accounts.Select(a => a.Plan))}.";
+        refusal = slice.Guessed
+            ? Reply.Refusal("Not understood", $"I didn't understand \"{Format.Quote(asked)}\": no segment, plan or owner is called so.", $"{known} {CommandLanguage.ExamplesFor(context.Asker.Role)}")
+            : Reply.Refusal("Which accounts?", $"No segment, plan or owner is called \"{Format.Quote(asked)}\".", $"{known} For an owner, type their email.");
         return null;
     }
 

@@ -58,6 +58,21 @@ public class AskingTests
     }
 
     [Fact]
+    public void A_segment_named_without_for_counts_too_and_other_words_are_not_understood()
+    {
+        var smb = Chat().As(Manager).Send("SMB churn last month");
+        var midMarket = Chat().As(Manager).Send("churn for mid market");
+        var blah = Chat().As(Manager).Send("churn blah");
+
+        Assert.Contains("· for SMB", smb.Title);
+        Assert.StartsWith("33.3% logo churn: 2 of 6", smb.Summary);
+        Assert.Contains("· for Mid-Market", midMarket.Title);
+        Assert.Equal("Not understood", blah.Title);
+        Assert.Equal("I didn't understand \"blah\": no segment, plan or owner is called so.", blah.Summary);
+        Assert.Contains("`nps last quarter by segment`", blah.Note);
+    }
+
+    [Fact]
     public void A_plan_filter_reads_the_plan_name_in_any_case()
     {
         var reply = Chat().As(Manager).Send("churn last month for starter");

@@ -203,7 +203,13 @@ public class PhrasingTableTests
         2026-11-25 | renewals at risk | refused: more than one question
         2026-11-25 | churn last month vs last quarter | refused: two periods
         2026-11-25 | churn by color | refused: by segment, plan or owner
-        2026-11-25 | churn blah | refused: I read `churn` but not "blah"
+        2026-11-25 | churn blah | churn 2026-10-01..2026-10-31 for 'blah' (guessed)
+        2026-11-25 | enterprise churn last month | churn 2026-10-01..2026-10-31 for 'enterprise' (guessed)
+        2026-11-25 | smb nps | nps 2026-10-01..2026-11-25 for 'smb' (guessed)
+        2026-11-25 | mid-market renewals next quarter | renewals 2027-01-01..2027-03-31 for 'mid-market' (guessed)
+        2026-11-25 | churn for smb blah | churn 2026-10-01..2026-10-31 for 'smb blah'
+        2026-11-25 | churn for anna@example.com blah | refused: I read `churn` but not "blah"
+        2026-11-25 | clv blah | refused: I read `clv` but not "blah"
         2026-11-25 | health | refused: needs an account name
         2026-11-25 | what's the health? | refused: needs an account name
         2026-11-25 | nps send | refused: needs an account name
@@ -285,7 +291,7 @@ public class PhrasingTableTests
             _ => command.GetType().Name,
         };
         var by = command.Slice.By == Breakdown.None ? "" : " by " + command.Slice.By.ToString().ToLowerInvariant();
-        var only = command.Slice.For is { } f ? $" for '{f}'" : "";
+        var only = command.Slice.For is { } f ? $" for '{f}'" + (command.Slice.Guessed ? " (guessed)" : "") : "";
         return core + by + only + (command.Share ? " share" : "");
     }
 }
