@@ -66,7 +66,7 @@ public static class CommandLanguage
         new("stop", ["unsubscribe", "stop surveys", "no more surveys", "opt out"],
             "stop", "stop", "customers: no more surveys",
             _ => new StopSurveysCommand()) { Audience = Audience.Customers },
-        new("help", ["?", "commands", "what can you do", "what can i ask", "how does this work"],
+        new("help", ["commands", "what can you do", "what can i ask", "how does this work"],
             "help", "help", "this list",
             _ => new HelpCommand()),
     ];
@@ -85,8 +85,10 @@ public static class CommandLanguage
         "doing", "going", "upcoming", "recent", "recently", "may", "might", "shall", "should", "will",
     };
 
-    /// <summary>Words that start a filter or a breakdown, when what follows them is not a period.</summary>
-    private static readonly string[] ForWords = ["for", "owned", "of"];
+    /// <summary>Words that start a filter ("for enterprise"), when what follows them is not a period.</summary>
+    private static readonly string[] ForWords = ["for", "of"];
+
+    /// <summary>Words that start a breakdown ("by segment"), or an owner ("owned by anna@example.com").</summary>
     private static readonly string[] ByWords = ["by", "per"];
 
     /// <summary>Words that show someone meant a period, so an unread one is reported as a period.</summary>
