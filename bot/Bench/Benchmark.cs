@@ -18,7 +18,7 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Parts = ["import", "answers", "daily", "all", "slack", "ingest"];
+    public static readonly string[] Parts = ["import", "answers", "daily", "all", "slack", "ingest", "writes"];
 
     public static int Run(TextWriter output, string part, int accounts)
     {

@@ -153,12 +153,8 @@ public static class Verbs
         var ask = new Command("ask", "Answers TEXT exactly as the chat would, as plain text.") { text, asker };
         ask.SetAction(parse =>
         {
-            var config = Settings.Load();
-            using var store = new LiteDbStore(Settings.StoragePath(config));
-            var (books, team) = (new StaticBookSource(store.LoadBook()), Settings.Team(config));
-            var routes = Routes(store, books, config);
-            var bot = new ChatBot(books, team, TimeProvider.System, routes.Commands(), routes.Buttons());
-            var reply = bot.Answer(new IncomingMessage(parse.GetValue(text) ?? "", parse.GetValue(asker)));
+            using var services = Composition.ForCommandLine(Settings.Load());
+            var reply = services.GetRequiredService<ChatBot>().Answer(new IncomingMessage(parse.GetValue(text) ?? "", parse.GetValue(asker)));
             Console.Write(PlainText.Render(reply));
             return 0;
         });
@@ -173,11 +169,8 @@ public static class Verbs
         var check = new Command("check", "Runs a scheduled check now. Nudges are recorded in the ledger; the running host delivers them within seconds (or at its next start).") { which, dryRun };
         check.SetAction(parse =>
         {
-            var config = Settings.Load();
-            var team = Settings.Team(config);
-            using var store = new LiteDbStore(Settings.StoragePath(config));
-            var books = new StaticBookSource(store.LoadBook());
-            var nudges = new NudgeService(books, store, store, team, Settings.Checks(config), TimeProvider.System, []);
+            using var services = Composition.ForCommandLine(Settings.Load());
+            var nudges = services.GetRequiredService<NudgeService>();
             var kind = parse.GetValue(which) switch
             {
                 "renewals" => CheckKind.Renewals,
@@ -192,7 +185,7 @@ public static class Verbs
             foreach (var n in list) Console.WriteLine($"  to {n.Recipient}: {n.Title}: {n.Summary}");
             if (kind.HasFlag(CheckKind.Nps))
             {
-                var surveys = new SurveyService(books, store, store, team, Settings.Nps(config), TimeProvider.System);
+                var surveys = services.GetRequiredService<SurveyService>();
                 var due = surveys.DueToday();
                 Console.WriteLine(dry ? $"Would send {due.Count} NPS survey(s) today:" : $"Sent {surveys.SendDue()} NPS survey(s) (the host delivers them):");
                 foreach (var (account, contact) in due) Console.WriteLine($"  to {contact} ({account.Name})");
@@ -200,12 +193,6 @@ public static class Verbs
             return 0;
         });
         return check;
-    }
-
-    private static Routes Routes(LiteDbStore store, IBookSource books, IConfiguration config)
-    {
-        var surveys = new SurveyService(books, store, store, Settings.Team(config), Settings.Nps(config), TimeProvider.System);
-        return new Routes(store, store, store, surveys, Settings.Checks(config), Settings.Nps(config), TimeProvider.System);
     }
 
     /// <summary>`manifest slack|teams --base-url URL`: each channel adds its own subcommand.</summary>
@@ -219,7 +206,7 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, slack (signed slash commands through the host), or ingest (Segment events over HTTP into the host).", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = new Option<int>("--accounts") { Description = "How many accounts to generate.", DefaultValueFactory = _ => 100_000 };
         var minutes = new Option<int>("--minutes") { Description = "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", DefaultValueFactory = _ => 0 };
@@ -228,6 +215,7 @@ public static class Verbs
         {
             "slack" => SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
             "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(minutes)),
+            "writes" => WritesBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
             var other => Task.FromResult(Benchmark.Run(Console.Out, other!, parse.GetValue(accounts))),
         });
         return bench;

@@ -9,7 +9,7 @@ public static class DemoStore
 
     public static DemoBook Create(string path, int seed, DateOnly today)
     {
-        foreach (var file in new[] { path, Path.ChangeExtension(path, null) + "-log.db" })
+        foreach (var file in new[] { path, Path.ChangeExtension(path, null) + "-log.db", BookSnapshot.PathFor(path) })
             if (File.Exists(file)) File.Delete(file);
         var book = DemoGenerator.Generate(seed, today);
         using var store = new LiteDbStore(path);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Storage;
@@ -5,13 +6,16 @@ using SuccessBot.Storage;
 namespace SuccessBot.Host;
 
 /// <summary>
-/// The book every answer is computed from, loaded from the store at start and loaded again whenever the store's data
-/// version moves (an import in this process, or `import` run from another one while the host serves).
+/// The book every answer is computed from. At start it reads the snapshot beside the store (or the whole store when there is
+/// no usable snapshot), then follows the store's change log: <see cref="Refresh"/> applies the entries after its version, at a
+/// cost proportional to what they wrote, whether this process wrote them (a click) or another one did (`import`, `check`).
+/// A change it cannot apply is logged and the book is loaded whole once, rather than drift from the store.
 /// </summary>
 public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log) : IBookSource
 {
     private volatile Snapshot _current = new(BookOfBusiness.Empty, -1);
-    private readonly Lock _reloading = new();
+    private readonly Lock _following = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private sealed record Snapshot(BookOfBusiness Book, long Version);
 
@@ -19,43 +23,152 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
 
     public long Version => _current.Version;
 
-    /// <summary>Loads the store again if its data version changed since the last load; true when it did.</summary>
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    public Task WhenReady => _ready.Task;
+
+    public string SnapshotPath { get; } = BookSnapshot.PathFor(store.Path);
+
+    /// <summary>Makes the book ready: from the snapshot and the log after it when they serve this store, else from the whole store.</summary>
+    public void Load()
+    {
+        lock (_following)
+        {
+            if (IsReady) return;
+            var watch = Stopwatch.StartNew();
+            var snapshot = BookSnapshot.Read(SnapshotPath, store.StoreId, out var whyNot);
+            if (snapshot is { } taken && taken.Version > store.DataVersion) whyNot = "it is ahead of the store";
+            else if (snapshot is { } usable)
+            {
+                _current = new Snapshot(usable.Book, usable.Version);
+                if (FollowLog())
+                {
+                    log.LogInformation("Read model ready from its snapshot (version {Snapshot}) and the change log: {Accounts} accounts, data version {Version}, in {Ms:0} ms.",
+                        usable.Version, Current.Count, Version, watch.ElapsedMilliseconds);
+                    _ready.TrySetResult();
+                    return;
+                }
+                whyNot = "the change log no longer reaches back to it";
+            }
+            log.LogInformation("Loading the whole book from the store (no snapshot used: {Why}).", whyNot);
+            LoadWhole();
+            log.LogInformation("Read model ready: {Accounts} accounts, data version {Version}, in {Ms:0} ms.", Current.Count, Version, watch.ElapsedMilliseconds);
+            _ready.TrySetResult();
+        }
+    }
+
+    /// <summary>Applies what the store's change log holds after this book's version (loads the book first if it is not ready); true when there was something new.</summary>
     public bool Refresh()
     {
-        lock (_reloading)
+        lock (_following)
         {
-            var version = store.DataVersion;
-            if (version == _current.Version) return false;
-            var started = DateTime.UtcNow;
-            var book = store.LoadBook();
-            _current = new Snapshot(book, version);
-            log.LogInformation("Read model loaded: {Accounts} accounts, data version {Version}, in {Ms:0} ms.", book.Accounts.Count, version, (DateTime.UtcNow - started).TotalMilliseconds);
+            if (!IsReady)
+            {
+                Load();
+                return true;
+            }
+            var before = Version;
+            if (!FollowLog()) LoadWhole();
+            return Version != before;
+        }
+    }
+
+    /// <summary>Writes the snapshot of the current book beside the store (a background step: the book is immutable).</summary>
+    public long WriteSnapshot()
+    {
+        var at = _current;
+        BookSnapshot.Write(SnapshotPath, store.StoreId, at.Version, at.Book);
+        return at.Version;
+    }
+
+    private bool FollowLog()
+    {
+        var at = _current;
+        IReadOnlyList<(long Version, BookChange Change)>? changes;
+        try { changes = store.ChangesAfter(at.Version); }
+        catch (ChangeNotApplicable bad)
+        {
+            log.LogWarning("The change log could not be read, so the whole book is loaded again: {Problem}", bad.Message);
+            return false;
+        }
+        if (changes is null) return false;
+        if (changes.Count == 0) return true;
+        try
+        {
+            _current = new Snapshot(at.Book.Apply(changes.Select(c => c.Change)), changes[^1].Version);
             return true;
         }
+        catch (ChangeNotApplicable bad)
+        {
+            log.LogWarning("A change after version {Version} could not be applied, so the whole book is loaded again: {Problem}", at.Version, bad.Message);
+            return false;
+        }
+    }
+
+    private void LoadWhole()
+    {
+        var (book, version) = store.LoadBookAndVersion();
+        _current = new Snapshot(book, version);
     }
 }
 
-/// <summary>Loads the read model at start, then watches the store for imports made by other processes.</summary>
-public sealed class ReadModelRefresher(BookReadModel model, IConfiguration config, ILogger<ReadModelRefresher> log) : BackgroundService
+/// <summary>
+/// Makes the read model ready at start (waiting up to `Storage:StartWaitSeconds` before the host listens, so a small book
+/// is never seen half-loaded, while a large one goes on loading as /healthz says "starting"), then follows the store's
+/// change log every `Storage:PollSeconds`, and keeps the snapshot beside the store up to date (`Storage:SnapshotSeconds`).
+/// </summary>
+public sealed class ReadModelRefresher(BookReadModel model, LiteDbStore store, IConfiguration config, TimeProvider clock, ILogger<ReadModelRefresher> log) : BackgroundService
 {
-    public override Task StartAsync(CancellationToken cancellationToken)
+    private long _snapshotVersion = -1;
+    private long _snapshotTakenAt;
+    private Task? _loading;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        model.Refresh();
-        return base.StartAsync(cancellationToken);
+        _loading = Task.Run(model.Load, CancellationToken.None);
+        var wait = TimeSpan.FromSeconds(Settings.Number(config, "Storage:StartWaitSeconds", 3.0));
+        await Task.WhenAny(_loading, Task.Delay(wait, cancellationToken));
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await _loading!.WaitAsync(stoppingToken);
         var every = TimeSpan.FromSeconds(Settings.Number(config, "Storage:PollSeconds", 2.0));
+        var snapshotEvery = TimeSpan.FromSeconds(Settings.Number(config, "Storage:SnapshotSeconds", 60.0));
+        TakeSnapshotIfBehind(TimeSpan.Zero);
         using var timer = new PeriodicTimer(every);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try { model.Refresh(); }
+            try
+            {
+                model.Refresh();
+                TakeSnapshotIfBehind(snapshotEvery);
+            }
             catch (Exception e) when (e is LiteDB.LiteException or IOException)
             {
                 // The store may be busy with another process's import; the next tick tries again.
                 log.LogWarning(e, "Could not read the store; will try again.");
             }
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (model.IsReady)
+        {
+            try { TakeSnapshotIfBehind(TimeSpan.Zero); }
+            catch (Exception e) when (e is LiteDB.LiteException or IOException or ObjectDisposedException) { log.LogWarning("Snapshot not written at stop: {Problem}", e.Message); }
+        }
+    }
+
+    private void TakeSnapshotIfBehind(TimeSpan atLeastSinceLast)
+    {
+        if (model.Version == _snapshotVersion || (_snapshotVersion >= 0 && clock.GetElapsedTime(_snapshotTakenAt) < atLeastSinceLast)) return;
+        _snapshotVersion = model.WriteSnapshot();
+        _snapshotTakenAt = clock.GetTimestamp();
+        // The snapshot covers the log up to its version; a day's worth stays for other readers that lag behind.
+        store.TrimChanges(_snapshotVersion, clock.GetUtcNow().AddDays(-1));
     }
 }

@@ -27,19 +27,7 @@ public static class BotHost
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
         var config = builder.Configuration;
-        var team = Settings.Team(config);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(team);
-        builder.Services.AddSingleton(Settings.Checks(config));
-        builder.Services.AddSingleton(_ => new LiteDbStore(Settings.StoragePath(config)));
-        builder.Services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
-        builder.Services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
-        builder.Services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());
-        builder.Services.AddSingleton(Settings.Nps(config));
-        builder.Services.AddSingleton<SurveyService>();
-        builder.Services.AddSingleton<Routes>();
-        builder.Services.AddSingleton<BookReadModel>();
-        builder.Services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
+        builder.Services.AddSuccessBot(config);
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddSingleton<LocalChatHub>();
         builder.AddSlack();
@@ -48,11 +36,7 @@ public static class BotHost
         // Without Slack or a real Teams tenant the local chat is the only place people can be reached.
         var onlyLocal = string.IsNullOrEmpty(config["Slack:BotToken"]) && string.IsNullOrEmpty(config["Teams:AppId"]);
         builder.Services.AddSingleton<IChatChannel>(s => new LocalChatChannel(s.GetRequiredService<LocalChatHub>(), onlyLocal));
-        builder.Services.AddSingleton<NudgeService>();
-        builder.Services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
-        builder.Services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
-            s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<ActionRouter>()));
-        builder.Services.AddSuccessBotScheduler(config, team.TimeZone);
+        builder.Services.AddSuccessBotScheduler(config, Settings.Team(config).TimeZone);
 
         var app = builder.Build();
         app.MapLocalChat();
@@ -64,10 +48,10 @@ public static class BotHost
             var readable = store.CanRead();
             var body = new
             {
-                status = readable ? "ok" : "storage unreadable",
-                storage = new { path = store.Path, readable, dataVersion = model.Version, accounts = model.Current.Accounts.Count },
+                status = !readable ? "storage unreadable" : !model.IsReady ? "starting" : "ok",
+                storage = new { path = store.Path, readable, dataVersion = model.Version, accounts = model.Current.Count },
             };
-            return Results.Json(body, statusCode: readable ? 200 : 503);
+            return Results.Json(body, statusCode: readable && model.IsReady ? 200 : 503);
         });
         app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
         return app;

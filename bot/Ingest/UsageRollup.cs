@@ -180,9 +180,6 @@ public sealed class UsageRollup : IDisposable
         public required LogPosition Position { get; init; }
         public required DateTimeOffset At { get; init; }
         public required bool Trim { get; init; }
-
-        /// <summary>Whether it changes what answers show (usage rows or accounts), so the host's read model should reload.</summary>
-        public bool ChangesFigures => Days.Count > 0 || Accounts.Count > 0;
     }
 
     /// <summary>Takes what changed since the last checkpoint; null when nothing did. Days taken are frozen: a change to one copies it first.</summary>
@@ -209,10 +206,12 @@ public sealed class UsageRollup : IDisposable
         }
     }
 
-    /// <summary>Writes a checkpoint in one transaction; bumps the data version (the read model reloads) when figures changed.</summary>
+    /// <summary>Writes a checkpoint in one transaction; what changes figures reaches the change log (accounts first: usage may name them).</summary>
     internal void Store(Checkpoint c) => _store.InTransaction(() =>
     {
         var today = _team.Today(c.At);
+        if (c.Accounts.Count > 0)
+            _store.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _store.FindAccount(a.Key))).OfType<Account>().ToArray(), today);
         if (c.Days.Count > 0)
         {
             _store.Collection(Days).Upsert(c.Days.Select(d => d.ToDoc()));
@@ -221,8 +220,6 @@ public sealed class UsageRollup : IDisposable
         Pending.Store(_store.Collection(Users), c.Users);
         Pending.Store(_store.Collection(Anonymous), c.Anonymous);
         Pending.Store(_store.Collection(Aside), c.Aside);
-        if (c.Accounts.Count > 0)
-            _store.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _store.FindAccount(a.Key))).OfType<Account>().ToArray(), today);
         if (c.Trim)
         {
             _store.Collection(Days).DeleteMany(Query.LT("day", FromDay(today.AddDays(-_settings.RawEventDays))));
@@ -230,7 +227,7 @@ public sealed class UsageRollup : IDisposable
         }
         _store.Collection(Checkpoints).Upsert(new BsonDocument { ["_id"] = "log", ["file"] = c.Position.File ?? "", ["offset"] = c.Position.Offset });
         return 0;
-    }, bumpVersion: c.ChangesFigures);
+    });
 
     /// <summary>
     /// After <see cref="Store"/>: on success the checkpoint is the one to recover from, and days that can no longer

@@ -1,3 +1,4 @@
+using SuccessBot.Core.Chat;
 using Quartz;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
@@ -6,15 +7,16 @@ namespace SuccessBot.Scheduling;
 
 /// <summary>The daily checks: decide and record today's nudges (idempotent, so a run at start catches up after downtime).</summary>
 [DisallowConcurrentExecution]
-public sealed class DailyChecksJob(NudgeService nudges, ILogger<DailyChecksJob> log) : IJob
+public sealed class DailyChecksJob(NudgeService nudges, IBookSource books, ILogger<DailyChecksJob> log) : IJob
 {
     public static readonly JobKey Key = new("daily-checks");
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
     {
+        // A check over a book still loading would miss accounts: the run at start waits for it.
+        await books.WhenReady.WaitAsync(cancel);
         var summary = nudges.Check(CheckKind.All);
         log.LogInformation("Checks: {Decided} nudges due today, {Recorded} new.", summary.Decided, summary.Recorded);
-        return ValueTask.CompletedTask;
     }
 }
 
@@ -43,28 +45,28 @@ public sealed class DeliverNudgesJob(NudgeService nudges, IHostApplicationLifeti
 
 /// <summary>The weekly manager digest.</summary>
 [DisallowConcurrentExecution]
-public sealed class ManagerDigestJob(NudgeService nudges) : IJob
+public sealed class ManagerDigestJob(NudgeService nudges, IBookSource books) : IJob
 {
     public static readonly JobKey Key = new("manager-digest");
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
     {
+        await books.WhenReady.WaitAsync(cancel);
         nudges.SendDigests();
-        return ValueTask.CompletedTask;
     }
 }
 
 /// <summary>The NPS campaign: today's due contacts get a survey (trickled by `Nps:MaxPerDay`); delivery is the ledger's.</summary>
 [DisallowConcurrentExecution]
-public sealed class NpsCampaignJob(SurveyService surveys, ILogger<NpsCampaignJob> log) : IJob
+public sealed class NpsCampaignJob(SurveyService surveys, IBookSource books, ILogger<NpsCampaignJob> log) : IJob
 {
     public static readonly JobKey Key = new("nps-campaign");
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
     {
+        await books.WhenReady.WaitAsync(cancel);
         var sent = surveys.SendDue();
         if (sent > 0) log.LogInformation("NPS: {Count} surveys sent.", sent);
-        return ValueTask.CompletedTask;
     }
 }
 

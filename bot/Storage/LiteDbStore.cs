@@ -16,9 +16,12 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 {
     private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
         Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
-        Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks";
+        Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes";
+    // A change log entry holds at most this many rows, so that an import of any size stays far below LiteDB's document limit.
+    private const int RowsPerEntry = 2_000;
     private readonly LiteDatabase _db;
     private readonly ThreadLocal<bool> _inTransaction = new();
+    private readonly ThreadLocal<List<BookChange>?> _published = new();
 
     public string Path { get; }
 
@@ -39,10 +42,44 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
         // The delivery job asks for pending nudges every few seconds.
         _db.GetCollection(Nudges).EnsureIndex("status");
+        var meta = _db.GetCollection(Meta);
+        if (meta.FindById("store") is null) meta.Upsert(new BsonDocument { ["_id"] = "store", ["value"] = Guid.NewGuid().ToString("N") });
     }
 
-    /// <summary>Goes up by one with every import; a host that sees it change reloads its read model.</summary>
+    /// <summary>This file's identity, made when it was created: a snapshot of the book names the store it was taken of.</summary>
+    public string StoreId => _db.GetCollection(Meta).FindById("store")["value"].AsString;
+
+    /// <summary>
+    /// The sequence number of the last entry of the change log: every write that changes the book appends its changes in the
+    /// transaction that makes them, so a read model at version v catches up by applying the entries after v.
+    /// </summary>
     public long DataVersion => _db.GetCollection(Meta).FindById("version")?["value"].AsInt64 ?? 0;
+
+    /// <summary>
+    /// The changes after <paramref name="version"/>, in order, up to the current version; null when the log no longer reaches back
+    /// that far (trimmed, or a store older than the log), so the book must be loaded whole.
+    /// </summary>
+    /// <exception cref="ChangeNotApplicable">An entry cannot be read (corrupt, or of a kind this version does not know).</exception>
+    public IReadOnlyList<(long Version, BookChange Change)>? ChangesAfter(long version)
+    {
+        var entries = _db.GetCollection(Changes).Find(Query.GT("_id", version)).ToArray();
+        var current = DataVersion;
+        if (current == version) return [];
+        if (entries.Length == 0 || entries[0]["_id"].AsInt64 != version + 1) return null;
+        var changes = new List<(long, BookChange)>(entries.Length);
+        foreach (var entry in entries)
+        {
+            var seq = entry["_id"].AsInt64;
+            if (seq > current) break;
+            if (seq != version + 1 + changes.Count) return null;
+            changes.Add((seq, ReadChange(entry)));
+        }
+        return changes;
+    }
+
+    /// <summary>Drops log entries up to <paramref name="version"/> written before <paramref name="before"/> (a snapshot covers them).</summary>
+    public int TrimChanges(long version, DateTimeOffset before) =>
+        _db.GetCollection(Changes).DeleteMany(Query.And(Query.LTE("_id", version), Query.LT("at", before.UtcDateTime)));
 
     /// <summary>A collection of the same file for a channel adapter's own records (Teams conversation references, Slack event ids).</summary>
     public ILiteCollection<BsonDocument> Collection(string name) => _db.GetCollection(name);
@@ -56,11 +93,14 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public BookOfBusiness LoadBook() => new(
         _db.GetCollection(Accounts).FindAll().Select(ToAccount).ToArray(),
-        _db.GetCollection(MrrHistory).FindAll().Select(d => new MrrChange(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal)).ToArray(),
+        _db.GetCollection(MrrHistory).FindAll().Select(ToMrrChange).ToArray(),
         LoadUsage(),
         _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray(),
-        _db.GetCollection(Touchpoints).FindAll().Select(d => new Touchpoint(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]))).ToArray(),
-        _db.GetCollection(Surveys).FindAll().Select(d => new SurveySent(d["account"].AsString, At(d["created"]), !d["score"].IsNull)).ToArray());
+        _db.GetCollection(Touchpoints).FindAll().Select(ToTouchpoint).ToArray(),
+        _db.GetCollection(Surveys).FindAll().Select(ToSurveySent).ToArray());
+
+    /// <summary>The whole book and the version it is at, read in one transaction so that no write falls between the two.</summary>
+    public (BookOfBusiness Book, long Version) LoadBookAndVersion() => InTransaction(() => (LoadBook(), DataVersion));
 
     /// <summary>
     /// Adds or updates accounts. A new account's MRR history starts on its start day; a changed MRR is recorded as
@@ -74,19 +114,22 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
             .ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
         var added = new List<BsonDocument>();
         var updated = new List<BsonDocument>();
+        var mrrChanges = new List<MrrChange>();
         foreach (var account in accounts)
         {
             if (!paying.TryGetValue(account.Id, out var mrr))
             {
                 added.Add(ToDoc(account));
-                history.Upsert(MrrDoc(account.Id, account.StartedOn, account.Mrr));
+                mrrChanges.Add(new MrrChange(account.Id, account.StartedOn, account.Mrr));
                 continue;
             }
             updated.Add(ToDoc(account));
-            if (mrr != account.Mrr) history.Upsert(MrrDoc(account.Id, today > account.StartedOn ? today : account.StartedOn, account.Mrr));
+            if (mrr != account.Mrr) mrrChanges.Add(new MrrChange(account.Id, today > account.StartedOn ? today : account.StartedOn, account.Mrr));
         }
         col.InsertBulk(added);
         col.Update(updated);
+        foreach (var change in mrrChanges) history.Upsert(MrrDoc(change.AccountId, change.EffectiveOn, change.Mrr));
+        Publish(new AccountsImported(accounts.Select(a => ToAccount(ToDoc(a))).ToArray(), mrrChanges));
         return new ImportCounts(added.Count, updated.Count);
     });
 
@@ -95,6 +138,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     {
         var history = _db.GetCollection(MrrHistory);
         foreach (var c in changes) history.Upsert(MrrDoc(c.AccountId, c.EffectiveOn, c.Mrr));
+        Publish(new MrrHistoryRecorded(changes));
         return changes.Count;
     });
 
@@ -104,18 +148,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         var col = _db.GetCollection(Usage);
         int added = 0;
         foreach (var day in days)
-        {
-            if (col.Upsert(new BsonDocument
-            {
-                ["_id"] = $"{day.AccountId}|{day.Date:yyyy-MM-dd}",
-                ["account"] = day.AccountId,
-                ["date"] = FromDay(day.Date),
-                ["users"] = day.ActiveUsers,
-                ["sessions"] = day.Sessions,
-                ["minutes"] = day.Minutes,
-                ["features"] = new BsonArray(day.Features.Select(f => new BsonValue(f))),
-            })) added++;
-        }
+            if (col.Upsert(ToDoc(day))) added++;
+        Publish(new UsageDaysCounted(days));
         return new ImportCounts(added, days.Count - added);
     });
 
@@ -125,19 +159,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         var col = _db.GetCollection(Nps);
         int added = 0;
         foreach (var a in answers)
-        {
-            var at = a.AnsweredAt.UtcDateTime;
-            if (col.Upsert(new BsonDocument
-            {
-                // Milliseconds: what LiteDB keeps of a moment, so an answer read back and saved again keeps its key.
-                ["_id"] = $"{a.AccountId}|{a.ContactEmail.ToLowerInvariant()}|{a.AnsweredAt.ToUnixTimeMilliseconds()}",
-                ["account"] = a.AccountId,
-                ["contact"] = a.ContactEmail,
-                ["score"] = a.Score,
-                ["comment"] = a.Comment is null ? BsonValue.Null : new BsonValue(a.Comment),
-                ["at"] = at,
-            })) added++;
-        }
+            if (col.Upsert(ToDoc(a))) added++;
+        Publish(new NpsAnswersRecorded(answers.Select(a => ToNps(ToDoc(a))).ToArray()));
         return new ImportCounts(added, answers.Count - added);
     });
 
@@ -160,7 +183,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         states.InsertBulk(firstStates.Select(ToDoc));
         states.Update(changedStates.Select(ToDoc));
         return added;
-    }, bumpVersion: false);
+    });
 
     public NudgeRecord? Find(string key) => _db.GetCollection(Nudges).FindById(key) is { } d ? ToNudge(d) : null;
 
@@ -192,31 +215,24 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public void EndSnooze(string accountId) => _db.GetCollection(Snoozes_).Delete(accountId);
 
-    public void AddTouchpoint(Touchpoint t) => InTransaction(() => _db.GetCollection(Touchpoints).Insert(new BsonDocument
+    public void AddTouchpoint(Touchpoint t) => InTransaction(() =>
     {
-        ["account"] = t.AccountId, ["kind"] = t.Kind, ["note"] = Nullable(t.Note), ["by"] = t.By, ["at"] = t.At.UtcDateTime,
-    }));
-
-    public void MarkChurned(ChurnRecord r, Touchpoint touchpoint) => InTransaction(() =>
-    {
-        var accounts = _db.GetCollection(Accounts);
-        var doc = accounts.FindById(r.AccountId) ?? throw new InvalidOperationException($"No account {r.AccountId}.");
-        doc["canceled"] = FromDay(r.On);
-        doc["reason"] = r.Reason;
-        doc["renewal"] = BsonValue.Null;
-        accounts.Update(doc);
-        _db.GetCollection(ChurnRecords).Upsert(new BsonDocument
-        {
-            ["_id"] = r.AccountId, ["on"] = FromDay(r.On), ["reason"] = r.Reason, ["note"] = Nullable(r.Note), ["by"] = r.By,
-            ["months"] = r.MonthsAsCustomer, ["mrr"] = r.Mrr, ["trend"] = r.SessionTrend is { } t ? new BsonValue(t) : BsonValue.Null,
-        });
-        AddTouchpoint(touchpoint);
+        _db.GetCollection(Touchpoints).Insert(ToDoc(t));
+        Publish(new TouchpointLogged(ToTouchpoint(ToDoc(t))));
         return 0;
     });
 
-    public IReadOnlyList<ChurnRecord> ChurnRecordsKept() => _db.GetCollection(ChurnRecords).FindAll().Select(d => new ChurnRecord(
-        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, d["mrr"].AsDecimal,
-        d["trend"].IsNull ? null : d["trend"].AsDouble)).ToArray();
+    public void MarkChurned(AccountChurned churned) => InTransaction(() =>
+    {
+        var (account, r, touchpoint) = (churned.Account, churned.Record, churned.Touchpoint);
+        if (!_db.GetCollection(Accounts).Update(ToDoc(account))) throw new InvalidOperationException($"No account {account.Id}.");
+        _db.GetCollection(Touchpoints).Insert(ToDoc(touchpoint));
+        _db.GetCollection(ChurnRecords).Upsert(ChurnDoc(r));
+        Publish(new AccountChurned(ToAccount(ToDoc(account)), r, ToTouchpoint(ToDoc(touchpoint))));
+        return 0;
+    });
+
+    public IReadOnlyList<ChurnRecord> ChurnRecordsKept() => _db.GetCollection(ChurnRecords).FindAll().Select(ToChurnRecord).ToArray();
 
     // NPS surveys.
 
@@ -228,13 +244,24 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         Channel = d.TryGetValue("channel", out var channel) ? OrNull(channel) : null,
     } : null;
 
-    public void SaveSurvey(SurveyState s) => InTransaction(() => _db.GetCollection(Surveys).Upsert(new BsonDocument
+    public void SaveSurvey(SurveyState s) => InTransaction(() =>
     {
-        ["_id"] = s.Id, ["account"] = s.AccountId, ["contact"] = s.Contact, ["lower"] = s.Contact.ToLowerInvariant(), ["created"] = s.CreatedAt.UtcDateTime,
-        ["score"] = s.Score is { } score ? new BsonValue(score) : BsonValue.Null,
-        ["first"] = s.FirstAnsweredAt is { } f ? f.UtcDateTime : BsonValue.Null, ["last"] = s.LastAnsweredAt is { } l ? l.UtcDateTime : BsonValue.Null,
-        ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed, ["channel"] = Nullable(s.Channel),
-    }));
+        Publish(new SurveyRecorded(ToSurveySent(WriteSurvey(s))));
+        return 0;
+    });
+
+    private BsonDocument WriteSurvey(SurveyState s)
+    {
+        var doc = new BsonDocument
+        {
+            ["_id"] = s.Id, ["account"] = s.AccountId, ["contact"] = s.Contact, ["lower"] = s.Contact.ToLowerInvariant(), ["created"] = s.CreatedAt.UtcDateTime,
+            ["score"] = s.Score is { } score ? new BsonValue(score) : BsonValue.Null,
+            ["first"] = s.FirstAnsweredAt is { } f ? f.UtcDateTime : BsonValue.Null, ["last"] = s.LastAnsweredAt is { } l ? l.UtcDateTime : BsonValue.Null,
+            ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed, ["channel"] = Nullable(s.Channel),
+        };
+        _db.GetCollection(Surveys).Upsert(doc);
+        return doc;
+    }
 
     public void LogRefusedClick(string surveyId, string? clicker, DateTimeOffset at) => _db.GetCollection(RefusedClicks).Insert(new BsonDocument
     {
@@ -255,8 +282,11 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public void SaveAnswered(SurveyState survey) => InTransaction(() =>
     {
-        SaveSurvey(survey);
-        return UpsertNps([survey.Answer ?? throw new ArgumentException($"Survey {survey.Id} has no answer yet.", nameof(survey))]);
+        var answer = survey.Answer ?? throw new ArgumentException($"Survey {survey.Id} has no answer yet.", nameof(survey));
+        var stored = WriteSurvey(survey);
+        _db.GetCollection(Nps).Upsert(ToDoc(answer));
+        Publish(new SurveyAnswered(ToSurveySent(stored), ToNps(ToDoc(answer))));
+        return 0;
     });
 
     /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
@@ -271,25 +301,26 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     {
         _db.Dispose();
         _inTransaction.Dispose();
+        _published.Dispose();
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction; store methods called inside it join it, so all of it is kept or none.</summary>
-    public T InTransaction<T>(Func<T> work, bool bumpVersion = true)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction; store methods called inside it join it, so all of it is kept or none.
+    /// The book changes the work published are appended to the change log in the same transaction, one entry per
+    /// <see cref="RowsPerEntry"/> rows, each with the next sequence number; the data version is the last one.
+    /// </summary>
+    public T InTransaction<T>(Func<T> work)
     {
         // Already in one on this thread: join it, and the outer one commits or rolls back. Asking LiteDB's shared mode
         // for a nested transaction would end the outer one, so the store keeps count itself.
         if (_inTransaction.Value) return work();
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         _inTransaction.Value = true;
+        _published.Value = [];
         try
         {
             var result = work();
-            if (bumpVersion)
-            {
-                var meta = _db.GetCollection(Meta);
-                var version = meta.FindById("version")?["value"].AsInt64 ?? 0;
-                meta.Upsert(new BsonDocument { ["_id"] = "version", ["value"] = version + 1 });
-            }
+            AppendToLog(_published.Value);
             _db.Commit();
             return result;
         }
@@ -301,8 +332,76 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         finally
         {
             _inTransaction.Value = false;
+            _published.Value = null;
         }
     }
+
+    private void Publish(BookChange change) =>
+        (_published.Value ?? throw new InvalidOperationException("A book change is published inside a transaction.")).Add(change);
+
+    private void AppendToLog(List<BookChange> changes)
+    {
+        if (changes.Count == 0) return;
+        var meta = _db.GetCollection(Meta);
+        var version = meta.FindById("version")?["value"].AsInt64 ?? 0;
+        var log = _db.GetCollection(Changes);
+        var at = DateTime.UtcNow;
+        foreach (var change in changes)
+            foreach (var entry in Entries(change))
+            {
+                entry["_id"] = ++version;
+                entry["at"] = at;
+                log.Insert(entry);
+            }
+        meta.Upsert(new BsonDocument { ["_id"] = "version", ["value"] = version });
+    }
+
+    private static IEnumerable<BsonDocument> Entries(BookChange change) => change switch
+    {
+        AccountsImported a => a.Accounts.Chunk(RowsPerEntry).Select(rows => Entry("accounts", rows.Select(ToDoc)))
+            .Concat(a.MrrChanges.Chunk(RowsPerEntry).Select(rows => Entry("mrr", rows.Select(m => MrrDoc(m.AccountId, m.EffectiveOn, m.Mrr))))),
+        MrrHistoryRecorded m => m.Changes.Chunk(RowsPerEntry).Select(rows => Entry("mrr", rows.Select(c => MrrDoc(c.AccountId, c.EffectiveOn, c.Mrr)))),
+        UsageDaysCounted u => u.Days.Chunk(RowsPerEntry).Select(rows => Entry("usage", rows.Select(ToDoc))),
+        NpsAnswersRecorded n => n.Answers.Chunk(RowsPerEntry).Select(rows => Entry("nps", rows.Select(ToDoc))),
+        TouchpointLogged t => [Entry("touchpoint", [ToDoc(t.Touchpoint)])],
+        AccountChurned c => [Entry("churned", [ToDoc(c.Account), ToDoc(c.Touchpoint)], ChurnDoc(c.Record))],
+        SurveyRecorded v => [Entry("survey", [SurveyDoc(v.Survey)])],
+        SurveyAnswered v => [Entry("answered", [SurveyDoc(v.Survey), ToDoc(v.Answer)])],
+        _ => throw new ArgumentException($"The change log does not know {change.GetType().Name}.", nameof(change)),
+    };
+
+    private static BsonDocument Entry(string kind, IEnumerable<BsonDocument> rows, BsonDocument? record = null)
+    {
+        var entry = new BsonDocument { ["kind"] = kind, ["rows"] = new BsonArray(rows) };
+        if (record is not null) entry["record"] = record;
+        return entry;
+    }
+
+    private static BookChange ReadChange(BsonDocument entry)
+    {
+        try
+        {
+            var rows = entry["rows"].AsArray.Select(r => r.AsDocument).ToArray();
+            return entry["kind"].AsString switch
+            {
+                "accounts" => new AccountsImported(rows.Select(ToAccount).ToArray(), []),
+                "mrr" => new MrrHistoryRecorded(rows.Select(ToMrrChange).ToArray()),
+                "usage" => new UsageDaysCounted(rows.Select(ToUsage).ToArray()),
+                "nps" => new NpsAnswersRecorded(rows.Select(ToNps).ToArray()),
+                "touchpoint" => new TouchpointLogged(ToTouchpoint(rows.Single())),
+                "churned" => new AccountChurned(ToAccount(rows[0]), ToChurnRecord(entry["record"].AsDocument), ToTouchpoint(rows[1])),
+                "survey" => new SurveyRecorded(ToSurveySent(rows.Single())),
+                "answered" => new SurveyAnswered(ToSurveySent(rows[0]), ToNps(rows[1])),
+                var kind => throw new ChangeNotApplicable($"Change log entry {entry["_id"]} is of a kind this version does not know: {kind}."),
+            };
+        }
+        catch (Exception e) when (e is not ChangeNotApplicable)
+        {
+            throw new ChangeNotApplicable($"Change log entry {entry["_id"]} cannot be read ({e.GetType().Name}: {e.Message}): {Cut(entry.ToString())}");
+        }
+    }
+
+    private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     private static BsonDocument ToDoc(NudgeRecord n) => new()
     {
@@ -376,9 +475,58 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     };
 
     /// <summary>Read while the book is built, never held as one list: the book keeps each row in a compact form.</summary>
-    private IEnumerable<UsageDay> LoadUsage() =>
-        _db.GetCollection(Usage).FindAll().Select(d => new UsageDay(d["account"].AsString, ToDay(d["date"]), d["users"].AsInt32, d["sessions"].AsInt32,
-            d["minutes"].AsInt32, d["features"].AsArray.Select(v => v.AsString).ToArray()));
+    private IEnumerable<UsageDay> LoadUsage() => _db.GetCollection(Usage).FindAll().Select(ToUsage);
+
+    private static UsageDay ToUsage(BsonDocument d) => new(d["account"].AsString, ToDay(d["date"]), d["users"].AsInt32, d["sessions"].AsInt32,
+        d["minutes"].AsInt32, d["features"].AsArray.Select(v => v.AsString).ToArray());
+
+    private static BsonDocument ToDoc(UsageDay day) => new()
+    {
+        ["_id"] = $"{day.AccountId}|{day.Date:yyyy-MM-dd}",
+        ["account"] = day.AccountId,
+        ["date"] = FromDay(day.Date),
+        ["users"] = day.ActiveUsers,
+        ["sessions"] = day.Sessions,
+        ["minutes"] = day.Minutes,
+        ["features"] = new BsonArray(day.Features.Select(f => new BsonValue(f))),
+    };
+
+    private static BsonDocument ToDoc(NpsAnswer a) => new()
+    {
+        // Milliseconds: what LiteDB keeps of a moment, so an answer read back and saved again keeps its key.
+        ["_id"] = $"{a.AccountId}|{a.ContactEmail.ToLowerInvariant()}|{a.AnsweredAt.ToUnixTimeMilliseconds()}",
+        ["account"] = a.AccountId,
+        ["contact"] = a.ContactEmail,
+        ["score"] = a.Score,
+        ["comment"] = a.Comment is null ? BsonValue.Null : new BsonValue(a.Comment),
+        ["at"] = a.AnsweredAt.UtcDateTime,
+    };
+
+    private static BsonDocument ToDoc(Touchpoint t) => new()
+    {
+        ["account"] = t.AccountId, ["kind"] = t.Kind, ["note"] = Nullable(t.Note), ["by"] = t.By, ["at"] = t.At.UtcDateTime,
+    };
+
+    private static Touchpoint ToTouchpoint(BsonDocument d) => new(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]));
+
+    private static MrrChange ToMrrChange(BsonDocument d) => new(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal);
+
+    private static SurveySent ToSurveySent(BsonDocument d) => new(d["account"].AsString, At(d["created"]), !d["score"].IsNull, d["_id"].AsString);
+
+    private static BsonDocument SurveyDoc(SurveySent v) => new()
+    {
+        ["_id"] = v.Id, ["account"] = v.AccountId, ["created"] = v.SentAt.UtcDateTime, ["score"] = v.Answered ? new BsonValue(1) : BsonValue.Null,
+    };
+
+    private static BsonDocument ChurnDoc(ChurnRecord r) => new()
+    {
+        ["_id"] = r.AccountId, ["on"] = FromDay(r.On), ["reason"] = r.Reason, ["note"] = Nullable(r.Note), ["by"] = r.By,
+        ["months"] = r.MonthsAsCustomer, ["mrr"] = r.Mrr, ["trend"] = r.SessionTrend is { } t ? new BsonValue(t) : BsonValue.Null,
+    };
+
+    private static ChurnRecord ToChurnRecord(BsonDocument d) => new(
+        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, d["mrr"].AsDecimal,
+        d["trend"].IsNull ? null : d["trend"].AsDouble);
 
     private static NpsAnswer ToNps(BsonDocument d) => new(
         d["account"].AsString, d["contact"].AsString, d["score"].AsInt32, OrNull(d["comment"]),

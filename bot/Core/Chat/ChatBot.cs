@@ -8,7 +8,13 @@ public interface IBookSource
 {
     BookOfBusiness Current { get; }
 
-    /// <summary>Reads again what a write has just changed; true when there was something new.</summary>
+    /// <summary>False while the book is still being loaded at start: nothing is answered from half a book.</summary>
+    bool IsReady => true;
+
+    /// <summary>Completes when the book is ready (scheduled checks wait for it).</summary>
+    Task WhenReady => Task.CompletedTask;
+
+    /// <summary>Applies what a write has just changed; true when there was something new.</summary>
     bool Refresh() => false;
 }
 
@@ -33,8 +39,11 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         .On(new TimeToValueHandler())
         .On(new HelpHandler());
 
+    public static Reply StartingUp { get; } = new("Starting up") { Summary = "SuccessBot is starting up: ask again in a few seconds." };
+
     public Reply Answer(IncomingMessage message)
     {
+        if (!books.IsReady) return StartingUp;
         var book = books.Current;
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
@@ -45,6 +54,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
     /// <summary>Acts on a button click, as the person who clicked.</summary>
     public ActionOutcome Act(ActionRequest request)
     {
+        if (!books.IsReady) return ActionOutcome.Refused(StartingUp.Title, StartingUp.Summary!);
         var book = books.Current;
         var now = clock.GetUtcNow();
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);

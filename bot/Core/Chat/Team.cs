@@ -31,8 +31,8 @@ public sealed record Asker(string? Email, Role Role)
         if (string.IsNullOrWhiteSpace(email)) return new Asker(email, Role.Unknown);
         var e = email.Trim();
         if (team.Managers.Any(m => string.Equals(m.Trim(), e, StringComparison.OrdinalIgnoreCase))) return new Asker(e, Role.Manager);
-        if (book.Accounts.Any(a => string.Equals(a.OwnerEmail, e, StringComparison.OrdinalIgnoreCase))) return new Asker(e, Role.Csm);
-        if (book.Accounts.Any(a => a.ContactEmails.Any(c => string.Equals(c, e, StringComparison.OrdinalIgnoreCase)))) return new Asker(e, Role.Customer);
+        if (book.HasOwner(e)) return new Asker(e, Role.Csm);
+        if (book.HasContact(e)) return new Asker(e, Role.Customer);
         return new Asker(e, Role.Unknown);
     }
 

@@ -25,6 +25,11 @@ public sealed record Account
 
     public bool CanceledWithin(DateOnly start, DateOnly endExclusive) =>
         CanceledOn is { } c && c >= start && c < endExclusive;
+
+    /// <summary>The account after a CSM marks it churned on <paramref name="on"/>: cancelled with the reason, no renewal ahead.</summary>
+    public Account ChurnedOn(DateOnly on, string reason) => CanceledOn is not null
+        ? throw new InvalidOperationException($"{Name} was already cancelled on {CanceledOn:yyyy-MM-dd}.")
+        : this with { CanceledOn = on, ChurnReason = reason, RenewalOn = null };
 }
 
 /// <summary>The MRR an account pays from <see cref="EffectiveOn"/> on, until the next change.</summary>
@@ -53,5 +58,5 @@ public sealed record Touchpoint(string AccountId, string Kind, string? Note, str
 /// <summary>Why and how an account left: written when a CSM marks it churned.</summary>
 public sealed record ChurnRecord(string AccountId, DateOnly On, string Reason, string? Note, string By, int MonthsAsCustomer, decimal Mrr, double? SessionTrend);
 
-/// <summary>A survey sent through SuccessBot, for the response rate.</summary>
-public sealed record SurveySent(string AccountId, DateTimeOffset SentAt, bool Answered);
+/// <summary>A survey sent through SuccessBot, for the response rate; <see cref="Id"/> is the survey's key.</summary>
+public sealed record SurveySent(string AccountId, DateTimeOffset SentAt, bool Answered, string Id);

@@ -43,17 +43,25 @@ public static class NpsMetrics
     {
         var previous = period.Previous();
         var (from, to) = Instants(period, zone);
+        var (previousFrom, previousTo) = Instants(previous, zone);
+        var earliest = previousFrom < from ? previousFrom : from;
         // Split by segment where the accounts have one, else by plan.
         var bySegment = book.Accounts.Any(a => a.Segment is not null);
         var groups = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var before = new int[3];
         var latest = new List<NpsAnswer>(comments + 1);
-        // Account by account: each account's answers are sorted by time, and its group is looked up once.
+        int sent = 0, answered = 0;
+        // Account by account: each account's answers and surveys are sorted by time, and its group is looked up once.
         for (var position = 0; position < book.Accounts.Count; position++)
         {
+            if (includes is not null && !includes(book.Accounts[position])) continue;
+            foreach (var survey in book.SurveysAt(position))
+                if (survey.SentAt >= from && survey.SentAt < to) { sent++; if (survey.Answered) answered++; }
             var answers = book.NpsAt(position);
-            if (answers.Count == 0 || answers[^1].AnsweredAt < from) continue;
+            if (answers.Count == 0 || answers[^1].AnsweredAt < earliest) continue;
+            for (var i = FirstFrom(answers, previousFrom); i < answers.Count && answers[i].AnsweredAt < previousTo; i++) before[(int)answers[i].Category]++;
+            if (answers[^1].AnsweredAt < from) continue;
             var account = book.Accounts[position];
-            if (includes is not null && !includes(account)) continue;
             var group = (bySegment ? account.Segment : account.Plan) ?? "(none)";
             int[]? counts = null;
             for (var i = FirstFrom(answers, from); i < answers.Count && answers[i].AnsweredAt < to; i++)
@@ -64,14 +72,13 @@ public static class NpsMetrics
             }
         }
         var split = groups.OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, new NpsCounts(g.Value[(int)NpsCategory.Promoter], g.Value[(int)NpsCategory.Passive], g.Value[(int)NpsCategory.Detractor]))).ToArray();
+            .Select(g => (g.Key, Counts(g.Value))).ToArray();
         var current = new NpsCounts(split.Sum(g => g.Item2.Promoters), split.Sum(g => g.Item2.Passives), split.Sum(g => g.Item2.Detractors));
-        var counted = includes is null ? null : new HashSet<string>(book.Accounts.Where(includes).Select(a => a.Id), StringComparer.Ordinal);
-        var surveys = book.Surveys.Where(v => v.SentAt >= from && v.SentAt < to && (counted is null || counted.Contains(v.AccountId))).ToArray();
-        var before = Between(book.NpsAnswers, Instants(previous, zone).From, from).Where(a => counted is null || counted.Contains(a.AccountId));
-        return new NpsResult(period, current, previous, Count(before, previous, zone), latest,
-            surveys.Length, surveys.Count(v => v.Answered), bySegment ? "segment" : "plan", split);
+        return new NpsResult(period, current, previous, Counts(before), latest, sent, answered, bySegment ? "segment" : "plan", split);
     }
+
+    private static NpsCounts Counts(int[] byCategory) =>
+        new(byCategory[(int)NpsCategory.Promoter], byCategory[(int)NpsCategory.Passive], byCategory[(int)NpsCategory.Detractor]);
 
     private static int FirstFrom(IReadOnlyList<NpsAnswer> sorted, DateTimeOffset from)
     {
@@ -87,12 +94,19 @@ public static class NpsMetrics
     /// <summary>Keeps the <paramref name="max"/> comments to show: detractors first, then the most recent.</summary>
     private static void KeepLatest(List<NpsAnswer> kept, NpsAnswer answer, int max)
     {
-        var at = kept.FindIndex(k => answer.Category < k.Category || (answer.Category == k.Category && answer.AnsweredAt > k.AnsweredAt));
+        var at = kept.FindIndex(k => ShownBefore(answer, k));
         if (at < 0) at = kept.Count;
         if (at >= max) return;
         kept.Insert(at, answer);
         if (kept.Count > max) kept.RemoveAt(max);
     }
+
+    // A total order, so that which comments are shown never depends on where the accounts sit in the book.
+    private static bool ShownBefore(NpsAnswer a, NpsAnswer b) =>
+        a.Category != b.Category ? a.Category < b.Category
+        : a.AnsweredAt != b.AnsweredAt ? a.AnsweredAt > b.AnsweredAt
+        : string.CompareOrdinal(a.AccountId, b.AccountId) is var byAccount and not 0 ? byAccount < 0
+        : string.CompareOrdinal(a.ContactEmail, b.ContactEmail) < 0;
 
     /// <summary>The moments a period of days in the team's time zone starts and ends.</summary>
     public static (DateTimeOffset From, DateTimeOffset To) Instants(Period period, TimeZoneInfo zone) => (StartOf(period.Start, zone), StartOf(period.EndExclusive, zone));
@@ -103,16 +117,5 @@ public static class NpsMetrics
         // A midnight skipped by a daylight-saving jump starts at the first hour that exists.
         while (zone.IsInvalidTime(local)) local = local.AddHours(1);
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
-    }
-
-    private static IEnumerable<NpsAnswer> Between(IReadOnlyList<NpsAnswer> sorted, DateTimeOffset from, DateTimeOffset to)
-    {
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (sorted[mid].AnsweredAt < from) lo = mid + 1; else hi = mid;
-        }
-        for (var i = lo; i < sorted.Count && sorted[i].AnsweredAt < to; i++) yield return sorted[i];
     }
 }

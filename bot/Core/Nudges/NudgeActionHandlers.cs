@@ -78,8 +78,9 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
         var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
         var months = (int)Math.Round((context.Today.DayNumber - account.StartedOn.DayNumber) / (365.25 / 12));
         var trimmedNote = Text(inputs, "note");
-        activity.MarkChurned(new ChurnRecord(account.Id, context.Today, reason, trimmedNote, By(context), months, account.Mrr, health.SessionTrend),
-            new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now));
+        activity.MarkChurned(new AccountChurned(account.ChurnedOn(context.Today, reason),
+            new ChurnRecord(account.Id, context.Today, reason, trimmedNote, By(context), months, account.Mrr, health.SessionTrend),
+            new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now)));
         return ($"marked {account.Name} churned ({reason}) after {months} months", null);
     }
 }

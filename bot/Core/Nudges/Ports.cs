@@ -29,8 +29,8 @@ public interface IAccountActivity
     void EndSnooze(string accountId);
     void AddTouchpoint(Touchpoint touchpoint);
 
-    /// <summary>Cancels the account on the record's day with its reason, keeps the churn record and the touchpoint saying so, all or nothing.</summary>
-    void MarkChurned(ChurnRecord record, Touchpoint touchpoint);
+    /// <summary>Keeps the churned account (<see cref="Account.ChurnedOn"/>), its churn record and the touchpoint saying so, all or nothing.</summary>
+    void MarkChurned(AccountChurned churned);
 }
 
 /// <summary>The outcome of one attempt to deliver a message to a person.</summary>

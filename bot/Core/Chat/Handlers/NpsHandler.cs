@@ -13,7 +13,7 @@ public sealed class NpsHandler : IChatCommandHandler<NpsCommand>
         var nps = NpsMetrics.Nps(context.Book, p, zone, includes: slice.Includes);
         var c = nps.Current;
         // Only an empty answer looks for the first answer of the book, to tell a period before any data from a quiet one.
-        var first = c.Responses > 0 ? null : context.Book.NpsAnswers.FirstOrDefault(a => context.Book.Find(a.AccountId) is { } account && slice.Includes(account));
+        var first = c.Responses > 0 ? null : FirstAnswer(context.Book, slice.Includes);
         if (c.Responses == 0 && (first is null || DayOf(first, zone) >= p.EndExclusive))
             return Reply.Refusal(title, first is null ? "There are no NPS answers yet." : $"No data for {p.Label}: the first NPS answer came on {Time.Period.Format(DayOf(first, zone))}.");
         var split = slice.By == Breakdown.None
@@ -50,6 +50,11 @@ public sealed class NpsHandler : IChatCommandHandler<NpsCommand>
 
     private static IEnumerable<Domain.NpsAnswer> AnswersOf(AskContext context, Func<Domain.Account, bool> includes) =>
         context.Book.Accounts.Where(includes).SelectMany(a => context.Book.NpsOf(a.Id));
+
+    /// <summary>The earliest answer of the included accounts (each account's answers are oldest first).</summary>
+    private static Domain.NpsAnswer? FirstAnswer(Domain.BookOfBusiness book, Func<Domain.Account, bool> includes) =>
+        Enumerable.Range(0, book.Accounts.Count).Where(i => includes(book.Accounts[i]) && book.NpsAt(i).Count > 0)
+            .Select(i => book.NpsAt(i)[0]).MinBy(a => a.AnsweredAt);
 
     private static DateOnly DayOf(Domain.NpsAnswer answer, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(answer.AnsweredAt, zone).DateTime);
 

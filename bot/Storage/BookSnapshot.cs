@@ -1,0 +1,188 @@
+using System.Text;
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Storage;
+
+/// <summary>
+/// The read model in a compact file beside the store (`STORE.book`), so that a host over a large book starts in seconds
+/// instead of reading every row: it names the store it was taken of and the version it is at; a start reads it, then
+/// applies the change log after that version. Written to a temporary file and renamed, so a crash leaves the old one whole;
+/// a file that is cut, of another store, or ahead of the store is not used.
+/// </summary>
+public static class BookSnapshot
+{
+    private const string Magic = "SuccessBot book snapshot", End = "end of snapshot";
+    private const int Format = 1;
+
+    public static string PathFor(string storePath) => storePath + ".book";
+
+    public static void Write(string path, string storeId, long version, BookOfBusiness book)
+    {
+        var temporary = path + ".writing";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        using (var w = new BinaryWriter(file, Encoding.UTF8))
+        {
+            w.Write(Magic);
+            w.Write(Format);
+            w.Write(storeId);
+            w.Write(version);
+            var sets = book.FeatureSetTable;
+            w.Write(sets.Count);
+            foreach (var set in sets)
+            {
+                w.Write(set.Count);
+                foreach (var feature in set) w.Write(feature);
+            }
+            w.Write(book.Count);
+            for (var i = 0; i < book.Count; i++) WriteHistory(w, book.HistoryAt(i));
+            w.Write(End);
+            w.Flush();
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The book and its version, or null with the reason when the file cannot serve this store.</summary>
+    public static (BookOfBusiness Book, long Version)? Read(string path, string storeId, out string? whyNot)
+    {
+        whyNot = null;
+        if (!File.Exists(path)) { whyNot = "there is none"; return null; }
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var r = new BinaryReader(file, Encoding.UTF8);
+            if (r.ReadString() != Magic || r.ReadInt32() != Format) { whyNot = "it is not a snapshot of this version"; return null; }
+            if (r.ReadString() != storeId) { whyNot = "it was taken of another store"; return null; }
+            var version = r.ReadInt64();
+            var sets = new IReadOnlyList<string>[r.ReadInt32()];
+            for (var s = 0; s < sets.Length; s++)
+            {
+                var set = new string[r.ReadInt32()];
+                for (var f = 0; f < set.Length; f++) set[f] = r.ReadString();
+                sets[s] = set;
+            }
+            var histories = new AccountHistory[r.ReadInt32()];
+            for (var i = 0; i < histories.Length; i++) histories[i] = ReadHistory(r, sets.Length);
+            if (r.ReadString() != End) { whyNot = "it does not end where it should"; return null; }
+            return (BookOfBusiness.FromHistories(sets, histories), version);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)
+        {
+            whyNot = $"it cannot be read ({e.Message})";
+            return null;
+        }
+    }
+
+    private static void WriteHistory(BinaryWriter w, AccountHistory h)
+    {
+        var a = h.Account;
+        w.Write(a.Id);
+        w.Write(a.Name);
+        w.Write(a.OwnerEmail);
+        w.Write(a.Mrr);
+        w.Write(a.StartedOn.DayNumber);
+        Text(w, a.Plan);
+        Day(w, a.RenewalOn);
+        Day(w, a.CanceledOn);
+        Text(w, a.ChurnReason);
+        w.Write(a.ContactEmails.Count);
+        foreach (var contact in a.ContactEmails) w.Write(contact);
+        Text(w, a.SlackChannelId);
+        Text(w, a.TeamsConversationId);
+        Text(w, a.Segment);
+        w.Write(h.Usage.Length);
+        foreach (var d in h.Usage)
+        {
+            w.Write(d.Date.DayNumber);
+            w.Write(d.ActiveUsers);
+            w.Write(d.Sessions);
+            w.Write(d.Minutes);
+            w.Write(d.FeatureSet);
+        }
+        w.Write(h.Mrr.Length);
+        foreach (var m in h.Mrr)
+        {
+            w.Write(m.EffectiveOn.DayNumber);
+            w.Write(m.Mrr);
+        }
+        w.Write(h.Nps.Length);
+        foreach (var n in h.Nps)
+        {
+            w.Write(n.ContactEmail);
+            w.Write(n.Score);
+            Text(w, n.Comment);
+            Moment(w, n.AnsweredAt);
+        }
+        w.Write(h.Touchpoints.Length);
+        foreach (var t in h.Touchpoints)
+        {
+            w.Write(t.Kind);
+            Text(w, t.Note);
+            w.Write(t.By);
+            Moment(w, t.At);
+        }
+        w.Write(h.Surveys.Length);
+        foreach (var v in h.Surveys)
+        {
+            Moment(w, v.SentAt);
+            w.Write(v.Answered);
+            w.Write(v.Id);
+        }
+    }
+
+    private static AccountHistory ReadHistory(BinaryReader r, int featureSets)
+    {
+        var account = new Account
+        {
+            Id = r.ReadString(),
+            Name = r.ReadString(),
+            OwnerEmail = r.ReadString(),
+            Mrr = r.ReadDecimal(),
+            StartedOn = DateOnly.FromDayNumber(r.ReadInt32()),
+            Plan = Text(r),
+            RenewalOn = Day(r),
+            CanceledOn = Day(r),
+            ChurnReason = Text(r),
+            ContactEmails = Many(r, () => r.ReadString()),
+            SlackChannelId = Text(r),
+            TeamsConversationId = Text(r),
+            Segment = Text(r),
+        };
+        var id = account.Id;
+        var usage = Many(r, () =>
+        {
+            var day = new DayOfUse(DateOnly.FromDayNumber(r.ReadInt32()), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
+            return (uint)day.FeatureSet < (uint)featureSets ? day : throw new InvalidDataException($"A usage day of {id} names feature set {day.FeatureSet}.");
+        });
+        var mrr = Many(r, () => new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), r.ReadDecimal()));
+        var nps = Many(r, () => new NpsAnswer(id, r.ReadString(), r.ReadInt32(), Text(r), Moment(r)));
+        var touchpoints = Many(r, () => new Touchpoint(id, r.ReadString(), Text(r), r.ReadString(), Moment(r)));
+        var surveys = Many(r, () => new SurveySent(id, Moment(r), r.ReadBoolean(), r.ReadString()));
+        return new AccountHistory(account, usage, mrr, nps, touchpoints, surveys);
+    }
+
+    private static T[] Many<T>(BinaryReader r, Func<T> read)
+    {
+        var count = r.ReadInt32();
+        if (count < 0 || count > r.BaseStream.Length) throw new InvalidDataException($"A list of {count} items.");
+        var items = new T[count];
+        for (var i = 0; i < count; i++) items[i] = read();
+        return items;
+    }
+
+    private static void Text(BinaryWriter w, string? text)
+    {
+        w.Write(text is not null);
+        if (text is not null) w.Write(text);
+    }
+
+    private static string? Text(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static void Day(BinaryWriter w, DateOnly? day) => w.Write(day?.DayNumber ?? -1);
+
+    private static DateOnly? Day(BinaryReader r) => r.ReadInt32() is var n and >= 0 ? DateOnly.FromDayNumber(n) : null;
+
+    private static void Moment(BinaryWriter w, DateTimeOffset at) => w.Write(at.UtcTicks);
+
+    private static DateTimeOffset Moment(BinaryReader r) => new(r.ReadInt64(), TimeSpan.Zero);
+}
