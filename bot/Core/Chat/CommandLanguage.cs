@@ -142,7 +142,7 @@ public static class CommandLanguage
         if (unread.Length > 0)
         {
             var unreadText = string.Join(' ', unread.Select(w => w.Original));
-            if (spec.DefaultPeriod is not null && unread.Any(w => PeriodWords.Contains(w.Lower) || w.Lower.Any(char.IsDigit)))
+            if (spec.DefaultPeriod is not null && unread.Any(w => LooksLikePeriod(w.Lower)))
                 return new NotUnderstood($"I couldn't read \"{Format.Quote(unreadText)}\" as a period.", $"Periods look like {PeriodParser.Examples}.", spec.Verb);
             // "enterprise churn": words left over may name a segment, plan or owner; the answer finds out, against the book.
             if (!spec.Sliceable || slice.For is not null)
@@ -230,6 +230,14 @@ public static class CommandLanguage
         var name = string.Join(' ', words.Select(w => w.Original));
         return name.EndsWith("'s", StringComparison.OrdinalIgnoreCase) ? name[..^2] : name;
     }
+
+    private static readonly string[] MonthNames = System.Globalization.CultureInfo.InvariantCulture.DateTimeFormat.MonthNames
+        .Where(m => m.Length > 0).Select(m => m.ToLowerInvariant()).ToArray();
+
+    /// <summary>A word someone wrote for a period: a period word, a number, or a month misspelt ("octobr", "janaury").</summary>
+    private static bool LooksLikePeriod(string word) =>
+        PeriodWords.Contains(word) || word.Any(char.IsDigit)
+        || (word.Length >= 4 && (MonthNames.Any(m => Distance(word, m) <= 2) || PeriodWords.Any(p => p.Length >= 4 && Distance(word, p) <= 1)));
 
     /// <summary>The longest run of unread words that is a period, leftmost first; its words are then read.</summary>
     private static (Period Period, string Words)? FindPeriod(Words words, DateOnly today, bool ahead)

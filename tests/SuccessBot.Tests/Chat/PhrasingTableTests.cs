@@ -191,6 +191,9 @@ public class PhrasingTableTests
         2026-11-25 | help with churn | churn 2026-10-01..2026-10-31
         2026-11-25 | churn last fortnight | refused: couldn't read "last fortnight" as a period
         2026-11-25 | churn q5 | refused: couldn't read "q5" as a period
+        2026-11-25 | churn in octobr | refused: couldn't read "octobr" as a period
+        2026-11-25 | nps janaury | refused: couldn't read "janaury" as a period
+        2026-11-25 | churn lsat month | refused: couldn't read "lsat month" as a period
         2026-11-25 | churn 2026-13 | refused: couldn't read "2026-13" as a period
         2026-11-25 | churn next month | refused: December 2026 has not started yet
         2026-11-25 | churn 2030 | refused: 2030 has not started yet
