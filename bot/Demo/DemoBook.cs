@@ -77,7 +77,7 @@ public static class DemoGenerator
         for (var i = 0; i < accounts; i++)
         {
             var plan = Plans[Pick(random, [55, 33, 12])];
-            var name = UniqueName(random, names);
+            var name = UniqueName(random, names, showcase: i == 0);
             // A third of the book predates the two years of history; the rest started within it.
             var started = random.NextDouble() < 0.3
                 ? historyStart.AddDays(-random.Next(1, 730))
@@ -189,9 +189,14 @@ public static class DemoGenerator
         return weights.Length - 1;
     }
 
-    private static string UniqueName(Random random, HashSet<string> names)
+    /// <summary>The one account whose name starts "Acme C", whatever the day: the README's `health acme c` finds it.</summary>
+    public const string ShowcaseName = "Acme Capital";
+
+    private static string UniqueName(Random random, HashSet<string> names, bool showcase)
     {
         var name = $"{NameStarts[random.Next(NameStarts.Length)]} {NameEnds[random.Next(NameEnds.Length)]}";
+        if (showcase) name = ShowcaseName;
+        else if (name.StartsWith("Acme C", StringComparison.Ordinal)) name = "Acme Holdings";
         for (var n = 2; !names.Add(name); n++) name = $"{name.Split(" #")[0]} #{n}";
         return name;
     }

@@ -6,6 +6,9 @@ namespace SuccessBot.Core.Chat;
 public abstract record ChatCommand
 {
     public bool Share { get; init; }
+
+    /// <summary>The part of the book asked about and how to split it ("for enterprise", "by segment").</summary>
+    public Slice Slice { get; init; } = Slice.Whole;
 }
 
 public sealed record ChurnCommand(Period Period) : ChatCommand;
@@ -23,5 +26,22 @@ public sealed record NpsSendCommand(string AccountQuery, bool Force) : ChatComma
 /// <summary>A customer asking not to be surveyed again.</summary>
 public sealed record StopSurveysCommand : ChatCommand;
 
-/// <summary>A message that could not be read; <see cref="Problem"/> says what was not understood.</summary>
-public sealed record NotUnderstood(string Problem, string? Hint = null) : ChatCommand;
+/// <summary>
+/// A message that could not be read; <see cref="Problem"/> says what was not understood, <see cref="Nearest"/> is the
+/// verb of the command closest to what was typed, when one is close.
+/// </summary>
+public sealed record NotUnderstood(string Problem, string? Hint = null, string? Nearest = null) : ChatCommand;
+
+/// <summary>How a figure is split: not at all, or one line per segment, plan or owner.</summary>
+public enum Breakdown { None, Segment, Plan, Owner }
+
+/// <summary>
+/// "by segment" and "for enterprise" / "for anna@example.com": <see cref="For"/> is the words as typed, resolved against the book when answered.
+/// <see cref="Guessed"/>: the words stood without "for" ("enterprise churn"), so if they name no segment, plan or owner they were not understood.
+/// </summary>
+public sealed record Slice(Breakdown By, string? For, bool Guessed = false)
+{
+    public static Slice Whole { get; } = new(Breakdown.None, null);
+
+    public bool IsWhole => By == Breakdown.None && For is null;
+}

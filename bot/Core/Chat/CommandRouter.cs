@@ -23,7 +23,7 @@ public sealed class CommandRouter
     public Reply Route(ChatCommand command, AskContext context)
     {
         if (command is NotUnderstood problem)
-            return Reply.Refusal("Not understood", problem.Problem, problem.Hint is { } hint ? $"{hint} {CommandLanguage.TwoExamples}" : CommandLanguage.TwoExamples);
+            return Reply.Refusal("Not understood", problem.Problem, CommandLanguage.Suggestion(problem, context.Asker.Role));
         if (command is not (HelpCommand or StopSurveysCommand) && context.Asker.Role is Role.Customer)
             return Reply.Refusal("Only survey answers here", "This chat is for your feedback surveys; account figures are for the customer success team.");
         if (command is not HelpCommand && context.Asker.Role is Role.Unknown)

@@ -18,7 +18,8 @@ public sealed record ChurnResult(
     public double LogoChurnRate => Rates.Churn(ActiveAtStart, Lost);
     public decimal MrrChurned => Churned.Sum(c => c.MrrLost);
     public double GrossMrrChurnRate => Rates.Share((double)MrrChurned, (double)MrrAtStart);
-    public double AnnualisedLogoChurnRate => Rates.Annualise(LogoChurnRate, Period.Months);
+    /// <summary>1 - (1 - r)^(12 / months): whole calendar months count as such (October is 1, so ^12), any other span in average months (365.25 / days).</summary>
+    public double AnnualisedLogoChurnRate => Rates.Annualise(LogoChurnRate, Period.WholeCalendarMonths ?? Period.Months);
 }
 
 public sealed record RetentionResult(
@@ -45,7 +46,8 @@ public static class ChurnMetrics
 {
     public const string UnknownReason = "(no reason given)";
 
-    public static ChurnResult Churn(BookOfBusiness book, Period period)
+    /// <param name="includes">The accounts counted (a segment, a plan, an owner); all when null.</param>
+    public static ChurnResult Churn(BookOfBusiness book, Period period, Func<Account, bool>? includes = null)
     {
         var active = 0;
         decimal mrrAtStart = 0;
@@ -53,7 +55,7 @@ public static class ChurnMetrics
         for (var i = 0; i < book.Accounts.Count; i++)
         {
             var account = book.Accounts[i];
-            if (!account.IsCustomerAtStartOf(period.Start)) continue;
+            if (!account.IsCustomerAtStartOf(period.Start) || (includes is not null && !includes(account))) continue;
             active++;
             var mrr = book.MrrOn(i, period.Start);
             mrrAtStart += mrr;
@@ -68,7 +70,8 @@ public static class ChurnMetrics
         return new ChurnResult(period, active, churned, mrrAtStart, reasons);
     }
 
-    public static RetentionResult Retention(BookOfBusiness book, Period period)
+    /// <param name="includes">The accounts counted; all when null.</param>
+    public static RetentionResult Retention(BookOfBusiness book, Period period, Func<Account, bool>? includes = null)
     {
         int active = 0, retained = 0;
         decimal mrrAtStart = 0, churnedMrr = 0, contraction = 0, expansion = 0;
@@ -76,7 +79,7 @@ public static class ChurnMetrics
         for (var i = 0; i < book.Accounts.Count; i++)
         {
             var account = book.Accounts[i];
-            if (!account.IsCustomerAtStartOf(period.Start)) continue;
+            if (!account.IsCustomerAtStartOf(period.Start) || (includes is not null && !includes(account))) continue;
             active++;
             var startMrr = book.MrrOn(i, period.Start);
             mrrAtStart += startMrr;

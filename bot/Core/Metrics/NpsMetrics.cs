@@ -38,7 +38,8 @@ public static class NpsMetrics
         return new NpsCounts(promoters, passives, detractors);
     }
 
-    public static NpsResult Nps(BookOfBusiness book, Period period, TimeZoneInfo zone, int comments = 5)
+    /// <param name="includes">The accounts counted (a segment, a plan, an owner); all when null.</param>
+    public static NpsResult Nps(BookOfBusiness book, Period period, TimeZoneInfo zone, int comments = 5, Func<Account, bool>? includes = null)
     {
         var previous = period.Previous();
         var (from, to) = Instants(period, zone);
@@ -53,6 +54,7 @@ public static class NpsMetrics
         // Account by account: each account's answers and surveys are sorted by time, and its group is looked up once.
         for (var position = 0; position < book.Accounts.Count; position++)
         {
+            if (includes is not null && !includes(book.Accounts[position])) continue;
             foreach (var survey in book.SurveysAt(position))
                 if (survey.SentAt >= from && survey.SentAt < to) { sent++; if (survey.Answered) answered++; }
             var answers = book.NpsAt(position);

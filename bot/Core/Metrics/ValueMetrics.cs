@@ -114,6 +114,15 @@ public static class ValueMetrics
         return new TimeToValueResult(period, started, days);
     }
 
+    /// <summary>The first day of usage anywhere in the book: before it, no first use of a feature can be seen. Null when there is no usage.</summary>
+    public static DateOnly? UsageStartsOn(BookOfBusiness book)
+    {
+        DateOnly? first = null;
+        for (var position = 0; position < book.Accounts.Count; position++)
+            if (book.UsageAt(position) is { Length: > 0 } days && (first is null || days[0].Date < first)) first = days[0].Date;
+        return first;
+    }
+
     /// <summary>The first day since its start the account at <paramref name="position"/> used a core feature (<paramref name="core"/> ignores case).</summary>
     public static DateOnly? FirstValueOn(BookOfBusiness book, int position, IReadOnlySet<string> core)
     {

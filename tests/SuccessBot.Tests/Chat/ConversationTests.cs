@@ -1,3 +1,4 @@
+using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Tests.Builders;
 
@@ -35,7 +36,8 @@ public class ConversationTests
         Assert.Contains("$400 of $3,200", answer);
         Assert.Contains("1. price: 2", answer);
         Assert.Contains("Ana Customer 0", answer);
-        Assert.Contains("annualised", answer);
+        // 2 of 22 in one calendar month: annualised over 12 months exactly as the label says.
+        Assert.Contains(new Fact("Annualised", $"{Format.Percent(1 - Math.Pow(1 - 2.0 / 22, 12))} = 1 - (1 - 9.1%)^12"), Chat().As(Manager).Send("churn last month").Facts);
     }
 
     [Fact]
@@ -112,14 +114,18 @@ public class ConversationTests
     }
 
     [Fact]
-    public void Anything_not_understood_gets_two_examples()
+    public void Anything_not_understood_gets_the_nearest_command_and_examples_for_the_role()
     {
-        var reply = Chat().As(Manager).Send("how are we doing?");
+        var manager = Chat().As(Manager).Send("how are we doing?");
+        var csm = Chat().As(Ana).Send("renewls next month");
 
-        Assert.True(reply.IsRefusal);
-        Assert.Contains("didn't understand", reply.Summary);
-        Assert.Contains("`churn last month`", reply.Note);
-        Assert.Contains("`renewals next 30 days`", reply.Note);
+        Assert.True(manager.IsRefusal);
+        Assert.Contains("didn't understand", manager.Summary);
+        Assert.Contains("`nps last quarter by segment`", manager.Note);
+        Assert.Contains("Did you mean `renewals next 30 days`?", csm.Note);
+        Assert.Contains("(your accounts)", csm.Note);
+        Assert.DoesNotContain("by owner", csm.Note);
+        Assert.NotEqual(manager.Note, csm.Note);
     }
 
     [Fact]

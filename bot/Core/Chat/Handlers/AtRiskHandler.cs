@@ -6,15 +6,17 @@ public sealed class AtRiskHandler : IChatCommandHandler<AtRiskCommand>
 {
     public Reply Handle(AtRiskCommand command, AskContext context)
     {
+        if (Slices.Resolve(command.Slice, context, out var refusal) is not { } slice) return refusal!;
         var options = context.Team.Health;
-        var active = context.Book.Accounts.Where(a => a.IsActiveOn(context.Today)).ToArray();
+        var active = context.Book.Accounts.Where(a => a.IsActiveOn(context.Today) && slice.Includes(a)).ToArray();
         var atRisk = active
             .Select(a => Health.Assess(context.Book, a, context.Today, context.Team.CoreFeatures, options))
             .Where(h => h.Band == HealthBand.Poor || h.IsFalling)
             .OrderBy(h => h.Account.RenewalOn ?? DateOnly.MaxValue).ThenByDescending(h => h.Account.Mrr)
             .ToArray();
         var mrr = atRisk.Sum(h => h.Account.Mrr);
-        return new Reply($"At risk · {context.Scope}")
+        var groups = slice.Groups(active).Select(g => (g.Name, Active: active.Count(g.Includes), AtRisk: atRisk.Where(h => g.Includes(h.Account)).ToArray())).ToArray();
+        return new Reply($"At risk · {Time.Period.Format(context.Today)} · {context.Scope}{slice.Title}")
         {
             Summary = $"{Format.Count(atRisk.Length)} of {Format.Count(active.Length)} active accounts are at risk, {context.Money(mrr)} MRR.",
             Facts =
@@ -23,10 +25,12 @@ public sealed class AtRiskHandler : IChatCommandHandler<AtRiskCommand>
                 new("Usage falling", $"{Format.Count(atRisk.Count(h => h.IsFalling))} (sessions down {Format.Percent(options.FallingShare)} or more in 4 weeks)"),
                 new("MRR at risk", context.Money(mrr)),
             ],
-            Sections = atRisk.Length == 0 ? [] :
+            Sections =
             [
-                Reply.Section("Soonest renewal first", atRisk, h =>
-                    $"{h.Account.Name}: {HealthHandler.Band(h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}", max: 20),
+                .. groups.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section(slice.Heading, groups, g =>
+                    $"{g.Name}: {Format.Count(g.AtRisk.Length)} of {Format.Count(g.Active)} active accounts at risk, {context.Money(g.AtRisk.Sum(h => h.Account.Mrr))} MRR", max: 20)],
+                .. atRisk.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section("Soonest renewal first", atRisk, h =>
+                    $"{h.Account.Name}: {HealthHandler.Band(h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}", max: 20)],
             ],
         };
     }

@@ -6,8 +6,8 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
 {
     public Reply Handle(HealthCommand command, AskContext context)
     {
-        if (AccountLookup.Find(context.Book.Accounts, command.AccountQuery) is not AccountLookup.Found { Account: var account } )
-            return AccountLookup.NotFound(AccountLookup.Find(context.Book.Accounts, command.AccountQuery), command.AccountQuery, context);
+        var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
+        if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
 
         var facts = new List<Fact>
         {
