@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SuccessBot.Core.Chat;
+using SuccessBot.Web;
 
 namespace SuccessBot.Teams;
 
@@ -62,8 +63,8 @@ public static partial class AdaptiveCards
     public static CardClick? ReadClick(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Object) return null;
-        if (!data.TryGetProperty(ActionKey, out var action) || action.GetString() is not { Length: > 0 } actionId) return null;
-        if (!data.TryGetProperty(ValueKey, out var value) || value.GetString() is not { } v) return null;
+        if (!data.TryGetProperty(ActionKey, out var action) || action.StringOrNull() is not { Length: > 0 } actionId) return null;
+        if (!data.TryGetProperty(ValueKey, out var value) || value.StringOrNull() is not { } v) return null;
         var prefix = actionId + ".";
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in data.EnumerateObject())
