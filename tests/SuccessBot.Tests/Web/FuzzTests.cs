@@ -23,7 +23,7 @@ namespace SuccessBot.Tests.Web;
 /// </summary>
 public sealed class FuzzTests : IAsyncLifetime
 {
-    private const int Seed = 20261202, BodiesPerBase = 250;
+    private const int Seed = 20261202, BodiesPerBase = 200;
     private const string SigningSecret = "fuzz-signing-secret", WriteKey = "fuzz-write-key";
     private readonly TempFolder _folder = new();
     private WebApplication _app = null!;
@@ -43,6 +43,8 @@ public sealed class FuzzTests : IAsyncLifetime
         new(SlackEndpoints.Path, "application/x-www-form-urlencoded", "command=%2Fchurn&text=last+month&user_id=U1&channel_id=C1&response_url=http%3A%2F%2F127.0.0.1%3A1%2F", SlackEndpoints.MaxBodyBytes, SignSlack, Form: true),
         // A click on a button SuccessBot never sent.
         new(SlackEndpoints.Path, "application/x-www-form-urlencoded", "payload=" + Uri.EscapeDataString("""{"type":"block_actions","user":{"id":"U1","team_id":"T1"},"trigger_id":"1.2","actions":[{"action_id":"fuzz.never","value":"{\"value\":\"x\",\"inputs\":[]}"}]}"""), SlackEndpoints.MaxBodyBytes, SignSlack, Form: true),
+        // The answers of a modal SuccessBot never opened.
+        new(SlackEndpoints.Path, "application/x-www-form-urlencoded", "payload=" + Uri.EscapeDataString("""{"type":"view_submission","user":{"id":"U1","team_id":"T1"},"view":{"callback_id":"fuzz.never","private_metadata":"{}","state":{"values":{"b":{"value":{"type":"plain_text_input","value":"x"}}}}}}"""), SlackEndpoints.MaxBodyBytes, SignSlack, Form: true),
         // An activity without a conversation.
         new("/api/messages", "application/json", """{"type":"message","id":"1","serviceUrl":"http://127.0.0.1:1/","channelId":"msteams","from":{"id":"29:fuzz","aadObjectId":"x"},"recipient":{"id":"28:bot"},"text":"churn last month","entities":[{"type":"mention","text":"<at>b</at>","mentioned":{"id":"28:bot"}}],"value":{"action":{"verb":"v","data":{}}}}""", 256 * 1024),
         // An invoke whose serviceUrl is a file.
@@ -51,6 +53,9 @@ public sealed class FuzzTests : IAsyncLifetime
         new("/v1/track", "application/json", """{"type":"track","userId":"u1","messageId":"m1","properties":{"minutes":5,"session_id":"s"},"context":{"groupId":"g1"},"timestamp":"2026-01-01T00:00:00Z"}""", 32 * 1024, SignSegment),
         // A group call without groupId.
         new("/v1/group", "application/json", """{"type":"group","userId":"u1","messageId":"m2","traits":{"name":"Acme","owner_email":"a@b.example","mrr":79228162514264337593543950335,"plan":"gold"}}""", 32 * 1024, SignSegment),
+        // An identify call without userId or anonymousId, and an alias call without previousId.
+        new("/v1/identify", "application/json", """{"type":"identify","messageId":"m5","traits":{"email":"x@y.example","name":"X"},"timestamp":"2026-01-01T00:00:00Z"}""", 32 * 1024, SignSegment),
+        new("/v1/alias", "application/json", """{"type":"alias","userId":"u2","messageId":"m6","timestamp":"2026-01-01T00:00:00Z"}""", 32 * 1024, SignSegment),
         // A batch of which no event can be read, with the write key in the body.
         new("/v1/batch", "application/json", """{"writeKey":"fuzz-write-key","batch":[{"type":"track","messageId":"m3","event":"E"},{"type":"alias","userId":"u","messageId":"m4"},{"type":"identify","traits":{"email":"x@y.example"}}],"context":{"groupId":"g1"}}""", 500 * 1024),
         // A chat message that does not say who is asking.
