@@ -64,7 +64,8 @@ public static partial class JsonInput
         if (Unreadable(utf8) is { } bad) throw new JsonException(bad);
         try
         {
-            return JsonSerializer.Deserialize<T>(utf8, new JsonSerializerOptions(options) { MaxDepth = MaxDepth });
+            // The options' own depth limit is 64 unless they say otherwise (a copy here would lose their cached type metadata).
+            return JsonSerializer.Deserialize<T>(utf8, options);
         }
         catch (JsonException e)
         {
@@ -103,7 +104,12 @@ public static partial class JsonInput
         if (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
             return $"The body is nested more than {MaxDepth} levels deep.";
         if (Conversion().Match(e.Message) is { Success: true } m)
-            return $"The JSON{(where.Length > 0 ? where : " body")} must be {Expected(m.Groups[1].Value)}.";
+        {
+            // A constructor parameter's mismatch names the declaring type; the reader's own words say what it wanted and found.
+            var (wanted, found) = e.InnerException is { } inner && TokenMismatch().Match(inner.Message) is { Success: true } t
+                ? (Kind(t.Groups[2].Value), $", not {Kind(t.Groups[1].Value)}") : (Expected(m.Groups[1].Value), "");
+            return $"The JSON{(where.Length > 0 ? where : " body")} must be {wanted}{found}.";
+        }
         return $"The body is not valid JSON{where}: {Reason(e.Message)}.";
     }
 
@@ -159,6 +165,18 @@ public static partial class JsonInput
         };
     }
 
+    /// <summary>A token type ('Number', 'StartObject') or a reader's word for a type ("string", "boolean") as a sender would say it.</summary>
+    private static string Kind(string word) => word.ToLowerInvariant() switch
+    {
+        "string" or "propertyname" => "a string",
+        "number" or "int32" or "int64" or "double" or "decimal" => "a number",
+        "true" or "false" or "boolean" => "true or false",
+        "startobject" => "an object",
+        "startarray" => "an array",
+        "null" => "null",
+        var other => other,
+    };
+
     /// <summary>The reader's own words up to its position details ("'}' is invalid after a value", "Expected depth to be zero").</summary>
     private static string Reason(string message)
     {
@@ -169,6 +187,9 @@ public static partial class JsonInput
 
     [GeneratedRegex(@"could not be converted to ([^\s]+?)\.? Path:")]
     private static partial Regex Conversion();
+
+    [GeneratedRegex(@"token type '(\w+)' as an? (\w+)")]
+    private static partial Regex TokenMismatch();
 
     [GeneratedRegex(@"\.([^.\[]+)|\['((?:[^']|'')*)'\]|\[(\d+)\]")]
     private static partial Regex PathSegment();

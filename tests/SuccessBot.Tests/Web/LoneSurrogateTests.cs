@@ -37,12 +37,20 @@ public class JsonInputTests
         Assert.Equal(read, Encoding.UTF8.GetString(bytes));
     }
 
-    [Fact]
-    public void A_type_mismatch_names_the_field_and_the_type_expected()
+    [Theory]
+    [InlineData("""{"type":"message","from":"someone"}""", "The JSON at /from must be an object.")]
+    [InlineData("""{"type":"message","membersAdded":[{"id":"a"},"b"]}""", "The JSON at /membersAdded/1 must be an object.")]
+    [InlineData("""{"type":"message","from":{"id":5}}""", "The JSON at /from/id must be a string, not a number.")]
+    [InlineData("""{"type":"message","timestamp":"yesterday"}""", "The JSON at /timestamp must be an ISO 8601 date and time string.")]
+    [InlineData("""{"type":"message","entities":{}}""", "The JSON at /entities must be an array.")]
+    [InlineData("""{"type":["message"]}""", "The JSON at /type must be a string, not an array.")]
+    [InlineData("{\"type\":\"message\",\"text\":\"a\"", "The body is not valid JSON: Expected depth to be zero at the end of the JSON payload; There is an open JSON object or array that should be closed.")]
+    [InlineData("\"just a string\"", "The JSON body must be an object.")]
+    public void A_body_that_cannot_be_read_names_where_and_what_was_expected(string json, string problem)
     {
-        var e = Assert.Throws<JsonException>(() => JsonInput.Deserialize<SuccessBot.Teams.Activity>("""{"type":"message","from":"someone"}"""u8.ToArray(), SuccessBot.Teams.Activity.Json));
+        var e = Assert.Throws<JsonException>(() => JsonInput.Deserialize<SuccessBot.Teams.Activity>(Encoding.UTF8.GetBytes(json), SuccessBot.Teams.Activity.Json));
 
-        Assert.Equal("The JSON at /from must be an object.", e.Message);
+        Assert.Equal(problem, e.Message);
     }
 
     [Fact]
