@@ -137,7 +137,7 @@ public static class Verbs
                 catch (ImportFailed failed)
                 {
                     Console.Error.WriteLine($"Nothing was imported: {failed.Errors.Count}{(failed.Errors.Count >= CsvTable.MaxErrors ? "+" : "")} problem(s) in {Path.GetFileName(path)}.");
-                    foreach (var error in failed.Errors) Console.Error.WriteLine("  " + error);
+                    foreach (var error in failed.Errors) Console.Error.WriteLine("  " + TerminalText.Escape(error.ToString()));
                     return 1;
                 }
             });
@@ -153,9 +153,15 @@ public static class Verbs
         var ask = new Command("ask", "Answers TEXT exactly as the chat would, as plain text.") { text, asker };
         ask.SetAction(parse =>
         {
+            // An empty --as would be nobody at all, not the administrator that no --as means.
+            if (parse.GetValue(asker) is { } who && string.IsNullOrWhiteSpace(who))
+            {
+                Console.Error.WriteLine("ask: --as needs the email of the person to answer as (leave --as out to ask as an administrator).");
+                return 2;
+            }
             using var services = Composition.ForCommandLine(Settings.Load());
             var reply = services.GetRequiredService<ChatBot>().Answer(new IncomingMessage(parse.GetValue(text) ?? "", parse.GetValue(asker)));
-            Console.Write(PlainText.Render(reply));
+            Console.Write(TerminalText.Render(reply));
             return 0;
         });
         return ask;
@@ -182,13 +188,13 @@ public static class Verbs
             var dry = parse.GetValue(dryRun);
             var list = dry ? nudges.Preview(kind) : nudges.Check(kind).Nudges;
             Console.WriteLine(dry ? $"Would send {list.Count} nudge(s) today (dry run: nothing recorded or sent):" : $"Recorded {list.Count} new nudge(s); the host delivers them:");
-            foreach (var n in list) Console.WriteLine($"  to {n.Recipient}: {n.Title}: {n.Summary}");
+            foreach (var n in list) Console.WriteLine(TerminalText.Escape($"  to {n.Recipient}: {n.Title}: {n.Summary}"));
             if (kind.HasFlag(CheckKind.Nps))
             {
                 var surveys = services.GetRequiredService<SurveyService>();
                 var due = surveys.DueToday();
                 Console.WriteLine(dry ? $"Would send {due.Count} NPS survey(s) today:" : $"Sent {surveys.SendDue()} NPS survey(s) (the host delivers them):");
-                foreach (var (account, contact) in due) Console.WriteLine($"  to {contact} ({account.Name})");
+                foreach (var (account, contact) in due) Console.WriteLine(TerminalText.Escape($"  to {contact} ({account.Name})"));
             }
             return 0;
         });

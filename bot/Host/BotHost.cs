@@ -8,6 +8,7 @@ using SuccessBot.Scheduling;
 using SuccessBot.Slack;
 using SuccessBot.Storage;
 using SuccessBot.Teams;
+using SuccessBot.Web;
 
 namespace SuccessBot.Host;
 
@@ -22,7 +23,11 @@ public static class BotHost
         var builder = WebApplication.CreateBuilder(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            RequestErrors.Limits(k);
+        });
         // Quartz describes its own start-up at length; what SuccessBot schedules is said once in SayWhatIsOn.
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
@@ -38,6 +43,7 @@ public static class BotHost
         builder.Services.AddSuccessBotScheduler(config, Settings.Team(config).TimeZone);
 
         var app = builder.Build();
+        app.UseRequestErrors();
         app.MapLocalChat();
         app.MapSlack();
         app.MapTeams();

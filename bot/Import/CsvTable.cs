@@ -62,8 +62,11 @@ public sealed class CsvRow(string file, int line, IReadOnlyDictionary<string, in
     {
         var value = Required(column);
         if (value.Length == 0) return 0;
-        if (decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)) return d;
-        Fail(column, $"\"{value}\" is not a number (use . as the decimal separator and no thousands separator, e.g. 1200.50)");
+        const NumberStyles plain = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+        if (decimal.TryParse(value, plain, CultureInfo.InvariantCulture, out var d)) return d;
+        // Digits beyond decimal's 7.9 x 10^28 are a number, only far too large for any rule.
+        if (double.TryParse(value, plain, CultureInfo.InvariantCulture, out _)) Fail(column, $"{CsvTable.Short(value)} is too large a number");
+        else Fail(column, $"\"{CsvTable.Short(value)}\" is not a number (use . as the decimal separator and no thousands separator, e.g. 1200.50)");
         return 0;
     }
 
@@ -178,7 +181,8 @@ public static class CsvTable
 
     private static ImportFailed Failed(string file, int line, string problem) => new([new ImportError(file, line, null, null, problem)]);
 
-    private static string Short(string s) => s.Length > 30 ? s[..30] + "…" : s;
+    /// <summary>A value quoted in a message, cut to what a reader takes in.</summary>
+    internal static string Short(string s) => s.Length > 30 ? s[..30] + "…" : s;
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

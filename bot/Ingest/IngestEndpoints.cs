@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SuccessBot.LocalChat;
+using SuccessBot.Web;
 
 namespace SuccessBot.Ingest;
 
@@ -107,7 +108,7 @@ public static class IngestEndpoints
     /// <summary>A request's body (in a pooled buffer, given back on dispose) and the JSON parsed from it, which reads that buffer.</summary>
     private sealed class RequestBody(byte[] rented, int length) : IDisposable
     {
-        public ReadOnlyMemory<byte> Bytes { get; } = rented.AsMemory(0, length);
+        public Memory<byte> Bytes { get; } = rented.AsMemory(0, length);
 
         public JsonDocument Json { get; set; } = null!;
 
@@ -188,16 +189,13 @@ public static class IngestEndpoints
             if (!readAll) ArrayPool<byte>.Shared.Return(buffer);
         }
         var body = new RequestBody(buffer, filled);
-        try
+        if (JsonInput.Parse(body.Bytes, out var problem) is { } json)
         {
-            body.Json = JsonDocument.Parse(body.Bytes);
+            body.Json = json;
             return (body, null);
         }
-        catch (JsonException e)
-        {
-            body.Dispose();
-            return (null, LocalChatEndpoints.Problem(400, $"The body is not valid JSON: {e.Message.Split(". ")[0]}."));
-        }
+        body.Dispose();
+        return (null, LocalChatEndpoints.Problem(400, problem!));
     }
 
     /// <summary>Segment's libraries send `Authorization: Basic base64(writeKey + ":")`.</summary>

@@ -79,7 +79,7 @@ public static class SegmentReader
         if (Property(call, "timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
         {
             if (ts.ValueKind != JsonValueKind.String || !IsoMoment.TryParse(ts.GetString()!, out timestamp))
-                return Fail($"\"timestamp\" {ts.GetRawText()} is not an ISO 8601 date and time");
+                return Fail($"\"timestamp\" {Cut(ts.GetRawText())} is not an ISO 8601 date and time");
             if (timestamp > now + settings.FutureTolerance)
                 return Fail($"\"timestamp\" {ts.GetString()} is more than {settings.FutureTolerance.TotalMinutes:0} minutes in the future");
         }
@@ -130,7 +130,7 @@ public static class SegmentReader
         {
             if (m.ValueKind == JsonValueKind.Number && m.TryGetDecimal(out var number)) mrr = number;
             else if (m.ValueKind == JsonValueKind.String && decimal.TryParse(m.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed)) mrr = parsed;
-            else return (null, $"\"traits.mrr\" {m.GetRawText()} is not a number");
+            else return (null, $"\"traits.mrr\" {Cut(m.GetRawText())} is {(m.ValueKind == JsonValueKind.Number ? "out of range" : "not a number")}; {Rules.MrrRange}");
         }
         DateOnly? started = null;
         if ((Text(traits, "createdAt") ?? Text(traits, "created_at")) is { } created)
@@ -141,7 +141,7 @@ public static class SegmentReader
         }
         var account = new AccountTraits(Text(traits, "name"), Text(traits, "plan"), mrr, Text(traits, "owner_email") ?? Text(traits, "ownerEmail"), started);
         // What was not given cannot break a rule: stand-ins that keep them fill the gaps.
-        var probe = new Account { Id = groupId, Name = account.Name ?? groupId, OwnerEmail = account.OwnerEmail ?? "owner@example.com", Mrr = mrr ?? 0, StartedOn = started ?? DateOnly.MinValue };
+        var probe = new Account { Id = groupId, Name = account.Name ?? groupId, OwnerEmail = account.OwnerEmail ?? "owner@example.com", Mrr = mrr ?? 0, StartedOn = started ?? DateOnly.MinValue, Plan = account.Plan };
         return Rules.Check(probe).FirstOrDefault() is { } broken ? (null, $"\"traits.{broken.Field}\" {broken.Problem}") : (account, null);
     }
 
@@ -151,6 +151,9 @@ public static class SegmentReader
         : m.ValueKind == JsonValueKind.Number && m.TryGetDouble(out var minutes) && minutes is >= 0 and <= MinutesInADay ? minutes : null;
 
     private static Outcome Fail(string error) => new(null, error);
+
+    /// <summary>A value quoted in an error, short enough to read (a sender may send a number of 10,000 digits).</summary>
+    private static string Cut(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>Where the call's JSON sits in the body the document was parsed from (the document reads that memory, it does not copy it).</summary>
     private static ReadOnlyMemory<byte> RawOf(JsonElement call, ReadOnlyMemory<byte> body)

@@ -165,7 +165,7 @@ public static class LocalChatEndpoints
         }
         try
         {
-            var body = JsonSerializer.Deserialize<T>(buffer.ToArray(), JsonSerializerOptions.Web);
+            var body = SuccessBot.Web.JsonInput.Deserialize<T>(buffer.ToArray(), JsonSerializerOptions.Web);
             return body is null ? (null, Problem(400, "The body is empty; send a JSON object.")) : (body, null);
         }
         catch (JsonException e)

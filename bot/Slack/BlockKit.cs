@@ -38,7 +38,8 @@ public static class BlockKit
     /// <summary>A message body: `text` for notifications and screen readers, `blocks` for the card.</summary>
     public static JsonObject Message(Reply reply) => new() { ["text"] = Fallback(reply), ["blocks"] = Blocks(reply, MessageBlocks) };
 
-    public static string Fallback(Reply reply) => Cut(reply.Summary is { } s ? $"{reply.Title}: {s}" : reply.Title, SectionText);
+    /// <summary>The top-level `text` is mrkdwn too: escaped like every section, so a name like `&lt;!channel&gt;` pings nobody.</summary>
+    public static string Fallback(Reply reply) => Cut(Escape(reply.Summary is { } s ? $"{reply.Title}: {s}" : reply.Title), SectionText);
 
     public static JsonArray Blocks(Reply reply, int maxBlocks)
     {

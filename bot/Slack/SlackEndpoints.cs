@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using SuccessBot.Web;
 
 namespace SuccessBot.Slack;
 
@@ -15,8 +16,8 @@ public static class SlackEndpoints
         app.MapPost(Path, async (HttpContext http, SlackSettings settings, TimeProvider clock) =>
         {
             if (settings.WhyNoHttpEndpoint is { } off) return Problem(503, $"Slack is off here: {off}.");
-            var (body, tooLarge) = await ReadAsync(http.Request);
-            if (tooLarge is not null) return tooLarge;
+            var (read, unread) = await JsonInput.ReadBodyAsync(http.Request, MaxBodyBytes);
+            if (read is not { } body) return unread!;
             var headers = http.Request.Headers;
             var signature = headers["X-Slack-Signature"].ToString();
             // Slack's certificate check is the one post it does not sign; it asks for nothing.
@@ -36,54 +37,24 @@ public static class SlackEndpoints
     {
         if (request.HasJsonContentType())
         {
-            if (Parse(body) is not { } json) return SlackAck.Bad("The body is not valid JSON.");
+            if (Parse(body, out var problem) is not { } json) return SlackAck.Bad(problem!);
             return dispatcher.Event(json);
         }
         if (!request.HasFormContentType) return SlackAck.Bad("Slack posts JSON or a form.", 415);
         var form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         if (form.TryGetValue("payload", out var payload))
         {
-            if (Parse(Encoding.UTF8.GetBytes(payload)) is not { } interaction) return SlackAck.Bad("The payload field is not valid JSON.");
+            if (Parse(Encoding.UTF8.GetBytes(payload), out var problem) is not { } interaction) return SlackAck.Bad($"In the payload field: {problem}");
             return await dispatcher.InteractionAsync(interaction, cancel);
         }
         return await dispatcher.CommandAsync(form, cancel);
     }
 
-    private static JsonElement? Parse(byte[] utf8)
+    private static JsonElement? Parse(byte[] utf8, out string? problem)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(utf8);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        using var document = JsonInput.Parse(utf8, out problem);
+        return document?.RootElement.Clone();
     }
 
-    /// <summary>The raw body (the signature covers its exact bytes), or a 413 past 1 MB.</summary>
-    private static async Task<(byte[] Body, IResult? TooLarge)> ReadAsync(HttpRequest request)
-    {
-        var tooLarge = Problem(413, $"The body is larger than {MaxBodyBytes / 1024} KB.");
-        if (request.ContentLength > MaxBodyBytes) return ([], tooLarge);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        try
-        {
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxBodyBytes) return ([], tooLarge);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return ([], tooLarge);
-        }
-        return (buffer.ToArray(), null);
-    }
-
-    private static IResult Problem(int status, string error) => Results.Json(new { error }, statusCode: status);
+    private static IResult Problem(int status, string error) => JsonInput.Problem(status, error);
 }

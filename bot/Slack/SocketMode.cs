@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SuccessBot.Slack.Handlers;
+using SuccessBot.Web;
 using static SuccessBot.Slack.SlackApi;
 
 namespace SuccessBot.Slack;
@@ -48,8 +49,15 @@ public sealed class SocketModeConnection(Func<SlackApi> api, SlackDispatcher dis
         {
             if (await ReceiveAsync(socket, stop) is not { } frame) return (greeted, false);
             JsonElement message;
-            try { message = JsonDocument.Parse(frame).RootElement.Clone(); }
-            catch (JsonException) { log.LogWarning("Slack Socket Mode: a frame that is not JSON was ignored."); continue; }
+            using (var document = JsonInput.Parse(frame, out var problem))
+            {
+                if (document is null)
+                {
+                    log.LogWarning("Slack Socket Mode: a frame was ignored: {Problem}", problem);
+                    continue;
+                }
+                message = document.RootElement.Clone();
+            }
             switch (Text(message, "type"))
             {
                 case "hello":

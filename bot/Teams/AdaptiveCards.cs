@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SuccessBot.Core.Chat;
+using SuccessBot.Web;
 
 namespace SuccessBot.Teams;
 
@@ -22,23 +24,23 @@ public static partial class AdaptiveCards
     {
         var body = new JsonArray
         {
-            Text(reply.Title, ("weight", "Bolder"), ("size", "Medium"), ("style", "heading"), ("color", reply.IsRefusal ? "Attention" : "Default")),
+            Text(Markdown(reply.Title), ("weight", "Bolder"), ("size", "Medium"), ("style", "heading"), ("color", reply.IsRefusal ? "Attention" : "Default")),
         };
-        if (reply.Summary is { Length: > 0 } summary) body.Add(Text(summary));
+        if (reply.Summary is { Length: > 0 } summary) body.Add(Text(Markdown(summary)));
         if (reply.Facts.Count > 0)
         {
             var facts = new JsonArray();
-            foreach (var fact in reply.Facts) facts.Add(new JsonObject { ["title"] = Plain(fact.Label), ["value"] = Plain(fact.Value) });
+            foreach (var fact in reply.Facts) facts.Add(new JsonObject { ["title"] = FactText(fact.Label), ["value"] = FactText(fact.Value) });
             body.Add(new JsonObject { ["type"] = "FactSet", ["facts"] = facts });
         }
         foreach (var section in reply.Sections)
         {
-            body.Add(Text(section.Heading, ("weight", "Bolder"), ("separator", true)));
-            var lines = section.Lines.Select(l => "- " + l).ToList();
+            body.Add(Text(Markdown(section.Heading), ("weight", "Bolder"), ("separator", true)));
+            var lines = section.Lines.Select(l => "- " + Markdown(l)).ToList();
             if (section.More > 0) lines.Add($"… and {section.More.ToString("N0", Format.Culture)} more");
             if (lines.Count > 0) body.Add(Text(string.Join("\n", lines)));
         }
-        if (reply.Note is { Length: > 0 } note) body.Add(Text(note, ("isSubtle", true), ("size", "Small")));
+        if (reply.Note is { Length: > 0 } note) body.Add(Text(Markdown(note), ("isSubtle", true), ("size", "Small")));
         var card = new JsonObject { ["type"] = "AdaptiveCard", ["$schema"] = Schema, ["version"] = Version, ["body"] = body };
         if (reply.Buttons.Count is > 0 and <= MaxActions)
         {
@@ -62,8 +64,8 @@ public static partial class AdaptiveCards
     public static CardClick? ReadClick(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Object) return null;
-        if (!data.TryGetProperty(ActionKey, out var action) || action.GetString() is not { Length: > 0 } actionId) return null;
-        if (!data.TryGetProperty(ValueKey, out var value) || value.GetString() is not { } v) return null;
+        if (!data.TryGetProperty(ActionKey, out var action) || action.StringOrNull() is not { Length: > 0 } actionId) return null;
+        if (!data.TryGetProperty(ValueKey, out var value) || value.StringOrNull() is not { } v) return null;
         var prefix = actionId + ".";
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in data.EnumerateObject())
@@ -124,18 +126,52 @@ public static partial class AdaptiveCards
         };
     }
 
-    private static JsonObject Text(string text, params (string Key, JsonNode Value)[] style)
+    private static JsonObject Text(string markdown, params (string Key, JsonNode Value)[] style)
     {
-        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = Markdown(text), ["wrap"] = true };
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = markdown, ["wrap"] = true };
         foreach (var (key, value) in style) block[key] = value;
         return block;
     }
 
-    /// <summary>Teams' card markdown has bold but no inline code: `churn last month` shows in bold.</summary>
-    private static string Markdown(string text) => Code().Replace(text, "**$1**");
+    /// <summary>
+    /// Text as card markdown that shows it as written: Teams' card markdown has bold but no inline code, so `churn last month`
+    /// shows in bold; everything else (an account name, a comment) is escaped.
+    /// </summary>
+    public static string Markdown(string text)
+    {
+        var markdown = new StringBuilder();
+        var at = 0;
+        foreach (Match code in Code().Matches(text))
+        {
+            markdown.Append(Escape(text[at..code.Index], lineStart: at == 0)).Append("**").Append(Escape(code.Groups[1].Value, lineStart: false)).Append("**");
+            at = code.Index + code.Length;
+        }
+        return markdown.Append(Escape(text[at..], lineStart: at == 0)).ToString();
+    }
 
-    private static string Plain(string text) => text.Replace("`", "");
+    /// <summary>
+    /// A backslash before what card markdown reads as markup (emphasis, links, strike-through, a list marker starting the text);
+    /// newlines become spaces (the core writes none, data may). `\](` becomes `\]\(` too: Teams mobile's parser ignores an escaped
+    /// bracket but not a character between `]` and `(`.
+    /// </summary>
+    private static string Escape(string text, bool lineStart)
+    {
+        var escaped = Markup().Replace(LineBreak().Replace(text, " "), @"\$0").Replace(@"\](", @"\]\(", StringComparison.Ordinal);
+        return lineStart && ListMarker().Match(escaped) is { Success: true } marker ? escaped.Insert(marker.Length - 1, @"\") : escaped;
+    }
+
+    /// <summary>Facts take card markdown too, without the bold of inline code.</summary>
+    private static string FactText(string text) => Escape(text.Replace("`", ""), lineStart: true);
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex Code();
+
+    [GeneratedRegex(@"[\\*_\[\]~`]")]
+    private static partial Regex Markup();
+
+    [GeneratedRegex(@"\r\n|\r|\n")]
+    private static partial Regex LineBreak();
+
+    [GeneratedRegex(@"^\s*(?:[-+]|\d+\.)")]
+    private static partial Regex ListMarker();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SuccessBot.Core.Chat;
+using SuccessBot.Web;
 
 namespace SuccessBot.Teams;
 
@@ -27,7 +28,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
     {
         if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object
             || !action.TryGetProperty("data", out var data) || AdaptiveCards.ReadClick(data) is not { } click
-            || (action.TryGetProperty("verb", out var verb) && verb.GetString() != click.ActionId))
+            || (action.TryGetProperty("verb", out var verb) && verb.StringOrNull() != click.ActionId))
             return TurnResponse.Error(400, "This is not a click on a SuccessBot card.");
         return await ActAsync(click, turn, inPlace: true);
     }
@@ -132,7 +133,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
 
     private static string? TenantOf(Activity activity) =>
         activity.ChannelData is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("tenant", out var tenant)
-        && tenant.ValueKind == JsonValueKind.Object && tenant.TryGetProperty("id", out var id) ? id.GetString() : null;
+        && tenant.ValueKind == JsonValueKind.Object && tenant.TryGetProperty("id", out var id) ? id.StringOrNull() : null;
 
     /// <summary>The text with the bot's @mention taken out (botbuilder's RemoveRecipientMention), and any other mention tags.</summary>
     public static string TextWithoutMention(Activity activity)
@@ -140,10 +141,10 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         var text = activity.Text ?? "";
         foreach (var entity in activity.Entities ?? [])
         {
-            if (entity.ValueKind == JsonValueKind.Object && entity.TryGetProperty("type", out var type) && type.GetString() == "mention"
+            if (entity.ValueKind == JsonValueKind.Object && entity.TryGetProperty("type", out var type) && type.StringOrNull() == "mention"
                 && entity.TryGetProperty("mentioned", out var mentioned) && mentioned.ValueKind == JsonValueKind.Object
-                && mentioned.TryGetProperty("id", out var id) && id.GetString() == activity.Recipient?.Id
-                && entity.TryGetProperty("text", out var mention) && mention.GetString() is { Length: > 0 } m)
+                && mentioned.TryGetProperty("id", out var id) && id.StringOrNull() == activity.Recipient?.Id
+                && entity.TryGetProperty("text", out var mention) && mention.StringOrNull() is { Length: > 0 } m)
                 text = text.Replace(m, "", StringComparison.Ordinal);
         }
         return WebUtility.HtmlDecode(AtTag().Replace(text, "")).Trim();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Web;
 
 namespace SuccessBot.Teams;
 
@@ -72,20 +73,25 @@ public static class TeamsEndpoints
             if (validated is null) return Refuse(log, problem!);
             token = validated;
         }
-        if (http.Request.ContentLength > MaxBodyBytes) return Problem(413, $"The body is larger than {MaxBodyBytes / 1024} KB.");
+        if (!http.Request.HasJsonContentType()) return Problem(415, "Send the activity as JSON (Content-Type: application/json).");
+        var (read, unread) = await JsonInput.ReadBodyAsync(http.Request, MaxBodyBytes);
+        if (read is not { } body) return unread!;
         Activity? activity;
         try
         {
-            activity = await JsonSerializer.DeserializeAsync<Activity>(http.Request.Body, Activity.Json, cancel);
+            activity = JsonInput.Deserialize<Activity>(body, Activity.Json);
         }
         catch (JsonException e)
         {
-            return Problem(400, $"The body is not a JSON activity ({e.Message.Split('.')[0]}).");
+            return Problem(400, e.Message);
         }
         if (activity is null || string.IsNullOrEmpty(activity.Type)) return Problem(400, "The activity has no type.");
         if (token?.ProblemWith(activity) is { } mismatch) return Refuse(log, mismatch);
         if (string.IsNullOrEmpty(activity.ServiceUrl) || activity.Conversation?.Id is null || activity.From?.Id is null || activity.Recipient?.Id is null)
             return Problem(400, "The activity needs serviceUrl, conversation.id, from.id and recipient.id.");
+        // The answer is posted to serviceUrl: in emulator mode nothing vouches for it, so it must at least be a web address.
+        if (!Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var serviceUrl) || serviceUrl.Scheme is not ("http" or "https"))
+            return Problem(400, "The activity's serviceUrl is not an http or https URL.");
 
         try
         {
@@ -116,5 +122,5 @@ public static class TeamsEndpoints
         return Problem(401, "Unauthorized.");
     }
 
-    private static IResult Problem(int status, string error) => Results.Json(new { error }, statusCode: status);
+    private static IResult Problem(int status, string error) => JsonInput.Problem(status, error);
 }

@@ -62,6 +62,32 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Ask_prints_control_characters_from_data_as_escapes_on_lines_of_their_own()
+    {
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        Assert.Equal(0, Run("import", "accounts", _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on,contact_emails\na1,ACME Corp,ana@example.com,100,2024-01-01,ops@acme.example\n")).Exit);
+        var nps = _folder.File("nps.csv", $"account_id,contact_email,score,comment,answered_at\na1,ops@acme.example,2,\"\u001b]0;pwned\u0007Slow\nFAKE LINE\",{today}\n");
+        Assert.Equal(0, Run("import", "nps", nps).Exit);
+
+        var answer = Run("ask", "nps this quarter");
+
+        Assert.Equal(0, answer.Exit);
+        Assert.Contains(@"\u001b]0;pwned\u0007Slow", answer.Out);
+        Assert.DoesNotContain(answer.Out, c => c is '\u001b' or '\u0007');
+        Assert.DoesNotContain(answer.Out.Split('\n'), line => line.StartsWith("FAKE LINE"));
+    }
+
+    [Fact]
+    public void Ask_as_nobody_is_a_usage_error()
+    {
+        var result = Run("ask", "churn last month", "--as", "");
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("--as needs the email", result.Err);
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
     public void A_bad_file_exits_non_zero_with_file_line_and_column()
     {
         var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,-3,2024-01-01\n");

@@ -8,14 +8,34 @@ public static class Rules
 {
     public const int MaxCommentLength = 2000;
 
+    /// <summary>
+    /// The most one account's MRR can be. 100,000 accounts at 10^12 sum to 10^17, far inside decimal's 7.9 x 10^28, so with
+    /// every MRR bounded on the way in no sum of MRRs in the metrics can overflow (it cannot happen, rather than being caught).
+    /// </summary>
+    public const decimal MaxMrr = 1_000_000_000_000m;
+
+    public const string MrrRange = "MRR is a number from 0 to 1,000,000,000,000 (10^12)";
+
     public static IEnumerable<RuleBreak> Check(Account a)
     {
         if (string.IsNullOrWhiteSpace(a.Id)) yield return new("account_id", "is empty");
         if (string.IsNullOrWhiteSpace(a.Name)) yield return new("name", "is empty");
         if (!LooksLikeEmail(a.OwnerEmail)) yield return new("owner_email", $"\"{a.OwnerEmail}\" is not an email address");
         if (a.Mrr < 0) yield return new("mrr", $"{a.Mrr} is negative; MRR is 0 or more");
+        if (a.Mrr > MaxMrr) yield return new("mrr", $"{a.Mrr} is too large; {MrrRange}");
+        foreach (var (field, text) in new[] { ("account_id", a.Id), ("name", a.Name), ("owner_email", a.OwnerEmail), ("plan", a.Plan), ("segment", a.Segment) })
+            if (ControlCharacterIn(text) is { } control)
+                yield return new(field, $"contains the control character U+{(int)control:X4}; names are shown in chat and on terminals and must be plain text");
         if (a.CanceledOn is { } c && c < a.StartedOn) yield return new("canceled_on", $"{c:yyyy-MM-dd} is before started_on {a.StartedOn:yyyy-MM-dd}");
         foreach (var e in a.ContactEmails.Where(e => !LooksLikeEmail(e))) yield return new("contact_emails", $"\"{e}\" is not an email address");
+    }
+
+    /// <summary>The first control character (ESC, BEL, a newline, ...) in <paramref name="text"/>, if any.</summary>
+    public static char? ControlCharacterIn(string? text)
+    {
+        foreach (var c in text ?? "")
+            if (char.IsControl(c)) return c;
+        return null;
     }
 
     public static bool IsValidScore(int score) => score is >= 0 and <= 10;

@@ -115,6 +115,12 @@ public class ImportTests : IDisposable
         { "{\"accounts\": [{\"id\": 1}]}", "line 1", "is not valid CSV" },
         { "<html><body>Accounts</body></html>\n", "line 1", "missing required columns account_id, name, owner_email, mrr, started_on" },
         { "account_id;name;owner_email;mrr;started_on\na1;ACME;a@example.com;10;2025-01-01\n", "line 1", "is this a comma-separated file?" },
+        { "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,79228162514264337593543950335,2025-01-01\n", "line 2, column 4 (mrr)", "79228162514264337593543950335 is too large; MRR is a number from 0 to 1,000,000,000,000 (10^12)" },
+        { "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,1000000000000.01,2025-01-01\n", "line 2, column 4 (mrr)", "is too large" },
+        { "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,792281625142643375935439503350,2025-01-01\n", "line 2, column 4 (mrr)", "is too large" },
+        { "account_id,name,owner_email,mrr,started_on\na1,\u001b]8;;http://evil\u0007ACME,a@example.com,10,2025-01-01\n", "line 2, column 2 (name)", "contains the control character U+001B" },
+        { "account_id,name,owner_email,mrr,started_on\na1,\"Two\nLines\",a@example.com,10,2025-01-01\n", "column 2 (name)", "contains the control character U+000A" },
+        { "account_id,name,owner_email,mrr,started_on,plan\na1,ACME,a@example.com,10,2025-01-01,Gold\u0007\n", "line 2, column 6 (plan)", "contains the control character U+0007" },
     };
 
     [Theory]
@@ -130,6 +136,18 @@ public class ImportTests : IDisposable
         Assert.Contains(where, message);
         Assert.Contains(problem, message);
         Assert.Equal(0, _store.CountAccounts());
+    }
+
+    [Fact]
+    public void An_account_at_the_mrr_limit_is_taken_and_a_book_of_them_answers_every_figure()
+    {
+        var rows = string.Join('\n', Enumerable.Range(1, 2_000).Select(i => $"m{i},Max {i},c@example.com,1000000000000,2024-01-01,2026-12-01," + (i % 10 == 0 ? "2026-10-05" : "")));
+        Importers.ImportAccounts(_store, _folder.File("max.csv", $"account_id,name,owner_email,mrr,started_on,renewal_on,canceled_on\n{rows}\n"), Today);
+        var chat = new Builders.Conversation(_store.LoadBook(), Today).As("boss@example.com");
+
+        foreach (var question in new[] { "churn last month", "retention", "clv", "renewals next 30 days", "at-risk" })
+            Assert.False(chat.Send(question).IsRefusal, question);
+        Assert.Contains("$200,000,000,000,000", chat.SendText("churn last month"));
     }
 
     [Fact]

@@ -68,6 +68,33 @@ public class SlackSocketModeTests
     }
 
     [Fact]
+    public async Task An_envelope_with_a_lone_surrogate_is_acknowledged_and_answered()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var ack = new TaskCompletionSource<JsonObject?>();
+        slack.SocketSession = async socket =>
+        {
+            if (slack.SocketConnections > 1) return;
+            await Send(socket, new JsonObject { ["type"] = "hello", ["num_connections"] = 1 });
+            var envelope = new JsonObject
+            {
+                ["envelope_id"] = "env-surrogate",
+                ["type"] = "events_api",
+                ["accepts_response_payload"] = false,
+                ["payload"] = JsonNode.Parse(SlackPayloads.EventCallback("Ev-socket-surrogate", SlackPayloads.AppMention($"help {LoneSurrogate.Placeholder}", channel: "CSOCKETS")))!,
+            };
+            await socket.SendAsync(Encoding.UTF8.GetBytes(LoneSurrogate.Json(envelope)), WebSocketMessageType.Text, true, CancellationToken.None);
+            ack.TrySetResult(await Receive(socket));
+            await Receive(socket);
+        };
+        using var bot = new SlackBotFactory(slack, socketMode: true, withSigningSecret: false);
+        _ = bot.Services;
+
+        Assert.Equal("env-surrogate", (await ack.Task.WaitAsync(TimeSpan.FromSeconds(30)))?["envelope_id"]?.GetValue<string>());
+        await slack.WaitForAsync("chat.postEphemeral", c => c.Fields["channel"]?.GetValue<string>() == "CSOCKETS");
+    }
+
+    [Fact]
     public async Task With_no_Slack_settings_the_endpoint_answers_503_with_the_reason()
     {
         using var bot = new BotFactory();

@@ -125,6 +125,28 @@ public class TeamsBadInputTests(TeamsBotFactory bot) : IClassFixture<TeamsBotFac
     }
 
     [Fact]
+    public async Task A_field_of_the_wrong_type_is_400_naming_the_field_and_the_type()
+    {
+        var activity = Question;
+        activity["from"] = "someone";
+
+        var response = await _maria.Post(activity);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The JSON at /from must be an object.", (await TeamsChat.Json(response)).GetProperty("error").GetString());
+        await NothingStoredOrSent();
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_JSON_is_415()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, TeamsEndpoints.Path) { Content = new StringContent(Question.ToJsonString(), System.Text.Encoding.UTF8, "text/plain") };
+        request.Headers.Authorization = new("Bearer", bot.Keys.Token(TeamsBotFactory.AppId, bot.Connector.Url));
+
+        await RefusedWith(HttpStatusCode.UnsupportedMediaType, bot.CreateClient().SendAsync(request));
+    }
+
+    [Fact]
     public async Task An_invoke_we_do_not_handle_is_501()
     {
         var response = await _maria.Post(_maria.Activity("invoke", new JsonObject { ["name"] = "composeExtension/query", ["value"] = new JsonObject() }));
@@ -149,5 +171,43 @@ public class TeamsEmulatorTests(EmulatorBotFactory bot) : IClassFixture<Emulator
         var answer = Assert.Single(chat.CardsReceived);
         Assert.StartsWith("Renewals", answer.CardTitle);
         Assert.Null(answer.Authorization);
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("::::")]
+    [InlineData("ftp://localhost/")]
+    [InlineData("/relative/path")]
+    public async Task A_serviceUrl_that_is_not_an_http_url_is_400(string serviceUrl)
+    {
+        var chat = new TeamsChat(bot, "29:emulator-" + Guid.NewGuid().ToString("N"));
+        var activity = chat.Activity("message", new JsonObject { ["text"] = "help", ["serviceUrl"] = serviceUrl });
+
+        var response = await chat.Post(activity, noToken: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("serviceUrl", (await TeamsChat.Json(response)).GetProperty("error").GetString());
+        Assert.Empty(chat.CardsReceived);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_256_KB_is_413_though_it_declares_no_length()
+    {
+        var chat = new TeamsChat(bot, "29:emulator-" + Guid.NewGuid().ToString("N"));
+        var activity = chat.Activity("message", new JsonObject { ["text"] = "help", ["padding"] = new string('x', 400 * 1024) });
+        var content = new StreamContent(new UnknownLength(System.Text.Encoding.UTF8.GetBytes(activity.ToJsonString())));
+        content.Headers.ContentType = new("application/json");
+
+        var response = await bot.CreateClient().PostAsync(TeamsEndpoints.Path, content);
+
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(chat.CardsReceived);
+    }
+
+    /// <summary>A body whose length is not known in advance, as a chunked upload sends it.</summary>
+    private sealed class UnknownLength(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 }
