@@ -21,8 +21,11 @@ public sealed class BookOfBusiness
     private readonly Chunked<AccountHistory> _all;
     private readonly ImmutableDictionary<string, int[]> _byOwner;
     private readonly ImmutableDictionary<string, int[]> _byContact;
+    private readonly ImmutableDictionary<string, PeriodIndex> _ownerIndexes;
     // The global positions this view sees, ascending; null for the whole book.
     private readonly int[]? _scope;
+    // The figures' index of what this book or view sees (over global positions).
+    private readonly PeriodIndex _index;
 
     public IReadOnlyList<Account> Accounts { get; }
 
@@ -43,12 +46,15 @@ public sealed class BookOfBusiness
         for (var i = 0; i < all.Count; i++) Index(all[i].Account, i, owners, contacts);
         _byOwner = owners.ToImmutableDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
         _byContact = contacts.ToImmutableDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+        _index = PeriodIndex.Of(Enumerable.Range(0, all.Count).Select(p => (p, all[p])));
+        _ownerIndexes = _byOwner.ToImmutableDictionary(o => o.Key, o => PeriodIndex.Of(o.Value.Select(p => (p, all[p]))), StringComparer.OrdinalIgnoreCase);
         Accounts = new AccountList(this);
     }
 
-    private BookOfBusiness(Lineage lineage, Chunked<AccountHistory> all, ImmutableDictionary<string, int[]> byOwner, ImmutableDictionary<string, int[]> byContact, int[]? scope)
+    private BookOfBusiness(Lineage lineage, Chunked<AccountHistory> all, ImmutableDictionary<string, int[]> byOwner, ImmutableDictionary<string, int[]> byContact,
+        ImmutableDictionary<string, PeriodIndex> ownerIndexes, int[]? scope, PeriodIndex index)
     {
-        (_lineage, _all, _byOwner, _byContact, _scope) = (lineage, all, byOwner, byContact, scope);
+        (_lineage, _all, _byOwner, _byContact, _ownerIndexes, _scope, _index) = (lineage, all, byOwner, byContact, ownerIndexes, scope, index);
         Accounts = new AccountList(this);
     }
 
@@ -69,10 +75,32 @@ public sealed class BookOfBusiness
     /// <summary>The part of the book a CSM sees: the accounts they own, and what belongs to them (a view over the owner index).</summary>
     public BookOfBusiness OwnedBy(string ownerEmail)
     {
-        var owned = _byOwner.TryGetValue(ownerEmail.Trim(), out var positions) ? positions : [];
-        if (_scope is not null) owned = owned.Where(p => Array.BinarySearch(_scope, p) >= 0).ToArray();
-        return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, owned);
+        var owner = ownerEmail.Trim();
+        var owned = _byOwner.TryGetValue(owner, out var positions) ? positions : [];
+        if (_scope is null)
+            return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, _ownerIndexes.GetValueOrDefault(owner) ?? PeriodIndex.Empty);
+        // A view of a view (rare): its own index, over what it sees.
+        owned = owned.Where(p => Array.BinarySearch(_scope, p) >= 0).ToArray();
+        return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, PeriodIndex.Of(owned.Select(p => (p, _all[p]))));
     }
+
+    /// <summary>How many accounts were customers at the start of <paramref name="day"/> (<see cref="Account.IsCustomerAtStartOf"/>), and the MRR they paid that day.</summary>
+    public (int Customers, decimal Mrr) CustomersAtStartOf(DateOnly day)
+    {
+        var (count, mrr) = _index.Customers.Through(day.DayNumber);
+        return ((int)count, mrr);
+    }
+
+    /// <summary>Positions of the accounts cancelled in [<paramref name="from"/>, <paramref name="toExclusive"/>), by day.</summary>
+    public IEnumerable<int> CanceledBetween(DateOnly from, DateOnly toExclusive) => Local(PeriodIndex.Between(_index.Cancellations, from, toExclusive));
+
+    /// <summary>Positions of the accounts whose renewal falls in [<paramref name="from"/>, <paramref name="toExclusive"/>), by day.</summary>
+    public IEnumerable<int> RenewingBetween(DateOnly from, DateOnly toExclusive) => Local(PeriodIndex.Between(_index.Renewals, from, toExclusive));
+
+    /// <summary>Positions of the accounts with an MRR change effective in [<paramref name="from"/>, <paramref name="toExclusive"/>), each once.</summary>
+    public IEnumerable<int> MrrChangedBetween(DateOnly from, DateOnly toExclusive) => Local(PeriodIndex.Between(_index.MrrChanges, from, toExclusive).Distinct());
+
+    private IEnumerable<int> Local(IEnumerable<int> globals) => _scope is null ? globals : globals.Select(g => Array.BinarySearch(_scope, g));
 
     /// <summary>Whether someone owns at least one account of this book.</summary>
     public bool HasOwner(string email) => _scope is null ? _byOwner.ContainsKey(email.Trim()) : Accounts.Any(a => string.Equals(a.OwnerEmail, email.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -308,8 +336,24 @@ public sealed class BookOfBusiness
             }
         }
 
-        public BookOfBusiness Build() => new(from._lineage, from._all.With(_changed, _added),
-            Moved(from._byOwner, _owners), Moved(from._byContact, _contacts), null);
+        public BookOfBusiness Build()
+        {
+            var (team, owners) = (from._index, from._ownerIndexes.ToBuilder());
+            foreach (var (position, after) in _changed.Select(c => (c.Key, c.Value)).Concat(_added.Select((h, i) => (from._all.Count + i, h))))
+            {
+                var before = position < from._all.Count ? from._all[position] : null;
+                // Usage, answers and touchpoints do not move the period figures' index: only the account and its MRR do.
+                if (before is not null && ReferenceEquals(before.Account, after.Account) && ReferenceEquals(before.Mrr, after.Mrr)) continue;
+                team = team.With(position, before, after);
+                if (before is not null && !string.Equals(before.Account.OwnerEmail, after.Account.OwnerEmail, StringComparison.OrdinalIgnoreCase))
+                {
+                    owners[before.Account.OwnerEmail] = owners[before.Account.OwnerEmail].With(position, before, null);
+                    before = null;
+                }
+                owners[after.Account.OwnerEmail] = (owners.GetValueOrDefault(after.Account.OwnerEmail) ?? PeriodIndex.Empty).With(position, before, after);
+            }
+            return new(from._lineage, from._all.With(_changed, _added), Moved(from._byOwner, _owners), Moved(from._byContact, _contacts), owners.ToImmutable(), null, team);
+        }
 
         private int Count => from._all.Count + _added.Count;
 

@@ -47,20 +47,31 @@ public static class ChurnMetrics
     public const string UnknownReason = "(no reason given)";
 
     /// <param name="includes">The accounts counted (a segment, a plan, an owner); all when null.</param>
+    /// <remarks>
+    /// Without a filter it reads the book's index: the customers and their MRR at the start as running sums, and the accounts
+    /// cancelled in the period, so it costs the accounts it reports. A filter (a slice of the book) counts account by account.
+    /// </remarks>
     public static ChurnResult Churn(BookOfBusiness book, Period period, Func<Account, bool>? includes = null)
     {
         var active = 0;
         decimal mrrAtStart = 0;
         var churned = new List<ChurnedAccount>();
-        for (var i = 0; i < book.Accounts.Count; i++)
+        if (includes is null)
         {
-            var account = book.Accounts[i];
-            if (!account.IsCustomerAtStartOf(period.Start) || (includes is not null && !includes(account))) continue;
-            active++;
-            var mrr = book.MrrOn(i, period.Start);
-            mrrAtStart += mrr;
-            if (account.CanceledWithin(period.Start, period.EndExclusive)) churned.Add(new ChurnedAccount(account, mrr));
+            (active, mrrAtStart) = book.CustomersAtStartOf(period.Start);
+            foreach (var i in book.CanceledBetween(period.Start, period.EndExclusive))
+                if (book.Accounts[i].IsCustomerAtStartOf(period.Start)) churned.Add(new ChurnedAccount(book.Accounts[i], book.MrrOn(i, period.Start)));
         }
+        else
+            for (var i = 0; i < book.Accounts.Count; i++)
+            {
+                var account = book.Accounts[i];
+                if (!account.IsCustomerAtStartOf(period.Start) || !includes(account)) continue;
+                active++;
+                var mrr = book.MrrOn(i, period.Start);
+                mrrAtStart += mrr;
+                if (account.CanceledWithin(period.Start, period.EndExclusive)) churned.Add(new ChurnedAccount(account, mrr));
+            }
         churned.Sort((a, b) => b.MrrLost.CompareTo(a.MrrLost) is var byMrr and not 0 ? byMrr : string.CompareOrdinal(a.Account.Name, b.Account.Name));
         var reasons = churned
             .GroupBy(c => string.IsNullOrWhiteSpace(c.Account.ChurnReason) ? UnknownReason : c.Account.ChurnReason.Trim(), StringComparer.OrdinalIgnoreCase)
@@ -71,15 +82,32 @@ public static class ChurnMetrics
     }
 
     /// <param name="includes">The accounts counted; all when null.</param>
+    /// <remarks>Without a filter it reads the book's index (see <see cref="Churn"/>) and the accounts whose MRR changed in the period.</remarks>
     public static RetentionResult Retention(BookOfBusiness book, Period period, Func<Account, bool>? includes = null)
     {
         int active = 0, retained = 0;
         decimal mrrAtStart = 0, churnedMrr = 0, contraction = 0, expansion = 0;
         var lastDay = period.LastDay;
+        if (includes is null)
+        {
+            (active, mrrAtStart) = book.CustomersAtStartOf(period.Start);
+            var lost = 0;
+            foreach (var i in book.CanceledBetween(period.Start, period.EndExclusive))
+                if (book.Accounts[i].IsCustomerAtStartOf(period.Start)) { lost++; churnedMrr += book.MrrOn(i, period.Start); }
+            // Only an account whose MRR changed after the start can end the period paying something else.
+            foreach (var i in book.MrrChangedBetween(period.Start.AddDays(1), lastDay.AddDays(1)))
+            {
+                var account = book.Accounts[i];
+                if (!account.IsCustomerAtStartOf(period.Start) || account.CanceledWithin(period.Start, period.EndExclusive)) continue;
+                var (startMrr, endMrr) = (book.MrrOn(i, period.Start), book.MrrOn(i, lastDay));
+                if (endMrr < startMrr) contraction += startMrr - endMrr; else expansion += endMrr - startMrr;
+            }
+            return new RetentionResult(period, active, active - lost, mrrAtStart, churnedMrr, contraction, expansion);
+        }
         for (var i = 0; i < book.Accounts.Count; i++)
         {
             var account = book.Accounts[i];
-            if (!account.IsCustomerAtStartOf(period.Start) || (includes is not null && !includes(account))) continue;
+            if (!account.IsCustomerAtStartOf(period.Start) || !includes(account)) continue;
             active++;
             var startMrr = book.MrrOn(i, period.Start);
             mrrAtStart += startMrr;

@@ -8,8 +8,9 @@ public sealed class RenewalsHandler : IChatCommandHandler<RenewalsCommand>
     {
         if (Slices.Resolve(command.Slice, context, out var refusal) is not { } slice) return refusal!;
         var p = command.Period;
-        var renewing = context.Book.Accounts
-            .Where(a => a.RenewalOn is { } r && p.Contains(r) && (a.CanceledOn is null || a.CanceledOn > r) && slice.Includes(a))
+        // The book's index of renewal days: the period costs the accounts that renew in it.
+        var renewing = context.Book.RenewingBetween(p.Start, p.EndExclusive).Select(i => context.Book.Accounts[i])
+            .Where(a => (a.CanceledOn is null || a.CanceledOn > a.RenewalOn) && slice.Includes(a))
             .OrderBy(a => a.RenewalOn).ThenByDescending(a => a.Mrr)
             .Select(a => (Account: a, Health: Health.Assess(context.Book, a, context.Today, context.Team.CoreFeatures, context.Team.Health)))
             .ToArray();
