@@ -12,7 +12,7 @@ namespace SuccessBot.Storage;
 public static class BookSnapshot
 {
     private const string Magic = "SuccessBot book snapshot", End = "end of snapshot";
-    private const int Format = 1;
+    private const int Format = 2;
 
     public static string PathFor(string storePath) => storePath + ".book";
 
@@ -120,6 +120,7 @@ public static class BookSnapshot
             Text(w, t.Note);
             w.Write(t.By);
             Moment(w, t.At);
+            w.Write(t.Id);
         }
         w.Write(h.Surveys.Length);
         foreach (var v in h.Surveys)
@@ -156,7 +157,7 @@ public static class BookSnapshot
         });
         var mrr = Many(r, () => new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), r.ReadDecimal()));
         var nps = Many(r, () => new NpsAnswer(id, r.ReadString(), r.ReadInt32(), Text(r), Moment(r)));
-        var touchpoints = Many(r, () => new Touchpoint(id, r.ReadString(), Text(r), r.ReadString(), Moment(r)));
+        var touchpoints = Many(r, () => new Touchpoint(id, r.ReadString(), Text(r), r.ReadString(), Moment(r)) { Id = r.ReadString() });
         var surveys = Many(r, () => new SurveySent(id, Moment(r), r.ReadBoolean(), r.ReadString()));
         return new AccountHistory(account, usage, mrr, nps, touchpoints, surveys);
     }

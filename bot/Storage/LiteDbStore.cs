@@ -99,8 +99,16 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         _db.GetCollection(Touchpoints).FindAll().Select(ToTouchpoint).ToArray(),
         _db.GetCollection(Surveys).FindAll().Select(ToSurveySent).ToArray());
 
-    /// <summary>The whole book and the version it is at, read in one transaction so that no write falls between the two.</summary>
-    public (BookOfBusiness Book, long Version) LoadBookAndVersion() => InTransaction(() => (LoadBook(), DataVersion));
+    /// <summary>
+    /// The whole book and a version it is at least at: the version is read first, so a write made during the load is in the
+    /// log after it, and applying that entry again changes nothing (every change is keyed). No transaction: a load of a large
+    /// book takes seconds, and in shared mode a transaction would hold every other process's writes that long.
+    /// </summary>
+    public (BookOfBusiness Book, long Version) LoadBookAndVersion()
+    {
+        var version = DataVersion;
+        return (LoadBook(), version);
+    }
 
     /// <summary>
     /// Adds or updates accounts. A new account's MRR history starts on its start day; a changed MRR is recorded as
@@ -217,8 +225,9 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public void AddTouchpoint(Touchpoint t) => InTransaction(() =>
     {
-        _db.GetCollection(Touchpoints).Insert(ToDoc(t));
-        Publish(new TouchpointLogged(ToTouchpoint(ToDoc(t))));
+        var doc = ToDoc(t);
+        _db.GetCollection(Touchpoints).Insert(doc);
+        Publish(new TouchpointLogged(ToTouchpoint(doc)));
         return 0;
     });
 
@@ -226,9 +235,10 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     {
         var (account, r, touchpoint) = (churned.Account, churned.Record, churned.Touchpoint);
         if (!_db.GetCollection(Accounts).Update(ToDoc(account))) throw new InvalidOperationException($"No account {account.Id}.");
-        _db.GetCollection(Touchpoints).Insert(ToDoc(touchpoint));
+        var touchpointDoc = ToDoc(touchpoint);
+        _db.GetCollection(Touchpoints).Insert(touchpointDoc);
         _db.GetCollection(ChurnRecords).Upsert(ChurnDoc(r));
-        Publish(new AccountChurned(ToAccount(ToDoc(account)), r, ToTouchpoint(ToDoc(touchpoint))));
+        Publish(new AccountChurned(ToAccount(ToDoc(account)), r, ToTouchpoint(touchpointDoc)));
         return 0;
     });
 
@@ -502,12 +512,15 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         ["at"] = a.AnsweredAt.UtcDateTime,
     };
 
+    // A touchpoint kept for the first time gets its key here.
     private static BsonDocument ToDoc(Touchpoint t) => new()
     {
+        ["_id"] = t.Id.Length > 0 ? new ObjectId(t.Id) : ObjectId.NewObjectId(),
         ["account"] = t.AccountId, ["kind"] = t.Kind, ["note"] = Nullable(t.Note), ["by"] = t.By, ["at"] = t.At.UtcDateTime,
     };
 
-    private static Touchpoint ToTouchpoint(BsonDocument d) => new(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"]));
+    private static Touchpoint ToTouchpoint(BsonDocument d) =>
+        new(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"])) { Id = d["_id"].IsObjectId ? d["_id"].AsObjectId.ToString() : d["_id"].AsString };
 
     private static MrrChange ToMrrChange(BsonDocument d) => new(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal);
 

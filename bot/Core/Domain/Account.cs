@@ -53,7 +53,11 @@ public sealed record NpsAnswer(string AccountId, string ContactEmail, int Score,
 public enum NpsCategory { Detractor, Passive, Promoter }
 
 /// <summary>Something the team did about an account and when: a call, an email, a meeting, a snooze, a churn mark.</summary>
-public sealed record Touchpoint(string AccountId, string Kind, string? Note, string By, DateTimeOffset At);
+public sealed record Touchpoint(string AccountId, string Kind, string? Note, string By, DateTimeOffset At)
+{
+    /// <summary>The store's key for it, given when it is kept ("" before): the same touchpoint read twice is one.</summary>
+    public string Id { get; init; } = "";
+}
 
 /// <summary>Why and how an account left: written when a CSM marks it churned.</summary>
 public sealed record ChurnRecord(string AccountId, DateOnly On, string Reason, string? Note, string By, int MonthsAsCustomer, decimal Mrr, double? SessionTrend);

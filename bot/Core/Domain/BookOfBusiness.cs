@@ -13,7 +13,8 @@ public sealed record AccountHistory(Account Account, DayOfUse[] Usage, MrrChange
 /// in chunks of 1,024 positions; a change copies its chunk and the chunk table, never the book).
 /// A CSM's part of the book is a view over an index of positions by owner, not a copy.
 /// Orders, the same however a version was made: usage and MRR by day; NPS answers by moment, then contact; touchpoints by
-/// moment, kind, author and note; surveys by moment, then id.
+/// moment, kind, author, note and id; surveys by moment, then id. Every change is keyed (a touchpoint by its id), so applying
+/// one again changes nothing: a book loaded while writes went on catches up by applying the log after the version read first.
 /// </summary>
 public sealed class BookOfBusiness
 {
@@ -250,7 +251,8 @@ public sealed class BookOfBusiness
         a.At.CompareTo(b.At) is var byTime and not 0 ? byTime
         : string.CompareOrdinal(a.Kind, b.Kind) is var byKind and not 0 ? byKind
         : string.CompareOrdinal(a.By, b.By) is var byWho and not 0 ? byWho
-        : string.CompareOrdinal(a.Note, b.Note));
+        : string.CompareOrdinal(a.Note, b.Note) is var byNote and not 0 ? byNote
+        : string.CompareOrdinal(a.Id, b.Id));
     internal static readonly IComparer<SurveySent> SurveyOrder = Comparer<SurveySent>.Create((a, b) =>
         a.SentAt.CompareTo(b.SentAt) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.Id, b.Id));
 
@@ -423,7 +425,7 @@ public sealed class BookOfBusiness
         private void AddTouchpoint(Touchpoint touchpoint)
         {
             var (position, history) = Existing(touchpoint.AccountId, "a touchpoint");
-            Set(position, history with { Touchpoints = Merge(history.Touchpoints, [touchpoint], TouchpointOrder, (_, _) => false) });
+            Set(position, history with { Touchpoints = Merge(history.Touchpoints, [touchpoint], TouchpointOrder, (a, b) => a.Id.Length > 0 && a.Id == b.Id) });
         }
 
         private void PutSurvey(SurveySent survey)

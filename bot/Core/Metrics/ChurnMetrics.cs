@@ -56,12 +56,7 @@ public static class ChurnMetrics
         var active = 0;
         decimal mrrAtStart = 0;
         var churned = new List<ChurnedAccount>();
-        if (includes is null)
-        {
-            (active, mrrAtStart) = book.CustomersAtStartOf(period.Start);
-            foreach (var i in book.CanceledBetween(period.Start, period.EndExclusive))
-                if (book.Accounts[i].IsCustomerAtStartOf(period.Start)) churned.Add(new ChurnedAccount(book.Accounts[i], book.MrrOn(i, period.Start)));
-        }
+        if (includes is null) (active, mrrAtStart, churned) = CohortFromIndex(book, period);
         else
             for (var i = 0; i < book.Accounts.Count; i++)
             {
@@ -90,10 +85,8 @@ public static class ChurnMetrics
         var lastDay = period.LastDay;
         if (includes is null)
         {
-            (active, mrrAtStart) = book.CustomersAtStartOf(period.Start);
-            var lost = 0;
-            foreach (var i in book.CanceledBetween(period.Start, period.EndExclusive))
-                if (book.Accounts[i].IsCustomerAtStartOf(period.Start)) { lost++; churnedMrr += book.MrrOn(i, period.Start); }
+            (active, mrrAtStart, var lost) = CohortFromIndex(book, period);
+            churnedMrr = lost.Sum(c => c.MrrLost);
             // Only an account whose MRR changed after the start can end the period paying something else.
             foreach (var i in book.MrrChangedBetween(period.Start.AddDays(1), lastDay.AddDays(1)))
             {
@@ -102,7 +95,7 @@ public static class ChurnMetrics
                 var (startMrr, endMrr) = (book.MrrOn(i, period.Start), book.MrrOn(i, lastDay));
                 if (endMrr < startMrr) contraction += startMrr - endMrr; else expansion += endMrr - startMrr;
             }
-            return new RetentionResult(period, active, active - lost, mrrAtStart, churnedMrr, contraction, expansion);
+            return new RetentionResult(period, active, active - lost.Count, mrrAtStart, churnedMrr, contraction, expansion);
         }
         for (var i = 0; i < book.Accounts.Count; i++)
         {
@@ -121,5 +114,15 @@ public static class ChurnMetrics
             if (endMrr < startMrr) contraction += startMrr - endMrr; else expansion += endMrr - startMrr;
         }
         return new RetentionResult(period, active, retained, mrrAtStart, churnedMrr, contraction, expansion);
+    }
+
+    /// <summary>The customers at the period's start and their MRR, from the index, and those of them cancelled in the period with what they paid then.</summary>
+    private static (int Active, decimal MrrAtStart, List<ChurnedAccount> Churned) CohortFromIndex(BookOfBusiness book, Period period)
+    {
+        var (active, mrrAtStart) = book.CustomersAtStartOf(period.Start);
+        var churned = new List<ChurnedAccount>();
+        foreach (var i in book.CanceledBetween(period.Start, period.EndExclusive))
+            if (book.Accounts[i].IsCustomerAtStartOf(period.Start)) churned.Add(new ChurnedAccount(book.Accounts[i], book.MrrOn(i, period.Start)));
+        return (active, mrrAtStart, churned);
     }
 }

@@ -108,6 +108,23 @@ public class ReadModelTests : IDisposable
     }
 
     [Fact]
+    public void A_book_loaded_while_writes_went_on_applies_them_again_without_counting_anything_twice()
+    {
+        var before = _store.DataVersion;
+        _store.AddTouchpoint(new Touchpoint("acme", "call", "budget talk", "ana@example.com", DateTimeOffset.UtcNow));
+        _store.UpsertUsage([new UsageDay("acme", Today, 3, 4, 5, ["reports"])]);
+        _store.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 9, null, DateTimeOffset.UtcNow)]);
+        // A load that began before those writes and read them all anyway: the log after the version it read holds them again.
+        var loaded = _store.LoadBook();
+
+        var caughtUp = loaded.Apply(_store.ChangesAfter(before)!.Select(c => c.Change));
+
+        Assert.Single(caughtUp.TouchpointsOf("acme"));
+        Assert.Single(caughtUp.UsageOf("acme"));
+        Assert.Single(caughtUp.NpsOf("acme"));
+    }
+
+    [Fact]
     public void A_corrupt_log_entry_is_logged_with_what_it_was_and_the_book_is_loaded_from_the_store()
     {
         var model = Started();
