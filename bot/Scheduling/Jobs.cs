@@ -22,7 +22,7 @@ public sealed class DailyChecksJob(NudgeService nudges, IBookSource books, ILogg
 
 /// <summary>Delivers pending nudges, retrying failed ones with back-off; the ledger says what is pending.</summary>
 [DisallowConcurrentExecution]
-public sealed class DeliverNudgesJob(NudgeService nudges, IHostApplicationLifetime host, ILogger<DeliverNudgesJob> log) : IJob
+public sealed class DeliverNudgesJob(NudgeService nudges, IBookSource books, IHostApplicationLifetime host, ILogger<DeliverNudgesJob> log) : IJob
 {
     public static readonly JobKey Key = new("deliver-nudges");
 
@@ -33,6 +33,8 @@ public sealed class DeliverNudgesJob(NudgeService nudges, IHostApplicationLifeti
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, host.ApplicationStopping);
         try
         {
+            // Cards name figures from the book, and a start's load of a large book needs the cores: delivery waits for it.
+            await books.WhenReady.WaitAsync(stopping.Token);
             var delivered = await nudges.DeliverDueAsync(stopping.Token);
             if (delivered > 0) log.LogInformation("Delivered {Count} nudges.", delivered);
         }

@@ -18,7 +18,7 @@ internal sealed record PeriodIndex(DaySums Customers, ImmutableSortedSet<long> C
     public static PeriodIndex Of(IEnumerable<(int Position, AccountHistory History)> accounts)
     {
         var days = new Dictionary<int, (long Count, decimal Sum)>();
-        var (cancellations, renewals, changes) = (ImmutableSortedSet.CreateBuilder<long>(), ImmutableSortedSet.CreateBuilder<long>(), ImmutableSortedSet.CreateBuilder<long>());
+        var (cancellations, renewals, changes) = (new List<long>(), new List<long>(), new List<long>());
         foreach (var (position, history) in accounts)
         {
             foreach (var (day, count, sum) in CustomerSteps(history))
@@ -30,7 +30,8 @@ internal sealed record PeriodIndex(DaySums Customers, ImmutableSortedSet<long> C
             foreach (var key in Keys(position, history.Account.RenewalOn)) renewals.Add(key);
             foreach (var change in history.Mrr) changes.Add(Key(change.EffectiveOn, position));
         }
-        return new PeriodIndex(DaySums.Of(days), cancellations.ToImmutable(), renewals.ToImmutable(), changes.ToImmutable());
+        // Built from whole lists (a sort, then a balanced tree in one pass) rather than by inserting keys one by one.
+        return new PeriodIndex(DaySums.Of(days), ImmutableSortedSet.CreateRange(cancellations), ImmutableSortedSet.CreateRange(renewals), ImmutableSortedSet.CreateRange(changes));
     }
 
     /// <summary>This index with one account's entries replaced: <paramref name="before"/> out (null: it is new), <paramref name="after"/> in (null: it left the scope).</summary>
