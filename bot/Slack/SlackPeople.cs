@@ -39,7 +39,7 @@ public sealed class SlackPeople(Func<SlackApi> api)
 }
 
 /// <summary>Answers a chat command as the asking Slack user may see it, and decides whether it may be shown to the channel.</summary>
-public sealed class SlackAnswers(SlackPeople people, ChatBot bot, TeamSettings team, TimeProvider clock)
+public sealed class SlackAnswers(SlackPeople people, ChatBot bot)
 {
     public const string KeptPrivate = "Not shared: this channel is shared with another organisation, so only you see this answer.";
 
@@ -49,7 +49,7 @@ public sealed class SlackAnswers(SlackPeople people, ChatBot bot, TeamSettings t
         var person = await people.IdentifyAsync(teamId, userId, cancel);
         if (person.Refusal is { } refusal) return (refusal, false);
         var reply = bot.Answer(new IncomingMessage(text, person.Email));
-        if (reply.IsRefusal || !CommandLanguage.Parse(text, team.Today(clock.GetUtcNow())).Share) return (reply, false);
+        if (reply.IsRefusal || !bot.Read(text).Share) return (reply, false);
         if (await channelIsExternal()) return (reply with { Note = reply.Note is { } note ? $"{note}\n{KeptPrivate}" : KeptPrivate }, false);
         return (reply, true);
     }

@@ -27,6 +27,8 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
     // The commands of StandardRoutes only read the book: their answers are kept per book version (see AnswerMemo).
     private static readonly IReadOnlySet<Type> ReadOnlyCommands = StandardRoutes().Commands.ToHashSet();
     private readonly AnswerMemo _memo = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Text, DateOnly Today), ChatCommand> _read = new();
+    private const int MaxReadKept = 10_000;
 
     public ChatBot(IBookSource books, TeamSettings team, TimeProvider clock) : this(books, team, clock, StandardRoutes(), new ActionRouter()) { }
 
@@ -51,10 +53,21 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var book = books.Current;
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
-        var command = CommandLanguage.Parse(message.Text, today);
+        var command = Read(message.Text, today);
         if (!ReadOnlyCommands.Contains(command.GetType())) return router.Route(command, new AskContext(asker, today, book, team));
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
             () => router.Route(command, new AskContext(asker, today, book, team)));
+    }
+
+    /// <summary>What a message asks for, as read today; the same words the same day read the same, so they are read once.</summary>
+    public ChatCommand Read(string text) => Read(text, team.Today(clock.GetUtcNow()));
+
+    private ChatCommand Read(string text, DateOnly today)
+    {
+        if (text.Length > 200) return CommandLanguage.Parse(text, today);
+        if (_read.TryGetValue((text, today), out var known)) return known;
+        if (_read.Count >= MaxReadKept) _read.Clear();
+        return _read[(text, today)] = CommandLanguage.Parse(text, today);
     }
 
     /// <summary>Acts on a button click, as the person who clicked.</summary>
