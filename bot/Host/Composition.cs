@@ -21,6 +21,7 @@ public static class Composition
         services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());
+        services.AddSingleton<IStoreTransactions>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
@@ -28,7 +29,7 @@ public static class Composition
         services.AddSingleton<Routes>();
         services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());
         services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
-            s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<ActionRouter>()));
+            s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<ActionRouter>(), s.GetRequiredService<IStoreTransactions>()));
         return services;
     }
 

@@ -12,7 +12,7 @@ namespace SuccessBot.Storage;
 /// The store of record: one LiteDB file, opened in shared mode so that `import` and `ask` can use it while the host serves.
 /// Dates are stored as UTC; every import runs in one transaction and bumps the data version the host watches.
 /// </summary>
-public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, IDisposable
+public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, IStoreTransactions, IDisposable
 {
     private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
         Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
@@ -22,6 +22,8 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     private readonly LiteDatabase _db;
     private readonly ThreadLocal<bool> _inTransaction = new();
     private readonly ThreadLocal<List<BookChange>?> _published = new();
+
+    public T InOne<T>(Func<T> work) => InTransaction(work);
 
     public string Path { get; }
 
@@ -176,7 +178,9 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public bool Add(NudgeRecord record)
     {
-        // The key is the ledger's own check: a nudge decided before is refused by the index, read or not.
+        // The key is the ledger's own check: a nudge decided before is refused by the index, read or not. Inside a transaction
+        // (a click) it is read first, so that no failed insert is part of what the transaction commits.
+        if (_inTransaction.Value && _db.GetCollection(Nudges).FindById(record.Key) is not null) return false;
         try { _db.GetCollection(Nudges).Insert(ToDoc(record)); }
         catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { return false; }
         return true;

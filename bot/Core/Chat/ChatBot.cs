@@ -22,7 +22,8 @@ public interface IBookSource
 public sealed record IncomingMessage(string Text, string? SenderEmail);
 
 /// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
-public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router, ActionRouter actions)
+public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router, ActionRouter actions,
+    Nudges.IStoreTransactions? transactions = null)
 {
     // The commands of StandardRoutes only read the book: their answers are kept per book version (see AnswerMemo).
     private static readonly IReadOnlySet<Type> ReadOnlyCommands = StandardRoutes().Commands.ToHashSet();
@@ -77,7 +78,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var book = books.Current;
         var now = clock.GetUtcNow();
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);
-        var outcome = actions.Route(request, new ActionContext(asker, team.Today(now), now, book, team));
+        var context = new ActionContext(asker, team.Today(now), now, book, team);
+        // A click's writes in one transaction: all or none, and one turn of the store's lock instead of one per write.
+        var outcome = transactions is null ? actions.Route(request, context) : transactions.InOne(() => actions.Route(request, context));
         // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel.
         if (!outcome.Unknown) books.Refresh();
         return outcome;

@@ -121,7 +121,7 @@ public class ReadModelHostTests
         {
             await Task.Delay(100);
             health = await Say(http, DemoGenerator.Manager, "health brand-new");
-        } while (!Text(health).Contains("Brand New Labs") && watch.Elapsed < TimeSpan.FromSeconds(20));
+        } while (!Text(health).Contains("Brand New Labs") && watch.Elapsed < TimeSpan.FromSeconds(60));
 
         Assert.Contains("$4,321", Text(health));
         var after = model.Current;
