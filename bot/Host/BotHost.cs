@@ -34,6 +34,7 @@ public static class BotHost
         var config = builder.Configuration;
         builder.Services.AddSuccessBot(config);
         builder.Services.AddHostedService<ReadModelRefresher>();
+        builder.Services.AddHostedService<AuditUpkeep>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();

@@ -21,6 +21,7 @@ public static class Composition
         services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());
+        services.AddSingleton<Core.Audit.IAuditLog>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
