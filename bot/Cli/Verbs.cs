@@ -51,6 +51,7 @@ public static class Verbs
         root.Subcommands.Add(ImportVerb());
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
+        root.Subcommands.Add(AuditVerb.Build());
         root.Subcommands.Add(BenchVerb());
         root.Subcommands.Add(ManifestVerb());
         return root;

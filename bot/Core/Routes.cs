@@ -1,3 +1,4 @@
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
@@ -6,13 +7,13 @@ namespace SuccessBot.Core;
 
 /// <summary>The routing tables with everything they act on: every command and every button, and who handles it.</summary>
 public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveyStore, SurveyService surveys,
-    CheckOptions checks, NpsOptions nps, TimeProvider clock)
+    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock)
 {
     public CommandRouter Commands() => ChatBot.StandardRoutes()
-        .On(new NpsSendHandler(surveys))
-        .On(new StopSurveysHandler(surveyStore, clock));
+        .On(new NpsSendHandler(surveys, audit, clock))
+        .On(new StopSurveysHandler(surveyStore, audit, clock));
 
-    public ActionRouter Buttons() => new ActionRouter()
+    public ActionRouter Buttons() => new ActionRouter(audit)
         .On(NudgeCards.Snooze, new SnoozeHandler(ledger, activity))
         .On(NudgeCards.LogTouchpoint, new LogTouchpointHandler(ledger, activity))
         .On(NudgeCards.MarkChurned, new MarkChurnedHandler(ledger, activity))

@@ -34,6 +34,7 @@ public static class BotHost
         var config = builder.Configuration;
         builder.Services.AddSuccessBot(config);
         builder.Services.AddHostedService<ReadModelRefresher>();
+        builder.Services.AddHostedService<AuditUpkeep>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
@@ -69,8 +70,9 @@ public static class BotHost
         log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
-        if (app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch");
-        else log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");
+        if (!app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");
+        else if (app.Services.GetRequiredService<IngestWriter>().Off is { } why) log.LogError("Usage events: off ({Why})", why);
+        else log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch; the event log is {Folder}", app.Services.GetRequiredService<EventLogFolder>().Path);
         // The addresses Kestrel actually bound (a port of 0 becomes a real one).
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();

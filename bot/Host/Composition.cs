@@ -22,6 +22,7 @@ public static class Composition
         services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<IStoreTransactions>(s => s.GetRequiredService<LiteDbStore>());
+        services.AddSingleton<Core.Audit.IAuditLog>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();

@@ -9,10 +9,11 @@ namespace SuccessBot.Ingest;
 public readonly record struct LogPosition(string File, long Offset);
 
 /// <summary>
-/// The accepted events, one JSON line each, in one file per hour (`ingest/events-YYYYMMDD-HH.ndjson` beside the store):
+/// The accepted events, one JSON line each, in one file per hour (`STORE.ingest/events-YYYYMMDD-HH.ndjson`, see <see cref="EventLogFolder"/>):
 /// the raw window, and the write-ahead log the rollup recovers from. An append is on disk (fsync) before it returns.
 /// </summary>
-public sealed class EventLog(string folder) : IDisposable
+/// <param name="storeId">Written to the folder's mark (<see cref="EventLogFolder.MarkFile"/>) before its first event, when it has none.</param>
+public sealed class EventLog(string folder, string? storeId = null) : IDisposable
 {
     private const string Prefix = "events-", Suffix = ".ndjson";
     private readonly ArrayBufferWriter<byte> _buffer = new(256 * 1024);
@@ -30,6 +31,8 @@ public sealed class EventLog(string folder) : IDisposable
         {
             Close();
             Directory.CreateDirectory(folder);
+            var mark = System.IO.Path.Combine(folder, EventLogFolder.MarkFile);
+            if (storeId is not null && !File.Exists(mark)) File.WriteAllText(mark, storeId);
             _file = new FileStream(System.IO.Path.Combine(folder, name), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
             _fileName = name;
         }
@@ -100,6 +103,8 @@ public sealed class EventLog(string folder) : IDisposable
         foreach (var name in old) File.Delete(System.IO.Path.Combine(folder, name));
         return old.Length;
     }
+
+    public bool Holds(string fileName) => File.Exists(System.IO.Path.Combine(folder, fileName));
 
     private IReadOnlyList<string> FileNames() =>
         Directory.Exists(folder)

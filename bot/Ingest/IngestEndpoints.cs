@@ -26,6 +26,7 @@ public static class IngestEndpoints
             o.DecompressionProviders.Remove("br");
             o.DecompressionProviders.Remove("deflate");
         });
+        builder.Services.AddSingleton(s => EventLogFolder.For(s.GetRequiredService<Storage.LiteDbStore>()));
         builder.Services.AddSingleton<UsageRollup>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestWriter>());
@@ -90,6 +91,12 @@ public static class IngestEndpoints
 
     private static async Task<IResult> StoreAsync(HttpContext http, IngestWriter writer, IReadOnlyList<SegmentEvent> events, List<Rejected> rejected)
     {
+        if (writer.Off is { } why)
+        {
+            // Senders keep what they could not deliver and retry: once the log is put right, nothing is lost.
+            http.Response.Headers.RetryAfter = "60";
+            return LocalChatEndpoints.Problem(503, $"Usage events are off: {why}");
+        }
         try
         {
             await writer.StoreAsync(events, http.RequestAborted);

@@ -9,8 +9,11 @@ namespace SuccessBot.Ingest;
 /// <see cref="IngestSettings.PublishEvery"/> a checkpoint writes what changed to the store beside the requests, so the
 /// store's slower writes stay off the request path.
 /// </summary>
-public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, IBookSource books, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
+public sealed class IngestWriter(UsageRollup rollup, EventLogFolder folder, IngestSettings settings, IBookSource books, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
 {
+    /// <summary>Why usage events are refused although configured (the event log is another store's); null when on.</summary>
+    public string? Off => folder.Refusal;
+
     /// <summary>At most this many events in one write, so one flush does not keep the first request waiting for long.</summary>
     private const int MaxEventsPerWrite = 5000;
 
@@ -45,6 +48,9 @@ public sealed class IngestWriter(UsageRollup rollup, IngestSettings settings, IB
     /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (folder.Note is { } note) log.LogWarning("Usage events: {Note}", note);
+        // Nothing is replayed or written: the endpoints answer 503 with the reason, and senders retry later.
+        if (Off is not null) return;
         await books.WhenReady.WaitAsync(cancellationToken);
         var replayed = rollup.Recover();
         _nextCheckpoint = clock.GetUtcNow() + settings.PublishEvery;

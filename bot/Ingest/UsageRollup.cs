@@ -48,14 +48,14 @@ public sealed class UsageRollup : IDisposable
     private LogPosition _position, _checkpointed;
     private bool _trimDue;
 
-    public UsageRollup(LiteDbStore store, IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
+    public UsageRollup(LiteDbStore store, EventLogFolder folder, IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
     {
         _store = store;
         _settings = settings;
         _team = team;
         _book = book;
         _clock = clock;
-        _log = new EventLog(Path.Combine(Path.GetDirectoryName(store.Path)!, "ingest"));
+        _log = new EventLog(folder.Path, store.StoreId);
         _recent = new RecentMessageIds(settings);
         _users = new Pending(store.Collection(Users));
         _anonymous = new Pending(store.Collection(Anonymous));
@@ -89,6 +89,8 @@ public sealed class UsageRollup : IDisposable
             _log.Close();
             _log.CutTornTails();
             _checkpointed = _store.Collection(Checkpoints).FindById("log") is { } c ? new LogPosition(c["file"].AsString, c["offset"].AsInt64) : default;
+            // The checkpointed file is never swept: without it this is a new log (the old one left elsewhere), read from its start.
+            if (_checkpointed.File is { } file && !_log.Holds(file)) _checkpointed = _checkpointed with { Offset = 0 };
             _allInMemoryFrom = _team.Today(now).AddDays(-1);
             foreach (var doc in _store.Collection(Days).Find(Query.GTE("day", FromDay(_allInMemoryFrom))))
             {

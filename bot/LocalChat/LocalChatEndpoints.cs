@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
@@ -84,7 +85,7 @@ public static class LocalChatEndpoints
             if (refused is not null) return refused;
             var text = body.Text ?? "";
             if (hub.Post(who!, LocalMessage.Person, text, null) is not { } mine) return Full(hub);
-            var reply = hub.Post(who!, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who)));
+            var reply = hub.Post(who!, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local }));
             return reply is null ? Full(hub) : Results.Ok(new[] { mine, reply });
         });
 
@@ -98,7 +99,7 @@ public static class LocalChatEndpoints
             if (refused is not null) return refused;
             if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return Problem(400, "A click needs \"actionId\" and \"value\".");
             if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return Problem(404, "There is no such message in your conversation.");
-            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who));
+            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local });
             if (outcome.Unknown) return Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
             var messages = new List<LocalMessage>();
             if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who!, body.MessageId, card) is { } updated) messages.Add(updated);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 
 namespace SuccessBot.Slack;
@@ -38,20 +39,17 @@ public sealed class SlackPeople(Func<SlackApi> api)
         new(userId, null, Reply.Refusal("Not available here", why, "Ask your customer success team if you think this is wrong."));
 }
 
-/// <summary>Answers a chat command as the asking Slack user may see it, and decides whether it may be shown to the channel.</summary>
+/// <summary>Answers a chat command as the asking Slack user may see it, placed by the core's privacy rule.</summary>
 public sealed class SlackAnswers(SlackPeople people, ChatBot bot)
 {
-    public const string KeptPrivate = "Not shared: this channel is shared with another organisation, so only you see this answer.";
-
-    /// <param name="channelIsExternal">Asked only when the asker wants to share.</param>
-    public async Task<(Reply Reply, bool Share)> AnswerAsync(string? teamId, string userId, string text, Func<Task<bool>> channelIsExternal, CancellationToken cancel)
+    /// <param name="personal">A direct message with the bot: nobody else reads it.</param>
+    /// <param name="channelIsExternal">Asked only when the answer could be posted for the channel.</param>
+    public async Task<PlacedAnswer> AnswerAsync(string? teamId, string userId, string text, bool personal, Func<Task<bool>> channelIsExternal, CancellationToken cancel)
     {
         var person = await people.IdentifyAsync(teamId, userId, cancel);
-        if (person.Refusal is { } refusal) return (refusal, false);
-        var reply = bot.Answer(new IncomingMessage(text, person.Email));
-        if (reply.IsRefusal || !bot.Read(text).Share) return (reply, false);
-        if (await channelIsExternal()) return (reply with { Note = reply.Note is { } note ? $"{note}\n{KeptPrivate}" : KeptPrivate }, false);
-        return (reply, true);
+        if (person.Refusal is { } refusal) return ChannelPrivacy.Place(refusal, personal ? ConversationKind.Personal : ConversationKind.Team, share: false);
+        var reply = bot.Answer(new IncomingMessage(text, person.Email) { Channel = AuditChannels.Slack });
+        return await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, personal, channelIsExternal);
     }
 
     /// <summary>Whether a channel is shared outside; when Slack cannot say, it is treated as shared.</summary>
@@ -80,7 +78,7 @@ public sealed class SlackClicks(ChatBot bot, Func<SlackApi> api, SlackWork work)
     /// <summary>Null when SuccessBot never sent such a button.</summary>
     public ActionOutcome? Act(ClickOrigin origin, string email, IReadOnlyDictionary<string, string> inputs)
     {
-        var outcome = bot.Act(new ActionRequest(origin.ActionId, origin.Value, inputs, email));
+        var outcome = bot.Act(new ActionRequest(origin.ActionId, origin.Value, inputs, email) { Channel = AuditChannels.Slack });
         return outcome.Unknown ? null : outcome;
     }
 

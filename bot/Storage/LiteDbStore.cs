@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiteDB;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
@@ -12,11 +13,11 @@ namespace SuccessBot.Storage;
 /// The store of record: one LiteDB file, opened in shared mode so that `import` and `ask` can use it while the host serves.
 /// Dates are stored as UTC; every import runs in one transaction and bumps the data version the host watches.
 /// </summary>
-public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, IStoreTransactions, IDisposable
+public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, IAuditLog, IStoreTransactions, IDisposable
 {
     private const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
         Nudges = "nudges", Signals_ = "signals", Snoozes_ = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
-        Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes";
+        Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes", Audit = "audit";
     // A change log entry holds at most this many rows, so that an import of any size stays far below LiteDB's document limit.
     private const int RowsPerEntry = 2_000;
     private readonly LiteDatabase _db;
@@ -44,6 +45,9 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
         // The delivery job asks for pending nudges every few seconds.
         _db.GetCollection(Nudges).EnsureIndex("status");
+        // `audit --account X --since DATE` and the retention trim read the audit log by account and by moment.
+        AuditLog.EnsureIndex("at");
+        AuditLog.EnsureIndex("account");
         var meta = _db.GetCollection(Meta);
         if (meta.FindById("store") is null) meta.Upsert(new BsonDocument { ["_id"] = "store", ["value"] = Guid.NewGuid().ToString("N") });
     }
@@ -178,10 +182,11 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public bool Add(NudgeRecord record)
     {
-        // The key is the ledger's own check: a nudge decided before is refused by the index, read or not. Inside a transaction
-        // (a click) it is read first, so that no failed insert is part of what the transaction commits.
-        if (_inTransaction.Value && _db.GetCollection(Nudges).FindById(record.Key) is not null) return false;
-        try { _db.GetCollection(Nudges).Insert(ToDoc(record)); }
+        var nudges = _db.GetCollection(Nudges);
+        // A failed insert inside a transaction (a click's, with its audit entry) rolls all of it back: a known key is looked up first.
+        if (nudges.FindById(record.Key) is not null) return false;
+        // The key is the ledger's own check: a nudge decided before is refused by the index, read or not.
+        try { nudges.Insert(ToDoc(record)); }
         catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { return false; }
         return true;
     }
@@ -302,6 +307,36 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         Publish(new SurveyAnswered(ToSurveySent(stored), ToNps(ToDoc(answer))));
         return 0;
     });
+
+    // The audit log: appended in the transaction of the action it records, read in order, trimmed by age; no other change.
+
+    private ILiteCollection<BsonDocument> AuditLog => _db.GetCollection(Audit, BsonAutoId.Int64);
+
+    public T Recorded<T>(Func<(T Result, AuditEntry? Entry)> act) => InTransaction(() =>
+    {
+        var (result, entry) = act();
+        if (entry is null) return result;
+        var values = new BsonDocument();
+        foreach (var (name, value) in entry.Values) values[name] = value;
+        AuditLog.Insert(new BsonDocument
+        {
+            ["at"] = entry.At.UtcDateTime, ["who"] = entry.Who, ["channel"] = entry.Channel, ["action"] = entry.Action, ["account"] = Nullable(entry.AccountId),
+            ["values"] = values,
+        });
+        return result;
+    });
+
+    public IReadOnlyList<AuditEntry> AuditEntries(string? accountId = null, DateTimeOffset? since = null, string? action = null)
+    {
+        var query = AuditLog.Query();
+        if (action is not null) query = query.Where(Query.EQ("action", action));
+        if (accountId is not null) query = query.Where(Query.EQ("account", accountId));
+        if (since is { } from) query = query.Where(Query.GTE("at", from.UtcDateTime));
+        return query.OrderBy("_id").ToEnumerable().Select(d => new AuditEntry(At(d["at"]), d["who"].AsString, d["channel"].AsString, d["action"].AsString,
+            OrNull(d["account"]), d["values"].AsDocument.ToDictionary(v => v.Key, v => v.Value.AsString))).ToArray();
+    }
+
+    public int TrimAudit(DateTimeOffset before) => AuditLog.DeleteMany(Query.LT("at", before.UtcDateTime));
 
     /// <summary>A cheap read that fails if the file cannot be opened, for /healthz.</summary>
     public bool CanRead()

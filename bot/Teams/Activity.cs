@@ -52,5 +52,12 @@ public sealed record ConversationAccount(string? Id)
 
 public sealed record Attachment(string ContentType, JsonElement Content);
 
-/// <summary>A member as `GET v3/conversations/{id}/members/{userId}` returns it (botbuilder's TeamsChannelAccount).</summary>
-public sealed record TeamsMember(string? Id, string? Name, string? Email, string? UserPrincipalName, string? AadObjectId);
+/// <summary>A member as `GET v3/conversations/{id}/members/{userId}` returns it (botbuilder's TeamsChannelAccount); <see cref="UserRole"/>: "user", "guest" or "anonymous".</summary>
+public sealed record TeamsMember(string? Id, string? Name, string? Email, string? UserPrincipalName, string? AadObjectId)
+{
+    public string? TenantId { get; init; }
+    public string? UserRole { get; init; }
+}
+
+/// <summary>A page of `GET v3/conversations/{id}/pagedmembers` (botbuilder's TeamsPagedMembersResult).</summary>
+public sealed record TeamsMembersPage(string? ContinuationToken, IReadOnlyList<TeamsMember>? Members);

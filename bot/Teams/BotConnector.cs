@@ -48,6 +48,22 @@ public sealed class BotConnector(HttpClient http, BotTokenProvider tokens)
     public Task<TeamsMember?> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken cancel) =>
         Call<TeamsMember>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(userId)}", null, cancel);
 
+    /// <summary>Everyone in a conversation (or a team, by its id), page by page, as TeamsInfo.GetPagedMembersAsync.</summary>
+    public async Task<IReadOnlyList<TeamsMember>> GetMembersAsync(string serviceUrl, string conversationId, CancellationToken cancel)
+    {
+        var members = new List<TeamsMember>();
+        string? next = null;
+        do
+        {
+            var page = await Call<TeamsMembersPage>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/pagedmembers?pageSize=500"
+                + (next is null ? "" : "&continuationToken=" + Uri.EscapeDataString(next)), null, cancel);
+            members.AddRange(page?.Members ?? []);
+            next = page?.ContinuationToken is { Length: > 0 } token && token != next ? token : null;
+        }
+        while (next is not null);
+        return members;
+    }
+
     private async Task<T?> Call<T>(HttpMethod method, string serviceUrl, string path, object? body, CancellationToken cancel) where T : class
     {
         using var request = new HttpRequestMessage(method, new Uri(new Uri(serviceUrl.TrimEnd('/') + "/"), path));

@@ -1,15 +1,22 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Web;
 
 namespace SuccessBot.Teams;
 
 /// <summary>SuccessBot in Teams: commands through the same ChatBot as every channel, card clicks, and conversation references for nudges.</summary>
-public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferences references, ILogger<SuccessBotTeamsBot> log)
+public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferences references, TeamsChannel personalChats, TeamsSettings settings,
+    ILogger<SuccessBotTeamsBot> log)
     : TeamsActivityHandler
 {
+    public static readonly Reply NotReachedPrivately = new("Could not reach you privately")
+    {
+        Summary = "I could not send you the answer in a private chat, so it is not posted here. Open a chat with SuccessBot and ask there.",
+    };
+
     protected override async Task<TurnResponse> OnMessageActivityAsync(TurnContext turn)
     {
         if (turn.Activity.Value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value)
@@ -19,9 +26,52 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
             return await ActAsync(click, turn, inPlace: false);
         }
         var email = await SenderEmailAsync(turn);
-        var reply = bot.Answer(new IncomingMessage(TextWithoutMention(turn.Activity), Asking(email)));
-        await turn.SendAsync(reply);
+        var text = TextWithoutMention(turn.Activity);
+        var reply = bot.Answer(new IncomingMessage(text, Asking(email)) { Channel = AuditChannels.Teams });
+        var answer = await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, IsPersonal(turn.Activity), () => HasOutsidersAsync(turn));
+        if (answer.Visibility == Visibility.Conversation) await turn.SendAsync(answer.Reply);
+        else await SendPrivatelyAsync(turn, answer);
         return TurnResponse.Ok;
+    }
+
+    /// <summary>The answer in the asker's one-to-one chat (created when there is none yet), and the core's notice where they asked.</summary>
+    private async Task SendPrivatelyAsync(TurnContext turn, PlacedAnswer answer)
+    {
+        var asker = references.FindByUserId(turn.Activity.From!.Id!);
+        var delivery = asker is null ? null : await personalChats.SendAsync(asker, answer.Reply, turn.Cancel);
+        if (delivery is { Delivered: true })
+        {
+            if (answer.Notice is { } notice) await turn.SendAsync(notice);
+            return;
+        }
+        log.LogWarning("Teams: an answer for {UserId} asked in {Conversation} could not go to a private chat ({Why}); it was not posted there.",
+            turn.Activity.From!.Id, turn.Activity.Conversation!.Id, delivery?.Error ?? "no conversation reference");
+        await turn.SendAsync(NotReachedPrivately);
+    }
+
+    private static bool IsPersonal(Activity activity) =>
+        activity.Conversation?.ConversationType is null or "personal" && activity.Conversation?.IsGroup != true;
+
+    /// <summary>
+    /// A tenant other than the bot's, or a guest, an anonymous member or a member of another tenant in the roster (the
+    /// team's, for a team channel); when the roster cannot be read the conversation is taken to have outsiders.
+    /// </summary>
+    private async Task<bool> HasOutsidersAsync(TurnContext turn)
+    {
+        var activity = turn.Activity;
+        var tenant = activity.Conversation?.TenantId ?? TenantOf(activity);
+        if (settings.TenantId is { } home && tenant != home) return true;
+        var roster = TeamOf(activity) ?? activity.Conversation!.Id!.Split(";messageid=")[0];
+        try
+        {
+            var members = await turn.Connector.GetMembersAsync(activity.ServiceUrl!, roster, turn.Cancel);
+            return members.Any(m => m.UserRole is "guest" or "anonymous" || (tenant is not null && m.TenantId is { } t && t != tenant));
+        }
+        catch (ConnectorException e)
+        {
+            log.LogWarning("Teams: the members of {Conversation} could not be read ({Why}); the answer stays private.", roster, e.Message);
+            return true;
+        }
     }
 
     protected override async Task<TurnResponse> OnAdaptiveCardActionExecuteAsync(JsonElement value, TurnContext turn)
@@ -51,7 +101,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
     {
         var from = turn.Activity.From!;
         var (known, email) = await IdentifyAsync(turn, from);
-        var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)));
+        var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)) { Channel = AuditChannels.Teams });
         if (outcome.Unknown) return TurnResponse.Error(400, outcome.Answer?.Summary ?? "SuccessBot never sent this button.");
         Remember(turn.Activity, from, known, email);
         if (inPlace)
@@ -90,7 +140,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
 
     private void Remember(Activity activity, ChannelAccount user, ConversationReference? known, string? email)
     {
-        var personal = activity.Conversation?.ConversationType is null or "personal" && activity.Conversation?.IsGroup != true && user.Id == activity.From?.Id;
+        var personal = IsPersonal(activity) && user.Id == activity.From?.Id;
         references.Save(new ConversationReference
         {
             ServiceUrl = activity.ServiceUrl!,
@@ -131,9 +181,13 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         };
     }
 
-    private static string? TenantOf(Activity activity) =>
-        activity.ChannelData is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("tenant", out var tenant)
-        && tenant.ValueKind == JsonValueKind.Object && tenant.TryGetProperty("id", out var id) ? id.StringOrNull() : null;
+    private static string? TenantOf(Activity activity) => ChannelDataId(activity, "tenant");
+
+    private static string? TeamOf(Activity activity) => ChannelDataId(activity, "team");
+
+    private static string? ChannelDataId(Activity activity, string field) =>
+        activity.ChannelData is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(field, out var value)
+        && value.ValueKind == JsonValueKind.Object && value.TryGetProperty("id", out var id) ? id.StringOrNull() : null;
 
     /// <summary>The text with the bot's @mention taken out (botbuilder's RemoveRecipientMention), and any other mention tags.</summary>
     public static string TextWithoutMention(Activity activity)

@@ -16,6 +16,13 @@ public sealed class TeamsChannel(ConversationReferences references, IServiceProv
     public async Task<Delivery> SendAsync(string email, Reply card, CancellationToken cancel)
     {
         if (references.FindByEmail(email) is not { } reference) return Delivery.NoRoute($"teams: no conversation with {email}");
+        return await SendAsync(reference, card, cancel);
+    }
+
+    /// <summary>A card in the person's one-to-one chat with the bot, opened first when there is none yet.</summary>
+    public async Task<Delivery> SendAsync(ConversationReference reference, Reply card, CancellationToken cancel)
+    {
+        var email = reference.Email ?? reference.UserId;
         // A typed HttpClient per send: the factory rotates its handlers, which a singleton holding one would defeat.
         var connector = services.GetRequiredService<BotConnector>();
         try

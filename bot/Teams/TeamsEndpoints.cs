@@ -25,7 +25,8 @@ public static class TeamsEndpoints
         services.AddHttpClient(ChannelTokenValidator.MetadataClient);
         services.AddHttpClient(BotTokenProvider.TokenClient).AddResilienceHandler("teams-token", Retries);
         services.AddHttpClient<BotConnector>().AddResilienceHandler("teams-connector", Retries);
-        services.AddSingleton<IChatChannel, TeamsChannel>();
+        services.AddSingleton<TeamsChannel>();
+        services.AddSingleton<IChatChannel>(s => s.GetRequiredService<TeamsChannel>());
         // Polly logs every successful attempt at Information; retries and failures still show as warnings.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
     }

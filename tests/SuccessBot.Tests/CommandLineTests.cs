@@ -167,9 +167,34 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void An_nps_send_at_the_command_line_is_in_the_audit_log_that_audit_prints()
+    {
+        var accounts = _folder.File("accounts.csv", """
+            account_id,name,owner_email,mrr,started_on,contact_emails
+            a1,ACME Corp,ana@example.com,100,2024-01-01,cto@acme.example
+            a2,Globex,ana@example.com,100,2024-01-01,ceo@globex.example
+            """);
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+        Assert.Contains("Survey sent to 1 contact", Run("ask", "nps send acme corp").Out);
+
+        var acme = Run("audit", "--account", "a1");
+        var globex = Run("audit", "--account", "a2");
+        var tomorrow = Run("audit", "--since", DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd"));
+        var bad = Run("audit", "--since", "yesterday");
+
+        Assert.Equal(0, acme.Exit);
+        var line = Assert.Single(acme.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith(" UTC  cli  administrator  nps send  a1  sent to=cto@acme.example; force=no", line.TrimEnd());
+        Assert.Equal("No audit entries.", globex.Out.Trim());
+        Assert.Equal("No audit entries.", tomorrow.Out.Trim());
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--since \"yesterday\" is not a date", bad.Err);
+    }
+
+    [Fact]
     public void Every_verb_has_help()
     {
-        foreach (var verb in new[] { "import", "ask", "bench" })
+        foreach (var verb in new[] { "import", "ask", "bench", "audit" })
         {
             var result = Run(verb, "--help");
             Assert.Equal(0, result.Exit);

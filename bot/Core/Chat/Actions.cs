@@ -1,7 +1,13 @@
+using SuccessBot.Core.Audit;
+
 namespace SuccessBot.Core.Chat;
 
 /// <summary>A click on a button the bot sent, with the answers to the questions it asked, as every channel hands it over.</summary>
-public sealed record ActionRequest(string ActionId, string Value, IReadOnlyDictionary<string, string> Inputs, string? ClickerEmail);
+public sealed record ActionRequest(string ActionId, string Value, IReadOnlyDictionary<string, string> Inputs, string? ClickerEmail)
+{
+    /// <summary>Where the click came from (slack, teams, local, cli), for the audit log.</summary>
+    public string Channel { get; init; } = AuditChannels.Cli;
+}
 
 /// <summary>
 /// What a click did: the card that replaces the clicked one (so its buttons cannot be used twice) and, when there is
@@ -9,6 +15,9 @@ public sealed record ActionRequest(string ActionId, string Value, IReadOnlyDicti
 /// </summary>
 public sealed record ActionOutcome(Reply? UpdatedCard, Reply? Answer, bool Unknown = false)
 {
+    /// <summary>What the click changed, for the audit log; null when it changed nothing.</summary>
+    public AuditFact? Audited { get; init; }
+
     public static ActionOutcome NotSent(string why) => new(null, Reply.Refusal("Unknown button", why), Unknown: true);
     public static ActionOutcome Refused(string title, string why, Reply? card = null) => new(card, Reply.Refusal(title, why));
 }
@@ -22,8 +31,8 @@ public interface IActionHandler
     ActionOutcome Handle(ActionRequest request, ActionContext context);
 }
 
-/// <summary>The routing table of buttons: action id to handler.</summary>
-public sealed class ActionRouter
+/// <summary>The routing table of buttons: action id to handler. With an audit log, what a click changes is appended to it in the click's transaction.</summary>
+public sealed class ActionRouter(IAuditLog? audit = null)
 {
     private readonly Dictionary<string, IActionHandler> _routes = new(StringComparer.Ordinal);
 
@@ -35,8 +44,17 @@ public sealed class ActionRouter
 
     public IReadOnlyCollection<string> ActionIds => _routes.Keys;
 
-    public ActionOutcome Route(ActionRequest request, ActionContext context) =>
-        _routes.TryGetValue(request.ActionId, out var handler)
-            ? handler.Handle(request, context)
-            : ActionOutcome.NotSent($"SuccessBot never sent a button \"{Format.Quote(request.ActionId)}\".");
+    public ActionOutcome Route(ActionRequest request, ActionContext context)
+    {
+        if (!_routes.TryGetValue(request.ActionId, out var handler)) return ActionOutcome.NotSent($"SuccessBot never sent a button \"{Format.Quote(request.ActionId)}\".");
+        if (audit is null) return handler.Handle(request, context);
+        return audit.Recorded(() =>
+        {
+            var outcome = handler.Handle(request, context);
+            var entry = outcome.Audited is { } fact
+                ? new AuditEntry(context.Now, AuditEntry.WhoIs(context.Asker.Email), request.Channel, fact.Action, fact.AccountId, fact.Values)
+                : null;
+            return (outcome, entry);
+        });
+    }
 }

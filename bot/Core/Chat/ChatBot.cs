@@ -19,7 +19,11 @@ public interface IBookSource
 }
 
 /// <summary>A message as every channel hands it over: the text and who sent it (null email: the administrator at the command line).</summary>
-public sealed record IncomingMessage(string Text, string? SenderEmail);
+public sealed record IncomingMessage(string Text, string? SenderEmail)
+{
+    /// <summary>Where it came from (slack, teams, local, cli), for the audit log of what it makes happen.</summary>
+    public string Channel { get; init; } = Audit.AuditChannels.Cli;
+}
 
 /// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
 public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router, ActionRouter actions,
@@ -55,9 +59,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
         var command = Read(message.Text, today);
-        if (!ReadOnlyCommands.Contains(command.GetType())) return router.Route(command, new AskContext(asker, today, book, team));
+        if (!ReadOnlyCommands.Contains(command.GetType())) return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel });
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
-            () => router.Route(command, new AskContext(asker, today, book, team)));
+            () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel }));
     }
 
     /// <summary>What a message asks for, as read today; the same words the same day read the same, so they are read once.</summary>

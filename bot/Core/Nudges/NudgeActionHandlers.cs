@@ -1,3 +1,4 @@
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
@@ -25,7 +26,11 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
         var acted = nudge with { Action = action, ActedBy = clicker ?? "an administrator", ActedAt = context.Now };
         ledger.Update(acted);
         var card = NudgeCards.Done(nudge.Card, Done(acted));
-        return new ActionOutcome(card, new Reply($"Done · {account.Name}") { Summary = $"You {action}." });
+        return new ActionOutcome(card, new Reply($"Done · {account.Name}") { Summary = $"You {action}." })
+        {
+            Audited = new AuditFact(request.ActionId, account.Id,
+                new Dictionary<string, string>(request.Inputs.Select(i => KeyValuePair.Create(i.Key, Text(request.Inputs, i.Key) ?? ""))) { ["done"] = action, ["nudge"] = nudge.Key }),
+        };
     }
 
     /// <summary>Does the action; returns what was done ("snoozed for 14 days: waiting for budget") or why it was not.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
@@ -39,6 +40,10 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
         return NudgeChecks.Detractor(context.Book, account, health, answer, context.Today, context.Team, checks);
     }
 
+    /// <summary>A survey answer for the audit log: which survey, of which contact, and what they answered.</summary>
+    protected static AuditFact Answered(SurveyState survey, string what, string value) =>
+        new("survey answer", survey.AccountId, new Dictionary<string, string> { ["survey"] = survey.Id, ["contact"] = survey.Contact, [what] = value });
+
     private static (string Id, string? Tail) Split(string value) =>
         value.IndexOf('|') is var bar and >= 0 ? (value[..bar], value[(bar + 1)..]) : (value, null);
 }
@@ -62,7 +67,10 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
         Surveys.SaveAnswered(answered);
         foreach (var nudge in DetractorNudges(answered, context, checks))
             ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
-        return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null);
+        return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null)
+        {
+            Audited = Answered(answered, "score", score.ToString(CultureInfo.InvariantCulture)),
+        };
     }
 }
 
@@ -80,7 +88,7 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
         foreach (var nudge in DetractorNudges(commented, context, checks))
             if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
         var note = cut ? $"Your comment was {text.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
-        return new ActionOutcome(SurveyCards.Thanks(commented, null) with { Note = note }, null);
+        return new ActionOutcome(SurveyCards.Thanks(commented, null) with { Note = note }, null) { Audited = Answered(commented, "comment", commented.Comment!) };
     }
 }
 
@@ -91,6 +99,6 @@ public sealed class NpsOptOutHandler(ISurveyStore surveys, NpsOptions options) :
     {
         Surveys.OptOut(survey.Contact, context.Now);
         Surveys.SaveSurvey(survey with { Closed = true });
-        return new ActionOutcome(SurveyCards.Closed("You will not get these surveys again."), null);
+        return new ActionOutcome(SurveyCards.Closed("You will not get these surveys again."), null) { Audited = Answered(survey, "opted out", "yes") };
     }
 }

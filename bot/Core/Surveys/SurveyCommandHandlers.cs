@@ -1,16 +1,23 @@
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 
 namespace SuccessBot.Core.Surveys;
 
 /// <summary>`nps send ACCOUNT [force]`: a CSM or manager surveys an account's contacts now.</summary>
-public sealed class NpsSendHandler(SurveyService surveys) : IChatCommandHandler<NpsSendCommand>
+public sealed class NpsSendHandler(SurveyService surveys, IAuditLog audit, TimeProvider clock) : IChatCommandHandler<NpsSendCommand>
 {
     public Reply Handle(NpsSendCommand command, AskContext context)
     {
         var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
         if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
         if (account.ContactEmails.Count == 0) return Reply.Refusal("No contacts", $"{account.Name} has no contact emails to survey (the `contact_emails` column).");
-        var (sent, skipped) = surveys.SendTo(account, command.Force);
+        var (sent, skipped) = audit.Recorded(() =>
+        {
+            var outcome = surveys.SendTo(account, command.Force);
+            var entry = outcome.Sent.Count == 0 ? null : new AuditEntry(clock.GetUtcNow(), AuditEntry.WhoIs(context.Asker.Email), context.Channel, "nps send", account.Id,
+                new Dictionary<string, string> { ["sent to"] = string.Join(", ", outcome.Sent), ["force"] = command.Force ? "yes" : "no" });
+            return (outcome, entry);
+        });
         return new Reply($"NPS survey · {account.Name}")
         {
             Summary = sent.Count == 0 ? "No survey sent." : $"Survey sent to {Format.Count(sent.Count)} contact(s); answers appear in `nps`.",
@@ -20,13 +27,18 @@ public sealed class NpsSendHandler(SurveyService surveys) : IChatCommandHandler<
 }
 
 /// <summary>"stop" from a customer: no more surveys, at once.</summary>
-public sealed class StopSurveysHandler(ISurveyStore surveys, TimeProvider clock) : IChatCommandHandler<StopSurveysCommand>
+public sealed class StopSurveysHandler(ISurveyStore surveys, IAuditLog audit, TimeProvider clock) : IChatCommandHandler<StopSurveysCommand>
 {
     public Reply Handle(StopSurveysCommand command, AskContext context)
     {
         if (context.Asker.Role != Role.Customer || context.Asker.Email is not { } email)
             return Reply.Refusal("Nothing to stop", "`stop` is for customers who want no more surveys.");
-        surveys.OptOut(email, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        audit.Recorded(() =>
+        {
+            surveys.OptOut(email, now);
+            return (0, new AuditEntry(now, email, context.Channel, "survey answer", null, new Dictionary<string, string> { ["contact"] = email, ["opted out"] = "yes (stop)" }));
+        });
         return new Reply("Surveys stopped") { Summary = "You will not get these surveys again." };
     }
 }

@@ -18,17 +18,18 @@ public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<Sla
         if (text.Length == 0) text = "help";
         var slack = api();
         // Answering goes on when the ack has left: it is not tied to the request.
-        var answering = answers.AnswerAsync(command.TeamId, command.UserId, text, () => SlackAnswers.IsExternalAsync(slack, command.ChannelId, CancellationToken.None), CancellationToken.None);
+        var answering = answers.AnswerAsync(command.TeamId, command.UserId, text, personal: false, () => SlackAnswers.IsExternalAsync(slack, command.ChannelId, CancellationToken.None), CancellationToken.None);
         if (await Task.WhenAny(answering, Task.Delay(AnswerBudget, cancel)) == answering) return SlackAck.Ok(Response(await answering));
         if (command.ResponseUrl is not { } responseUrl) return SlackAck.Ok(Response(await answering));
         work.Start($"answering {command.Command} through response_url", async c => await slack.RespondAsync(responseUrl, Response(await answering), c));
         return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
     }
 
-    private static JsonObject Response((Reply Reply, bool Share) answer)
+    /// <summary>An ephemeral answer shows in place to the asker alone, so no notice is needed beside it.</summary>
+    private static JsonObject Response(PlacedAnswer answer)
     {
         var message = BlockKit.Message(answer.Reply);
-        message["response_type"] = answer.Share ? "in_channel" : "ephemeral";
+        message["response_type"] = answer.Visibility == Visibility.Conversation ? "in_channel" : "ephemeral";
         return message;
     }
 }

@@ -14,9 +14,10 @@ public sealed partial class AppMentionHandler(SlackAnswers answers, Func<SlackAp
         if (Text(e, "user") is not { } user || Text(e, "channel") is not { } channel) return;
         var text = Mention().Replace(Text(e, "text") ?? "", " ").Trim();
         var slack = api();
-        var (reply, share) = await answers.AnswerAsync(slackEvent.TeamId, user, text, () => Task.FromResult(slackEvent.ExternallyShared), cancel);
-        if (share) await slack.PostMessageAsync(channel, BlockKit.Message(reply), cancel, threadTs: Text(e, "thread_ts") ?? Text(e, "ts"));
-        else await slack.PostEphemeralAsync(channel, user, BlockKit.Message(reply), cancel);
+        var answer = await answers.AnswerAsync(slackEvent.TeamId, user, text, personal: false, () => Task.FromResult(slackEvent.ExternallyShared), cancel);
+        // Ephemeral is Slack's way to the asker alone, shown in place: the core's notice is not needed beside it.
+        if (answer.Visibility == Visibility.Conversation) await slack.PostMessageAsync(channel, BlockKit.Message(answer.Reply), cancel, threadTs: Text(e, "thread_ts") ?? Text(e, "ts"));
+        else await slack.PostEphemeralAsync(channel, user, BlockKit.Message(answer.Reply), cancel);
     }
 
     [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>")]
@@ -32,8 +33,8 @@ public sealed class DirectMessageHandler(SlackAnswers answers, Func<SlackApi> ap
         // Edits, joins and the bot's own messages are messages too; only what a person typed is a question.
         if (Text(e, "channel_type") != "im" || Text(e, "subtype") is not null || Text(e, "bot_id") is not null) return;
         if (Text(e, "user") is not { } user || Text(e, "channel") is not { } channel) return;
-        var (reply, _) = await answers.AnswerAsync(slackEvent.TeamId, user, Text(e, "text") ?? "", () => Task.FromResult(true), cancel);
-        await api().PostMessageAsync(channel, BlockKit.Message(reply), cancel);
+        var answer = await answers.AnswerAsync(slackEvent.TeamId, user, Text(e, "text") ?? "", personal: true, () => Task.FromResult(false), cancel);
+        await api().PostMessageAsync(channel, BlockKit.Message(answer.Reply), cancel);
     }
 }
 

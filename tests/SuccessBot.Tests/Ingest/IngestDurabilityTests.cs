@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Quartz;
 using SuccessBot.Core.Chat;
 using SuccessBot.Demo;
+using SuccessBot.Ingest;
 using SuccessBot.Tests.Import;
 using static SuccessBot.Tests.Ingest.SegmentPayloads;
 
@@ -49,7 +50,7 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
             var scheduler = await logging.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             await scheduler.Shutdown(waitForJobsToComplete: true);
             CopyFolder(Path.GetDirectoryName(original.Store)!, Path.GetDirectoryName(crashed.Store)!);
-            var log = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(crashed.Store)!, "ingest")).Order().Last();
+            var log = Directory.GetFiles(crashed.Store + ".ingest", "events-*").Order().Last();
             File.AppendAllText(log, "{\"messageId\":\"never-answ");
         }
 
@@ -96,7 +97,7 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
     {
         using var folder = DemoFolder();
         // A file where the log's folder belongs: the disk refuses the write.
-        var ingest = Path.Combine(Path.GetDirectoryName(folder.Store)!, "ingest");
+        var ingest = folder.Store + ".ingest";
         File.WriteAllText(ingest, "in the way");
         using var bot = IngestFactory.On(folder.Store);
         using var segment = bot.Segment();
@@ -219,18 +220,84 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
         var account = bot.Book.Accounts[0].Id;
         var track = Track(NewId("user"), "Report Created");
         track["context"] = new JsonObject { ["groupId"] = account };
-        var ingest = Path.Combine(Path.GetDirectoryName(folder.Store)!, "ingest");
+        var ingest = folder.Store + ".ingest";
 
         await segment.PostAsync("/v1/track", AsJson(track));
-        var firstHour = Directory.GetFiles(ingest).Select(f => Path.GetFileName(f)!).Single();
+        var firstHour = Directory.GetFiles(ingest, "events-*").Select(f => Path.GetFileName(f)!).Single();
         clock.Advance(TimeSpan.FromDays(8));
         var later = Track(NewId("user"), "Report Created");
         later["context"] = new JsonObject { ["groupId"] = account };
         await segment.PostAsync("/v1/track", AsJson(later));
 
-        var kept = Directory.GetFiles(ingest).Select(f => Path.GetFileName(f)!).ToArray();
+        var kept = Directory.GetFiles(ingest, "events-*").Select(f => Path.GetFileName(f)!).ToArray();
         Assert.DoesNotContain(firstHour, kept);
         Assert.Equal([$"events-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HH}.ndjson"], kept);
+    }
+
+    private static JsonObject TrackFor(string account)
+    {
+        var track = Track(NewId("user"), "Report Created");
+        track["context"] = new JsonObject { ["groupId"] = account };
+        return track;
+    }
+
+    [Fact]
+    public async Task Each_store_replays_only_its_own_event_log_and_a_log_of_another_store_is_refused()
+    {
+        using var folder = DemoFolder();
+        var other = Path.Combine(Path.GetDirectoryName(folder.Store)!, "other.db");
+        DemoStore.Create(other, seed: 42, IngestFactory.Today);
+        string account;
+        using (var first = IngestFactory.On(folder.Store))
+        using (var segment = first.Segment())
+        {
+            account = first.Book.Accounts[0].Id;
+            Assert.Equal(HttpStatusCode.OK, (await segment.PostAsync("/v1/track", AsJson(TrackFor(account)))).StatusCode);
+            Assert.Equal(1, first.Rollup.EventsOn(account, IngestFactory.Today));
+        }
+        Assert.True(File.Exists(Path.Combine(folder.Store + ".ingest", EventLogFolder.MarkFile)));
+
+        // Served after it in the same folder, the other store replays its own log, not the first one's.
+        using (var second = IngestFactory.On(other))
+        {
+            _ = second.Book;
+            Assert.Equal(0, second.Rollup.EventsOn(account, IngestFactory.Today));
+        }
+
+        CopyFolder(folder.Store + ".ingest", other + ".ingest");
+        using var refused = IngestFactory.On(other);
+        using var sender = refused.Segment();
+        var response = await sender.PostAsync("/v1/track", AsJson(TrackFor(account)));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("belongs to another store", (await BodyOf(response)).GetProperty("error").GetString());
+        Assert.Equal(0, refused.Rollup.EventsOn(account, IngestFactory.Today));
+    }
+
+    [Fact]
+    public async Task An_old_shared_ingest_folder_moves_to_the_store_only_when_it_is_marked_as_that_stores()
+    {
+        using var folder = DemoFolder();
+        var own = folder.Store + ".ingest";
+        var shared = Path.Combine(Path.GetDirectoryName(folder.Store)!, "ingest");
+        using (var first = IngestFactory.On(folder.Store))
+        using (var segment = first.Segment())
+            await segment.PostAsync("/v1/track", AsJson(TrackFor(first.Book.Accounts[0].Id)));
+        Directory.Move(own, shared);
+        var mark = Path.Combine(shared, EventLogFolder.MarkFile);
+        var id = File.ReadAllText(mark);
+        File.Delete(mark);
+
+        using (var unmarked = IngestFactory.On(folder.Store)) _ = unmarked.Book;
+
+        Assert.False(Directory.Exists(own));
+        Assert.NotEmpty(Directory.GetFiles(shared, "events-*"));
+
+        File.WriteAllText(mark, id);
+        using (var marked = IngestFactory.On(folder.Store)) _ = marked.Book;
+
+        Assert.False(Directory.Exists(shared));
+        Assert.NotEmpty(Directory.GetFiles(own, "events-*"));
     }
 
     private static void CopyFolder(string from, string to)

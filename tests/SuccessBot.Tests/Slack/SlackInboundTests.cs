@@ -76,7 +76,18 @@ public class SlackInboundTests(SlackHost host) : IClassFixture<SlackHost>
 
         Assert.Equal("in_channel", shared["response_type"]!.GetValue<string>());
         Assert.Equal("ephemeral", external["response_type"]!.GetValue<string>());
-        Assert.Contains(SlackAnswers.KeptPrivate, Texts(external["blocks"]));
+        Assert.Contains(ChannelPrivacy.KeptFromOutsiders, Texts(external["blocks"]));
+    }
+
+    [Fact]
+    public async Task An_app_mention_that_shares_in_a_channel_shared_with_another_organisation_stays_with_the_asker()
+    {
+        await Bot.PostJsonAsync(SlackPayloads.EventCallback("Ev-mention-external", SlackPayloads.AppMention("churn last month share", channel: "CEXTERNAL1"), externallyShared: true));
+
+        var answer = await Slack.WaitForAsync("chat.postEphemeral", c => c.Fields["channel"]?.GetValue<string>() == "CEXTERNAL1");
+        Assert.Equal(FakeSlack.Manager, answer.Fields["user"]!.GetValue<string>());
+        Assert.Contains(ChannelPrivacy.KeptFromOutsiders, Texts(answer.Fields["blocks"]));
+        Assert.DoesNotContain(Slack.Calls("chat.postMessage"), c => c.Fields["channel"]?.GetValue<string>() == "CEXTERNAL1");
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public class SurveyTests : IDisposable
         var model = new BookReadModel(_store, NullLogger<BookReadModel>.Instance);
         model.Refresh();
         var surveys = new SurveyService(model, _store, _store, _team, _nps, _clock);
-        var routes = new Routes(_store, _store, _store, surveys, new CheckOptions(), _nps, _clock);
+        var routes = new Routes(_store, _store, _store, surveys, new CheckOptions(), _nps, _store, _clock);
         var nudges = new NudgeService(model, _store, _store, _team, new CheckOptions(), _clock, [_channel]);
         return (new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons()), surveys, nudges, model);
     }

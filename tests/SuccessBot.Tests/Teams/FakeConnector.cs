@@ -25,6 +25,9 @@ public sealed class FakeConnector : IAsyncDisposable
 
     public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
     public ConcurrentDictionary<string, string> Emails { get; } = new();
+
+    /// <summary>The members `pagedmembers` lists for a conversation (TeamsChannelAccount objects); none when not set.</summary>
+    public ConcurrentDictionary<string, object[]> Rosters { get; } = new();
     public string Url => _server.Url;
     public string TokenEndpoint => _server.Url + "botframework.com/oauth2/v2.0/token";
 
@@ -72,6 +75,9 @@ public sealed class FakeConnector : IAsyncDisposable
             case ("GET", ["v3", "conversations", _, "members", var user]):
                 if (Emails.TryGetValue(user, out var email)) await Json(http, new { id = user, name = email.Split('@')[0], email, userPrincipalName = email });
                 else http.Response.StatusCode = 404;
+                return;
+            case ("GET", ["v3", "conversations", var conversation, "pagedmembers"]):
+                await Json(http, new { members = Rosters.GetValueOrDefault(conversation, []) });
                 return;
             case ("POST", ["v3", "conversations"]):
                 await Json(http, new { id = $"a:created-{Interlocked.Increment(ref _ids)}" });

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Demo;
@@ -113,7 +114,7 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
         var email = $"channel.only.{Guid.NewGuid():N}@successbot.demo";
         bot.Connector.Emails[maria.UserId] = email;
 
-        await maria.Says("help");
+        await maria.Says("help share");
         var delivery = await Channel.SendAsync(email, new Reply("Nudge"), default);
 
         Assert.True(delivery.Delivered);
@@ -122,6 +123,57 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
         Assert.Equal(TeamsBotFactory.TenantId, created.Body.Value.GetProperty("channelData").GetProperty("tenant").GetProperty("id").GetString());
         var conversation = delivery.MessageRef![..delivery.MessageRef!.LastIndexOf('|')];
         Assert.Equal("Nudge", Assert.Single(bot.Connector.Posted(conversation)).CardTitle);
+    }
+
+    private string PrivateChatOf(TeamsChat person) =>
+        bot.Services.GetRequiredService<ConversationReferences>().FindByUserId(person.UserId)!.ConversationId!;
+
+    [Fact]
+    public async Task In_a_team_channel_team_figures_go_to_the_asker_in_a_private_chat_and_the_channel_gets_a_note()
+    {
+        var maria = Person(DemoGenerator.Manager, conversationType: "channel", conversationId: $"19:{Guid.NewGuid():N}@thread.tacv2;messageid=1");
+
+        await maria.Says("churn last month");
+
+        var note = Assert.Single(maria.CardsReceived);
+        Assert.Equal(ChannelPrivacy.SentPrivately.Title, note.CardTitle);
+        Assert.Contains("to post it here", note.Card.GetRawText());
+        Assert.Single(bot.Connector.Calls, c => c.Method == "POST" && c.Path == "/v3/conversations" && c.Body!.Value.GetProperty("members")[0].GetProperty("id").GetString() == maria.UserId);
+        // The start-up checks' nudges for the manager may arrive in the same private chat: the answer is the one churn card.
+        Assert.Single(bot.Connector.Posted(PrivateChatOf(maria)), c => c.CardTitle.StartsWith("Churn · ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Shared_in_a_team_channel_the_answer_is_posted_there()
+    {
+        var maria = Person(DemoGenerator.Manager, conversationType: "channel", conversationId: $"19:{Guid.NewGuid():N}@thread.tacv2;messageid=1");
+
+        await maria.Says("churn last month share");
+
+        Assert.StartsWith("Churn · ", Assert.Single(maria.CardsReceived).CardTitle);
+        Assert.DoesNotContain(bot.Connector.Calls, c => c.Method == "POST" && c.Path == "/v3/conversations" && c.Body!.Value.GetProperty("members")[0].GetProperty("id").GetString() == maria.UserId);
+    }
+
+    [Theory]
+    [InlineData("guest")]
+    [InlineData("other tenant")]
+    public async Task A_conversation_with_people_from_outside_never_gets_the_answer_even_when_shared(string outsider)
+    {
+        var chat = $"19:{Guid.NewGuid():N}@thread.v2";
+        var maria = Person(DemoGenerator.Manager, conversationType: "groupChat", conversationId: chat);
+        bot.Connector.Rosters[chat] =
+        [
+            new { id = maria.UserId, tenantId = TeamsBotFactory.TenantId, userRole = "user" },
+            outsider == "guest" ? new { id = "29:guest", tenantId = TeamsBotFactory.TenantId, userRole = "guest" } : new { id = "29:partner", tenantId = "0b9e6d51-partner-tenant", userRole = "user" },
+        ];
+
+        await maria.Says("churn last month share");
+
+        var inChat = Assert.Single(maria.CardsReceived);
+        Assert.DoesNotContain("Churn", inChat.CardTitle);
+        Assert.Contains("outside your organisation", inChat.Card.GetRawText());
+        var answer = Assert.Single(bot.Connector.Posted(PrivateChatOf(maria)), c => c.CardTitle.StartsWith("Churn · ", StringComparison.Ordinal));
+        Assert.Contains(ChannelPrivacy.KeptFromOutsiders, answer.Card.GetRawText());
     }
 
     [Fact]
@@ -197,6 +249,23 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
 
         Assert.False(second.GetProperty("value").TryGetProperty("actions", out _));
         Assert.Equal("Already done", ana.CardsReceived.Last().CardTitle);
+    }
+
+    [Fact]
+    public async Task A_snooze_in_Teams_is_in_the_audit_log_once_with_who_the_channel_the_account_and_the_values()
+    {
+        var csm = OwnerWithAnAccount(out var account);
+        var ana = Person(csm);
+        var key = RecordNudgeFor(csm, account);
+        var data = new JsonObject { [AdaptiveCards.ActionKey] = NudgeCards.Snooze, [AdaptiveCards.ValueKey] = key, ["nudge.snooze.days"] = "30", ["nudge.snooze.reason"] = "on holiday" };
+
+        await ana.Executes(NudgeCards.Snooze, data);
+        await ana.Executes(NudgeCards.Snooze, data);
+
+        var entry = Assert.Single(bot.Services.GetRequiredService<IAuditLog>().AuditEntries(account.Id), e => e.Values.GetValueOrDefault("nudge") == key);
+        Assert.Equal((csm, AuditChannels.Teams, NudgeCards.Snooze), (entry.Who, entry.Channel, entry.Action));
+        Assert.Equal(("30", "on holiday"), (entry.Values["days"], entry.Values["reason"]));
+        Assert.Contains("snoozed", entry.Values["done"]);
     }
 
     [Fact]

@@ -308,7 +308,7 @@ public sealed class FuzzTests : IAsyncLifetime
         foreach (var name in db.GetCollectionNames().Order(StringComparer.Ordinal))
             foreach (var doc in db.GetCollection(name).FindAll().Select(d => d.ToString()).Order(StringComparer.Ordinal))
                 text.Append(name).Append(' ').AppendLine(doc);
-        var log = Path.Combine(Path.GetDirectoryName(_folder.Store)!, "ingest");
+        var log = _folder.Store + ".ingest";
         if (Directory.Exists(log))
             foreach (var file in Directory.GetFiles(log).Order(StringComparer.Ordinal)) text.Append(file).Append(' ').AppendLine(new FileInfo(file).Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
