@@ -159,6 +159,15 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
         var send = await page.Locator("#send").BoundingBoxAsync();
         Assert.True(send!.X + send.Width <= 390, "the Send button is off the screen");
         Assert.Empty(failed);
+        // Without an icon of its own the browser asks the host for /favicon.ico, a 404 (which Playwright does not report).
+        var icon = await page.EvaluateAsync<string>("""
+            async () => {
+              const link = document.querySelector("link[rel~=icon]");
+              if (!link) return "no icon: the browser asks for /favicon.ico";
+              return (await fetch(link.href)).ok ? link.href.slice(0, 5) : "the icon does not load";
+            }
+            """);
+        Assert.Equal("data:", icon);
     }
 
     [SkippableFact]
