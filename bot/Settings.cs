@@ -20,6 +20,32 @@ public static class Settings
 
     public static string StoragePath(IConfiguration config) => config["Storage:Path"] is { Length: > 0 } p ? p : DefaultStoragePath;
 
+    /// <summary>
+    /// The settings of a verb that works on a store (`--store PATH`, else `Storage:Path`): those of <see cref="Load()"/>, then the
+    /// ones kept beside the store in <see cref="StoreSettingsPath"/> (the demo's managers and plan seats), so that `ask --store`
+    /// answers as the host on that store does.
+    /// </summary>
+    public static IConfiguration Load(string? store)
+    {
+        var config = Load();
+        var path = store is { Length: > 0 } ? store : StoragePath(config);
+        var beside = StoreSettingsPath(path);
+        var builder = new ConfigurationBuilder().AddConfiguration(config);
+        if (File.Exists(beside)) builder.AddJsonFile(Path.GetFullPath(beside), optional: false);
+        builder.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Path"] = path });
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException bad)
+        {
+            throw new InvalidSettingException($"{Path.GetFullPath(beside)} is not a JSON settings file ({bad.InnerException?.Message ?? bad.Message}).");
+        }
+    }
+
+    /// <summary>Settings that belong to one store, beside it: `data/demo/successbot-demo.db.settings.json`.</summary>
+    public static string StoreSettingsPath(string store) => store + ".settings.json";
+
     public static TeamSettings Team(IConfiguration config)
     {
         var defaults = new TeamSettings();

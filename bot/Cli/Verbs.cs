@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using SuccessBot.Bench;
 using SuccessBot.Ingest;
 using SuccessBot.Core.Chat;
@@ -14,22 +17,61 @@ using SuccessBot.Teams;
 
 namespace SuccessBot.Cli;
 
-/// <summary>The command line of CONTRACT.md: each verb, its arguments and what it prints.</summary>
+/// <summary>The command line of CONTRACT.md: each verb, its arguments and what it prints. Usage errors exit 2, failures 1.</summary>
 public static class Verbs
 {
+    public const int UsageError = 2;
+    public const int Failure = 1;
+
     /// <summary>Parses and runs; a word a verb does not take is refused with its name rather than ignored.</summary>
     public static Task<int> RunAsync(string[] args)
     {
         var parse = Build().Parse(args);
+        // A missing argument, a value that does not convert, a choice not offered: a usage error, said without a stack of help.
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine(error.Message);
+            var words = PathOf(parse.CommandResult);
+            Console.Error.WriteLine(words.Length == 0 ? "See --help." : $"See {words} --help.");
+            return Task.FromResult(UsageError);
+        }
         // The root lets the host's own settings through (see Build), and System.CommandLine then lets every verb's
         // stray words through too: only the verbs that say so (serve, demo) take them.
         if (parse.CommandResult.Command is { TreatUnmatchedTokensAsErrors: true } verb && parse.UnmatchedTokens.Count > 0)
         {
-            Console.Error.WriteLine($"{verb.Name}: \"{string.Join(' ', parse.UnmatchedTokens)}\" is not something it takes; see {verb.Name} --help.");
-            return Task.FromResult(2);
+            Console.Error.WriteLine($"{verb.Name}: \"{string.Join(' ', parse.UnmatchedTokens)}\" is not something it takes; see {PathOf(parse.CommandResult)} --help.");
+            return Task.FromResult(UsageError);
         }
         return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>The words that name a verb, as typed: `import accounts`; empty for the program itself.</summary>
+    private static string PathOf(CommandResult result)
+    {
+        var names = new List<string>();
+        for (var at = result; at.Command is not RootCommand; at = (CommandResult)at.Parent!) names.Insert(0, at.Command.Name);
+        return string.Join(' ', names);
+    }
+
+    /// <summary>An option that takes a whole number of at least <paramref name="min"/>, and says so when given anything else.</summary>
+    public static Option<int> WholeNumberOption(string name, string description, int fallback, int min = int.MinValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
+            result.AddError($"{name}: \"{TerminalText.Escape(text)}\" is not a whole number{(min > int.MinValue ? $" of {min} or more" : "")}.");
+            return fallback;
+        },
+    };
+
+    /// <summary>`--store PATH` of `ask`, `check` and `import`: the LiteDB file to use instead of Storage:Path.</summary>
+    private static Option<string?> StoreOption() => new("--store")
+    {
+        Description = $"The LiteDB file to use instead of Storage:Path (default {Settings.DefaultStoragePath}); settings kept beside it (PATH.settings.json, as the demo writes) are read too.",
+    };
 
     public static RootCommand Build()
     {
@@ -44,7 +86,7 @@ public static class Verbs
             if (parse.UnmatchedTokens.FirstOrDefault() is { } first && !first.StartsWith('-'))
             {
                 Console.Error.WriteLine($"Unknown verb \"{first}\". Verbs: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; see --help.");
-                return Task.FromResult(2);
+                return Task.FromResult(UsageError);
             }
             return Serve(parse.UnmatchedTokens, null, cancel);
         });
@@ -54,7 +96,31 @@ public static class Verbs
         root.Subcommands.Add(AuditVerb.Build());
         root.Subcommands.Add(BenchVerb());
         root.Subcommands.Add(ManifestVerb());
+        root.Subcommands.Add(HelpVerb(root));
         return root;
+    }
+
+    /// <summary>`help [VERB...]`: the same text as `--help`, for people who type the word.</summary>
+    private static Command HelpVerb(RootCommand root)
+    {
+        var words = new Argument<string[]>("VERB") { Description = "The verb to explain, e.g. `help import accounts`.", Arity = ArgumentArity.ZeroOrMore };
+        var help = new Command("help", "Shows what the program or one verb takes: `help`, `help ask`, `help import accounts`.") { words };
+        help.SetAction(parse =>
+        {
+            var path = parse.GetValue(words) ?? [];
+            Command at = root;
+            foreach (var word in path)
+            {
+                if (at.Subcommands.FirstOrDefault(c => c.Name == word) is not { } next)
+                {
+                    Console.Error.WriteLine($"help: \"{TerminalText.Escape(word)}\" is not a verb{(at == root ? "" : $" of {at.Name}")}. Verbs: {string.Join(", ", at.Subcommands.Select(c => c.Name))}.");
+                    return UsageError;
+                }
+                at = next;
+            }
+            return root.Parse([.. path, "--help"]).Invoke();
+        });
+        return help;
     }
 
     private static Command ServeVerb()
@@ -69,38 +135,56 @@ public static class Verbs
     private static Command DemoVerb()
     {
         var urls = UrlsOption();
-        var seed = new Option<int>("--seed") { Description = "Seed of the generated demo data; the same seed gives the same data.", DefaultValueFactory = _ => 42 };
-        var demo = new Command("demo", $"Generates a fresh demo store ({DemoStore.DefaultPath}) and runs the bot host on it, with the local chat.") { urls, seed };
+        var seed = WholeNumberOption("--seed", "Seed of the generated demo data; the same seed gives the same data.", 42);
+        var demo = new Command("demo", $"Generates a fresh demo store ({DemoStore.DefaultPath}, or Demo:Path) and runs the bot host on it, with the local chat.") { urls, seed };
         demo.TreatUnmatchedTokensAsErrors = false;
-        demo.SetAction((parse, cancel) =>
+        demo.SetAction(async (parse, cancel) =>
         {
             var config = Settings.Load();
             var path = config["Demo:Path"] is { Length: > 0 } p ? p : DemoStore.DefaultPath;
-            var today = Settings.Team(config).Today(DateTimeOffset.UtcNow);
-            var book = DemoStore.Create(path, parse.GetValue(seed), today);
+            // The file is only ever replaced by the demo that takes it: never under a host that is serving it.
+            using var running = DemoLock.TryTake(path, out var other);
+            if (running is null)
+            {
+                Console.Error.WriteLine($"demo: another demo is running on {Path.GetFullPath(path)}: open {other}. Stop that one first (Ctrl+C), or give this one a file of its own: Demo__Path=data/demo/second.db.");
+                return Failure;
+            }
+            var team = Settings.Team(config);
+            var book = DemoStore.Create(path, parse.GetValue(seed), team.Today(DateTimeOffset.UtcNow));
+            var overrides = DemoStore.WriteSettings(path, [.. team.Managers.Append(book.Manager).Distinct(StringComparer.OrdinalIgnoreCase)]);
+            overrides["Storage:Path"] = path;
             Console.WriteLine($"Demo data: {book.Accounts.Count} accounts, {book.Usage.Count:N0} usage days, {book.Nps.Count:N0} NPS answers in {Path.GetFullPath(path)}.");
             Console.WriteLine($"Chat as the manager {book.Manager}, as a CSM ({string.Join(", ", book.Csms)}), or as a customer contact.");
-            var managers = config.GetSection("Team:Managers").GetChildren().Count();
-            var overrides = new Dictionary<string, string?>
-            {
-                ["Storage:Path"] = path,
-                [$"Team:Managers:{managers}"] = book.Manager,
-            };
-            foreach (var (plan, seats) in DemoGenerator.PlanSeats) overrides[$"Checks:Health:PlanSeats:{plan}"] = seats.ToString();
-            return Serve(HostArgs(parse, urls), overrides, cancel);
+            Console.WriteLine($"Ask from a terminal, as the chat answers: dotnet run --project bot -- ask \"churn last month\" --store {Shell(Path.GetFullPath(path))} --as {book.Manager}");
+            return await Serve(HostArgs(parse, urls), overrides, cancel, running.Serving);
         });
         return demo;
     }
+
+    /// <summary>A path as a shell word: as it is when it has nothing a shell reads, else in single quotes.</summary>
+    private static string Shell(string path) =>
+        path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-') ? path : "'" + path.Replace("'", @"'\''") + "'";
 
     private static Option<string?> UrlsOption() => new("--urls") { Description = $"Where to listen (default {BotHost.DefaultUrl}); ASPNETCORE_URLS works too." };
 
     private static string[] HostArgs(ParseResult parse, Option<string?> urls) =>
         parse.GetValue(urls) is { } u ? [.. parse.UnmatchedTokens, "--urls", u] : [.. parse.UnmatchedTokens];
 
-    private static async Task<int> Serve(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancel)
+    /// <param name="listening">Told the first address the host listens on, once it does.</param>
+    private static async Task<int> Serve(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancel,
+        Action<string>? listening = null)
     {
         var app = BotHost.Build([.. args], overrides);
-        await app.RunAsync(cancel);
+        if (listening is not null) app.Lifetime.ApplicationStarted.Register(() => listening(app.Urls.FirstOrDefault() ?? BotHost.DefaultUrl));
+        try
+        {
+            await app.RunAsync(cancel);
+        }
+        catch (IOException busy) when (busy.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            Console.Error.WriteLine($"{busy.Message} Another host listens there: stop it, or listen elsewhere with --urls (e.g. --urls http://localhost:5081).");
+            return Failure;
+        }
         return 0;
     }
 
@@ -115,10 +199,11 @@ public static class Verbs
         })
         {
             var file = new Argument<string>("FILE") { Description = "The CSV file (header row, any column order)." };
-            var verb = new Command(kind, description) { file };
+            var storeOption = StoreOption();
+            var verb = new Command(kind, description) { file, storeOption };
             verb.SetAction(parse =>
             {
-                var config = Settings.Load();
+                var config = Settings.Load(parse.GetValue(storeOption));
                 var path = parse.GetValue(file)!;
                 try
                 {
@@ -139,7 +224,7 @@ public static class Verbs
                 {
                     Console.Error.WriteLine($"Nothing was imported: {failed.Errors.Count}{(failed.Errors.Count >= CsvTable.MaxErrors ? "+" : "")} problem(s) in {Path.GetFileName(path)}.");
                     foreach (var error in failed.Errors) Console.Error.WriteLine("  " + TerminalText.Escape(error.ToString()));
-                    return 1;
+                    return Failure;
                 }
             });
             import.Subcommands.Add(verb);
@@ -151,16 +236,18 @@ public static class Verbs
     {
         var text = new Argument<string>("TEXT") { Description = "What to ask, as in chat: \"churn last month\", \"health ACME\", \"help\"." };
         var asker = new Option<string?>("--as") { Description = "Answer as this person (their email) would be answered in chat; without it, as an administrator." };
-        var ask = new Command("ask", "Answers TEXT exactly as the chat would, as plain text.") { text, asker };
+        var store = StoreOption();
+        var ask = new Command("ask", "Answers TEXT exactly as the chat would, as plain text.") { text, asker, store };
         ask.SetAction(parse =>
         {
             // An empty --as would be nobody at all, not the administrator that no --as means.
             if (parse.GetValue(asker) is { } who && string.IsNullOrWhiteSpace(who))
             {
                 Console.Error.WriteLine("ask: --as needs the email of the person to answer as (leave --as out to ask as an administrator).");
-                return 2;
+                return UsageError;
             }
-            using var services = Composition.ForCommandLine(Settings.Load());
+            using var services = OpenBook("ask", Settings.Load(parse.GetValue(store)));
+            if (services is null) return Failure;
             var reply = services.GetRequiredService<ChatBot>().Answer(new IncomingMessage(parse.GetValue(text) ?? "", parse.GetValue(asker)));
             Console.Write(TerminalText.Render(reply));
             return 0;
@@ -173,10 +260,12 @@ public static class Verbs
         var which = new Argument<string>("CHECK") { Description = "renewals, engagement, onboarding, nps or all." };
         which.AcceptOnlyFromAmong("renewals", "engagement", "onboarding", "nps", "all");
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the nudges it would send and change nothing." };
-        var check = new Command("check", "Runs a scheduled check now. Nudges are recorded in the ledger; the running host delivers them within seconds (or at its next start).") { which, dryRun };
+        var store = StoreOption();
+        var check = new Command("check", "Runs a scheduled check now. Nudges are recorded in the ledger; the running host delivers them within seconds (or at its next start).") { which, dryRun, store };
         check.SetAction(parse =>
         {
-            using var services = Composition.ForCommandLine(Settings.Load());
+            using var services = OpenBook("check", Settings.Load(parse.GetValue(store)));
+            if (services is null) return Failure;
             var nudges = services.GetRequiredService<NudgeService>();
             var kind = parse.GetValue(which) switch
             {
@@ -202,6 +291,28 @@ public static class Verbs
         return check;
     }
 
+    /// <summary>
+    /// The services over the store <paramref name="config"/> names, with its book loaded; null, said on standard error, when
+    /// there is no such store or it has no accounts (a wrong path answers nothing rather than "0 of 0").
+    /// </summary>
+    private static ServiceProvider? OpenBook(string verb, IConfiguration config)
+    {
+        // A bad setting is said first, with its key, whether or not the store is there.
+        _ = (Settings.Team(config), Settings.Checks(config), Settings.Nps(config));
+        var path = Path.GetFullPath(Settings.StoragePath(config));
+        var hint = "import accounts with `import accounts FILE.csv`, or name the store with --store PATH (or Storage:Path)";
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"{verb}: there is no store at {path}; {hint}.");
+            return null;
+        }
+        var services = Composition.ForCommandLine(config);
+        if (services.GetRequiredService<BookReadModel>().Current.Count > 0) return services;
+        services.Dispose();
+        Console.Error.WriteLine($"{verb}: the store {path} is empty (no accounts); {hint}.");
+        return null;
+    }
+
     /// <summary>`manifest slack|teams --base-url URL`: each channel adds its own subcommand.</summary>
     private static Command ManifestVerb()
     {
@@ -215,9 +326,9 @@ public static class Verbs
     {
         var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
-        var accounts = new Option<int>("--accounts") { Description = "How many accounts to generate.", DefaultValueFactory = _ => 100_000 };
-        var minutes = new Option<int>("--minutes") { Description = "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", DefaultValueFactory = _ => 0 };
-        var wrk = new Option<int>("--wrk") { Description = "slack only: then SECONDS of signed /churn under wrk -t1 -c8 against the host and each --peer, side by side.", DefaultValueFactory = _ => 0 };
+        var accounts = WholeNumberOption("--accounts", "How many accounts to generate.", 100_000, min: 1);
+        var minutes = WholeNumberOption("--minutes", "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", 0, min: 0);
+        var wrk = WholeNumberOption("--wrk", "slack only: then SECONDS of signed /churn under wrk -t1 -c8 against the host and each --peer, side by side.", 0, min: 0);
         var peers = new Option<string[]>("--peer") { Description = "slack only: another /churn endpoint to load the same way (the Bolt-js peer, the bare Kestrel floor of ../shared/bench), signed with benchmark-signing-secret.", AllowMultipleArgumentsPerToken = true };
         var wholeLoad = new Option<bool>("--whole-load") { Description = "writes only: measure the start without a snapshot again (it is measured on the day's first run)." };
         var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts, minutes, wrk, peers, wholeLoad };

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Demo;
@@ -9,7 +11,7 @@ public static class DemoStore
 
     public static DemoBook Create(string path, int seed, DateOnly today)
     {
-        foreach (var file in new[] { path, Path.ChangeExtension(path, null) + "-log.db", BookSnapshot.PathFor(path) })
+        foreach (var file in new[] { path, Path.ChangeExtension(path, null) + "-log.db", BookSnapshot.PathFor(path), Settings.StoreSettingsPath(path) })
             if (File.Exists(file)) File.Delete(file);
         var book = DemoGenerator.Generate(seed, today);
         using var store = new LiteDbStore(path);
@@ -18,5 +20,24 @@ public static class DemoStore
         store.UpsertUsage(book.Usage);
         store.UpsertNps(book.Nps);
         return book;
+    }
+
+    /// <summary>
+    /// Keeps the demo's own settings (its managers, the plans' seats) with its file, where `ask --store` reads them too, and
+    /// returns them as the host's settings: one source for the chat and the command line.
+    /// </summary>
+    public static Dictionary<string, string?> WriteSettings(string path, IReadOnlyList<string> managers)
+    {
+        var settings = new JsonObject
+        {
+            ["Team"] = new JsonObject { ["Managers"] = new JsonArray([.. managers.Select(m => JsonValue.Create(m))]) },
+            ["Checks"] = new JsonObject
+            {
+                ["Health"] = new JsonObject { ["PlanSeats"] = new JsonObject(DemoGenerator.PlanSeats.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))) },
+            },
+        };
+        var file = Path.GetFullPath(Settings.StoreSettingsPath(path));
+        File.WriteAllText(file, settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new ConfigurationBuilder().AddJsonFile(file).Build().AsEnumerable().Where(kv => kv.Value is not null).ToDictionary();
     }
 }

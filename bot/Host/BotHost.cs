@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using SuccessBot.Core;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
@@ -17,10 +18,22 @@ public static class BotHost
 {
     public const string DefaultUrl = "http://localhost:5080";
 
+    /// <summary>The default `Logging:LogLevel`s; Quartz describes its own start-up at length, and SayWhatIsOn says what is scheduled.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> LogLevels = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        ["Logging:LogLevel:Quartz"] = "Warning",
+    };
+
     /// <param name="overrides">Settings that win over appsettings.json and the environment (the demo's store and manager).</param>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // Below every other source, so Logging:LogLevel wins: ASP.NET's production levels, with SuccessBot's own lines and
+        // every warning on the console and a line per request (ASP.NET Core, HttpClient) or of Quartz's start-up only when asked for.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LogLevels });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k =>
@@ -28,8 +41,6 @@ public static class BotHost
             k.Limits.MaxRequestBodySize = 1024 * 1024;
             RequestErrors.Limits(k);
         });
-        // Quartz describes its own start-up at length; what SuccessBot schedules is said once in SayWhatIsOn.
-        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
         var config = builder.Configuration;
         builder.Services.AddSuccessBot(config);

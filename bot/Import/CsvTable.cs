@@ -5,11 +5,11 @@ using CsvHelper.Configuration;
 
 namespace SuccessBot.Import;
 
-/// <summary>A problem in an import file, named by file, line and column, as an admin fixes it in an editor.</summary>
-public sealed record ImportError(string File, int Line, int? Column, string? ColumnName, string Problem)
+/// <summary>A problem in an import file, named by file, line and column, as an admin fixes it in an editor; a file that cannot be opened has no line.</summary>
+public sealed record ImportError(string File, int? Line, int? Column, string? ColumnName, string Problem)
 {
     public override string ToString() =>
-        $"{File}, line {Line}" + (Column is { } c ? $", column {c}" + (ColumnName is { } n ? $" ({n})" : "") : "") + $": {Problem}";
+        File + (Line is { } at ? $", line {at}" : "") + (Column is { } c ? $", column {c}" + (ColumnName is { } n ? $" ({n})" : "") : "") + $": {Problem}";
 }
 
 /// <summary>Thrown when a file cannot be imported; carries every problem found, and nothing has been stored.</summary>
@@ -88,6 +88,9 @@ public sealed class CsvRow(string file, int line, IReadOnlyDictionary<string, in
 
     public void Fail(string column, string problem) =>
         errors.Add(new ImportError(file, line, columns.TryGetValue(column, out var i) ? i + 1 : null, column, problem));
+
+    /// <summary>Whether this row already has a problem in <paramref name="column"/> (an empty value is not also a bad email).</summary>
+    public bool HasProblem(string column) => errors.Any(e => e.Line == line && e.ColumnName == column);
 }
 
 /// <summary>Reads a CSV file with a header row (any column order, extra columns ignored) into rows, or says why it can't.</summary>
@@ -101,6 +104,10 @@ public static class CsvTable
         var file = System.IO.Path.GetFileName(path);
         var errors = new List<ImportError>();
         var text = Load(path, file);
+        // A quote that never closes swallows the rest of the file into one field: report it where it opens, read the rows before it.
+        var unclosed = UnclosedQuote(file, text);
+        if (unclosed is { Line: 1 }) throw new ImportFailed([unclosed]);
+        if (unclosed is not null) text = text[..LineStart(text, unclosed.Line!.Value)];
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             HasHeaderRecord = true,
@@ -148,25 +155,53 @@ public static class CsvTable
         }
         catch (BadDataException e)
         {
-            errors.Add(new ImportError(file, e.Context?.Parser?.RawRow ?? 0, null, null,
-                "is not valid CSV: a quote (\") inside a field that is not quoted, or a quoted field that never ends"));
+            errors.Add(new ImportError(file, e.Context?.Parser?.RawRow, null, null, "is not valid CSV: a quote (\") inside a field that is not quoted"));
         }
         catch (CsvHelperException e)
         {
-            errors.Add(new ImportError(file, e.Context?.Parser?.RawRow ?? 0, null, null, $"is not valid CSV ({FirstLine(e.Message)})"));
+            errors.Add(new ImportError(file, e.Context?.Parser?.RawRow, null, null, $"is not valid CSV ({FirstLine(e.Message)})"));
         }
+        if (unclosed is not null && errors.Count < MaxErrors) errors.Add(unclosed);
         if (errors.Count == 0 && result.Count == 0) errors.Add(new ImportError(file, 2, null, null, "the file has a header but no data rows"));
         if (errors.Count > 0) throw new ImportFailed(errors);
         return result;
     }
 
+    /// <summary>
+    /// The quote that opens a field and never closes, if the file has one, at its physical line: CsvHelper would give up
+    /// where the file ends, or read the rest of the file as one field. Doubled quotes ("") toggle twice and cancel out.
+    /// </summary>
+    private static ImportError? UnclosedQuote(string file, string text)
+    {
+        var open = false;
+        var opened = 0;
+        for (var i = text.IndexOf('"'); i >= 0; i = text.IndexOf('"', i + 1))
+        {
+            open = !open;
+            if (open) opened = i;
+        }
+        if (!open) return null;
+        var line = text.AsSpan(0, opened).Count('\n') + 1;
+        return new ImportError(file, line, null, null, opened == 0 || text[opened - 1] is ',' or '\n' or '\r'
+            ? "is not valid CSV: a quoted field starts on this line and never ends (its closing \" is missing)"
+            : "is not valid CSV: a quote (\") inside a field that is not quoted (quote the whole field and double the quote: \"5\"\" screen\")");
+    }
+
+    /// <summary>Where physical line <paramref name="line"/> (from 1) starts in <paramref name="text"/>.</summary>
+    private static int LineStart(string text, int line)
+    {
+        var at = 0;
+        for (var n = 1; n < line; n++) at = text.IndexOf('\n', at) + 1;
+        return at;
+    }
+
     private static string Load(string path, string file)
     {
-        if (Directory.Exists(path)) throw Failed(file, 0, $"{path} is a folder, not a file");
-        if (!File.Exists(path)) throw Failed(file, 0, $"the file does not exist ({System.IO.Path.GetFullPath(path)})");
+        if (Directory.Exists(path)) throw Failed(file, null, $"{path} is a folder, not a file");
+        if (!File.Exists(path)) throw Failed(file, null, $"the file does not exist ({System.IO.Path.GetFullPath(path)})");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Failed(file, 0, $"the file cannot be read ({e.Message})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Failed(file, null, $"the file cannot be read ({e.Message})"); }
         if (bytes.All(b => b is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t')) throw Failed(file, 1, "the file is empty: it needs a header row and at least one data row");
         if (Array.IndexOf(bytes, (byte)0) >= 0) throw Failed(file, 1, "this is not a CSV text file (it contains binary data)");
         try
@@ -179,7 +214,7 @@ public static class CsvTable
         }
     }
 
-    private static ImportFailed Failed(string file, int line, string problem) => new([new ImportError(file, line, null, null, problem)]);
+    private static ImportFailed Failed(string file, int? line, string problem) => new([new ImportError(file, line, null, null, problem)]);
 
     /// <summary>A value quoted in a message, cut to what a reader takes in.</summary>
     internal static string Short(string s) => s.Length > 30 ? s[..30] + "…" : s;

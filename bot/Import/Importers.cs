@@ -37,11 +37,11 @@ public static class Importers
                 TeamsConversationId = row.Text("teams_conversation_id"),
                 Segment = row.Text("segment"),
             };
+            // Every rule is checked, whatever else is wrong with the row; a field already reported (empty, not a date) is not reported again.
+            foreach (var broken in Rules.Check(account).Where(b => !row.HasProblem(b.Field)).ToArray())
+                row.Fail(broken.Field, broken.Problem);
             if (account.Id.Length > 0 && !seen.TryAdd(account.Id, row.Line))
                 row.Fail("account_id", $"\"{account.Id}\" appears twice in this file (first on line {seen[account.Id]})");
-            if (account.StartedOn != default)
-                foreach (var broken in Rules.Check(account).Where(b => b.Field is not ("account_id" or "name") || row.Text(b.Field) is not null))
-                    row.Fail(broken.Field, broken.Problem);
             return account;
         });
     }

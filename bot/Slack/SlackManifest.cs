@@ -91,25 +91,41 @@ public static class SlackManifest
     /// <summary>`manifest slack --base-url URL [--socket-mode] [--out FILE]`.</summary>
     public static Command Verb()
     {
-        var baseUrl = new Option<string>("--base-url") { Description = "The bot's public URL (Slack posts to URL/slack/events).", Required = true };
+        var baseUrl = new Option<string>("--base-url") { Description = "The bot's public https URL (Slack posts to URL/slack/events).", Required = true };
         var socketMode = new Option<bool>("--socket-mode") { Description = "Socket Mode (Slack:AppToken) instead of a public URL: no request URLs." };
         var output = new Option<string?>("--out") { Description = "Write the manifest to this file instead of printing it." };
         var slack = new Command("slack", "The Slack app manifest (YAML): paste it into \"Create an app → From a manifest\".") { baseUrl, socketMode, output };
         slack.SetAction(parse =>
         {
             var url = parse.GetValue(baseUrl)!;
+            var socket = parse.GetValue(socketMode);
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             {
-                Console.Error.WriteLine($"--base-url \"{url}\" is not an http(s) URL (e.g. {SampleBaseUrl}).");
-                return 2;
+                Console.Error.WriteLine($"manifest slack: --base-url \"{Cli.TerminalText.Escape(url)}\" is not an https URL (e.g. {SampleBaseUrl}).");
+                return Cli.Verbs.UsageError;
             }
-            var yaml = Yaml(url, parse.GetValue(socketMode));
-            if (parse.GetValue(output) is { } file)
+            // Slack posts events, commands and clicks to https request URLs only; Socket Mode has none.
+            if (uri.Scheme == "http" && !socket)
+            {
+                Console.Error.WriteLine($"manifest slack: --base-url \"{Cli.TerminalText.Escape(url)}\" is http, and Slack only sends to https URLs: give the https address of this host (a TLS proxy in front of it), or use --socket-mode, which needs no public URL.");
+                return Cli.Verbs.UsageError;
+            }
+            var yaml = Yaml(url, socket);
+            if (parse.GetValue(output) is not { } file)
+            {
+                Console.Write(yaml);
+                return 0;
+            }
+            try
             {
                 File.WriteAllText(file, yaml);
-                Console.WriteLine($"Wrote {Path.GetFullPath(file)}.");
             }
-            else Console.Write(yaml);
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"manifest slack: cannot write {Path.GetFullPath(file)} ({e.Message}).");
+                return Cli.Verbs.Failure;
+            }
+            Console.WriteLine($"Wrote {Path.GetFullPath(file)}.");
             return 0;
         });
         return slack;

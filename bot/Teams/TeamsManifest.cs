@@ -62,27 +62,44 @@ public static class TeamsManifest
         return reader.ReadToEnd();
     }
 
-    /// <summary>`manifest teams --base-url URL [--out FILE]`.</summary>
+    /// <summary>`manifest teams --app-id ID --base-url URL [--out FILE]`.</summary>
     public static Command Verb()
     {
         var baseUrl = new Option<string>("--base-url") { Description = "The public https URL where Teams reaches this host (the bot's messaging endpoint is URL/api/messages).", Required = true };
+        var appIdOption = new Option<string?>("--app-id") { Description = "The bot's Microsoft App ID (a GUID), as in Azure Bot Service; default Teams:AppId." };
         var output = new Option<string>("--out") { Description = "The zip to write.", DefaultValueFactory = _ => "successbot-teams.zip" };
-        var verb = new Command("teams", "Writes the Teams app package (manifest.json, color.png, outline.png) to upload in Teams or the admin center.") { baseUrl, output };
+        var verb = new Command("teams", "Writes the Teams app package (manifest.json, color.png, outline.png) to upload in Teams or the admin center.") { appIdOption, baseUrl, output };
         verb.SetAction(parse =>
         {
-            if (!Uri.TryCreate(parse.GetValue(baseUrl), UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
+            var given = parse.GetValue(baseUrl)!;
+            // The Bot Framework connector calls messaging endpoints over https only.
+            if (!Uri.TryCreate(given, UriKind.Absolute, out var url) || url.Scheme != "https")
             {
-                Console.Error.WriteLine($"--base-url \"{parse.GetValue(baseUrl)}\" is not an absolute http(s) URL, e.g. https://successbot.example.com.");
-                return 2;
+                Console.Error.WriteLine($"manifest teams: --base-url \"{Cli.TerminalText.Escape(given)}\" is not an https URL (e.g. {PlaceholderBaseUrl}); Teams reaches bots over https only.");
+                return Cli.Verbs.UsageError;
             }
-            var appId = TeamsSettings.From(Settings.Load()).AppId;
-            if (appId is null || !Guid.TryParse(appId, out _))
+            var appId = parse.GetValue(appIdOption) ?? TeamsSettings.From(Settings.Load()).AppId;
+            if (string.IsNullOrWhiteSpace(appId))
             {
-                Console.Error.WriteLine("Teams:AppId must be the bot's Microsoft App ID (a GUID) in appsettings.json or Teams__AppId: the manifest names the bot by it.");
-                return 1;
+                Console.Error.WriteLine("manifest teams: the manifest names the bot by its Microsoft App ID: give --app-id ID, or set Teams:AppId in appsettings.json (Teams__AppId).");
+                return Cli.Verbs.UsageError;
+            }
+            if (!Guid.TryParse(appId, out _))
+            {
+                Console.Error.WriteLine($"manifest teams: the app id \"{Cli.TerminalText.Escape(appId)}\" is not a Microsoft App ID (a GUID such as 6f1c2a4e-0b7d-4c55-9a0e-3d2b1f8e7c60).");
+                return Cli.Verbs.UsageError;
             }
             var path = Path.GetFullPath(parse.GetValue(output)!);
-            using (var zip = File.Create(path)) WritePackage(zip, url, appId);
+            try
+            {
+                using var zip = File.Create(path);
+                WritePackage(zip, url, appId);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"manifest teams: cannot write {path} ({e.Message}).");
+                return Cli.Verbs.Failure;
+            }
             Console.WriteLine($"Wrote {path} for bot {appId} at {url.GetLeftPart(UriPartial.Path).TrimEnd('/')}{TeamsEndpoints.Path}.");
             return 0;
         });

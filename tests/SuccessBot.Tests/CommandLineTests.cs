@@ -1,9 +1,14 @@
 using System.Diagnostics;
+using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SuccessBot.Demo;
+using SuccessBot.Storage;
 using SuccessBot.Tests.Import;
 
 namespace SuccessBot.Tests;
 
-/// <summary>The built program, run as a person runs it: `import` and `ask` against a store named by Storage__Path.</summary>
+/// <summary>The built program, run as a person runs it: `import` and `ask` against a store named by Storage__Path or --store.</summary>
 public class CommandLineTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -14,13 +19,7 @@ public class CommandLineTests : IDisposable
 
     private (int Exit, string Out, string Err) RunWith(Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
-        start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["Storage__Path"] = _folder.Store;
-        start.Environment["Team__Managers__0"] = "boss@example.com";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
+        using var process = Start(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000))
@@ -29,6 +28,32 @@ public class CommandLineTests : IDisposable
             Assert.Fail("the program did not finish within a minute");
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The program started with the test's store and manager (and <paramref name="environment"/> over them).</summary>
+    private Process Start(Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
+        start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["Storage__Path"] = _folder.Store;
+        start.Environment["Team__Managers__0"] = "boss@example.com";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>What a host printed up to the line that says where the local chat is, and that address.</summary>
+    private static async Task<(List<string> Lines, string Url)> ReadUntilListening(Process process)
+    {
+        var lines = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("Local chat: on at ")) return (lines, line[line.IndexOf("http", StringComparison.Ordinal)..].TrimEnd('/'));
+        }
+        Assert.Fail("the host stopped before it said where the local chat is: " + string.Join('\n', lines) + await process.StandardError.ReadToEndAsync());
+        return default;
     }
 
     [Fact]
@@ -113,22 +138,11 @@ public class CommandLineTests : IDisposable
     [Fact]
     public async Task Serve_with_no_channel_configured_starts_says_which_are_off_and_serves_the_local_chat()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
-        foreach (var a in new[] { typeof(SuccessBot.Cli.Verbs).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(a);
-        start.Environment["Storage__Path"] = _folder.Store;
-        using var process = Process.Start(start)!;
+        using var process = Start([], "serve", "--urls", "http://127.0.0.1:0");
         try
         {
-            var log = new List<string>();
-            string? url = null;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (url is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                log.Add(line);
-                if (line.Contains("Local chat: on at ")) url = line[(line.IndexOf("http", StringComparison.Ordinal))..].TrimEnd('/');
-            }
+            var (log, url) = await ReadUntilListening(process);
             var text = string.Join('\n', log);
-            Assert.NotNull(url);
             Assert.Contains("Slack: off (Slack:BotToken is not set)", text);
             Assert.Contains("Teams:", text);
             Assert.Contains("Usage events: off", text);
@@ -140,6 +154,142 @@ public class CommandLineTests : IDisposable
         {
             process.Kill(entireProcessTree: true);
         }
+        // SuccessBot's own lines, and no line per request (ASP.NET Core's are at Warning unless Logging:LogLevel says otherwise).
+        var rest = await process.StandardOutput.ReadToEndAsync();
+        Assert.DoesNotContain("Request starting", rest);
+        Assert.DoesNotContain("Request finished", rest);
+    }
+
+    [Fact]
+    public void Ask_check_and_import_work_on_the_store_named_by_store_and_a_missing_or_empty_store_is_said_with_where_it_looked()
+    {
+        var other = Path.Combine(_folder.Path, "other", "book.db");
+        var nowhere = Run("ask", "churn last month", "--store", other);
+        Assert.Equal(1, nowhere.Exit);
+        Assert.Contains($"ask: there is no store at {other};", nowhere.Err);
+        Assert.False(File.Exists(other));
+
+        var accounts = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME Corp,ana@example.com,100,2024-01-01\n");
+        Assert.Equal(0, Run("import", "accounts", accounts, "--store", other).Exit);
+        var asked = Run("ask", "health acme", "--store", other);
+        Assert.Equal(0, asked.Exit);
+        Assert.Contains("ACME Corp", asked.Out);
+        var checkedOther = Run("check", "all", "--dry-run", "--store", other);
+        Assert.Equal(0, checkedOther.Exit);
+        Assert.Contains("Would send", checkedOther.Out);
+        Assert.False(File.Exists(_folder.Store));
+
+        new LiteDbStore(_folder.Store).Dispose();
+        var empty = Run("ask", "churn last month");
+        Assert.Equal(1, empty.Exit);
+        Assert.Contains($"ask: the store {_folder.Store} is empty (no accounts)", empty.Err);
+        Assert.Empty(empty.Out);
+    }
+
+    [Fact]
+    public async Task Demo_prints_an_ask_line_for_its_file_that_answers_as_its_chat_does_and_a_second_demo_refuses_with_the_first_ones_url()
+    {
+        var demoPath = Path.Combine(_folder.Path, "demo", "demo.db");
+        var environment = new Dictionary<string, string> { ["Demo__Path"] = demoPath };
+        using var demo = Start(environment, "demo", "--urls", "http://127.0.0.1:0");
+        try
+        {
+            var (lines, url) = await ReadUntilListening(demo);
+            var askLine = Assert.Single(lines, l => l.StartsWith("Ask from a terminal"));
+            Assert.EndsWith($"-- ask \"churn last month\" --store {demoPath} --as {DemoGenerator.Manager}", askLine);
+
+            using var http = new HttpClient();
+            var posted = await http.PostAsJsonAsync(url + "/chat/messages", new { @as = DemoGenerator.Manager, text = "health acme c" });
+            var chat = (await posted.Content.ReadFromJsonAsync<JsonElement>())[1].GetProperty("reply");
+            // Storage:Path and Team:Managers of this process name others: the demo's managers and plan seats come from beside its file.
+            var asked = RunWith(environment, "ask", "health acme c", "--store", demoPath, "--as", DemoGenerator.Manager);
+            Assert.Equal(0, asked.Exit);
+            Assert.Contains(chat.GetProperty("summary").GetString()!, asked.Out);
+            var components = chat.GetProperty("sections")[0].GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).ToArray();
+            Assert.Contains(components, l => l.StartsWith("users:"));
+            Assert.All(components, line => Assert.Contains(line, asked.Out));
+
+            var second = RunWith(environment, "demo", "--urls", "http://127.0.0.1:0");
+            Assert.Equal(1, second.Exit);
+            Assert.Contains($"demo: another demo is running on {demoPath}: open {url}.", second.Err);
+            Assert.Contains("\"accounts\":300", await http.GetStringAsync(url + "/healthz"));
+        }
+        finally
+        {
+            demo.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "demo", "--seed", "abc" }, "--seed: \"abc\" is not a whole number.")]
+    [InlineData(new[] { "bench", "import", "--accounts", "many" }, "--accounts: \"many\" is not a whole number of 1 or more.")]
+    [InlineData(new[] { "ask" }, "See ask --help.")]
+    [InlineData(new[] { "check", "everything" }, "See check --help.")]
+    [InlineData(new[] { "import", "accounts" }, "See import accounts --help.")]
+    [InlineData(new[] { "manifest", "slack", "--base-url", "http://bot.example.com" }, "Slack only sends to https URLs")]
+    [InlineData(new[] { "manifest", "teams", "--base-url", "http://bot.example.com", "--app-id", "6f1c2a4e-0b7d-4c55-9a0e-3d2b1f8e7c60" }, "is not an https URL")]
+    [InlineData(new[] { "manifest", "teams", "--base-url", "https://bot.example.com", "--app-id", "abc" }, "is not a Microsoft App ID")]
+    [InlineData(new[] { "manifest", "teams", "--base-url", "https://bot.example.com" }, "give --app-id ID, or set Teams:AppId")]
+    [InlineData(new[] { "help", "frobnicate" }, "help: \"frobnicate\" is not a verb")]
+    public void A_usage_error_exits_2_and_says_what_is_wrong(string[] args, string message)
+    {
+        var result = Run(args);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains(message, result.Err);
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
+    public void Help_is_a_verb_too()
+    {
+        var all = Run("help");
+        var ask = Run("help", "ask");
+        var import = Run("help", "import", "accounts");
+
+        Assert.Equal(0, all.Exit);
+        Assert.Contains("Usage:", all.Out);
+        Assert.Contains("manifest", all.Out);
+        Assert.Equal(0, ask.Exit);
+        Assert.Contains("--store", ask.Out);
+        Assert.Equal(Run("import", "accounts", "--help").Out, import.Out);
+    }
+
+    [Fact]
+    public void Manifest_teams_takes_the_app_id_on_the_command_line_and_slack_takes_http_only_in_socket_mode()
+    {
+        var teams = Run("manifest", "teams", "--app-id", "6f1c2a4e-0b7d-4c55-9a0e-3d2b1f8e7c60", "--base-url", "https://bot.contoso.com");
+        var slack = Run("manifest", "slack", "--base-url", "http://localhost:5080", "--socket-mode");
+
+        Assert.Equal(0, teams.Exit);
+        using var zip = ZipFile.OpenRead(Path.Combine(_folder.Path, "successbot-teams.zip"));
+        using var manifest = JsonDocument.Parse(zip.GetEntry("manifest.json")!.Open());
+        Assert.Equal("6f1c2a4e-0b7d-4c55-9a0e-3d2b1f8e7c60", manifest.RootElement.GetProperty("id").GetString());
+        Assert.Equal(0, slack.Exit);
+        Assert.Contains("socket_mode_enabled: true", slack.Out);
+    }
+
+    [Fact]
+    public void Serving_on_an_address_in_use_fails_with_exit_1_and_says_how_to_listen_elsewhere()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = Run("serve", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"Failed to bind to address http://127.0.0.1:{port}: address already in use.", result.Err);
+        Assert.Contains("listen elsewhere with --urls", result.Err);
+    }
+
+    [Fact]
+    public void Importing_a_file_that_does_not_exist_fails_with_its_name_and_no_line()
+    {
+        var result = Run("import", "accounts", "nope.csv");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"  nope.csv: the file does not exist ({Path.Combine(_folder.Path, "nope.csv")})", result.Err);
     }
 
     [Fact]
@@ -194,7 +344,7 @@ public class CommandLineTests : IDisposable
     [Fact]
     public void Every_verb_has_help()
     {
-        foreach (var verb in new[] { "import", "ask", "bench", "audit" })
+        foreach (var verb in new[] { "import", "ask", "check", "demo", "manifest", "bench", "help", "audit" })
         {
             var result = Run(verb, "--help");
             Assert.Equal(0, result.Exit);

@@ -22,6 +22,8 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromMinutes(2), nps.CommentGrace);
         Assert.StartsWith("Thank you!", nps.PromoterFollowUp);
         Assert.Equal("data/successbot.db", Settings.StoragePath(config));
+        Assert.False(SuccessBot.Ingest.IngestSettings.From(config).IsOn);
+        Assert.All(SuccessBot.Host.BotHost.LogLevels, level => Assert.Equal(level.Value, config[level.Key]));
     }
 
     [Theory]

@@ -5,8 +5,14 @@ namespace SuccessBot.Core.Chat;
 /// <summary>A fact shown as "label: value".</summary>
 public sealed record Fact(string Label, string Value);
 
-/// <summary>A titled list; <see cref="More"/> counts the lines left out to keep the message short.</summary>
-public sealed record ReplySection(string Heading, IReadOnlyList<string> Lines, int More = 0);
+/// <summary>
+/// A titled list; <see cref="More"/> counts the lines left out to keep the message short, and <see cref="Hidden"/> holds
+/// the first of them (up to <see cref="Reply.MaxHidden"/>) for a channel that shows them on request (the local chat's "and 18 more").
+/// </summary>
+public sealed record ReplySection(string Heading, IReadOnlyList<string> Lines, int More = 0)
+{
+    public IReadOnlyList<string> Hidden { get; init; } = [];
+}
 
 /// <summary>
 /// A button; <see cref="ActionId"/> and <see cref="Value"/> come back when it is clicked, with the answers to
@@ -35,9 +41,12 @@ public sealed record Reply(string Title)
 
     public static Reply Refusal(string title, string summary, string? note = null) => new(title) { Summary = summary, Note = note, IsRefusal = true };
 
-    /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest.</summary>
+    /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
+    public const int MaxHidden = 200;
+
+    /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>
-        new(heading, items.Take(max).Select(line).ToArray(), Math.Max(0, items.Count - max));
+        new(heading, items.Take(max).Select(line).ToArray(), Math.Max(0, items.Count - max)) { Hidden = items.Skip(max).Take(MaxHidden).Select(line).ToArray() };
 }
 
 public static class PlainText

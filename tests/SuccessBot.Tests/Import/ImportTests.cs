@@ -175,12 +175,49 @@ public class ImportTests : IDisposable
     }
 
     [Fact]
-    public void A_file_that_does_not_exist_is_named()
+    public void A_file_that_does_not_exist_is_named_without_a_line()
     {
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, Path.Combine(_folder.Path, "nope.csv"), Today));
+        var path = Path.Combine(_folder.Path, "nope.csv");
 
-        Assert.Contains("nope.csv", failed.Message);
-        Assert.Contains("does not exist", failed.Message);
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+
+        Assert.Equal($"nope.csv: the file does not exist ({path})", failed.Errors.Single().ToString());
+    }
+
+    [Fact]
+    public void An_unclosed_quote_is_reported_on_the_line_where_it_opens_after_the_problems_of_the_rows_before_it()
+    {
+        var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,-1,2025-01-01\n"
+            + "a2,\"Globex,b@example.com,5,2025-01-01\na3,Initech,c@example.com,5,2025-01-01\na4,Umbrella,d@example.com,5,2025-01-01\n");
+
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+
+        Assert.Equal(
+            ["accounts.csv, line 2, column 4 (mrr): -1 is negative; MRR is 0 or more",
+             "accounts.csv, line 3: is not valid CSV: a quoted field starts on this line and never ends (its closing \" is missing)"],
+            failed.Errors.Select(e => e.ToString()));
+        Assert.Equal(0, _store.CountAccounts());
+    }
+
+    [Fact]
+    public void A_stray_quote_inside_a_field_is_reported_on_its_own_line()
+    {
+        var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,1,2025-01-01\na2,5\" Screens,b@example.com,5,2025-01-01\na3,Initech,c@example.com,5,2025-01-01\n");
+
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+
+        Assert.StartsWith("accounts.csv, line 3: is not valid CSV: a quote (\") inside a field that is not quoted", failed.Errors.Single().ToString());
+    }
+
+    [Fact]
+    public void Every_problem_of_a_row_is_reported_not_only_the_first()
+    {
+        var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,not-an-email,-5,2025-13-01\n");
+
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+
+        Assert.All(failed.Errors, e => Assert.Equal(2, e.Line));
+        Assert.Equal(["owner_email", "mrr", "started_on"], failed.Errors.OrderBy(e => e.Column).Select(e => e.ColumnName));
     }
 
     [Fact]

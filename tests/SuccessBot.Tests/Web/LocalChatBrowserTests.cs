@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SuccessBot.Core.Chat;
 using SuccessBot.Demo;
 
 namespace SuccessBot.Tests.Web;
@@ -7,9 +9,9 @@ namespace SuccessBot.Tests.Web;
 /// <summary>The local chat used as a person uses it: in a real browser, by clicking and typing.</summary>
 public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
 {
-    private async Task<IPage> Open()
+    private async Task<IPage> Open(BrowserNewPageOptions? options = null)
     {
-        var page = await browser.Chrome!.NewPageAsync();
+        var page = await browser.Chrome!.NewPageAsync(options);
         await page.GotoAsync(browser.Url);
         await page.Locator("#who option").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         return page;
@@ -104,5 +106,105 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
         var done = page.Locator(".msg.bot .card .note", new() { HasText = $"{csm} snoozed" });
         await Assertions.Expect(done).ToContainTextAsync("for 14 days (Waiting for their budget round)");
         await Assertions.Expect(page.Locator(".msg.bot .card-title", new() { HasText = "Done · " })).ToBeVisibleAsync();
+    }
+
+    private static readonly BrowserNewPageOptions Phone = new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true };
+
+    /// <summary>Nothing on the page is wider than the screen: no sideways scrolling at phone width.</summary>
+    private static async Task AssertFitsAsync(IPage page)
+    {
+        var widest = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(widest <= 390, $"the page is {widest} px wide on a 390 px screen");
+    }
+
+    [SkippableFact]
+    public async Task At_phone_width_a_manager_clicks_a_help_example_expands_a_long_list_and_an_empty_enter_sends_nothing()
+    {
+        Browser.Require();
+        var failed = new List<string>();
+        var posted = new List<string>();
+        var page = await Open(Phone);
+        page.Response += (_, response) => { if (response.Status >= 400) failed.Add($"{response.Status} {response.Url}"); };
+        page.Request += (_, request) => { if (request.Method == "POST" && request.Url.EndsWith("/chat/messages")) posted.Add(request.PostData ?? ""); };
+        await BecomeAsync(page, DemoGenerator.Manager);
+        await Assertions.Expect(page.Locator("#message")).ToHaveAttributeAsync("placeholder", new Regex("churn last month"));
+
+        await page.PressAsync("#message", "Enter");
+        await SayAsync(page, "help");
+        var help = page.Locator(".msg.bot .card", new() { Has = page.Locator(".card-title", new() { HasTextString = "SuccessBot commands" }) });
+        await Assertions.Expect(help).ToBeVisibleAsync();
+        Assert.Equal(["help"], posted.Select(body => JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()));
+        await AssertFitsAsync(page);
+
+        var example = CommandLanguage.Commands.Single(c => c.Verb == "renewals").Example;
+        await help.Locator("code.example", new() { HasTextRegex = new Regex($"^{Regex.Escape(example)}$") }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".msg.person").Last).ToHaveTextAsync(example);
+        await Assertions.Expect(page.Locator(".msg.bot .card-title", new() { HasTextRegex = new Regex("^Renewals · ") })).ToBeVisibleAsync();
+
+        await SayAsync(page, "renewals next 12 months");
+        var answers = page.Locator(".msg.bot .card", new() { Has = page.Locator(".card-title", new() { HasTextRegex = new Regex("^Renewals · ") }) });
+        await Assertions.Expect(answers).ToHaveCountAsync(2);
+        var renewals = answers.Last;
+        var toggle = renewals.Locator("button.more-toggle");
+        var label = await toggle.TextContentAsync();
+        var more = int.Parse(Regex.Match(label!, @"and ([\d,]+) more").Groups[1].Value.Replace(",", ""));
+        var list = renewals.Locator(".section", new() { HasTextString = "Renewing" }).Locator("li");
+        var before = await list.CountAsync();
+        await toggle.ClickAsync();
+        // The lines shown, then the hidden ones in place of "… and N more" (and a count of any the reply did not carry).
+        await Assertions.Expect(list).ToHaveCountAsync(before - 1 + Math.Min(more, Reply.MaxHidden) + (more > Reply.MaxHidden ? 1 : 0));
+        await Assertions.Expect(renewals.Locator("button.more-toggle")).ToHaveCountAsync(0);
+        await AssertFitsAsync(page);
+
+        var send = await page.Locator("#send").BoundingBoxAsync();
+        Assert.True(send!.X + send.Width <= 390, "the Send button is off the screen");
+        Assert.Empty(failed);
+        // Without an icon of its own the browser asks the host for /favicon.ico, a 404 (which Playwright does not report).
+        var icon = await page.EvaluateAsync<string>("""
+            async () => {
+              const link = document.querySelector("link[rel~=icon]");
+              if (!link) return "no icon: the browser asks for /favicon.ico";
+              return (await fetch(link.href)).ok ? link.href.slice(0, 5) : "the icon does not load";
+            }
+            """);
+        Assert.Equal("data:", icon);
+    }
+
+    [SkippableFact]
+    public async Task The_message_box_hint_fits_the_persons_role()
+    {
+        Browser.Require();
+        var page = await Open(Phone);
+        var contact = await page.EvalOnSelectorAsync<string>("#who optgroup[label='Customer contact'] option", "o => o.value");
+        var box = page.Locator("#message");
+
+        await BecomeAsync(page, DemoGenerator.Csms[3]);
+        await Assertions.Expect(box).ToHaveAttributeAsync("placeholder", new Regex("at-risk .*your accounts"));
+        await BecomeAsync(page, contact);
+        await Assertions.Expect(box).ToHaveAttributeAsync("placeholder", new Regex("survey"));
+        Assert.DoesNotContain("churn", await box.GetAttributeAsync("placeholder"));
+    }
+
+    [SkippableFact]
+    public async Task A_cards_form_has_a_styled_submit_and_a_cancel_that_closes_it_at_phone_width()
+    {
+        Browser.Require();
+        var page = await Open(Phone);
+        await BecomeAsync(page, DemoGenerator.Csms[4]);
+        var nudge = page.Locator(".msg.bot .card", new() { Has = page.Locator("button", new() { HasTextString = "Log touchpoint" }) }).First;
+        await Assertions.Expect(nudge).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        await nudge.Locator("button", new() { HasTextString = "Log touchpoint" }).ClickAsync();
+        var form = nudge.Locator("form.inputs");
+        var submit = form.Locator("button[type=submit]");
+        await Assertions.Expect(submit).ToHaveTextAsync("Log touchpoint");
+        await Assertions.Expect(submit).ToHaveCSSAsync("background-color", "rgb(47, 111, 222)");
+        await Assertions.Expect(submit).ToHaveCSSAsync("color", "rgb(255, 255, 255)");
+        await AssertFitsAsync(page);
+
+        await form.Locator("button", new() { HasTextString = "Cancel" }).ClickAsync();
+
+        await Assertions.Expect(form).ToHaveCountAsync(0);
+        await Assertions.Expect(nudge.Locator(".buttons button")).ToHaveTextAsync(["Snooze", "Log touchpoint", "Mark churned"]);
     }
 }
