@@ -86,6 +86,8 @@ public static class Verbs
                 [$"Team:Managers:{managers}"] = book.Manager,
             };
             foreach (var (plan, seats) in DemoGenerator.PlanSeats) overrides[$"Checks:Health:PlanSeats:{plan}"] = seats.ToString();
+            // The demo shows the morning's cards whenever it is started, unless quiet hours are configured.
+            overrides["Checks:QuietHours"] = config["Checks:QuietHours"] ?? "off";
             return Serve(HostArgs(parse, urls), overrides, cancel);
         });
         return demo;

@@ -42,6 +42,9 @@ public sealed record Asker(string? Email, Role Role)
 /// <summary>What a handler answers from: the part of the book the asker may see, the day, and the team's settings.</summary>
 public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book, TeamSettings Team)
 {
+    /// <summary>The message as typed, for what is read as words rather than a command (a customer's reason for a score).</summary>
+    public string? Words { get; init; }
+
     /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is.</summary>
     public string Scope => Asker.SeesWholeTeam ? "all accounts" : "your accounts";
 
