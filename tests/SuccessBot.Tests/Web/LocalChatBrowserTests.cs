@@ -104,7 +104,8 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
         var done = page.Locator(".msg.bot .card .note", new() { HasText = $"{csm} snoozed" });
         await Assertions.Expect(done).ToContainTextAsync("for 14 days (Waiting for their budget round)");
         // The card itself shows the snooze; no separate "Done" message follows.
-        await Assertions.Expect(page.Locator(".msg.bot .card", new() { Has = done })).ToContainTextAsync("Snoozed");
+        var snoozed = page.Locator(".msg.bot .card", new() { Has = page.Locator(".note", new() { HasText = $"{csm} snoozed" }) });
+        await Assertions.Expect(snoozed).ToContainTextAsync("Snoozed");
         await Assertions.Expect(page.Locator(".msg.bot .card-title", new() { HasText = "Done · " })).ToHaveCountAsync(0);
     }
 }
