@@ -189,17 +189,17 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public NudgeRecord? Find(string key) => _db.GetCollection(Nudges).FindById(key) is { } d ? ToNudge(d) : null;
 
-    public IReadOnlySet<string> Known(IReadOnlyCollection<string> keys) => InTransaction(() =>
-    {
-        var col = _db.GetCollection(Nudges);
-        return keys.Where(k => col.FindById(k) is not null).ToHashSet(StringComparer.Ordinal);
-    });
+    // Read in short transactions of a few hundred keys: one open of the shared file each, and no long hold on it.
+    private const int KeysPerRead = 500;
 
-    public IReadOnlyDictionary<string, NudgeRecord> FindMany(IReadOnlyCollection<string> keys) => InTransaction(() =>
-    {
-        var col = _db.GetCollection(Nudges);
-        return keys.Distinct(StringComparer.Ordinal).Select(k => col.FindById(k)).OfType<BsonDocument>().Select(ToNudge).ToDictionary(n => n.Key, StringComparer.Ordinal);
-    });
+    public IReadOnlySet<string> Known(IReadOnlyCollection<string> keys) =>
+        keys.Chunk(KeysPerRead).SelectMany(part => InTransaction(() => part.Where(k => _db.GetCollection(Nudges).FindById(k) is not null).ToArray()))
+            .ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, NudgeRecord> FindMany(IReadOnlyCollection<string> keys) =>
+        keys.Distinct(StringComparer.Ordinal).Chunk(KeysPerRead)
+            .SelectMany(part => InTransaction(() => part.Select(k => _db.GetCollection(Nudges).FindById(k)).OfType<BsonDocument>().Select(ToNudge).ToArray()))
+            .ToDictionary(n => n.Key, StringComparer.Ordinal);
 
     public void Update(NudgeRecord record) => _db.GetCollection(Nudges).Update(ToDoc(record));
 
