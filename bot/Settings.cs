@@ -93,6 +93,10 @@ public static class Settings
             FirstValueDays = Ints(config, "Checks:FirstValueDays") ?? d.FirstValueDays,
             EscalateAfterDays = WholeNumber(config, "Checks:EscalateAfterDays", d.EscalateAfterDays),
             DetractorManagerRenewalDays = WholeNumber(config, "Checks:DetractorManagerRenewalDays", d.DetractorManagerRenewalDays),
+            GoodHealthRenewalDays = config["Checks:GoodHealthRenewalDays"] is { Length: > 0 } ? WholeNumber(config, "Checks:GoodHealthRenewalDays", 0) : null,
+            MaxNudgesPerDay = WholeNumber(config, "Checks:MaxNudgesPerDay", d.MaxNudgesPerDay, min: 1),
+            QuietHours = config["Checks:QuietHours"] is not { } quiet ? d.QuietHours
+                : QuietHours.Parse(quiet) ?? throw new InvalidSettingException($"Checks:QuietHours: \"{quiet}\" is not hours like 20:00-08:00 (or \"off\")."),
         };
     }
 

@@ -105,7 +105,7 @@ public static class Benchmark
             using var store = new LiteDbStore(Path.Combine(folder.FullName, "ledger.db"));
             var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Managers = [DemoGenerator.Manager],
                 Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
-            var nudges = new NudgeService(new StaticBookSource(book), store, store, team, new CheckOptions(), TimeProvider.System, []);
+            var nudges = new NudgeService(new StaticBookSource(book), store, store, store, team, new CheckOptions(), TimeProvider.System, []);
             output.WriteLine($"Daily checks over {book.Accounts.Count:N0} accounts with 90 days of usage (read model {heap / 1024 / 1024:N0} MB managed, process {Resident("VmRSS")} before the run; target < 10 s, < 500 MB):");
             foreach (var run in new[] { "first run (empty ledger)", "the same day again" })
             {

@@ -156,6 +156,8 @@ public static class Verbs
             Console.WriteLine($"Demo data: {book.Accounts.Count} accounts, {book.Usage.Count:N0} usage days, {book.Nps.Count:N0} NPS answers in {Path.GetFullPath(path)}.");
             Console.WriteLine($"Chat as the manager {book.Manager}, as a CSM ({string.Join(", ", book.Csms)}), or as a customer contact.");
             Console.WriteLine($"Ask from a terminal, as the chat answers: dotnet run --project bot -- ask \"churn last month\" --store {Shell(Path.GetFullPath(path))} --as {book.Manager}");
+            // The demo shows the morning's cards whenever it is started, unless quiet hours are configured.
+            overrides["Checks:QuietHours"] = config["Checks:QuietHours"] ?? "off";
             return await Serve(HostArgs(parse, urls), overrides, cancel, running.Serving);
         });
         return demo;

@@ -9,15 +9,19 @@ namespace SuccessBot.Core;
 public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveyStore, SurveyService surveys,
     CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock)
 {
+    private readonly SurveyComments _comments = new(surveyStore, ledger, checks);
+
     public CommandRouter Commands() => ChatBot.StandardRoutes()
         .On(new NpsSendHandler(surveys, audit, clock))
-        .On(new StopSurveysHandler(surveyStore, audit, clock));
+        .On(new StopSurveysHandler(surveyStore, audit, clock))
+        .OnCustomerWords(new SurveyWordsHandler(surveyStore, nps, _comments, clock));
 
     public ActionRouter Buttons() => new ActionRouter(audit)
         .On(NudgeCards.Snooze, new SnoozeHandler(ledger, activity))
         .On(NudgeCards.LogTouchpoint, new LogTouchpointHandler(ledger, activity))
         .On(NudgeCards.MarkChurned, new MarkChurnedHandler(ledger, activity))
+        .On(NudgeCards.Open, new OpenNudgeHandler(ledger))
         .On(SurveyCards.Score, new NpsScoreHandler(surveyStore, nps, ledger, checks))
-        .On(SurveyCards.Comment, new NpsCommentHandler(surveyStore, nps, ledger, checks))
+        .On(SurveyCards.Comment, new NpsCommentHandler(surveyStore, nps, _comments))
         .On(SurveyCards.OptOut, new NpsOptOutHandler(surveyStore, nps));
 }

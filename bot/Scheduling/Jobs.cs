@@ -16,7 +16,7 @@ public sealed class DailyChecksJob(NudgeService nudges, IBookSource books, ILogg
         // A check over a book still loading would miss accounts: the run at start waits for it.
         await books.WhenReady.WaitAsync(cancel);
         var summary = nudges.Check(CheckKind.All);
-        log.LogInformation("Checks: {Decided} nudges due today, {Recorded} new.", summary.Decided, summary.Recorded);
+        log.LogInformation("Checks: {Decided} reasons to nudge today, {Recorded} new cards (one per account and person).", summary.Decided, summary.Recorded);
     }
 }
 

@@ -20,7 +20,11 @@ public sealed class SlackApiException(string method, string error, bool transien
 }
 
 /// <summary>A Slack user as far as SuccessBot cares: whose workspace they belong to and their email.</summary>
-public sealed record SlackUser(string Id, string? TeamId, string? Email, bool IsBot, bool Deleted);
+public sealed record SlackUser(string Id, string? TeamId, string? Email, bool IsBot, bool Deleted)
+{
+    /// <summary>The IANA name of the user's time zone (users.info's `tz`, "Europe/Berlin"), when Slack gives one.</summary>
+    public string? TimeZone { get; init; }
+}
 
 /// <summary>Answers that rarely change (who a user is, the installing workspace), kept for a while across calls.</summary>
 public sealed class SlackLookups(TimeProvider clock)
@@ -94,7 +98,7 @@ public sealed class SlackApi(HttpClient http, SlackSettings settings, SlackLooku
             var json = await PostFormAsync("users.info", [new("user", userId)], cancel);
             if (!json.TryGetProperty("user", out var user) || user.ValueKind != JsonValueKind.Object) return null;
             var email = user.TryGetProperty("profile", out var profile) ? Text(profile, "email") : null;
-            return new SlackUser(userId, Text(user, "team_id"), email, Flag(user, "is_bot"), Flag(user, "deleted"));
+            return new SlackUser(userId, Text(user, "team_id"), email, Flag(user, "is_bot"), Flag(user, "deleted")) { TimeZone = Text(user, "tz") };
         });
 
     /// <summary>Whether a channel is shared with another organisation (Slack Connect): nothing is ever posted there for all to see.</summary>

@@ -52,6 +52,22 @@ public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<
         }
     }
 
+    /// <summary>The zone Slack gives the person's user (`tz` of users.info); null for someone Slack does not know, or a zone this machine does not.</summary>
+    public async Task<TimeZoneInfo?> TimeZoneOfAsync(string email, CancellationToken cancel)
+    {
+        try
+        {
+            var slack = api();
+            return await slack.LookupUserIdAsync(email, cancel) is { } id && await slack.UserAsync(id, cancel) is { TimeZone: { Length: > 0 } tz }
+                && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var zone) ? zone : null;
+        }
+        catch (SlackApiException)
+        {
+            // Slack cannot say now: the team's zone stands in, as for anyone whose zone is unknown.
+            return null;
+        }
+    }
+
     private string? SharedChannelOf(string email) => books.Current.Accounts
         .FirstOrDefault(a => a.SlackChannelId is { Length: > 0 } && a.ContactEmails.Contains(email, StringComparer.OrdinalIgnoreCase))?.SlackChannelId;
 

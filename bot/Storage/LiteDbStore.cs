@@ -191,11 +191,13 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         return true;
     }
 
-    public IReadOnlyList<NudgeRecord> Record(IReadOnlyCollection<NudgeRecord> nudges, IReadOnlyCollection<AccountSignals> firstStates, IReadOnlyCollection<AccountSignals> changedStates) => InTransaction(() =>
+    public IReadOnlyList<NudgeRecord> Record(IReadOnlyCollection<NudgeRecord> nudges, IReadOnlyCollection<AccountSignals> firstStates, IReadOnlyCollection<AccountSignals> changedStates,
+        IReadOnlyCollection<NudgeRecord> replaced) => InTransaction(() =>
     {
         var col = _db.GetCollection(Nudges);
         var added = nudges.DistinctBy(r => r.Key).Where(r => col.FindById(r.Key) is null).ToArray();
         col.InsertBulk(added.Select(ToDoc));
+        col.Update(replaced.Select(ToDoc));
         var states = _db.GetCollection(Signals_);
         states.InsertBulk(firstStates.Select(ToDoc));
         states.Update(changedStates.Select(ToDoc));
@@ -204,7 +206,23 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public NudgeRecord? Find(string key) => _db.GetCollection(Nudges).FindById(key) is { } d ? ToNudge(d) : null;
 
+    // Read in short transactions of a few hundred keys: one open of the shared file each, and no long hold on it.
+    private const int KeysPerRead = 500;
+
+    public IReadOnlySet<string> Known(IReadOnlyCollection<string> keys) =>
+        keys.Chunk(KeysPerRead).SelectMany(part => InTransaction(() => part.Where(k => _db.GetCollection(Nudges).FindById(k) is not null).ToArray()))
+            .ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, NudgeRecord> FindMany(IReadOnlyCollection<string> keys) =>
+        keys.Distinct(StringComparer.Ordinal).Chunk(KeysPerRead)
+            .SelectMany(part => InTransaction(() => part.Select(k => _db.GetCollection(Nudges).FindById(k)).OfType<BsonDocument>().Select(ToNudge).ToArray()))
+            .ToDictionary(n => n.Key, StringComparer.Ordinal);
+
     public void Update(NudgeRecord record) => _db.GetCollection(Nudges).Update(ToDoc(record));
+
+    // Keys start "rule|account|": one range of the key index per rule.
+    public IReadOnlyList<NudgeRecord> AboutAccount(string accountId) =>
+        NudgeRules.AboutAnAccount.SelectMany(rule => _db.GetCollection(Nudges).Find(Query.StartsWith("_id", $"{rule}|{accountId}|"))).Select(ToNudge).ToArray();
 
     public IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now) =>
         _db.GetCollection(Nudges).Find(Query.And(Query.EQ("status", nameof(DeliveryStatus.Pending)), Query.LTE("next", now.UtcDateTime))).Select(ToNudge)
@@ -212,6 +230,12 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from) =>
         _db.GetCollection(Nudges).Find(Query.GTE("created", from.UtcDateTime)).Select(ToNudge).ToArray();
+
+    public IReadOnlyList<NudgeRecord> SentSince(DateTimeOffset from) =>
+        _db.GetCollection(Nudges).Find(Query.GTE("sent", from.UtcDateTime)).Select(ToNudge).ToArray();
+
+    public IReadOnlyList<NudgeRecord> ListedIn(string rollUpKey) =>
+        _db.GetCollection(Nudges).Find(Query.And(Query.EQ("status", nameof(DeliveryStatus.Listed)), Query.EQ("ref", rollUpKey))).Select(ToNudge).ToArray();
 
     public IReadOnlyList<NudgeRecord> AllNudges() => _db.GetCollection(Nudges).FindAll().Select(ToNudge).ToArray();
 
@@ -455,7 +479,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     private static BsonDocument ToDoc(NudgeRecord n) => new()
     {
         ["_id"] = n.Key, ["rule"] = n.Rule, ["account"] = n.AccountId, ["recipient"] = n.Recipient,
-        ["card"] = System.Text.Json.JsonSerializer.Serialize(n.Card with { Buttons = [] }, JsonSerializerOptions.Web),
+        ["card"] = System.Text.Json.JsonSerializer.Serialize(NudgeCards.KeepsButtons(n.Rule) ? n.Card : n.Card with { Buttons = [] }, JsonSerializerOptions.Web),
         ["created"] = n.CreatedAt.UtcDateTime, ["status"] = n.Status.ToString(), ["attempts"] = n.Attempts, ["next"] = n.NextAttemptAt.UtcDateTime,
         ["error"] = Nullable(n.LastError), ["sent"] = n.SentAt is { } s ? s.UtcDateTime : BsonValue.Null, ["channel"] = Nullable(n.Channel),
         ["ref"] = Nullable(n.MessageRef), ["by"] = Nullable(n.ActedBy), ["action"] = Nullable(n.Action), ["acted"] = n.ActedAt is { } a ? a.UtcDateTime : BsonValue.Null,
@@ -466,13 +490,12 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         ["_id"] = s.AccountId, ["band"] = s.Band.ToString(), ["inactive"] = s.Inactive, ["falling"] = s.Falling, ["seen"] = FromDay(s.SeenOn),
     };
 
-    private static NudgeRecord ToNudge(BsonDocument d) => new()
+    private static NudgeRecord ToNudge(BsonDocument d) => ToNudge(d, System.Text.Json.JsonSerializer.Deserialize<Reply>(d["card"].AsString, JsonSerializerOptions.Web)!);
+
+    private static NudgeRecord ToNudge(BsonDocument d, Reply card) => new()
     {
         Key = d["_id"].AsString, Rule = d["rule"].AsString, AccountId = d["account"].AsString, Recipient = d["recipient"].AsString,
-        Card = System.Text.Json.JsonSerializer.Deserialize<Reply>(d["card"].AsString, JsonSerializerOptions.Web)! with
-        {
-            Buttons = NudgeCards.ButtonsFor(d["rule"].AsString, d["_id"].AsString),
-        },
+        Card = card with { Buttons = NudgeCards.ButtonsFor(d["rule"].AsString, d["_id"].AsString, card.Buttons) },
         CreatedAt = At(d["created"]), Status = Enum.Parse<DeliveryStatus>(d["status"].AsString), Attempts = d["attempts"].AsInt32,
         NextAttemptAt = At(d["next"]), LastError = OrNull(d["error"]), SentAt = d["sent"].IsNull ? null : At(d["sent"]),
         Channel = OrNull(d["channel"]), MessageRef = OrNull(d["ref"]), ActedBy = OrNull(d["by"]), Action = OrNull(d["action"]),

@@ -17,6 +17,9 @@ public sealed record Activity
     public string? Text { get; init; }
     public string? TextFormat { get; init; }
     public string? Locale { get; init; }
+
+    /// <summary>The sender's IANA time zone ("Europe/Berlin"), as the client tells it.</summary>
+    public string? LocalTimezone { get; init; }
     public string? Name { get; init; }
     public string? ReplyToId { get; init; }
 

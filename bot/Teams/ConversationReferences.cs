@@ -22,6 +22,9 @@ public sealed record ConversationReference
     /// <summary>The personal (one-to-one) conversation; null until the person chats with the bot or one is created.</summary>
     public string? ConversationId { get; init; }
     public string? Locale { get; init; }
+
+    /// <summary>The person's IANA time zone, from the `localTimezone` of their last activity: their quiet hours are kept in it.</summary>
+    public string? TimeZone { get; init; }
 }
 
 /// <summary>
@@ -56,7 +59,7 @@ public sealed class ConversationReferences
             ["_id"] = key, ["serviceUrl"] = reference.ServiceUrl, ["channelId"] = reference.ChannelId, ["userId"] = reference.UserId,
             ["aadObjectId"] = Text(reference.AadObjectId), ["email"] = Text(reference.Email), ["botId"] = reference.BotId,
             ["botName"] = Text(reference.BotName), ["tenantId"] = Text(reference.TenantId), ["conversationId"] = Text(reference.ConversationId),
-            ["locale"] = Text(reference.Locale), ["updated"] = DateTime.UtcNow,
+            ["locale"] = Text(reference.Locale), ["timeZone"] = Text(reference.TimeZone), ["updated"] = DateTime.UtcNow,
         });
         _byKey[key] = reference;
     }
@@ -70,6 +73,7 @@ public sealed class ConversationReferences
         ServiceUrl = d["serviceUrl"].AsString, ChannelId = d["channelId"].AsString, UserId = d["userId"].AsString,
         AadObjectId = OrNull(d["aadObjectId"]), Email = OrNull(d["email"]), BotId = d["botId"].AsString, BotName = OrNull(d["botName"]),
         TenantId = OrNull(d["tenantId"]), ConversationId = OrNull(d["conversationId"]), Locale = OrNull(d["locale"]),
+        TimeZone = d.TryGetValue("timeZone", out var zone) ? OrNull(zone) : null,
     };
 
     private static BsonValue Text(string? s) => s is null ? BsonValue.Null : new BsonValue(s);

@@ -153,6 +153,8 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
             TenantId = activity.Conversation?.TenantId ?? TenantOf(activity) ?? known?.TenantId,
             ConversationId = personal ? activity.Conversation!.Id : known?.ConversationId,
             Locale = activity.Locale ?? known?.Locale,
+            // The activity's zone is its sender's, not that of a member it announces.
+            TimeZone = user.Id == activity.From?.Id && activity.LocalTimezone is { Length: > 0 } zone ? zone : known?.TimeZone,
         });
     }
 

@@ -13,6 +13,10 @@ public sealed class TeamsChannel(ConversationReferences references, IServiceProv
 
     public Task<bool> CanReachAsync(string email, CancellationToken cancel) => Task.FromResult(references.FindByEmail(email) is not null);
 
+    /// <summary>The zone the person's Teams client last told (`localTimezone`); null when none, or one this machine does not know.</summary>
+    public Task<TimeZoneInfo?> TimeZoneOfAsync(string email, CancellationToken cancel) =>
+        Task.FromResult(references.FindByEmail(email) is { TimeZone: { Length: > 0 } tz } && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var zone) ? zone : null);
+
     public async Task<Delivery> SendAsync(string email, Reply card, CancellationToken cancel)
     {
         if (references.FindByEmail(email) is not { } reference) return Delivery.NoRoute($"teams: no conversation with {email}");

@@ -19,6 +19,7 @@ public class SettingsTests
         Assert.Equal(0.3, team.Health.FallingShare);
         Assert.Equal([90, 60, 30, 7], checks.RenewalWindows);
         Assert.Equal([14, 30], checks.FirstValueDays);
+        Assert.Equal((7, 10, "20:00-08:00"), (checks.GoodHealthRenewalWindow, checks.MaxNudgesPerDay, checks.QuietHours.ToString()));
         Assert.Equal(TimeSpan.FromMinutes(2), nps.CommentGrace);
         Assert.StartsWith("Thank you!", nps.PromoterFollowUp);
         Assert.Equal("data/successbot.db", Settings.StoragePath(config));
@@ -33,6 +34,9 @@ public class SettingsTests
     [InlineData("Checks:Health:RecencyWeight", "heavy", "not a number")]
     [InlineData("Checks:InactiveDays", "two weeks", "not a whole number of 0 or more")]
     [InlineData("Nps:MaxPerDay", "-3", "not a whole number of 0 or more")]
+    [InlineData("Checks:MaxNudgesPerDay", "0", "not a whole number of 1 or more")]
+    [InlineData("Checks:QuietHours", "8pm to 8am", "not hours like 20:00-08:00")]
+    [InlineData("Checks:GoodHealthRenewalDays", "a week", "not a whole number of 0 or more")]
     [InlineData("Nps:CommentGraceSeconds", "soon", "not a number of 0 or more")]
     [InlineData("Ingest:RawEventDays", "0", "not a whole number of 1 or more")]
     [InlineData("Ingest:PublishSeconds", "often", "not a number of 0 or more")]

@@ -59,7 +59,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
         var command = Read(message.Text, today);
-        if (!ReadOnlyCommands.Contains(command.GetType())) return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel });
+        // A customer's words may be the reason for a score just given: never answered from the memo.
+        if (asker.Role == Role.Customer || !ReadOnlyCommands.Contains(command.GetType()))
+            return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text });
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
             () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel }));
     }

@@ -6,10 +6,17 @@ public interface IChatCommandHandler<in TCommand> where TCommand : ChatCommand
     Reply Handle(TCommand command, AskContext context);
 }
 
+/// <summary>What a customer typed that is no command for them; null when it means nothing here either.</summary>
+public interface ICustomerWordsHandler
+{
+    Reply? Handle(string words, AskContext context);
+}
+
 /// <summary>The routing table: each command type goes to its handler, after the asker's rights are applied.</summary>
 public sealed class CommandRouter
 {
     private readonly Dictionary<Type, Func<ChatCommand, AskContext, Reply>> _routes = [];
+    private ICustomerWordsHandler? _customerWords;
 
     /// <summary>The command types this table routes.</summary>
     public IReadOnlyCollection<Type> Commands => _routes.Keys;
@@ -20,8 +27,18 @@ public sealed class CommandRouter
         return this;
     }
 
+    /// <summary>A customer's words that are not `help` or `stop` go here first (the reason for a survey score just given).</summary>
+    public CommandRouter OnCustomerWords(ICustomerWordsHandler handler)
+    {
+        _customerWords = handler;
+        return this;
+    }
+
     public Reply Route(ChatCommand command, AskContext context)
     {
+        if (context.Asker.Role is Role.Customer && command is not (HelpCommand or StopSurveysCommand) && context.Words is { } words
+            && _customerWords?.Handle(words, context) is { } kept)
+            return kept;
         if (command is NotUnderstood problem)
             return Reply.Refusal("Not understood", problem.Problem, CommandLanguage.Suggestion(problem, context.Asker.Role));
         if (command is not (HelpCommand or StopSurveysCommand) && context.Asker.Role is Role.Customer)

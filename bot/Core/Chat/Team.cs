@@ -45,6 +45,9 @@ public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book
     /// <summary>The channel the question came through, for the audit log of a command that acts (`nps send`, `stop`).</summary>
     public string Channel { get; init; } = Audit.AuditChannels.Cli;
 
+    /// <summary>The message as typed, for what is read as words rather than a command (a customer's reason for a score).</summary>
+    public string? Words { get; init; }
+
     /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is.</summary>
     public string Scope => Asker.SeesWholeTeam ? "all accounts" : "your accounts";
 

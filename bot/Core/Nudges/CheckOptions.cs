@@ -23,4 +23,19 @@ public sealed record CheckOptions
 
     /// <summary>A detractor renewing within this many days also reaches the managers.</summary>
     public int DetractorManagerRenewalDays { get; init; } = 60;
+
+    /// <summary>
+    /// A renewal in good health gets a card only in a window of this many days or fewer (null: the nearest window); the
+    /// others are listed in the owner's weekly digest.
+    /// </summary>
+    public int? GoodHealthRenewalDays { get; init; }
+
+    /// <summary>Cards a person gets in a day, the most urgent first; the rest wait in one roll-up message.</summary>
+    public int MaxNudgesPerDay { get; init; } = 10;
+
+    /// <summary>Hours in the recipient's own time zone when nothing is delivered; it waits until they end.</summary>
+    public QuietHours QuietHours { get; init; } = QuietHours.Default;
+
+    /// <summary>The window from which a renewal in good health gets a card.</summary>
+    public int GoodHealthRenewalWindow => GoodHealthRenewalDays ?? (RenewalWindows.Count == 0 ? 0 : RenewalWindows.Min());
 }

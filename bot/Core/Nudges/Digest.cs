@@ -19,9 +19,9 @@ public static class Digest
         var turnedPoor = ledger.Where(n => n.Rule == NudgeRules.Engagement && n.CreatedAt >= weekAgo && n.Recipient == book.Find(n.AccountId)?.OwnerEmail)
             .Select(n => book.Find(n.AccountId)).OfType<Account>().Distinct()
             .Select(a => Health.Assess(book, a, today, team.CoreFeatures, team.Health)).Where(h => h.Band == HealthBand.Poor).ToArray();
-        var unanswered = ledger.Where(n => n.Status == DeliveryStatus.Sent && n.Action is null && n.Rule is not (NudgeRules.Digest or Surveys.SurveyService.Rule)
+        var unanswered = ledger.Where(n => n.Status == DeliveryStatus.Sent && n.Action is null && NudgeRules.IsCard(n.Rule)
             && n.SentAt < now.AddDays(-options.EscalateAfterDays) && n.CreatedAt >= now.AddDays(-30)).OrderBy(n => n.SentAt).ToArray();
-        var acted = ledger.Where(n => n.ActedAt >= weekAgo).OrderBy(n => n.ActedAt).ToArray();
+        var acted = ledger.Where(n => n.ActedAt >= weekAgo && n.Action?.EndsWith(NudgeActionHandler.ThroughAnotherCard, StringComparison.Ordinal) == false).OrderBy(n => n.ActedAt).ToArray();
         var unreachable = ledger.Where(n => n.Status == DeliveryStatus.Unreachable && n.CreatedAt >= weekAgo).ToArray();
 
         var card = new Reply($"Weekly digest · week {week}, {today.Year}")
@@ -37,6 +37,31 @@ public static class Digest
             ],
         };
         card = card with { Sections = card.Sections.Where(s => s.Lines.Count > 0).ToArray() };
-        return new Nudge($"{NudgeRules.Digest}|{today.Year}-W{week:00}|{manager.ToLowerInvariant()}", NudgeRules.Digest, "", manager, card);
+        return new Nudge(Key(today, manager), NudgeRules.Digest, "", manager, card);
     }
+
+    /// <summary>
+    /// An owner's week: their renewals within the widest window, soonest first, with health. A renewal in good health gets a
+    /// card only in its nearest window; until then it is here. Null when the owner has none.
+    /// </summary>
+    public static Nudge? ForOwner(BookOfBusiness book, DateOnly today, TeamSettings team, CheckOptions options, string owner)
+    {
+        var horizon = options.RenewalWindows.DefaultIfEmpty(90).Max();
+        var mine = book.OwnedBy(owner);
+        var renewing = mine.Accounts.Where(a => a.IsActiveOn(today) && a.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= horizon)
+            .OrderBy(a => a.RenewalOn).Select(a => (Account: a, Health: Health.Assess(mine, a, today, team.CoreFeatures, team.Health))).ToArray();
+        if (renewing.Length == 0) return null;
+        var money = (decimal m) => Format.Money(m, team.CurrencySymbol);
+        var card = new Reply($"Your renewals · week {ISOWeek.GetWeekOfYear(today.ToDateTime(TimeOnly.MinValue))}, {today.Year}")
+        {
+            Summary = $"{renewing.Length} of your accounts renew in the next {horizon} days ({money(renewing.Sum(r => r.Account.Mrr))} MRR). " +
+                $"Those in good health get a card {options.GoodHealthRenewalWindow} days before; the others already have one.",
+            Sections = [Reply.Section("Renewals", renewing, r => $"{Format.Day(r.Account.RenewalOn!.Value)} {r.Account.Name}: {money(r.Account.Mrr)} MRR, " +
+                $"{Chat.Handlers.HealthHandler.Band(r.Health.Band)} health ({r.Health.Score}/100)", max: 30)],
+        };
+        return new Nudge(Key(today, $"renewals|{owner}"), NudgeRules.Digest, "", owner, card);
+    }
+
+    private static string Key(DateOnly today, string recipient) =>
+        $"{NudgeRules.Digest}|{today.Year}-W{ISOWeek.GetWeekOfYear(today.ToDateTime(TimeOnly.MinValue)):00}|{recipient.ToLowerInvariant()}";
 }

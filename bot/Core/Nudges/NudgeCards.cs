@@ -8,7 +8,8 @@ namespace SuccessBot.Core.Nudges;
 /// <summary>How a nudge reads: which account, what happened (with numbers), why it matters, and what to do.</summary>
 public static class NudgeCards
 {
-    public const string Snooze = "nudge.snooze", LogTouchpoint = "nudge.touchpoint", MarkChurned = "nudge.churned";
+    public const string Snooze = "nudge.snooze", LogTouchpoint = "nudge.touchpoint", MarkChurned = "nudge.churned", Open = "nudge.open";
+    private const string WhyItMatters = ". Why it matters: ";
     public static readonly string[] SnoozeDays = ["7", "14", "30"];
     public static readonly string[] TouchpointKinds = ["call", "email", "meeting"];
     public static readonly string[] ChurnReasons = ["price", "missing feature", "switched to competitor", "low usage", "budget cuts", "champion left", "acquired", "other"];
@@ -19,15 +20,14 @@ public static class NudgeCards
         var matters = account.RenewalOn is { } r && r >= today
             ? $"renewal in {r.DayNumber - today.DayNumber} days ({Format.Day(r)}), {money(account.Mrr)} MRR"
             : $"{money(account.Mrr)} MRR";
-        var last = book.TouchpointsOf(account.Id).LastOrDefault(t => t.Kind is "call" or "email" or "meeting");
         return new Reply($"{title} · {account.Name}")
         {
-            Summary = $"{happened}. Why it matters: {matters}.",
+            Summary = $"{happened}{WhyItMatters}{matters}.",
             Facts =
             [
                 new("Health", $"{HealthHandler.Band(health.Band)} ({health.Score}); {Weakest(health)}"),
                 new("MRR", money(account.Mrr) + (account.Plan is { } plan ? $" ({plan})" : "")),
-                new("Last touchpoint", last is null ? "none logged" : $"{last.Kind} on {last.At:yyyy-MM-dd} by {last.By}" + (last.Note is { Length: > 0 } n ? $": {Format.Quote(n, 80)}" : "")),
+                new("Last touchpoint", HealthHandler.LastTouchpoint(book, account.Id)),
                 new("Open issues", OpenIssues(health, team.Health)),
             ],
             Buttons = Actions(key),
@@ -44,17 +44,37 @@ public static class NudgeCards
 
     /// <summary>
     /// The buttons a ledger card carries, rebuilt from its rule and key: they are derived, so the ledger does not store them
-    /// (a third of a card's size, over tens of thousands of nudges a day).
+    /// (a third of a card's size, over tens of thousands of nudges a day). A roll-up's buttons name the cards it lists: kept.
     /// </summary>
-    public static IReadOnlyList<ReplyButton> ButtonsFor(string rule, string key) => rule switch
+    public static IReadOnlyList<ReplyButton> ButtonsFor(string rule, string key, IReadOnlyList<ReplyButton> kept) => rule switch
     {
         NudgeRules.Digest => [],
+        NudgeRules.RollUp => kept,
         Surveys.SurveyService.Rule => Surveys.SurveyCards.Buttons(key[(Surveys.SurveyService.Rule.Length + 1)..]),
         _ => Actions(key),
     };
 
-    /// <summary>The card after someone acted on it: the same facts, no buttons, and who did what.</summary>
-    public static Reply Done(Reply card, string what) => card with { Buttons = [], Note = what };
+    /// <summary>Whether the ledger keeps a card's buttons (they cannot be rebuilt from its rule and key).</summary>
+    public static bool KeepsButtons(string rule) => rule == NudgeRules.RollUp;
+
+    /// <summary>The card after someone acted on it: no buttons, who did what, and the facts the action changed.</summary>
+    public static Reply Done(Reply card, string what, IReadOnlyList<Fact>? changed = null) => card with
+    {
+        Buttons = [],
+        Note = what,
+        Facts = changed is null ? card.Facts
+            : [.. card.Facts.Select(f => changed.FirstOrDefault(c => c.Label == f.Label) ?? f), .. changed.Where(c => card.Facts.All(f => f.Label != c.Label))],
+    };
+
+    /// <summary>What a reason card tells, read back from it (a card of the day merged later from one already recorded).</summary>
+    public static (string Headline, string Happened) ReasonOf(Reply card, string accountName)
+    {
+        var suffix = $" · {accountName}";
+        var headline = card.Title.EndsWith(suffix, StringComparison.Ordinal) ? card.Title[..^suffix.Length] : card.Title;
+        var summary = card.Summary ?? "";
+        var cut = summary.IndexOf(WhyItMatters, StringComparison.Ordinal);
+        return (headline, cut >= 0 ? summary[..cut] : summary.TrimEnd('.'));
+    }
 
     public static string Weakest(HealthReport health)
     {

@@ -63,9 +63,10 @@ public static class NudgeChecks
                 if (worseThanSnoozed) woken.Add(account.Id);
                 // One card per account and day, however many things changed at once.
                 var changes = new List<(string Title, string Happened)>();
-                if (health.Band < old.Band && (snooze is null || worseThanSnoozed))
+                // An account seen for the first time has no earlier band to fall from: it is new, and its state is only remembered.
+                if (known is not null && health.Band < old.Band && (snooze is null || worseThanSnoozed))
                     changes.Add(("Health dropped", $"Health fell from {Band(old.Band)} to {Band(health.Band)} ({health.Score}/100)"));
-                if (snooze is null && inactive && !old.Inactive)
+                if (snooze is null && inactive && !old.Inactive && (known is not null || health.Facts.DaysIdle is not null))
                     changes.Add(("No activity", health.Facts.DaysIdle is { } idle ? $"Nobody at {account.Name} has used the product for {idle} days" : $"Nobody at {account.Name} has used the product since it started {age} days ago"));
                 if (snooze is null && health.IsFalling && !old.Falling)
                     changes.Add(("Usage falling", $"Sessions {health.Facts.PreviousSessions:N0} to {health.Facts.RecentSessions:N0}, {Health.Signed(health.SessionTrend!.Value)} in 4 weeks"));
@@ -77,7 +78,8 @@ public static class NudgeChecks
             {
                 var daysTo = renewal.DayNumber - today.DayNumber;
                 // After downtime only the window the renewal is in now is sent, not every window that passed.
-                if (windows.FirstOrDefault(w => w >= daysTo) is var window and > 0)
+                // A renewal in good health needs no one until its nearest window; the weekly digest lists it meanwhile.
+                if (windows.FirstOrDefault(w => w >= daysTo) is var window and > 0 && (health.Band != HealthBand.Good || window <= options.GoodHealthRenewalWindow))
                 {
                     var happened = $"{account.Name} comes up for renewal on {Format.Day(renewal)} in {Band(health.Band)} health ({health.Score}/100)";
                     nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", $"Renewal in {daysTo} days", happened));
@@ -125,7 +127,23 @@ public static class NudgeChecks
         BookOfBusiness book, DateOnly today, TeamSettings team, string recipient)
     {
         var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
-        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key));
+        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key)) { Reason = (title, happened) };
+    }
+
+    /// <summary>The key of the one card a person gets about an account on a day, whatever the number of reasons.</summary>
+    public static string DayKey(string accountId, DateOnly day, string recipient) => $"{NudgeRules.Day}|{accountId}|{day:yyyy-MM-dd}|{recipient.ToLowerInvariant()}";
+
+    /// <summary>All of a day's reasons about one account for one person in one card, the reasons in the order they were decided.</summary>
+    public static Nudge DayCard(BookOfBusiness book, Account account, IReadOnlyList<Nudge> reasons, DateOnly today, TeamSettings team, string recipient)
+    {
+        var key = DayKey(account.Id, today, recipient);
+        if (reasons.Count == 1)
+            return new Nudge(key, NudgeRules.Day, account.Id, recipient, reasons[0].Card with { Buttons = NudgeCards.Actions(key) }) { Reason = reasons[0].Reason };
+        var told = reasons.Select(r => r.Reason ?? NudgeCards.ReasonOf(r.Card, account.Name)).ToArray();
+        var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
+        var title = string.Join(", ", told.Select(t => t.Headline).Distinct());
+        var happened = string.Join(". ", told.Select(t => t.Happened));
+        return new Nudge(key, NudgeRules.Day, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key)) { Reason = (title, happened) };
     }
 
     private static string Band(HealthBand band) => Chat.Handlers.HealthHandler.Band(band);

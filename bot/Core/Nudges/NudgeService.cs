@@ -1,4 +1,7 @@
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Metrics;
+using SuccessBot.Core.Surveys;
 
 namespace SuccessBot.Core.Nudges;
 
@@ -12,15 +15,20 @@ public sealed record NudgeHeadline(string Recipient, string Title, string? Summa
 public sealed record CheckSummary(int Decided, int Recorded, IReadOnlyList<NudgeHeadline> Nudges);
 
 /// <summary>
-/// Runs the checks against the ledger and delivers what is due through the first channel that reaches the person.
-/// A delivery that fails stays pending and is tried again with back-off; a person no channel reaches is replaced by
-/// the managers, with that reason on the card.
+/// Runs the checks against the ledger and delivers what is due through the first channel that reaches the person: one
+/// card per account and day, at most <see cref="CheckOptions.MaxNudgesPerDay"/> a day (the rest in one roll-up), never in
+/// the recipient's quiet hours. A delivery that fails stays pending and is tried again with back-off; a person no channel
+/// reaches is replaced by the managers, with that reason on the card.
 /// </summary>
 public sealed class NudgeService(
-    IBookSource books, INudgeLedger ledger, IAccountActivity activity, TeamSettings team, CheckOptions options,
+    IBookSource books, INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveys, TeamSettings team, CheckOptions options,
     TimeProvider clock, IEnumerable<IChatChannel> channels)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30), LongestWait = TimeSpan.FromHours(1);
+
+    /// <summary>A roll-up offers this many cards to open (the most urgent); it lists them all.</summary>
+    public const int MaxOpenButtons = 20;
+
     private readonly IChatChannel[] _channels = channels.ToArray();
 
     public DateOnly Today => team.Today(clock.GetUtcNow());
@@ -28,11 +36,15 @@ public sealed class NudgeService(
     /// <summary>Accounts checked at a time, so that a large book's cards never all sit in memory at once.</summary>
     private const int Slice = 5_000;
 
-    /// <summary>What the checks would send today, changing nothing (`check --dry-run`).</summary>
-    public IReadOnlyList<NudgeHeadline> Preview(CheckKind kinds) =>
-        Slices(Inputs(), kinds).SelectMany(r => r.Nudges).Where(n => ledger.Find(n.Key) is null).Select(NudgeHeadline.Of).ToArray();
+    /// <summary>What the checks would send today, changing nothing (`check --dry-run`): the cards people would get.</summary>
+    public IReadOnlyList<NudgeHeadline> Preview(CheckKind kinds)
+    {
+        var inputs = Inputs();
+        var now = clock.GetUtcNow();
+        return Slices(inputs, kinds).SelectMany(r => Decide(r.Nudges, inputs, now).Shown).Select(n => NudgeHeadline.Of(n.Recipient, n.Card)).ToArray();
+    }
 
-    /// <summary>Runs the checks and records every nudge not decided before; delivery follows.</summary>
+    /// <summary>Runs the checks and records every reason not decided before, in its account's card of the day; delivery follows.</summary>
     public CheckSummary Check(CheckKind kinds)
     {
         var now = clock.GetUtcNow();
@@ -42,12 +54,55 @@ public sealed class NudgeService(
         foreach (var result in Slices(inputs, kinds))
         {
             decided += result.Nudges.Count;
+            var decision = Decide(result.Nudges, inputs, now);
             var states = result.Signals.ToLookup(s => inputs.Signals.ContainsKey(s.AccountId));
-            var added = ledger.Record(result.Nudges.Select(n => NudgeRecord.From(n, now)).ToArray(), states[false].ToArray(), states[true].ToArray());
-            recorded.AddRange(added.Select(r => NudgeHeadline.Of(r.Recipient, r.Card)));
+            var added = ledger.Record([.. decision.Reasons, .. decision.Cards], states[false].ToArray(), states[true].ToArray(), decision.Grown);
+            var shown = added.Where(r => r.Status == DeliveryStatus.Pending).Concat(decision.Grown);
+            recorded.AddRange(shown.Select(r => NudgeHeadline.Of(r.Recipient, r.Card)));
             foreach (var account in result.WokenAccounts) activity.EndSnooze(account);
         }
         return new CheckSummary(decided, recorded.Count, recorded);
+    }
+
+    /// <summary>
+    /// The reasons not decided before, merged into one card per account, person and day (key "day|account|date|person"). A
+    /// card of the day still waiting takes the new reasons; one already sent leaves them to go as cards of their own.
+    /// </summary>
+    private sealed record Decision(IReadOnlyList<NudgeRecord> Reasons, IReadOnlyList<NudgeRecord> Cards, IReadOnlyList<NudgeRecord> Grown)
+    {
+        public IEnumerable<NudgeRecord> Shown => Cards.Concat(Grown).Concat(Reasons.Where(r => r.Status == DeliveryStatus.Pending));
+    }
+
+    private Decision Decide(IReadOnlyList<Nudge> decided, CheckInputs inputs, DateTimeOffset now)
+    {
+        var reasons = new List<NudgeRecord>();
+        var cards = new List<NudgeRecord>();
+        var grown = new List<NudgeRecord>();
+        var known = ledger.Known(decided.Select(n => n.Key).ToArray());
+        var groups = decided.DistinctBy(n => n.Key).Where(n => !known.Contains(n.Key))
+            .GroupBy(n => (n.AccountId, Recipient: n.Recipient.ToLowerInvariant())).ToArray();
+        var days = ledger.FindMany(groups.Select(g => NudgeChecks.DayKey(g.Key.AccountId, inputs.Today, g.Key.Recipient)).ToArray());
+        foreach (var group in groups)
+        {
+            var news = group.ToArray();
+            if (inputs.Book.Find(group.Key.AccountId) is not { } account) continue;
+            var existing = days.GetValueOrDefault(NudgeChecks.DayKey(account.Id, inputs.Today, group.Key.Recipient));
+            if (existing is not null && existing.Status != DeliveryStatus.Pending)
+            {
+                // The day's card is out (or handled): what came up since is not held back, it goes as it is.
+                reasons.AddRange(news.Select(n => NudgeRecord.From(n, now)));
+                continue;
+            }
+            var earlier = existing is null ? [] : ledger.AboutAccount(account.Id)
+                .Where(r => r.Status == DeliveryStatus.Merged && r.Rule != NudgeRules.Day && string.Equals(r.Recipient, group.Key.Recipient, StringComparison.OrdinalIgnoreCase)
+                    && team.Today(r.CreatedAt) == inputs.Today)
+                .Select(r => new Nudge(r.Key, r.Rule, r.AccountId, r.Recipient, r.Card));
+            var card = NudgeChecks.DayCard(inputs.Book, account, [.. earlier, .. news], inputs.Today, team, news[0].Recipient);
+            reasons.AddRange(news.Select(n => NudgeRecord.From(n, now) with { Status = DeliveryStatus.Merged }));
+            if (existing is null) cards.Add(NudgeRecord.From(card, now));
+            else grown.Add(existing with { Card = card.Card });
+        }
+        return new Decision(reasons, cards, grown);
     }
 
     private static IEnumerable<CheckResult> Slices(CheckInputs inputs, CheckKind kinds)
@@ -56,26 +111,121 @@ public sealed class NudgeService(
             yield return NudgeChecks.Run(inputs with { Accounts = start..Math.Min(start + Slice, inputs.Book.Accounts.Count) }, kinds);
     }
 
-    /// <summary>This week's digest for every manager; once a week whatever the number of runs.</summary>
+    /// <summary>This week's digest for every manager, and each owner's renewals to come; once a week whatever the number of runs.</summary>
     public int SendDigests()
     {
         var now = clock.GetUtcNow();
         var recent = ledger.CreatedSince(now.AddDays(-31));
-        return team.Managers.Count(m => ledger.Add(NudgeRecord.From(Digest.Build(books.Current, recent, Today, now, team, options, m), now)));
+        var book = books.Current;
+        var managers = team.Managers.Count(m => ledger.Add(NudgeRecord.From(Digest.Build(book, recent, Today, now, team, options, m), now)));
+        var owners = book.Accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(owner => Digest.ForOwner(book, Today, team, options, owner)).OfType<Nudge>()
+            .Count(d => ledger.Add(NudgeRecord.From(d, now)));
+        return managers + owners;
     }
 
-    /// <summary>Tries every nudge that is due; returns how many were delivered.</summary>
+    /// <summary>Tries every nudge that is due, person by person; returns how many were delivered.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancel)
     {
+        var now = clock.GetUtcNow();
+        var due = ledger.DueForDelivery(now);
+        if (due.Count == 0) return 0;
+        var optedOut = surveys.OptedOut();
+        // What was sent in the last day (any person's day started within it), to count their cards of the day; read once a round.
+        var recent = new Lazy<IReadOnlyList<NudgeRecord>>(() => ledger.SentSince(now.AddDays(-1)));
         var delivered = 0;
-        foreach (var nudge in ledger.DueForDelivery(clock.GetUtcNow()))
+        foreach (var person in due.GroupBy(n => n.Recipient, StringComparer.OrdinalIgnoreCase))
         {
             cancel.ThrowIfCancellationRequested();
-            if (await DeliverAsync(nudge, cancel)) delivered++;
+            var zone = await TimeZoneOfAsync(person.Key, cancel);
+            if (options.QuietHours.EndOf(now, zone) is { } quietEnds)
+            {
+                foreach (var nudge in person) ledger.Update(nudge with { NextAttemptAt = quietEnds });
+                continue;
+            }
+            var cards = new List<NudgeRecord>();
+            foreach (var nudge in person)
+            {
+                if (nudge.Rule == SurveyService.Rule && optedOut.Contains(nudge.Recipient.Trim().ToLowerInvariant()))
+                    ledger.Update(nudge with { Status = DeliveryStatus.Retired, LastError = "the contact opted out of surveys before it was sent" });
+                else if (NudgeRules.IsCard(nudge.Rule)) cards.Add(nudge);
+                else
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    if (await DeliverAsync(nudge, cancel)) delivered++;
+                }
+            }
+            if (cards.Count > 0) delivered += await DeliverCardsAsync(person.Key, cards, zone, now, recent, cancel);
         }
         return delivered;
     }
 
+    /// <summary>The person's cards within what is left of their day's budget, the most urgent first; the rest into the day's roll-up.</summary>
+    private async Task<int> DeliverCardsAsync(string recipient, List<NudgeRecord> cards, TimeZoneInfo zone, DateTimeOffset now, Lazy<IReadOnlyList<NudgeRecord>> recent, CancellationToken cancel)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var dayStart = StartOf(day, zone);
+        var sentToday = recent.Value.Count(r => NudgeRules.IsCard(r.Rule) && r.Status == DeliveryStatus.Sent && r.SentAt >= dayStart
+            && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
+        var room = Math.Max(0, options.MaxNudgesPerDay - sentToday);
+        var book = books.Current;
+        var ordered = cards.Count > 1 ? cards.OrderByDescending(n => UrgencyOf(book, n)).ToList() : cards;
+        var delivered = 0;
+        foreach (var nudge in ordered.Take(room))
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (await DeliverAsync(nudge, cancel)) delivered++;
+        }
+        if (ordered.Count > room) delivered += await RollUpAsync(recipient, day, ordered.Skip(room).ToArray(), cancel);
+        return delivered;
+    }
+
+    /// <summary>Lists the cards over the budget in the person's one roll-up of the day, sending it, or updating it where it was sent.</summary>
+    private async Task<int> RollUpAsync(string recipient, DateOnly day, IReadOnlyList<NudgeRecord> over, CancellationToken cancel)
+    {
+        var key = $"{NudgeRules.RollUp}|{day:yyyy-MM-dd}|{recipient.ToLowerInvariant()}";
+        var listed = over.Select(n => n with { Status = DeliveryStatus.Listed, MessageRef = key, LastError = null }).ToArray();
+        foreach (var nudge in listed) ledger.Update(nudge);
+        var book = books.Current;
+        var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(n => UrgencyOf(book, n)).ToArray();
+        var card = RollUps.Card(all, options.MaxNudgesPerDay);
+        var now = clock.GetUtcNow();
+        if (ledger.Find(key) is not { } existing)
+        {
+            var rollUp = NudgeRecord.From(new Nudge(key, NudgeRules.RollUp, "", recipient, card), now);
+            ledger.Add(rollUp);
+            return await DeliverAsync(rollUp, cancel) ? 1 : 0;
+        }
+        ledger.Update(existing with { Card = card });
+        if (existing.Status != DeliveryStatus.Sent || existing.MessageRef is not { } messageRef || _channels.FirstOrDefault(c => c.Name == existing.Channel) is not { } channel) return 0;
+        try
+        {
+            await channel.UpdateAsync(existing.Recipient, messageRef, card, cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            ledger.Update(existing with { Card = card, LastError = $"{channel.Name}: the roll-up could not be updated: {e.Message}" });
+        }
+        return 0;
+    }
+
+    private double UrgencyOf(BookOfBusiness book, NudgeRecord nudge) =>
+        book.Find(nudge.AccountId) is { } account ? Urgency.Of(account, Health.Assess(book, account, Today, team.CoreFeatures, team.Health), Today) : 0;
+
+    /// <summary>The person's zone as the first channel that knows it says; the team's otherwise.</summary>
+    private async Task<TimeZoneInfo> TimeZoneOfAsync(string email, CancellationToken cancel)
+    {
+        foreach (var channel in _channels)
+            if (await channel.TimeZoneOfAsync(email, cancel) is { } zone) return zone;
+        return team.TimeZone;
+    }
+
+    private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        if (zone.IsInvalidTime(midnight)) midnight = midnight.AddHours(1);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+    }
     private async Task<bool> DeliverAsync(NudgeRecord nudge, CancellationToken cancel)
     {
         string? lastError = null;
@@ -108,7 +258,7 @@ public sealed class NudgeService(
     private void Reroute(NudgeRecord nudge)
     {
         var now = clock.GetUtcNow();
-        if (nudge.Rule == Surveys.SurveyService.Rule)
+        if (nudge.Rule == SurveyService.Rule)
         {
             ledger.Update(nudge with { Status = DeliveryStatus.Unreachable, Attempts = nudge.Attempts + 1, LastError = "no chat channel reaches this contact" });
             return;

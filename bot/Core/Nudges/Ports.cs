@@ -11,13 +11,31 @@ public interface INudgeLedger
 
     /// <summary>
     /// Records what one part of a check decided, all or nothing: every nudge whose key is new (returned), the states of
-    /// accounts seen for the first time and the states that changed. A crash never keeps a state without its nudge.
+    /// accounts seen for the first time and the states that changed, and the cards of the day that took more reasons
+    /// (<paramref name="replaced"/>). A crash never keeps a state without its nudge, nor a reason without its card.
     /// </summary>
-    IReadOnlyList<NudgeRecord> Record(IReadOnlyCollection<NudgeRecord> nudges, IReadOnlyCollection<AccountSignals> firstStates, IReadOnlyCollection<AccountSignals> changedStates);
+    IReadOnlyList<NudgeRecord> Record(IReadOnlyCollection<NudgeRecord> nudges, IReadOnlyCollection<AccountSignals> firstStates, IReadOnlyCollection<AccountSignals> changedStates,
+        IReadOnlyCollection<NudgeRecord> replaced);
+
     NudgeRecord? Find(string key);
+
+    /// <summary>Which of those keys the ledger has, read at once (a check asks for thousands).</summary>
+    IReadOnlySet<string> Known(IReadOnlyCollection<string> keys);
+
+    /// <summary>The records of those keys that are in the ledger, read at once.</summary>
+    IReadOnlyDictionary<string, NudgeRecord> FindMany(IReadOnlyCollection<string> keys);
+
+    /// <summary>Every card about one account (<see cref="NudgeRules.AboutAnAccount"/>), to whomever, in any state.</summary>
+    IReadOnlyList<NudgeRecord> AboutAccount(string accountId);
     void Update(NudgeRecord record);
     IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now);
     IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from);
+
+    /// <summary>What was delivered since <paramref name="from"/>: each person's cards of the day, counted against their budget.</summary>
+    IReadOnlyList<NudgeRecord> SentSince(DateTimeOffset from);
+
+    /// <summary>The cards a roll-up lists (<see cref="DeliveryStatus.Listed"/>, with the roll-up's key as their message reference).</summary>
+    IReadOnlyList<NudgeRecord> ListedIn(string rollUpKey);
     IReadOnlyDictionary<string, AccountSignals> Signals();
 }
 
@@ -56,6 +74,9 @@ public interface IChatChannel
     Task<bool> CanReachAsync(string email, CancellationToken cancel);
 
     Task<Delivery> SendAsync(string email, Reply card, CancellationToken cancel);
+
+    /// <summary>The person's own time zone, when this channel knows it (Slack's `tz`, Teams' `localTimezone`); null otherwise.</summary>
+    Task<TimeZoneInfo?> TimeZoneOfAsync(string email, CancellationToken cancel) => Task.FromResult<TimeZoneInfo?>(null);
 
     /// <summary>Replaces a card sent before (after a click), so its buttons cannot be used twice.</summary>
     Task UpdateAsync(string email, string messageRef, Reply card, CancellationToken cancel);

@@ -6,14 +6,30 @@ namespace SuccessBot.Core.Nudges;
 
 public static class NudgeRules
 {
-    public const string Renewal = "renewal", Engagement = "engagement", Onboarding = "onboarding", Detractor = "detractor", Digest = "digest";
+    public const string Renewal = "renewal", Engagement = "engagement", Onboarding = "onboarding", Detractor = "detractor", Digest = "digest",
+        Day = "day", RollUp = "rollup";
+
+    /// <summary>The rules whose key is "rule|account|...": the cards about one account a person can act on.</summary>
+    public static readonly string[] AboutAnAccount = [Day, Renewal, Engagement, Onboarding, Detractor];
+
+    /// <summary>A card with Snooze, Log touchpoint and Mark churned, counted in a person's daily budget.</summary>
+    public static bool IsCard(string rule) => AboutAnAccount.Contains(rule);
 }
 
 /// <summary>A nudge the checks decided on: to whom, about which account, and the card to send.</summary>
-public sealed record Nudge(string Key, string Rule, string AccountId, string Recipient, Reply Card);
+public sealed record Nudge(string Key, string Rule, string AccountId, string Recipient, Reply Card)
+{
+    /// <summary>What the reason is called and what happened, without the account: what a card of the day's reasons is made of.</summary>
+    public (string Headline, string Happened)? Reason { get; init; }
+}
 
-/// <summary>Pending until a channel took it; Unreachable: a survey for a contact no channel reaches (listed in the digest).</summary>
-public enum DeliveryStatus { Pending, Sent, Unreachable }
+/// <summary>
+/// Pending until a channel took it; Unreachable: a survey for a contact no channel reaches (listed in the digest);
+/// Merged: a reason told in its account's card of the day; Listed: over the person's daily budget, listed in the day's
+/// roll-up (<see cref="NudgeRecord.MessageRef"/> names it); Retired: handled through another card, or a survey to a
+/// contact who opted out, before it was sent.
+/// </summary>
+public enum DeliveryStatus { Pending, Sent, Unreachable, Merged, Listed, Retired }
 
 /// <summary>A nudge in the ledger: recorded once per key, sent once, retried until it is.</summary>
 public sealed record NudgeRecord

@@ -33,11 +33,11 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
     protected abstract ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context);
 
     /// <summary>The nudges a detractor's answer makes (the same keys whoever finds the answer first), empty for anyone else.</summary>
-    protected static IEnumerable<Nudge> DetractorNudges(SurveyState answered, ActionContext context, CheckOptions checks)
+    public static IEnumerable<Nudge> DetractorNudges(SurveyState answered, BookOfBusiness book, DateOnly today, TeamSettings team, CheckOptions checks)
     {
-        if (answered.Score > 6 || answered.Answer is not { } answer || context.Book.Find(answered.AccountId) is not { } account) return [];
-        var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
-        return NudgeChecks.Detractor(context.Book, account, health, answer, context.Today, context.Team, checks);
+        if (answered.Score > 6 || answered.Answer is not { } answer || book.Find(answered.AccountId) is not { } account) return [];
+        var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
+        return NudgeChecks.Detractor(book, account, health, answer, today, team, checks);
     }
 
     /// <summary>A survey answer for the audit log: which survey, of which contact, and what they answered.</summary>
@@ -65,7 +65,7 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
             Channel = ledger.Find($"{SurveyService.Rule}|{survey.Id}")?.Channel,
         };
         Surveys.SaveAnswered(answered);
-        foreach (var nudge in DetractorNudges(answered, context, checks))
+        foreach (var nudge in DetractorNudges(answered, context.Book, context.Today, context.Team, checks))
             ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
         return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null)
         {
@@ -74,21 +74,66 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
     }
 }
 
-/// <summary>The optional reason after a score; kept up to 2,000 characters, and added to a detractor's nudge still waiting.</summary>
-public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, INudgeLedger ledger, CheckOptions checks) : SurveyActionHandler(surveys, options)
+/// <summary>The optional reason after a score, from the card's comment button.</summary>
+public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, SurveyComments comments) : SurveyActionHandler(surveys, options)
 {
     protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
     {
         if (survey.Score is null) return ActionOutcome.Refused("Score first", "Pick a score from 0 to 10 first; the reason comes after.");
         var text = request.Inputs.GetValueOrDefault("comment")?.Trim();
         if (string.IsNullOrEmpty(text)) return new ActionOutcome(SurveyCards.Thanks(survey, null) with { Buttons = [] }, null);
-        var cut = text.Length > Rules.MaxCommentLength;
-        var commented = survey with { Comment = cut ? text[..Rules.MaxCommentLength] : text };
-        Surveys.SaveAnswered(commented);
-        foreach (var nudge in DetractorNudges(commented, context, checks))
+        return new ActionOutcome(comments.Keep(survey, text, context.Book, context.Today, context.Team), null) { Audited = Answered(survey, "comment", text) };
+    }
+}
+
+/// <summary>
+/// Keeps the reason for a score, up to 2,000 characters, and puts it in the detractor's nudge while that still waits
+/// (`Nps:CommentGraceSeconds`), whether it came from the card's button or was typed into the chat.
+/// </summary>
+public sealed class SurveyComments(ISurveyStore surveys, INudgeLedger ledger, CheckOptions checks)
+{
+    /// <summary>Keeps <paramref name="text"/> as the comment (after one already given) and returns the card that says so.</summary>
+    public Reply Keep(SurveyState survey, string text, BookOfBusiness book, DateOnly today, TeamSettings team)
+    {
+        var whole = survey.Comment is { Length: > 0 } earlier ? $"{earlier}\n{text}" : text;
+        var cut = whole.Length > Rules.MaxCommentLength;
+        var commented = survey with { Comment = cut ? whole[..Rules.MaxCommentLength] : whole };
+        surveys.SaveAnswered(commented);
+        foreach (var nudge in SurveyActionHandler.DetractorNudges(commented, book, today, team, checks))
             if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
-        var note = cut ? $"Your comment was {text.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
-        return new ActionOutcome(SurveyCards.Thanks(commented, null) with { Note = note }, null) { Audited = Answered(commented, "comment", commented.Comment!) };
+        var note = cut ? $"Your comment was {whole.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
+        return SurveyCards.Thanks(commented, null) with { Note = note };
+    }
+}
+
+/// <summary>
+/// Words a customer types that are no command (`help`, `stop`), within `Nps:EditWindowHours` of answering a survey: the
+/// reason for that score. Null when there is no such survey, and the words are answered as any other.
+/// </summary>
+public sealed class SurveyWordsHandler(ISurveyStore surveys, NpsOptions options, SurveyComments comments, TimeProvider clock) : ICustomerWordsHandler
+{
+    public Reply? Handle(string words, AskContext context)
+    {
+        if (context.Asker.Email is not { } email || words.Trim() is not { Length: > 0 } text) return null;
+        var since = clock.GetUtcNow() - TimeSpan.FromHours(options.EditWindowHours);
+        var optedOut = surveys.OptedOut().Contains(email.Trim().ToLowerInvariant());
+        if (optedOut || Latest(context.Book, email, since) is not { } survey) return null;
+        return comments.Keep(survey, text, context.Book, context.Today, context.Team);
+    }
+
+    /// <summary>The survey this contact answered last, at or after <paramref name="since"/>.</summary>
+    private SurveyState? Latest(BookOfBusiness book, string email, DateTimeOffset since)
+    {
+        SurveyState? latest = null;
+        for (var position = 0; position < book.Accounts.Count; position++)
+        {
+            if (!book.Accounts[position].ContactEmails.Contains(email, StringComparer.OrdinalIgnoreCase)) continue;
+            foreach (var sent in book.SurveysAt(position))
+                if (sent.Answered && surveys.FindSurvey(sent.Id) is { LastAnsweredAt: { } at, Closed: false } survey && at >= since
+                    && string.Equals(survey.Contact, email, StringComparison.OrdinalIgnoreCase) && (latest is null || at > latest.LastAnsweredAt))
+                    latest = survey;
+        }
+        return latest;
     }
 }
 

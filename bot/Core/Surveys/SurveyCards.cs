@@ -19,7 +19,7 @@ public static class SurveyCards
 
     public static Reply Thanks(SurveyState survey, string? followUp) => new($"Thanks, you answered {survey.Score}")
     {
-        Summary = survey.Comment is null ? "What is the main reason for your score? (optional)" : $"Your reason: \"{survey.Comment}\"",
+        Summary = survey.Comment is null ? "What is the main reason for your score? (optional: type it here, or use the button)" : $"Your reason: \"{survey.Comment}\"",
         Buttons = survey.Comment is null ? [new ReplyButton("Add a comment", Comment, survey.Id) { Inputs = [new("comment", "What is the main reason for your score?", Optional: false)] }] : [],
         Note = followUp,
     };

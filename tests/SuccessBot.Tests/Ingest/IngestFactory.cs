@@ -50,6 +50,8 @@ public sealed class IngestFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Path", _store);
+        // Deliveries here do not depend on the hour the suite runs at (quiet hours have tests of their own).
+        builder.UseSetting("Checks:QuietHours", "off");
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Ingest:WriteKey", WriteKey);
         builder.UseSetting("Ingest:FeatureMap:Report Created", "reports");

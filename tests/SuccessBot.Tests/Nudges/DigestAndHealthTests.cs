@@ -37,12 +37,15 @@ public class DigestAndHealthTests : IDisposable
         _store.Add(new NudgeRecord { Key = "b", Rule = NudgeRules.Engagement, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Usage falling · Globex"),
             CreatedAt = _clock.GetUtcNow().AddDays(-2), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-2),
             Action = "logged a call with Globex", ActedBy = "ben@example.com", ActedAt = _clock.GetUtcNow().AddDays(-1) });
-        var nudges = new NudgeService(new StaticBookSource(_store.LoadBook()), _store, _store, _team, new CheckOptions(), _clock, []);
+        var nudges = new NudgeService(new StaticBookSource(_store.LoadBook()), _store, _store, _store, _team, new CheckOptions(), _clock, []);
 
-        Assert.Equal(1, nudges.SendDigests());
+        Assert.Equal(2, nudges.SendDigests());   // the manager's, and ana's renewals (ben has none)
         Assert.Equal(0, nudges.SendDigests());
 
-        var digest = _store.AllNudges().Single(n => n.Rule == NudgeRules.Digest);
+        var renewals = _store.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "ana@example.com");
+        Assert.Equal("Your renewals · week 48, 2026", renewals.Card.Title);
+        Assert.StartsWith("2026-12-10 ACME: $4,200 MRR, poor health (", Assert.Single(renewals.Card.Sections.Single().Lines));
+        var digest = _store.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "boss@example.com");
         Assert.Equal("boss@example.com", digest.Recipient);
         Assert.Equal("Weekly digest · week 48, 2026", digest.Card.Title);
         var text = PlainText.Render(digest.Card);

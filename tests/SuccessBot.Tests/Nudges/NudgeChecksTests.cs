@@ -22,15 +22,45 @@ public class NudgeChecksTests
         return book;
     }
 
-    private static CheckResult Run(BookOfBusiness book, CheckKind kinds, IReadOnlyDictionary<string, AccountSignals>? signals = null, IReadOnlyDictionary<string, Snooze>? snoozes = null, DateOnly? today = null) =>
-        NudgeChecks.Run(new CheckInputs(book, today ?? Today, Team, new CheckOptions(), signals ?? NoSignals, snoozes ?? NoSnoozes), kinds);
+    /// <summary>Every window gets a card, whatever the health: what the window tests are about.</summary>
+    private static readonly CheckOptions EveryWindow = new() { GoodHealthRenewalDays = 90 };
+
+    private static CheckResult Run(BookOfBusiness book, CheckKind kinds, IReadOnlyDictionary<string, AccountSignals>? signals = null, IReadOnlyDictionary<string, Snooze>? snoozes = null,
+        DateOnly? today = null, CheckOptions? options = null) =>
+        NudgeChecks.Run(new CheckInputs(book, today ?? Today, Team, options ?? new CheckOptions(), signals ?? NoSignals, snoozes ?? NoSnoozes), kinds);
+
+    [Theory]
+    [InlineData(89, "good", null)]
+    [InlineData(27, "good", null)]
+    [InlineData(5, "good", 7)]
+    [InlineData(89, "poor", 90)]
+    [InlineData(45, "poor", 60)]
+    public void A_renewal_in_good_health_waits_for_its_nearest_window_one_in_worse_health_does_not(int daysToRenewal, string health, int? window)
+    {
+        var renewal = Today.AddDays(daysToRenewal);
+        var a = An.Account("Renewing").RenewsOn(renewal.Year, renewal.Month, renewal.Day).Build();
+        var book = health == "good" ? Busy(a).Build() : new BookBuilder().With(a).Build();
+
+        var owners = Run(book, CheckKind.Renewals).Nudges.Where(n => n.Recipient == a.OwnerEmail);
+
+        Assert.Equal(window is null ? [] : [$"renewal|{a.Id}|{renewal:yyyy-MM-dd}|{window}|csm@example.com"], owners.Select(n => n.Key));
+    }
+
+    [Fact]
+    public void The_window_from_which_a_good_renewal_gets_a_card_is_configurable()
+    {
+        var a = An.Account("Renewing").RenewsOn(2026, 12, 22).Build();
+
+        Assert.Empty(Run(Busy(a).Build(), CheckKind.Renewals, options: new CheckOptions { GoodHealthRenewalDays = 29 }).Nudges);
+        Assert.Single(Run(Busy(a).Build(), CheckKind.Renewals, options: new CheckOptions { GoodHealthRenewalDays = 30 }).Nudges);
+    }
 
     [Fact]
     public void A_renewal_in_27_days_is_nudged_once_in_its_30_day_window()
     {
         var acme = An.Account("ACME").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 22).Build();
 
-        var nudge = Assert.Single(Run(Busy(acme).Build(), CheckKind.Renewals).Nudges);
+        var nudge = Assert.Single(Run(Busy(acme).Build(), CheckKind.Renewals, options: EveryWindow).Nudges);
 
         Assert.Equal($"renewal|{acme.Id}|2026-12-22|30|ana@example.com", nudge.Key);
         Assert.Equal("ana@example.com", nudge.Recipient);
@@ -53,7 +83,7 @@ public class NudgeChecksTests
         var renewal = Today.AddDays(daysToRenewal);
         var a = An.Account().RenewsOn(renewal.Year, renewal.Month, renewal.Day).Build();
 
-        var nudges = Run(Busy(a).Build(), CheckKind.Renewals).Nudges;
+        var nudges = Run(Busy(a).Build(), CheckKind.Renewals, options: EveryWindow).Nudges;
 
         Assert.Equal(window is null ? [] : [$"renewal|{a.Id}|{renewal:yyyy-MM-dd}|{window}|csm@example.com"], nudges.Select(n => n.Key));
     }
@@ -89,6 +119,23 @@ public class NudgeChecksTests
     }
 
     [Fact]
+    public void An_account_seen_for_the_first_time_is_new_not_fallen()
+    {
+        var imported = An.Account("Fresh Import").StartedOn(2024, 1, 1).Build();   // no usage at all, poor health
+        var fading = An.Account("Fading").StartedOn(2025, 1, 1).Build();          // used until a month ago
+        var book = new BookBuilder().With(imported, fading);
+        for (var d = 29; d < 56; d++) book.Used(fading, Today.AddDays(-d), 10, "reports", "dashboards", "integrations");
+
+        var first = Run(book.Build(), CheckKind.Engagement);
+
+        // What its usage shows is still told; a fall from a band it was never seen in is not.
+        var fadingCard = Assert.Single(first.Nudges).Card;
+        Assert.Equal("No activity · Fading", fadingCard.Title);
+        Assert.DoesNotContain("fell from", fadingCard.Summary);
+        Assert.Equal(HealthBand.Poor, first.Signals.Single(s => s.AccountId == imported.Id).Band);
+    }
+
+    [Fact]
     public void A_snoozed_account_stays_quiet_unless_it_gets_worse()
     {
         var a = An.Account("Snoozy").RenewsOn(2026, 12, 1).Build();
@@ -97,7 +144,8 @@ public class NudgeChecksTests
         var poor = new Dictionary<string, Snooze> { [a.Id] = new(a.Id, Today.AddDays(7), "on holiday", "csm@example.com", HealthBand.Poor) };
 
         Assert.Empty(Run(book, CheckKind.Renewals, snoozes: poor).Nudges);
-        var worse = Run(book, CheckKind.Engagement, snoozes: medium);
+        var seen = new Dictionary<string, AccountSignals> { [a.Id] = new(a.Id, HealthBand.Medium, true, false, Today.AddDays(-3)) };
+        var worse = Run(book, CheckKind.Engagement, seen, snoozes: medium);
         Assert.Equal("Health dropped · Snoozy", Assert.Single(worse.Nudges).Card.Title);
         Assert.Equal([a.Id], worse.WokenAccounts);
     }

@@ -19,6 +19,14 @@ public sealed class RecordingChannel(string name = "test") : IChatChannel
     public int FailuresLeft { get; set; }
     public HashSet<string> Unknown { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The people whose time zone this channel knows, as Slack's `tz` or Teams' `localTimezone` would tell.</summary>
+    public Dictionary<string, string> Zones { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public readonly List<(string To, string MessageRef, Reply Card)> Updated = [];
+
+    public Task<TimeZoneInfo?> TimeZoneOfAsync(string email, CancellationToken cancel) =>
+        Task.FromResult(Zones.TryGetValue(email, out var zone) ? TimeZoneInfo.FindSystemTimeZoneById(zone) : null);
+
     public string Name => name;
     public Task<bool> CanReachAsync(string email, CancellationToken cancel) => Task.FromResult(!Unknown.Contains(email));
 
@@ -33,14 +41,18 @@ public sealed class RecordingChannel(string name = "test") : IChatChannel
         return Task.FromResult(Delivery.Sent($"m{Sent.Count}"));
     }
 
-    public Task UpdateAsync(string email, string messageRef, Reply card, CancellationToken cancel) => Task.CompletedTask;
+    public Task UpdateAsync(string email, string messageRef, Reply card, CancellationToken cancel)
+    {
+        Updated.Add((email, messageRef, card));
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>The ledger on a real LiteDB file, with a fake clock: months of days run in milliseconds.</summary>
 public class NudgeServiceTests : IDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly RecordingChannel _channel = new();
     private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
     private LiteDbStore _store;
@@ -55,8 +67,22 @@ public class NudgeServiceTests : IDisposable
 
     private DateOnly Today => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
 
+    /// <summary>Every renewal window gets a card here, whatever the health (the window tests are about windows).</summary>
+    private CheckOptions _options = new() { GoodHealthRenewalDays = 90 };
+
     private NudgeService Service(BookOfBusiness? book = null) =>
-        new(new StaticBookSource(book ?? _store.LoadBook()), _store, _store, _team, new CheckOptions(), _clock, [_channel]);
+        new(new StaticBookSource(book ?? _store.LoadBook()), _store, _store, _store, _team, _options, _clock, [_channel]);
+
+    private ChatBot Bot()
+    {
+        var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
+        model.Refresh();
+        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), _options, new NpsOptions(), _store, _clock);
+        return new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
+    }
+
+    private static ActionOutcome Click(ChatBot bot, string action, string key, string? who, params (string, string)[] inputs) =>
+        bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who));
 
     /// <summary>Imports accounts that use the product every day of the test, so only what the test is about is nudged.</summary>
     private void Import(params Account[] accounts)
@@ -134,7 +160,7 @@ public class NudgeServiceTests : IDisposable
 
         Assert.Equal(0, await nudges.DeliverDueAsync(CancellationToken.None));
         Assert.Equal(0, await nudges.DeliverDueAsync(CancellationToken.None)); // not due again yet: back-off
-        var pending = Assert.Single(_store.AllNudges());
+        var pending = Assert.Single(_store.AllNudges(), n => n.Rule == NudgeRules.Day);
         Assert.Equal(DeliveryStatus.Pending, pending.Status);
         Assert.Equal("HTTP 429 Too Many Requests", pending.LastError);
         Assert.Equal(_clock.GetUtcNow().AddSeconds(30), pending.NextAttemptAt);
@@ -146,8 +172,9 @@ public class NudgeServiceTests : IDisposable
         }
 
         Assert.Single(_channel.Sent);
-        Assert.Equal(DeliveryStatus.Sent, _store.AllNudges().Single().Status);
-        Assert.Equal(4, _store.AllNudges().Single().Attempts);
+        var card = _store.AllNudges().Single(n => n.Rule == NudgeRules.Day);
+        Assert.Equal((DeliveryStatus.Sent, 4), (card.Status, card.Attempts));
+        Assert.Equal(DeliveryStatus.Merged, _store.AllNudges().Single(n => n.Rule == NudgeRules.Renewal).Status);
     }
 
     [Fact]
@@ -186,8 +213,8 @@ public class NudgeServiceTests : IDisposable
         var nudges = Service();
         nudges.Check(CheckKind.Renewals);
         await nudges.DeliverDueAsync(CancellationToken.None);
-        var acmeKey = _store.AllNudges().Single(n => n.AccountId == "acme" && n.Recipient == "ana@example.com").Key;
-        var globexKey = _store.AllNudges().Single(n => n.AccountId == "globex" && n.Recipient == "ana@example.com").Key;
+        var acmeKey = _store.AllNudges().Single(n => n.AccountId == "acme" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
+        var globexKey = _store.AllNudges().Single(n => n.AccountId == "globex" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
         var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
         model.Refresh();
         var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _store, _clock);
@@ -206,7 +233,7 @@ public class NudgeServiceTests : IDisposable
         Assert.Equal(new DateOnly(2026, 12, 9), _store.Snoozes()["acme"].Until);
 
         var again = Click(NudgeCards.LogTouchpoint, acmeKey, "ana@example.com", ("kind", "call"));
-        Assert.Equal("Already done", again.Answer!.Title);
+        Assert.Equal("Already handled", again.Answer!.Title);
         Assert.Empty(again.UpdatedCard!.Buttons);
 
         var churned = Click(NudgeCards.MarkChurned, globexKey, "boss@example.com", ("reason", "price"), ("note", "went with a cheaper tool"));
@@ -220,5 +247,142 @@ public class NudgeServiceTests : IDisposable
 
         Assert.True(Click(NudgeCards.Snooze, "renewal|nope", "ana@example.com", ("days", "7")).Unknown);
         Assert.True(Click("nudge.explode", acmeKey, "ana@example.com").Unknown);
+    }
+
+    [Fact]
+    public async Task All_of_a_days_reasons_for_an_account_come_in_one_card_and_a_second_run_records_nothing()
+    {
+        Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
+        _store.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 3, "too slow", _clock.GetUtcNow().AddDays(-1))]);
+
+        var first = Service().Check(CheckKind.All);
+        var again = Service().Check(CheckKind.All);
+        await Service().DeliverDueAsync(CancellationToken.None);
+
+        var ana = Assert.Single(_channel.Sent, s => s.To == "ana@example.com").Card;
+        Assert.Equal("Renewal in 5 days, Detractor (3) · ACME", ana.Title);
+        Assert.Contains("ACME comes up for renewal on 2026-11-30 in good health", ana.Summary);
+        Assert.Contains("ops@acme.example answered 3 on 2026-11-24: \"too slow\"", ana.Summary);
+        Assert.Equal(["Snooze", "Log touchpoint", "Mark churned"], ana.Buttons.Select(b => b.Label));
+        Assert.All(ana.Buttons, b => Assert.Equal("day|acme|2026-11-25|ana@example.com", b.Value));
+        Assert.Equal(2, first.Recorded);   // ana's card, and the manager's (a detractor before renewal)
+        Assert.Equal(0, again.Recorded);
+        Assert.Equal(2, _store.AllNudges().Count(n => n.Status == DeliveryStatus.Merged && n.Recipient == "ana@example.com"));
+    }
+
+    [Fact]
+    public async Task A_person_gets_at_most_the_days_budget_the_most_urgent_first_and_the_rest_in_one_roll_up_that_opens_them()
+    {
+        _options = _options with { MaxNudgesPerDay = 3 };
+        Import([.. Enumerable.Range(1, 5).Select(i => An.Account($"Shop {i}").Id($"shop{i}").OwnedBy("ana@example.com").Paying(i * 100).RenewsOn(2026, 12, 20).StartedOn(2025, 12, 20).Build())]);
+
+        Service().Check(CheckKind.All);
+        await Service().DeliverDueAsync(CancellationToken.None);
+        await Service().DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(["Renewal in 25 days · Shop 5", "Renewal in 25 days · Shop 4", "Renewal in 25 days · Shop 3", "2 more account(s) to look at today"],
+            _channel.Sent.Select(s => s.Card.Title));
+        var rollUp = _channel.Sent[^1].Card;
+        Assert.Equal(["Renewal in 25 days · Shop 2", "Renewal in 25 days · Shop 1"], rollUp.Sections.Single().Lines);
+        var open = rollUp.Buttons.First();
+        Assert.Equal("Open: Renewal in 25 days · Shop 2", open.Label);
+
+        var opened = Click(Bot(), open.ActionId, open.Value, "ana@example.com");
+        Assert.Equal("Renewal in 25 days · Shop 2", opened.Answer!.Title);
+        Assert.Equal(["Snooze", "Log touchpoint", "Mark churned"], opened.Answer.Buttons.Select(b => b.Label));
+        Assert.Equal(rollUp.Title, opened.UpdatedCard!.Title);   // the roll-up stays as it is
+        var acted = Click(Bot(), NudgeCards.LogTouchpoint, opened.Answer.Buttons[1].Value, "ana@example.com", ("kind", "call"));
+        Assert.StartsWith("ana@example.com logged a call with Shop 2", acted.UpdatedCard!.Note);
+        Assert.True(Click(Bot(), open.ActionId, open.Value, "ben@example.com").Answer!.IsRefusal);
+
+        // A card over the budget later that day joins the roll-up already sent, which is updated in place.
+        Import(An.Account("Shop 6").Id("shop6").OwnedBy("ana@example.com").Paying(50).RenewsOn(2026, 12, 20).StartedOn(2025, 12, 20));
+        Service().Check(CheckKind.All);
+        await Service().DeliverDueAsync(CancellationToken.None);
+        Assert.Equal(4, _channel.Sent.Count);
+        var updated = Assert.Single(_channel.Updated);
+        Assert.Equal(("ana@example.com", "m4", "2 more account(s) to look at today"), (updated.To, updated.MessageRef, updated.Card.Title));
+        Assert.Equal(["Renewal in 25 days · Shop 1", "Renewal in 25 days · Shop 6"], updated.Card.Sections.Single().Lines);   // Shop 2 was handled
+
+        // The next day's budget starts afresh; nothing listed yesterday is sent after all.
+        _clock.Advance(TimeSpan.FromDays(1));
+        await Service().DeliverDueAsync(CancellationToken.None);
+        Assert.Equal(4, _channel.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Nothing_is_delivered_in_the_recipients_quiet_hours_in_their_own_time_zone_and_it_follows_when_they_end()
+    {
+        Import(An.Account("ACME").OwnedBy("ana@example.com").RenewsOn(2026, 12, 20).StartedOn(2025, 12, 20),
+               An.Account("Globex").OwnedBy("ben@example.com").RenewsOn(2026, 12, 20).StartedOn(2025, 12, 20));
+        _channel.Zones["ana@example.com"] = "America/New_York";   // 09:00 UTC is 04:00 there
+        var nudges = Service();
+        nudges.Check(CheckKind.All);
+
+        await nudges.DeliverDueAsync(CancellationToken.None);
+        Assert.Equal(["ben@example.com"], _channel.Sent.Select(s => s.To));   // ben's zone is unknown: the team's (UTC), 09:00
+        var waiting = _store.AllNudges().Single(n => n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 13, 0, 0, TimeSpan.Zero), waiting.NextAttemptAt);   // 08:00 in New York
+
+        _clock.Advance(TimeSpan.FromMinutes(234));
+        await nudges.DeliverDueAsync(CancellationToken.None);
+        Assert.Single(_channel.Sent);
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        await nudges.DeliverDueAsync(CancellationToken.None);
+        Assert.Equal(["ben@example.com", "ana@example.com"], _channel.Sent.Select(s => s.To));
+    }
+
+    [Theory]
+    [InlineData("20:00-08:00", 21, true)]
+    [InlineData("20:00-08:00", 7, true)]
+    [InlineData("20:00-08:00", 8, false)]
+    [InlineData("12:00-14:00", 13, true)]
+    [InlineData("12:00-14:00", 14, false)]
+    [InlineData("off", 3, false)]
+    public void Quiet_hours_hold_across_midnight_and_can_be_off(string hours, int hour, bool quiet)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var now = new DateTimeOffset(2026, 11, 25, hour, 0, 0, TimeSpan.FromHours(1));
+
+        var end = QuietHours.Parse(hours)!.EndOf(now, zone);
+
+        Assert.Equal(quiet, end is not null);
+        if (end is { } e) Assert.True(e > now && e - now <= TimeSpan.FromHours(12));
+    }
+
+    [Fact]
+    public async Task Acting_on_one_card_handles_the_accounts_other_cards_and_a_second_churn_is_refused_with_who_and_when()
+    {
+        Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(300).RenewsOn(2026, 12, 20).StartedOn(2024, 11, 25));
+        Service().Check(CheckKind.All);
+        var today = _store.AllNudges().Single(n => n.Rule == NudgeRules.Day).Key;
+        Reply Card(string title) => new Reply(title) { Buttons = NudgeCards.Actions("x") };
+        NudgeRecord Other(string key, string to) => NudgeRecord.From(new Nudge(key, NudgeRules.Engagement, "acme", to, Card("Usage falling · ACME")), _clock.GetUtcNow().AddDays(-1));
+        _store.Add(Other("engagement|acme|2026-11-24|ana@example.com", "ana@example.com") with { Status = DeliveryStatus.Sent });
+        _store.Add(Other("engagement|acme|2026-11-24|boss@example.com", "boss@example.com") with { Status = DeliveryStatus.Sent });
+        var bot = Bot();
+
+        var call = Click(bot, NudgeCards.LogTouchpoint, today, "ana@example.com", ("kind", "call"), ("note", "talked budgets"));
+        Assert.Null(call.Answer);   // the card says it; no second "Done" message
+        Assert.Contains(call.UpdatedCard!.Facts, f => f == new Fact("Last touchpoint", "call on 2026-11-25 by ana@example.com: talked budgets"));
+        Assert.Contains("Last touchpoint: call on 2026-11-25 by ana@example.com: talked budgets", PlainText.Render(bot.Answer(new IncomingMessage("health acme", "ana@example.com"))));
+
+        var other = Click(bot, NudgeCards.Snooze, "engagement|acme|2026-11-24|ana@example.com", "ana@example.com", ("days", "7"));
+        Assert.Equal("Already handled", other.Answer!.Title);
+        Assert.StartsWith("Already handled by ana@example.com: logged a call with ACME: talked budgets (through another card)", other.Answer.Summary);
+
+        var churned = Click(bot, NudgeCards.MarkChurned, "engagement|acme|2026-11-24|boss@example.com", "boss@example.com", ("reason", "price"), ("note", "went with a cheaper tool"));
+        Assert.Null(churned.Answer);
+        Assert.Contains(churned.UpdatedCard!.Facts, f => f == new Fact("Churned", "2026-11-25, price: went with a cheaper tool"));
+        var health = PlainText.Render(bot.Answer(new IncomingMessage("health acme", "boss@example.com")));
+        Assert.Contains("churned on 2026-11-25 (price). Marked churned by boss@example.com on 2026-11-25 09:00 UTC: price: went with a cheaper tool.", health);
+
+        // A card made before the churn was seen: a second mark is refused, and the churn stays as it was.
+        _store.Add(Other("onboarding|acme|30|ana@example.com", "ana@example.com") with { Rule = NudgeRules.Onboarding, Status = DeliveryStatus.Sent });
+        _clock.Advance(TimeSpan.FromHours(1));
+        var second = Click(bot, NudgeCards.MarkChurned, "onboarding|acme|30|ana@example.com", "ana@example.com", ("reason", "budget cuts"));
+        Assert.Equal("Not done", second.Answer!.Title);
+        Assert.Contains("already churned on 2026-11-25 (price). Marked churned by boss@example.com on 2026-11-25 09:00 UTC", second.Answer.Summary);
+        Assert.Equal("price", Assert.Single(_store.ChurnRecordsKept()).Reason);
     }
 }

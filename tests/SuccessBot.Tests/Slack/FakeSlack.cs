@@ -25,12 +25,15 @@ public sealed record FakeCall(string Method, JsonObject Fields, string? Authoriz
 public sealed class FakeSlack : IAsyncDisposable
 {
     public const string Team = "T0001", OtherTeam = "T9999", Bot = "UBOT";
-    public const string Manager = "UMANAGER", Stranger = "USTRANGER", Guest = "UGUEST", Csm = "UCSM", Outbound = "UOUT";
+    public const string Manager = "UMANAGER", Stranger = "USTRANGER", Guest = "UGUEST", Csm = "UCSM", Outbound = "UOUT", InTokyo = "UTOKYO";
     public const string SharedChannel = "CSHARED";
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeCall> _calls = new();
     private readonly List<(string Method, Func<JsonObject, bool> When, Func<IResult> Answer)> _scripted = [];
+
+    /// <summary>Slack users' time zones by id (users.info's `tz`), for those who have one.</summary>
+    public IReadOnlyDictionary<string, string> TimeZones { get; } = new Dictionary<string, string> { [InTokyo] = "Asia/Tokyo" };
 
     /// <summary>Slack users by id: their workspace and email.</summary>
     public Dictionary<string, (string Team, string Email)> Users { get; } = new()
@@ -40,6 +43,7 @@ public sealed class FakeSlack : IAsyncDisposable
         [Stranger] = (Team, "nobody@elsewhere.example"),
         [Guest] = (OtherTeam, DemoGenerator.Manager.Replace("@", "+guest@")),
         [Outbound] = (Team, "outbound.test@successbot.demo"),
+        [InTokyo] = (Team, "tokyo.csm@successbot.demo"),
     };
 
     /// <summary>What a test's WebSocket server does with each connection (Socket Mode tests).</summary>
@@ -132,7 +136,7 @@ public sealed class FakeSlack : IAsyncDisposable
         {
             "auth.test" => Results.Json(new { ok = true, team_id = Team, user_id = Bot }),
             "users.info" => Users.TryGetValue(Field("user") ?? "", out var u)
-                ? Results.Json(new { ok = true, user = new { id = Field("user"), team_id = u.Team, is_bot = false, deleted = false, profile = new { email = u.Email } } })
+                ? Results.Json(new { ok = true, user = new { id = Field("user"), team_id = u.Team, is_bot = false, deleted = false, tz = TimeZones.GetValueOrDefault(Field("user") ?? ""), profile = new { email = u.Email } } })
                 : NotOk("user_not_found"),
             "users.lookupByEmail" => Users.FirstOrDefault(p => p.Value.Team == Team && string.Equals(p.Value.Email, Field("email"), StringComparison.OrdinalIgnoreCase)) is { Key: not null } found
                 ? Results.Json(new { ok = true, user = new { id = found.Key, team_id = Team } })

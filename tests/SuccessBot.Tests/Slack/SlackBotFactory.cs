@@ -21,6 +21,8 @@ public sealed class SlackBotFactory(FakeSlack slack, bool socketMode = false, bo
     {
         DemoStore.Create(_folder.Store, seed: 42, BotFactory.Today);
         builder.UseSetting("Storage:Path", _folder.Store);
+        // Deliveries here do not depend on the hour the suite runs at (quiet hours have tests of their own).
+        builder.UseSetting("Checks:QuietHours", "off");
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Storage:PollSeconds", "0.2");
         builder.UseSetting("Slack:BotToken", "xoxb-fake");

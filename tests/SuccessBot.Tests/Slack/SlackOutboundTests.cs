@@ -103,6 +103,15 @@ public class SlackOutboundTests(SlackHost host) : IClassFixture<SlackHost>
     }
 
     [Fact]
+    public async Task A_persons_time_zone_is_the_tz_Slack_gives_their_user_for_quiet_hours()
+    {
+        Assert.Equal("Asia/Tokyo", (await Channel.TimeZoneOfAsync("tokyo.csm@successbot.demo", CancellationToken.None))?.Id);
+        Assert.Null(await Channel.TimeZoneOfAsync(Email, CancellationToken.None));   // a user without a `tz`
+        Assert.Null(await Channel.TimeZoneOfAsync("not.in.slack.either@successbot.demo", CancellationToken.None));
+        Assert.Contains(Slack.Calls("users.info"), c => c.Fields["user"]!.GetValue<string>() == FakeSlack.InTokyo);
+    }
+
+    [Fact]
     public async Task Someone_Slack_does_not_know_is_unreachable_and_lookups_are_cached()
     {
         const string unknown = "not.in.slack@successbot.demo";

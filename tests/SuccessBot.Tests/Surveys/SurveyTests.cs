@@ -46,7 +46,7 @@ public class SurveyTests : IDisposable
         model.Refresh();
         var surveys = new SurveyService(model, _store, _store, _team, _nps, _clock);
         var routes = new Routes(_store, _store, _store, surveys, new CheckOptions(), _nps, _store, _clock);
-        var nudges = new NudgeService(model, _store, _store, _team, new CheckOptions(), _clock, [_channel]);
+        var nudges = new NudgeService(model, _store, _store, _store, _team, new CheckOptions(), _clock, [_channel]);
         return (new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons()), surveys, nudges, model);
     }
 
@@ -97,7 +97,7 @@ public class SurveyTests : IDisposable
         var outcome = Click(Score(card, 9), "ops@acme.example");
 
         Assert.Equal("Thanks, you answered 9", outcome.UpdatedCard!.Title);
-        Assert.Equal("What is the main reason for your score? (optional)", outcome.UpdatedCard.Summary);
+        Assert.Equal("What is the main reason for your score? (optional: type it here, or use the button)", outcome.UpdatedCard.Summary);
         Assert.Equal("Would you leave us a review? https://example.com/review", outcome.UpdatedCard.Note);
         var answer = Assert.Single(_store.LoadBook().NpsAnswers);
         Assert.Equal(("acme", "ops@acme.example", 9), (answer.AccountId, answer.ContactEmail, answer.Score));
@@ -268,5 +268,60 @@ public class SurveyTests : IDisposable
             Assert.Empty(reply.Facts);
             Assert.Empty(reply.Sections);
         }
+    }
+
+    [Fact]
+    public async Task Text_typed_right_after_a_score_is_its_comment_and_the_detractor_nudge_carries_it()
+    {
+        var card = await SurveyFor("ops@acme.example");
+        _channel.Sent.Clear();
+        Click(Score(card, 3), "ops@acme.example");
+
+        var reply = Host().Bot.Answer(new IncomingMessage("Too expensive for what we use", "ops@acme.example"));
+
+        Assert.Equal("Thanks, you answered 3", reply.Title);
+        Assert.Equal("Your reason: \"Too expensive for what we use\"", reply.Summary);
+        Assert.Equal("Too expensive for what we use", _store.LoadBook().NpsAnswers.Single().Comment);
+        _clock.Advance(TimeSpan.FromMinutes(3));
+        await Host().Nudges.DeliverDueAsync(CancellationToken.None);
+        Assert.Contains("ops@acme.example answered 3 on 2026-11-25: \"Too expensive for what we use\"", _channel.Sent.Single(s => s.To == "ana@example.com").Card.Summary);
+        Assert.Equal("Surveys stopped", Host().Bot.Answer(new IncomingMessage("stop", "ops@acme.example")).Title);   // still a command
+    }
+
+    [Fact]
+    public async Task Text_from_a_customer_who_has_not_answered_lately_is_no_comment()
+    {
+        var card = await SurveyFor("ops@acme.example");
+        var before = Host().Bot.Answer(new IncomingMessage("great product", "ops@acme.example"));
+        Click(Score(card, 9), "ops@acme.example");
+        _clock.Advance(TimeSpan.FromHours(25));
+
+        var late = Host().Bot.Answer(new IncomingMessage("great product", "ops@acme.example"));
+
+        Assert.True(before.IsRefusal);
+        Assert.True(late.IsRefusal);
+        Assert.Null(_store.LoadBook().NpsAnswers.Single().Comment);
+    }
+
+    [Fact]
+    public async Task After_stop_or_dont_ask_me_again_no_survey_reaches_the_contact_from_any_schedule_or_nps_send()
+    {
+        var (bot, surveys, nudges, _) = Host();
+        surveys.SendDue();   // both contacts' surveys are recorded, not delivered yet
+        bot.Answer(new IncomingMessage("stop", "ops@acme.example"));
+        await nudges.DeliverDueAsync(CancellationToken.None);
+        var cfo = Assert.Single(_channel.Sent);
+        Assert.Equal("cfo@acme.example", cfo.To);
+        Assert.Equal(DeliveryStatus.Retired, _store.AllNudges().Single(n => n.Recipient == "ops@acme.example").Status);
+        Click(cfo.Card.Buttons.Single(b => b.Label == "Don't ask me again"), "cfo@acme.example");
+
+        _clock.Advance(TimeSpan.FromDays(200));
+        var later = Host();
+        Assert.Equal(1, later.Surveys.SendDue());   // the schedule runs: Newbie is old enough now
+        var forced = later.Bot.Answer(new IncomingMessage("nps send ACME force", "boss@example.com"));
+        await later.Nudges.DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(["ops@acme.example (opted out)", "cfo@acme.example (opted out)"], forced.Sections.Single(s => s.Heading == "Skipped").Lines);
+        Assert.Equal(["cfo@acme.example", "ops@newbie.example"], _channel.Sent.Select(s => s.To));
     }
 }

@@ -243,12 +243,12 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
         var card = body.GetProperty("value");
         Assert.False(card.TryGetProperty("actions", out _));
         Assert.Contains("snoozed", card.GetProperty("body").EnumerateArray().Last().GetProperty("text").GetString());
-        Assert.StartsWith("Done · ", ana.CardsReceived.Last().CardTitle);
+        Assert.DoesNotContain(ana.CardsReceived, c => c.CardTitle.StartsWith("Done"));   // the card says it all
 
         var second = await TeamsChat.Json(await ana.Executes(NudgeCards.Snooze, data));
 
         Assert.False(second.GetProperty("value").TryGetProperty("actions", out _));
-        Assert.Equal("Already done", ana.CardsReceived.Last().CardTitle);
+        Assert.Equal("Already handled", ana.CardsReceived.Last().CardTitle);
     }
 
     [Fact]
@@ -283,7 +283,22 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var update = Assert.Single(bot.Connector.Calls, c => c.Method == "PUT" && c.Path == $"/v3/conversations/{ana.ConversationId}/activities/activity-with-the-nudge");
         Assert.False(update.Card.TryGetProperty("actions", out _));
-        Assert.StartsWith("Done · ", ana.CardsReceived.Last().CardTitle);
+        Assert.Contains("QBR booked", update.Card.GetRawText());
+        Assert.DoesNotContain(ana.CardsReceived, c => c.CardTitle.StartsWith("Done"));
+    }
+
+    [Fact]
+    public async Task The_localTimezone_of_a_persons_activity_is_kept_with_their_conversation_for_quiet_hours()
+    {
+        var csm = OwnerWithAnAccount(out _);
+        var ana = Person(csm);
+
+        await ana.Post(ana.Activity("message", new JsonObject { ["text"] = "help", ["localTimezone"] = "Asia/Tokyo" }));
+        await ana.Post(ana.Activity("message", new JsonObject { ["text"] = "help" }));   // a later activity without one keeps it
+
+        Assert.Equal("Asia/Tokyo", bot.Services.GetRequiredService<ConversationReferences>().FindByEmail(csm)!.TimeZone);
+        Assert.Equal("Asia/Tokyo", (await Channel.TimeZoneOfAsync(csm, default))?.Id);
+        Assert.Null(await Channel.TimeZoneOfAsync("nobody.in.teams@successbot.demo", default));
     }
 
     [Fact]

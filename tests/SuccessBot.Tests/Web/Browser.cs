@@ -34,6 +34,7 @@ public sealed class Browser : IAsyncLifetime
         _app = BotHost.Build(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>
         {
             ["Storage:Path"] = _folder.Store,
+            ["Checks:QuietHours"] = "off",
             ["Team:Managers:0"] = DemoGenerator.Manager,
             ["Checks:DeliverySeconds"] = "0.5",
             ["Nps:CommentGraceSeconds"] = "0",

@@ -71,6 +71,7 @@ public sealed class FuzzTests : IAsyncLifetime
         _app = BotHost.Build(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>
         {
             ["Storage:Path"] = _folder.Store,
+            ["Checks:QuietHours"] = "off",
             ["Slack:BotToken"] = "xoxb-fuzz",
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:ApiBaseUrl"] = "http://127.0.0.1:1/api/",

@@ -67,6 +67,7 @@ public sealed class SignInHost : IAsyncLifetime
         _app = BotHost.Build(["--urls", "https://0.0.0.0:0"], new Dictionary<string, string?>
         {
             ["Storage:Path"] = _folder.Store,
+            ["Checks:QuietHours"] = "off",
             ["Team:Managers:0"] = DemoGenerator.Manager,
             ["LocalChat:Authority"] = Authority,
             ["LocalChat:ClientId"] = ClientId,

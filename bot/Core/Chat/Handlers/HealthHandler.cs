@@ -15,10 +15,11 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
             new("MRR", context.Money(account.Mrr) + (account.Plan is { } plan ? $" ({plan})" : "")),
             new("Customer since", Format.Day(account.StartedOn)),
         };
+        facts.Add(new("Last touchpoint", LastTouchpoint(context.Book, account.Id)));
         if (account.CanceledOn is { } canceled)
             return new Reply($"Health · {account.Name}")
             {
-                Summary = $"{account.Name} churned on {Format.Day(canceled)} ({account.ChurnReason ?? ChurnMetrics.UnknownReason}).",
+                Summary = $"{account.Name} churned on {Format.Day(canceled)} ({account.ChurnReason ?? ChurnMetrics.UnknownReason})." + ChurnMark(context.Book, account.Id),
                 Facts = facts,
             };
 
@@ -52,6 +53,18 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
         var moved = Math.Abs(most.Delta) < 0.5 ? "no component moved" : $"moved most: {most.Name}, {(most.Delta > 0 ? "+" : "")}{most.Delta:0} points ({most.Detail})";
         return $"{before.Score} to {now.Score} ({(change >= 0 ? "+" : "")}{change}); {moved}";
     }
+
+    /// <summary>The last call, email or meeting logged: "call on 2026-11-25 by ana@example.com: talked budgets".</summary>
+    public static string LastTouchpoint(Domain.BookOfBusiness book, string accountId) =>
+        book.TouchpointsOf(accountId).LastOrDefault(t => t.Kind is "call" or "email" or "meeting") is { } last ? Describe(last) : "none logged";
+
+    public static string Describe(Domain.Touchpoint t) => $"{t.Kind} on {t.At:yyyy-MM-dd} by {t.By}" + (t.Note is { Length: > 0 } n ? $": {Format.Quote(n, 80)}" : "");
+
+    /// <summary>Who marked the account churned in chat, when, with the reason and note; empty when it was imported so.</summary>
+    public static string ChurnMark(Domain.BookOfBusiness book, string accountId) =>
+        book.TouchpointsOf(accountId).LastOrDefault(t => t.Kind == "churned") is { } mark
+            ? $" Marked churned by {mark.By} on {mark.At:yyyy-MM-dd HH:mm} UTC: {Format.Quote(mark.Note ?? "", 300)}."
+            : "";
 
     public static string Band(HealthBand band) => band switch
     {
