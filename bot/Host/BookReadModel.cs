@@ -29,6 +29,9 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
 
     public string SnapshotPath { get; } = BookSnapshot.PathFor(store.Path);
 
+    /// <summary>The version of the snapshot the book was read from at start; null when it was loaded whole.</summary>
+    public long? StartedFromSnapshot { get; private set; }
+
     /// <summary>Makes the book ready: from the snapshot and the log after it when they serve this store, else from the whole store.</summary>
     public void Load()
     {
@@ -43,6 +46,7 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
                 _current = new Snapshot(usable.Book, usable.Version);
                 if (FollowLog())
                 {
+                    StartedFromSnapshot = usable.Version;
                     log.LogInformation("Read model ready from its snapshot (version {Snapshot}) and the change log: {Accounts} accounts, data version {Version}, in {Ms:0} ms.",
                         usable.Version, Current.Count, Version, watch.ElapsedMilliseconds);
                     ReturnTheLoadsGarbage();
@@ -142,7 +146,9 @@ public sealed class ReadModelRefresher(BookReadModel model, LiteDbStore store, I
         await _loading!.WaitAsync(stoppingToken);
         var every = TimeSpan.FromSeconds(Settings.Number(config, "Storage:PollSeconds", 2.0));
         var snapshotEvery = TimeSpan.FromSeconds(Settings.Number(config, "Storage:SnapshotSeconds", 60.0));
-        TakeSnapshotIfBehind(TimeSpan.Zero);
+        // A book read from its snapshot has one already: the next is written after the usual interval, not during the start.
+        if (model.StartedFromSnapshot is { } read) (_snapshotVersion, _snapshotTakenAt) = (read, clock.GetTimestamp());
+        TakeSnapshotIfBehind(snapshotEvery);
         using var timer = new PeriodicTimer(every);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

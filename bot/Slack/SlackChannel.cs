@@ -68,8 +68,12 @@ public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<
         }
     }
 
-    private string? SharedChannelOf(string email) => books.Current.Accounts
-        .FirstOrDefault(a => a.SlackChannelId is { Length: > 0 } && a.ContactEmails.Contains(email, StringComparer.OrdinalIgnoreCase))?.SlackChannelId;
+    // The contact index, not a pass over the book, per send.
+    private string? SharedChannelOf(string email)
+    {
+        var book = books.Current;
+        return book.PositionsOfContact(email).Select(p => book.Accounts[p].SlackChannelId).FirstOrDefault(c => c is { Length: > 0 });
+    }
 
     public async Task UpdateAsync(string email, string messageRef, Reply card, CancellationToken cancel)
     {

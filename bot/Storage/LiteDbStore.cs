@@ -45,6 +45,9 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
         // The delivery job asks for pending nudges every few seconds.
         _db.GetCollection(Nudges).EnsureIndex("status");
+        // Each delivery round asks what was sent today (budgets) and which cards a roll-up lists.
+        _db.GetCollection(Nudges).EnsureIndex("sent");
+        _db.GetCollection(Nudges).EnsureIndex("ref");
         // `audit --account X --since DATE` and the retention trim read the audit log by account and by moment.
         AuditLog.EnsureIndex("at");
         AuditLog.EnsureIndex("account");

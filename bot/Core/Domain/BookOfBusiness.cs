@@ -109,6 +109,10 @@ public sealed class BookOfBusiness
     /// <summary>Whether someone is a customer contact of at least one account of this book.</summary>
     public bool HasContact(string email) => _byContact.TryGetValue(email.Trim(), out var positions) && (_scope is null || positions.Any(p => Array.BinarySearch(_scope, p) >= 0));
 
+    /// <summary>Positions of the accounts someone is a customer contact of (the contact index; no pass over the book).</summary>
+    public IEnumerable<int> PositionsOfContact(string email) =>
+        _byContact.TryGetValue(email.Trim(), out var positions) ? Local(positions).Where(p => p >= 0) : [];
+
     public Account? Find(string accountId) => Local(accountId) is { } i ? History(i).Account : null;
 
     /// <summary>Where an account of this book sits in <see cref="Accounts"/>; the key to the per-position lookups.</summary>

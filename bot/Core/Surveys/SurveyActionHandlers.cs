@@ -116,8 +116,7 @@ public sealed class SurveyWordsHandler(ISurveyStore surveys, NpsOptions options,
     {
         if (context.Asker.Email is not { } email || words.Trim() is not { Length: > 0 } text) return null;
         var since = clock.GetUtcNow() - TimeSpan.FromHours(options.EditWindowHours);
-        var optedOut = surveys.OptedOut().Contains(email.Trim().ToLowerInvariant());
-        if (optedOut || Latest(context.Book, email, since) is not { } survey) return null;
+        if (Latest(context.Book, email, since) is not { } survey || surveys.OptedOut().Contains(email.Trim().ToLowerInvariant())) return null;
         return comments.Keep(survey, text, context.Book, context.Today, context.Team);
     }
 
@@ -125,11 +124,12 @@ public sealed class SurveyWordsHandler(ISurveyStore surveys, NpsOptions options,
     private SurveyState? Latest(BookOfBusiness book, string email, DateTimeOffset since)
     {
         SurveyState? latest = null;
-        for (var position = 0; position < book.Accounts.Count; position++)
+        // A survey answered since then was sent at most its expiry before: older ones are not read from the store.
+        var sentSince = since - TimeSpan.FromDays(options.ExpiryDays);
+        foreach (var position in book.PositionsOfContact(email))
         {
-            if (!book.Accounts[position].ContactEmails.Contains(email, StringComparer.OrdinalIgnoreCase)) continue;
             foreach (var sent in book.SurveysAt(position))
-                if (sent.Answered && surveys.FindSurvey(sent.Id) is { LastAnsweredAt: { } at, Closed: false } survey && at >= since
+                if (sent.Answered && sent.SentAt >= sentSince && surveys.FindSurvey(sent.Id) is { LastAnsweredAt: { } at, Closed: false } survey && at >= since
                     && string.Equals(survey.Contact, email, StringComparison.OrdinalIgnoreCase) && (latest is null || at > latest.LastAnsweredAt))
                     latest = survey;
         }
