@@ -1,3 +1,4 @@
+using SuccessBot.Core.Storage;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -51,16 +52,16 @@ public static class Benchmark
             using var store = new LiteDbStore(Path.Combine(folder.FullName, "bench.db"));
             output.WriteLine();
             output.WriteLine("Import (CSV read, checked, stored in one transaction; target >= 20,000 rows/s):");
-            var seconds = Import(output, "accounts", book.Accounts.Count, () => Importers.ImportAccounts(store, files.Accounts, today))
-                + Import(output, "usage", book.Usage.Count, () => Importers.ImportUsage(store, files.Usage))
-                + Import(output, "nps", book.Nps.Count, () => Importers.ImportNps(store, files.Nps));
+            var seconds = Import(output, "accounts", book.Accounts.Count, () => Importers.ImportAccounts(store.Book, files.Accounts, today))
+                + Import(output, "usage", book.Usage.Count, () => Importers.ImportUsage(store.Book, files.Usage))
+                + Import(output, "nps", book.Nps.Count, () => Importers.ImportNps(store.Book, files.Nps));
             var rows = book.Accounts.Count + book.Usage.Count + book.Nps.Count;
             output.WriteLine($"  all three {rows,10:N0} rows in {seconds,6:0.00} s = {rows / seconds,9:N0} rows/s");
             // The generated MRR history (expansion and contraction over two years) has no CSV form; it is stored as is.
-            store.UpsertMrrHistory(book.MrrChanges);
+            store.Book.UpsertMrrHistory(book.MrrChanges);
 
             clock.Restart();
-            var loaded = store.LoadBook();
+            var loaded = store.Book.LoadBook();
             output.WriteLine($"  loading the read model from the store: {clock.Elapsed.TotalSeconds:0.00} s");
             Answers(output, loaded, runs: 100);
         }
@@ -105,7 +106,7 @@ public static class Benchmark
             using var store = new LiteDbStore(Path.Combine(folder.FullName, "ledger.db"));
             var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Managers = [DemoGenerator.Manager],
                 Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
-            var nudges = new NudgeService(new StaticBookSource(book), store, store, store, team, new CheckOptions(), TimeProvider.System, []);
+            var nudges = new NudgeService(new StaticBookSource(book), store.Ledger, store.Activity, store.Surveys, team, new CheckOptions(), TimeProvider.System, []);
             output.WriteLine($"Daily checks over {book.Accounts.Count:N0} accounts with 90 days of usage (read model {heap / 1024 / 1024:N0} MB managed, process {Resident("VmRSS")} before the run; target < 10 s, < 500 MB):");
             foreach (var run in new[] { "first run (empty ledger)", "the same day again" })
             {

@@ -83,10 +83,10 @@ public static class WritesBenchmark
         var book = DemoGenerator.Generate(seed: 7, today, accounts, usageDays: 90);
         output.WriteLine($"Generated {book.Accounts.Count:N0} accounts, {book.Usage.Count:N0} usage rows (90 days), {book.Nps.Count:N0} NPS answers, {book.MrrChanges.Count:N0} MRR changes.");
         using var store = new LiteDbStore(path);
-        store.UpsertAccounts(book.Accounts, today);
-        store.UpsertMrrHistory(book.MrrChanges);
-        foreach (var slice in book.Usage.Chunk(200_000)) store.UpsertUsage(slice);
-        store.UpsertNps(book.Nps);
+        store.Book.UpsertAccounts(book.Accounts, today);
+        store.Book.UpsertMrrHistory(book.MrrChanges);
+        foreach (var slice in book.Usage.Chunk(200_000)) store.Book.UpsertUsage(slice);
+        store.Book.UpsertNps(book.Nps);
     }
 
     private static async Task ClicksAsync(HttpClient http, Process host, TextWriter output, int clicks = 100)

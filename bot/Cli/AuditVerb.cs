@@ -36,7 +36,7 @@ public static class AuditVerb
                 return 1;
             }
             using var store = new LiteDbStore(path);
-            var entries = store.AuditEntries(parse.GetValue(account), from);
+            var entries = store.Audit.AuditEntries(parse.GetValue(account), from);
             if (entries.Count == 0) Console.WriteLine("No audit entries.");
             foreach (var entry in entries) Console.WriteLine(TerminalText.Escape(Line(entry)));
             return 0;

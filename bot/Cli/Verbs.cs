@@ -1,3 +1,4 @@
+using SuccessBot.Core.Storage;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
@@ -214,9 +215,9 @@ public static class Verbs
                     var today = Settings.Team(config).Today(DateTimeOffset.UtcNow);
                     var report = kind switch
                     {
-                        "accounts" => Importers.ImportAccounts(store, path, today),
-                        "usage" => Importers.ImportUsage(store, path),
-                        _ => Importers.ImportNps(store, path),
+                        "accounts" => Importers.ImportAccounts(store.Book, path, today),
+                        "usage" => Importers.ImportUsage(store.Book, path),
+                        _ => Importers.ImportNps(store.Book, path),
                     };
                     Console.WriteLine(report);
                     Console.WriteLine($"Stored in {store.Path}.");

@@ -15,10 +15,10 @@ public static class DemoStore
             if (File.Exists(file)) File.Delete(file);
         var book = DemoGenerator.Generate(seed, today);
         using var store = new LiteDbStore(path);
-        store.UpsertAccounts(book.Accounts, today);
-        store.UpsertMrrHistory(book.MrrChanges);
-        store.UpsertUsage(book.Usage);
-        store.UpsertNps(book.Nps);
+        store.Book.UpsertAccounts(book.Accounts, today);
+        store.Book.UpsertMrrHistory(book.MrrChanges);
+        store.Book.UpsertUsage(book.Usage);
+        store.Book.UpsertNps(book.Nps);
         return book;
     }
 

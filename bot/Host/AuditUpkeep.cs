@@ -1,5 +1,6 @@
 using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Storage;
 
 namespace SuccessBot.Host;
 
@@ -7,7 +8,7 @@ namespace SuccessBot.Host;
 /// What the host does for the audit log: records a change of `Team:Managers` (who may see team-wide figures) at start,
 /// and trims entries older than `Audit:Days` at start and every day after.
 /// </summary>
-public sealed class AuditUpkeep(IAuditLog audit, TeamSettings team, IConfiguration config, TimeProvider clock, ILogger<AuditUpkeep> log) : BackgroundService
+public sealed class AuditUpkeep(IAuditLog audit, IChangeFeed feed, TeamSettings team, IConfiguration config, TimeProvider clock, ILogger<AuditUpkeep> log) : BackgroundService
 {
     public const string ManagersChanged = "settings: managers";
     public const int DefaultDays = 400;
@@ -38,7 +39,7 @@ public sealed class AuditUpkeep(IAuditLog audit, TeamSettings team, IConfigurati
             RecordManagers();
             Trim();
         }
-        catch (LiteDB.LiteException e)
+        catch (Exception e) when (feed.IsStoreFault(e))
         {
             log.LogWarning(e, "Audit: could not record the managers or trim old entries at start; the next start tries again.");
         }
@@ -54,7 +55,7 @@ public sealed class AuditUpkeep(IAuditLog audit, TeamSettings team, IConfigurati
             {
                 if (Trim() is var trimmed and > 0) log.LogInformation("Audit: {Count} entries older than {Days} days trimmed.", trimmed, Days);
             }
-            catch (LiteDB.LiteException e)
+            catch (Exception e) when (feed.IsStoreFault(e))
             {
                 log.LogWarning(e, "Audit: could not trim old entries; tomorrow tries again.");
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Storage;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Host;
@@ -11,7 +12,7 @@ namespace SuccessBot.Host;
 /// cost proportional to what they wrote, whether this process wrote them (a click) or another one did (`import`, `check`).
 /// A change it cannot apply is logged and the book is loaded whole once, rather than drift from the store.
 /// </summary>
-public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log) : IBookSource
+public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles files, ILogger<BookReadModel> log) : IBookSource
 {
     private volatile Snapshot _current = new(BookOfBusiness.Empty, -1);
     private readonly Lock _following = new();
@@ -27,7 +28,7 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
 
     public Task WhenReady => _ready.Task;
 
-    public string SnapshotPath { get; } = BookSnapshot.PathFor(store.Path);
+    public string SnapshotPath => files.Snapshot;
 
     /// <summary>The version of the snapshot the book was read from at start; null when it was loaded whole.</summary>
     public long? StartedFromSnapshot { get; private set; }
@@ -39,8 +40,8 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
         {
             if (IsReady) return;
             var watch = Stopwatch.StartNew();
-            var snapshot = BookSnapshot.Read(SnapshotPath, store.StoreId, out var whyNot);
-            if (snapshot is { } taken && taken.Version > store.DataVersion) whyNot = "it is ahead of the store";
+            var snapshot = BookSnapshot.Read(SnapshotPath, feed.StoreId, out var whyNot);
+            if (snapshot is { } taken && taken.Version > feed.DataVersion) whyNot = "it is ahead of the store";
             else if (snapshot is { } usable)
             {
                 _current = new Snapshot(usable.Book, usable.Version);
@@ -87,7 +88,7 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
     public long WriteSnapshot()
     {
         var at = _current;
-        BookSnapshot.Write(SnapshotPath, store.StoreId, at.Version, at.Book);
+        BookSnapshot.Write(SnapshotPath, feed.StoreId, at.Version, at.Book);
         return at.Version;
     }
 
@@ -95,7 +96,7 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
     {
         var at = _current;
         IReadOnlyList<(long Version, BookChange Change)>? changes;
-        try { changes = store.ChangesAfter(at.Version); }
+        try { changes = feed.ChangesAfter(at.Version); }
         catch (ChangeNotApplicable bad)
         {
             log.LogWarning("The change log could not be read, so the whole book is loaded again: {Problem}", bad.Message);
@@ -127,7 +128,7 @@ public sealed class BookReadModel(LiteDbStore store, ILogger<BookReadModel> log)
 /// is never seen half-loaded, while a large one goes on loading as /healthz says "starting"), then follows the store's
 /// change log every `Storage:PollSeconds`, and keeps the snapshot beside the store up to date (`Storage:SnapshotSeconds`).
 /// </summary>
-public sealed class ReadModelRefresher(BookReadModel model, LiteDbStore store, IConfiguration config, TimeProvider clock, ILogger<ReadModelRefresher> log) : BackgroundService
+public sealed class ReadModelRefresher(BookReadModel model, IChangeFeed feed, IConfiguration config, TimeProvider clock, ILogger<ReadModelRefresher> log) : BackgroundService
 {
     private long _snapshotVersion = -1;
     private long _snapshotTakenAt;
@@ -157,7 +158,7 @@ public sealed class ReadModelRefresher(BookReadModel model, LiteDbStore store, I
                 model.Refresh();
                 TakeSnapshotIfBehind(snapshotEvery);
             }
-            catch (Exception e) when (e is LiteDB.LiteException or IOException)
+            catch (Exception e) when (feed.IsStoreFault(e))
             {
                 // The store may be busy with another process's import; the next tick tries again.
                 log.LogWarning(e, "Could not read the store; will try again.");
@@ -171,7 +172,7 @@ public sealed class ReadModelRefresher(BookReadModel model, LiteDbStore store, I
         if (model.IsReady)
         {
             try { TakeSnapshotIfBehind(TimeSpan.Zero); }
-            catch (Exception e) when (e is LiteDB.LiteException or IOException or ObjectDisposedException) { log.LogWarning("Snapshot not written at stop: {Problem}", e.Message); }
+            catch (Exception e) when (feed.IsStoreFault(e) || e is IOException or ObjectDisposedException) { log.LogWarning("Snapshot not written at stop: {Problem}", e.Message); }
         }
     }
 
@@ -181,6 +182,6 @@ public sealed class ReadModelRefresher(BookReadModel model, LiteDbStore store, I
         _snapshotVersion = model.WriteSnapshot();
         _snapshotTakenAt = clock.GetTimestamp();
         // The snapshot covers the log up to its version; a day's worth stays for other readers that lag behind.
-        store.TrimChanges(_snapshotVersion, clock.GetUtcNow().AddDays(-1));
+        feed.TrimChanges(_snapshotVersion, clock.GetUtcNow().AddDays(-1));
     }
 }

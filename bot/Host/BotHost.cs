@@ -1,3 +1,4 @@
+using SuccessBot.Core.Storage;
 using Microsoft.Extensions.Configuration.Memory;
 using SuccessBot.Core;
 using SuccessBot.Core.Chat;
@@ -60,13 +61,13 @@ public static class BotHost
         app.MapSlack();
         app.MapTeams();
         app.MapIngest();
-        app.MapGet("/healthz", (LiteDbStore store, BookReadModel model) =>
+        app.MapGet("/healthz", (IChangeFeed store, StoreFiles files, BookReadModel model) =>
         {
             var readable = store.CanRead();
             var body = new
             {
                 status = !readable ? "storage unreadable" : !model.IsReady ? "starting" : "ok",
-                storage = new { path = store.Path, readable, dataVersion = model.Version, accounts = model.Current.Count },
+                storage = new { path = files.Store, readable, dataVersion = model.Version, accounts = model.Current.Count },
             };
             return Results.Json(body, statusCode: readable && model.IsReady ? 200 : 503);
         });
@@ -78,7 +79,7 @@ public static class BotHost
     {
         var config = app.Configuration;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
-        log.LogInformation("Store: {Path}", app.Services.GetRequiredService<LiteDbStore>().Path);
+        log.LogInformation("Store: {Path}", app.Services.GetRequiredService<StoreFiles>().Store);
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
         if (!app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");

@@ -1,6 +1,7 @@
 using SuccessBot.Core;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Storage;
 using SuccessBot.Core.Surveys;
 using SuccessBot.Storage;
 
@@ -17,12 +18,7 @@ public static class Composition
         services.AddSingleton(team);
         services.AddSingleton(Settings.Checks(config));
         services.AddSingleton(Settings.Nps(config));
-        services.AddSingleton(_ => new LiteDbStore(Settings.StoragePath(config)));
-        services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
-        services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
-        services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());
-        services.AddSingleton<IStoreTransactions>(s => s.GetRequiredService<LiteDbStore>());
-        services.AddSingleton<Core.Audit.IAuditLog>(s => s.GetRequiredService<LiteDbStore>());
+        AddStore(services, Settings.StoragePath(config));
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
@@ -32,6 +28,23 @@ public static class Composition
         services.AddSingleton(s => new ChatBot(s.GetRequiredService<IBookSource>(), team, s.GetRequiredService<TimeProvider>(),
             s.GetRequiredService<Routes>().Commands(), s.GetRequiredService<ActionRouter>(), s.GetRequiredService<IStoreTransactions>()));
         return services;
+    }
+
+    /// <summary>The LiteDB file and one small store per port over it.</summary>
+    private static void AddStore(IServiceCollection services, string path)
+    {
+        services.AddSingleton(new StoreFiles(Path.GetFullPath(path)));
+        services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store));
+        services.AddSingleton<IStoreTransactions>(s => s.GetRequiredService<LiteDbStore>());
+        services.AddSingleton<IChangeFeed>(s => s.GetRequiredService<LiteDbStore>());
+        services.AddSingleton<IBookStore>(s => s.GetRequiredService<LiteDbStore>().Book);
+        services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>().Ledger);
+        services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>().Activity);
+        services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>().Surveys);
+        services.AddSingleton<Core.Audit.IAuditLog>(s => s.GetRequiredService<LiteDbStore>().Audit);
+        services.AddSingleton<IHandledEvents>(s => s.GetRequiredService<LiteDbStore>().SlackEvents);
+        services.AddSingleton<IConversationReferenceStore>(s => s.GetRequiredService<LiteDbStore>().TeamsReferences);
+        services.AddSingleton<IIngestStore>(s => s.GetRequiredService<LiteDbStore>().Ingest);
     }
 
     /// <summary>

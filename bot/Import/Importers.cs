@@ -1,5 +1,5 @@
 using SuccessBot.Core.Domain;
-using SuccessBot.Storage;
+using SuccessBot.Core.Storage;
 
 namespace SuccessBot.Import;
 
@@ -84,19 +84,19 @@ public static class Importers
         return answers;
     }
 
-    public static ImportReport ImportAccounts(LiteDbStore store, string path, DateOnly today)
+    public static ImportReport ImportAccounts(IBookStore store, string path, DateOnly today)
     {
         var accounts = ReadAccounts(path);
         return new ImportReport(Path.GetFileName(path), accounts.Count, store.UpsertAccounts(accounts, today), []);
     }
 
-    public static ImportReport ImportUsage(LiteDbStore store, string path)
+    public static ImportReport ImportUsage(IBookStore store, string path)
     {
         var days = ReadUsage(path, store.AccountIds());
         return new ImportReport(Path.GetFileName(path), days.Count, store.UpsertUsage(days), []);
     }
 
-    public static ImportReport ImportNps(LiteDbStore store, string path)
+    public static ImportReport ImportNps(IBookStore store, string path)
     {
         var answers = ReadNps(path, store.AccountIds(), out var cut);
         string[] notes = cut == 0 ? [] : [$"{cut:N0} comments were longer than {Core.Domain.Rules.MaxCommentLength:N0} characters and were cut to that length."];

@@ -1,4 +1,4 @@
-using SuccessBot.Storage;
+using SuccessBot.Host;
 
 namespace SuccessBot.Ingest;
 
@@ -11,14 +11,11 @@ public sealed record EventLogFolder(string Path, string? Refusal, string? Note)
 {
     public const string MarkFile = "store-id";
 
-    public static string PathFor(LiteDbStore store) => store.Path + ".ingest";
-
-    /// <summary>Finds (or moves into place) the folder of <paramref name="store"/>'s log, and checks that it is this store's.</summary>
-    public static EventLogFolder For(LiteDbStore store)
+    /// <summary>Finds (or moves into place) the folder of the store's log, and checks that it is this store's (<paramref name="id"/>).</summary>
+    public static EventLogFolder For(StoreFiles files, string id)
     {
-        var folder = PathFor(store);
-        var id = store.StoreId;
-        var note = Directory.Exists(folder) ? null : MoveSharedFolder(store, folder, id);
+        var folder = files.IngestLog;
+        var note = Directory.Exists(folder) ? null : MoveSharedFolder(files, folder, id);
         var mark = MarkOf(folder);
         if (mark is null && Directory.Exists(folder) && Directory.EnumerateFiles(folder, "events-*.ndjson").Any())
             return new(folder, $"the event log {folder} holds events but no {MarkFile} mark, so it may be another store's; move it away (or, if it is this store's, "
@@ -29,9 +26,9 @@ public sealed record EventLogFolder(string Path, string? Refusal, string? Note)
     }
 
     /// <summary>The older `ingest/` beside the store moves only when it is marked as this store's; otherwise it is left, and the note says so.</summary>
-    private static string? MoveSharedFolder(LiteDbStore store, string folder, string id)
+    private static string? MoveSharedFolder(StoreFiles files, string folder, string id)
     {
-        var shared = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(store.Path)!, "ingest");
+        var shared = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(files.Store)!, "ingest");
         if (!Directory.Exists(shared)) return null;
         var mark = MarkOf(shared);
         if (mark != id)

@@ -30,7 +30,7 @@ public static class IngestBenchmark
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var book = DemoGenerator.Generate(seed: 7, today, accounts, usageDays: 1);
             var path = Path.Combine(folder.FullName, "bench.db");
-            using (var store = new LiteDbStore(path)) store.UpsertAccounts(book.Accounts, today);
+            using (var store = new LiteDbStore(path)) store.Book.UpsertAccounts(book.Accounts, today);
             var ids = book.Accounts.Select(a => a.Id).ToArray();
             output.WriteLine($"Stored {ids.Length:N0} accounts.");
 

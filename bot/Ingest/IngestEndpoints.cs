@@ -1,3 +1,4 @@
+using SuccessBot.Core.Storage;
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
@@ -26,7 +27,7 @@ public static class IngestEndpoints
             o.DecompressionProviders.Remove("br");
             o.DecompressionProviders.Remove("deflate");
         });
-        builder.Services.AddSingleton(s => EventLogFolder.For(s.GetRequiredService<Storage.LiteDbStore>()));
+        builder.Services.AddSingleton(s => EventLogFolder.For(s.GetRequiredService<Host.StoreFiles>(), s.GetRequiredService<IChangeFeed>().StoreId));
         builder.Services.AddSingleton<UsageRollup>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestWriter>());
@@ -101,7 +102,7 @@ public static class IngestEndpoints
         {
             await writer.StoreAsync(events, http.RequestAborted);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException
+        catch (Exception e) when (http.RequestServices.GetRequiredService<IChangeFeed>().IsStoreFault(e) || e is InvalidOperationException
                                    || (e is OperationCanceledException && !http.RequestAborted.IsCancellationRequested))
         {
             // Segment's senders retry a 503 (the store failed, or the host is stopping); a retry of what did reach the log is recognised by its messageId.

@@ -1,3 +1,4 @@
+using SuccessBot.Core.Storage;
 using SuccessBot.Core.Chat;
 using System.Threading.Channels;
 
@@ -9,7 +10,7 @@ namespace SuccessBot.Ingest;
 /// <see cref="IngestSettings.PublishEvery"/> a checkpoint writes what changed to the store beside the requests, so the
 /// store's slower writes stay off the request path.
 /// </summary>
-public sealed class IngestWriter(UsageRollup rollup, EventLogFolder folder, IngestSettings settings, IBookSource books, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
+public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogFolder folder, IngestSettings settings, IBookSource books, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
 {
     /// <summary>Why usage events are refused although configured (the event log is another store's); null when on.</summary>
     public string? Off => folder.Refusal;
@@ -127,7 +128,7 @@ public sealed class IngestWriter(UsageRollup rollup, EventLogFolder folder, Inge
             rollup.Accept(events, clock.GetUtcNow());
             _unsaved = true;
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (feed.IsStoreFault(e) || e is InvalidOperationException)
         {
             log.LogWarning(e, "Could not take {Count} usage events; the senders are told to retry.", events.Count);
             foreach (var s in taken) s.Stored.TrySetException(e);
@@ -149,7 +150,7 @@ public sealed class IngestWriter(UsageRollup rollup, EventLogFolder folder, Inge
         {
             await RecoverAsync();
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (feed.IsStoreFault(e))
         {
             log.LogWarning(e, "Could not recover the usage rollup; the next write tries again.");
         }
@@ -214,7 +215,7 @@ public sealed class IngestWriter(UsageRollup rollup, EventLogFolder folder, Inge
             _unsaved = true;
             if (released > 0) log.LogInformation("Counted {Count} usage events kept aside: their accounts arrived.", released);
         }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (feed.IsStoreFault(e))
         {
             log.LogWarning(e, "Could not trim the raw event window; the next sweep tries again.");
             // Events kept aside may have been counted half-way: memory is built again before the next write.

@@ -1,8 +1,7 @@
 using System.Text;
-using LiteDB;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
-using SuccessBot.Storage;
+using SuccessBot.Core.Storage;
 
 namespace SuccessBot.Ingest;
 
@@ -17,12 +16,12 @@ namespace SuccessBot.Ingest;
 /// <remarks>One writer (<see cref="IngestWriter"/>) calls everything but <see cref="Store"/>, which a checkpoint runs beside it.</remarks>
 public sealed class UsageRollup : IDisposable
 {
-    private const string Users = "ingest_users", Anonymous = "ingest_anonymous", Days = "ingest_days", Aside = "ingest_aside", Checkpoints = "ingest_checkpoint";
-
     /// <summary>Caches of who belongs where are emptied past this many entries, so memory stays bounded.</summary>
     private const int MaxCached = 1_000_000;
 
-    private readonly LiteDbStore _store;
+    private readonly IIngestStore _state;
+    private readonly IBookStore _accounts;
+    private readonly IStoreTransactions _transactions;
     private readonly IngestSettings _settings;
     private readonly TeamSettings _team;
     private readonly IBookSource _book;
@@ -33,7 +32,9 @@ public sealed class UsageRollup : IDisposable
 
     private readonly Dictionary<(string Account, DateOnly Day), DayState> _days = new();
     private List<DayState> _dirty = [];
-    private readonly Pending _users, _anonymous, _aside;
+    private readonly Pending<IngestUser> _users;
+    private readonly Pending<VisitorLink> _anonymous;
+    private readonly Pending<AsideEvent> _aside;
     private Dictionary<string, AccountChange> _accountsWaiting = new(StringComparer.Ordinal);
     private Dictionary<string, AccountChange>? _accountsStoring;
     private readonly HashSet<string> _knownAccounts = new(StringComparer.Ordinal);
@@ -48,22 +49,21 @@ public sealed class UsageRollup : IDisposable
     private LogPosition _position, _checkpointed;
     private bool _trimDue;
 
-    public UsageRollup(LiteDbStore store, EventLogFolder folder, IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
+    public UsageRollup(IIngestStore state, IBookStore accounts, IStoreTransactions transactions, IChangeFeed feed, EventLogFolder folder,
+        IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
     {
-        _store = store;
+        _state = state;
+        _accounts = accounts;
+        _transactions = transactions;
         _settings = settings;
         _team = team;
         _book = book;
         _clock = clock;
-        _log = new EventLog(folder.Path, store.StoreId);
+        _log = new EventLog(folder.Path, feed.StoreId);
         _recent = new RecentMessageIds(settings);
-        _users = new Pending(store.Collection(Users));
-        _anonymous = new Pending(store.Collection(Anonymous));
-        _aside = new Pending(store.Collection(Aside));
-        // Days are loaded and trimmed by date, aliases found by the user they point to; events kept aside are found again by who or which account they belong to.
-        store.Collection(Days).EnsureIndex("day");
-        store.Collection(Users).EnsureIndex("alias");
-        foreach (var field in new[] { "user", "anon", "account", "at" }) store.Collection(Aside).EnsureIndex(field);
+        _users = new Pending<IngestUser>(state.User, u => u.Key);
+        _anonymous = new Pending<VisitorLink>(state.Visitor, v => v.AnonymousId);
+        _aside = new Pending<AsideEvent>(state.Aside, a => a.MessageId);
     }
 
     /// <summary>
@@ -88,13 +88,13 @@ public sealed class UsageRollup : IDisposable
             _recent.Clear();
             _log.Close();
             _log.CutTornTails();
-            _checkpointed = _store.Collection(Checkpoints).FindById("log") is { } c ? new LogPosition(c["file"].AsString, c["offset"].AsInt64) : default;
+            _checkpointed = _state.Checkpointed() is { } c ? new LogPosition(c.File ?? "", c.Offset) : default;
             // The checkpointed file is never swept: without it this is a new log (the old one left elsewhere), read from its start.
             if (_checkpointed.File is { } file && !_log.Holds(file)) _checkpointed = _checkpointed with { Offset = 0 };
             _allInMemoryFrom = _team.Today(now).AddDays(-1);
-            foreach (var doc in _store.Collection(Days).Find(Query.GTE("day", FromDay(_allInMemoryFrom))))
+            foreach (var row in _state.DaysFrom(_allInMemoryFrom))
             {
-                var state = DayState.From(doc, this);
+                var state = DayState.From(row, this);
                 _days[(state.AccountId, state.Day)] = state;
             }
             foreach (var id in _log.MessageIds(now - _settings.DedupeWindow)) _recent.Add(UInt64Set.Hash(id), now);
@@ -147,7 +147,7 @@ public sealed class UsageRollup : IDisposable
         lock (_gate)
         {
             return _days.TryGetValue((accountId, day), out var state) ? state.Events
-                : _store.Collection(Days).FindById(DayKey(accountId, day))?["events"].AsInt32 ?? 0;
+                : _state.Day(accountId, day)?.Events ?? 0;
         }
     }
 
@@ -162,8 +162,7 @@ public sealed class UsageRollup : IDisposable
             _log.DeleteBefore(now.AddDays(-_settings.RawEventDays), _checkpointed.File);
             // Day states and events kept aside are trimmed in the next checkpoint's transaction.
             _trimDue = true;
-            var waitingFor = _store.Collection(Aside).Query().Where("$.account != null").Select("$.account").ToEnumerable().Select(d => d["account"].AsString)
-                .Concat(_aside.Waiting().Select(d => d["account"]).Where(a => a.IsString).Select(a => a.AsString))
+            var waitingFor = _state.AccountsWaitedFor().Concat(_aside.Waiting().Select(a => a.Account).OfType<string>())
                 .Distinct(StringComparer.Ordinal).ToArray();
             foreach (var account in waitingFor)
                 if (AccountExists(account)) _releaseAccounts.Add(account);
@@ -175,9 +174,9 @@ public sealed class UsageRollup : IDisposable
     internal sealed class Checkpoint
     {
         public required List<DayState> Days { get; init; }
-        public required Dictionary<string, BsonDocument?> Users { get; init; }
-        public required Dictionary<string, BsonDocument?> Anonymous { get; init; }
-        public required Dictionary<string, BsonDocument?> Aside { get; init; }
+        public required Dictionary<string, IngestUser?> Users { get; init; }
+        public required Dictionary<string, VisitorLink?> Anonymous { get; init; }
+        public required Dictionary<string, AsideEvent?> Aside { get; init; }
         public required Dictionary<string, AccountChange> Accounts { get; init; }
         public required LogPosition Position { get; init; }
         public required DateTimeOffset At { get; init; }
@@ -209,25 +208,14 @@ public sealed class UsageRollup : IDisposable
     }
 
     /// <summary>Writes a checkpoint in one transaction; what changes figures reaches the change log (accounts first: usage may name them).</summary>
-    internal void Store(Checkpoint c) => _store.InTransaction(() =>
+    internal void Store(Checkpoint c) => _transactions.InOne(() =>
     {
         var today = _team.Today(c.At);
         if (c.Accounts.Count > 0)
-            _store.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _store.FindAccount(a.Key))).OfType<Account>().ToArray(), today);
-        if (c.Days.Count > 0)
-        {
-            _store.Collection(Days).Upsert(c.Days.Select(d => d.ToDoc()));
-            _store.UpsertUsage(c.Days.Select(d => d.ToUsage()).ToArray());
-        }
-        Pending.Store(_store.Collection(Users), c.Users);
-        Pending.Store(_store.Collection(Anonymous), c.Anonymous);
-        Pending.Store(_store.Collection(Aside), c.Aside);
-        if (c.Trim)
-        {
-            _store.Collection(Days).DeleteMany(Query.LT("day", FromDay(today.AddDays(-_settings.RawEventDays))));
-            _store.Collection(Aside).DeleteMany(Query.LT("at", c.At.UtcDateTime.AddDays(-_settings.AsideDays)));
-        }
-        _store.Collection(Checkpoints).Upsert(new BsonDocument { ["_id"] = "log", ["file"] = c.Position.File ?? "", ["offset"] = c.Position.Offset });
+            _accounts.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _accounts.FindAccount(a.Key))).OfType<Account>().ToArray(), today);
+        if (c.Days.Count > 0) _accounts.UpsertUsage(c.Days.Select(d => d.ToUsage()).ToArray());
+        _state.Store(new IngestCheckpoint(c.Days.Select(d => d.ToRow()).ToArray(), c.Users, c.Anonymous, c.Aside, new IngestPosition(c.Position.File, c.Position.Offset),
+            c.Trim ? today.AddDays(-_settings.RawEventDays) : null, c.Trim ? c.At.AddDays(-_settings.AsideDays) : null));
         return 0;
     });
 
@@ -282,10 +270,8 @@ public sealed class UsageRollup : IDisposable
 
     private void Identify(SegmentEvent e)
     {
-        var doc = Copy(_users.Find(e.UserKey)) ?? new BsonDocument { ["_id"] = e.UserKey, ["account"] = BsonValue.Null };
-        if (e.Email is not null) doc["email"] = e.Email;
-        if (e.Traits is not null) doc["traits"] = e.Traits;
-        _users.Put(e.UserKey, doc);
+        var user = _users.Find(e.UserKey) ?? new IngestUser(e.UserKey, null);
+        _users.Put(e.UserKey, user with { Email = e.Email ?? user.Email, Traits = e.Traits ?? user.Traits });
         if (e.UserId is not null && e.AnonymousId is not null) LinkVisitor(e.AnonymousId, e.UserId);
     }
 
@@ -294,14 +280,12 @@ public sealed class UsageRollup : IDisposable
         var accountId = e.AccountId!;
         var change = new AccountChange(e.Account!, _team.Today(e.Timestamp));
         _accountsWaiting[accountId] = _accountsWaiting.TryGetValue(accountId, out var earlier) ? earlier.Then(change) : change;
-        var doc = Copy(_users.Find(e.UserKey)) ?? new BsonDocument { ["_id"] = e.UserKey };
-        doc["account"] = accountId;
-        _users.Put(e.UserKey, doc);
+        _users.Put(e.UserKey, (_users.Find(e.UserKey) ?? new IngestUser(e.UserKey, null)) with { Account = accountId });
         Cache(_accountOfUser, e.UserKey, accountId);
         if (e.UserId is not null && e.AnonymousId is not null) LinkVisitor(e.AnonymousId, e.UserId);
         _releaseUsers.Add(e.UserKey);
         // Former ids aliased to this user before it was grouped: their events are this account's now too.
-        foreach (var former in _users.Where("alias", e.UserKey).Select(d => d["_id"].AsString).ToArray())
+        foreach (var former in _users.Where(u => u.Alias == e.UserKey, _state.AliasesOf(e.UserKey)).Select(u => u.Key).ToArray())
         {
             _accountOfUser.Remove(former);
             _releaseUsers.Add(former);
@@ -316,9 +300,7 @@ public sealed class UsageRollup : IDisposable
         // A previous userId that nobody grouped: its events kept aside are the new user's too.
         if (AccountOfUser(e.PreviousId!) is null)
         {
-            var doc = Copy(_users.Find(e.PreviousId!)) ?? new BsonDocument { ["_id"] = e.PreviousId!, ["account"] = BsonValue.Null };
-            doc["alias"] = e.UserId;
-            _users.Put(e.PreviousId!, doc);
+            _users.Put(e.PreviousId!, (_users.Find(e.PreviousId!) ?? new IngestUser(e.PreviousId!, null)) with { Alias = e.UserId });
             _accountOfUser.Remove(e.PreviousId!);
             _releaseUsers.Add(e.PreviousId!);
         }
@@ -327,7 +309,7 @@ public sealed class UsageRollup : IDisposable
     /// <summary>A call with both ids says which user a visitor became: their earlier anonymous events are theirs.</summary>
     private void LinkVisitor(string anonymousId, string userId)
     {
-        _anonymous.Put(anonymousId, new BsonDocument { ["_id"] = anonymousId, ["user"] = userId });
+        _anonymous.Put(anonymousId, new VisitorLink(anonymousId, userId));
         Cache(_userOfVisitor, anonymousId, userId);
         _releaseAnonymous.Add(anonymousId);
     }
@@ -341,33 +323,28 @@ public sealed class UsageRollup : IDisposable
             Count(e, account, user);
             return;
         }
-        _aside.Put(e.MessageId, new BsonDocument
-        {
-            ["_id"] = e.MessageId, ["user"] = Nullable(e.UserId), ["anon"] = Nullable(e.AnonymousId), ["account"] = Nullable(account),
-            ["contextAccount"] = Nullable(e.AccountId), ["call"] = e.Call.ToString(), ["at"] = receivedAt.UtcDateTime, ["ts"] = e.Timestamp.UtcDateTime,
-            ["feature"] = Nullable(e.Feature), ["minutes"] = e.Minutes, ["session"] = Nullable(e.SessionId), ["json"] = Encoding.UTF8.GetString(e.Raw.Span),
-        });
+        _aside.Put(e.MessageId, new AsideEvent(e.MessageId, e.UserId, e.AnonymousId, account, e.AccountId, e.Call.ToString(), receivedAt, e.Timestamp,
+            e.Feature, e.Minutes, e.SessionId, Encoding.UTF8.GetString(e.Raw.Span)));
     }
 
     /// <summary>Counts the events kept aside that the users, visitors and accounts of this cycle now place; returns how many.</summary>
     private int Release()
     {
         if (_releaseUsers.Count + _releaseAnonymous.Count + _releaseAccounts.Count == 0) return 0;
-        var waiting = _releaseUsers.SelectMany(u => u.StartsWith("anon:", StringComparison.Ordinal) ? _aside.Where("anon", u["anon:".Length..]) : _aside.Where("user", u))
-            .Concat(_releaseAnonymous.SelectMany(a => _aside.Where("anon", a)))
-            .Concat(_releaseAccounts.SelectMany(a => _aside.Where("account", a)))
-            .DistinctBy(d => d["_id"].AsString).ToArray();
+        var waiting = _releaseUsers.SelectMany(u => u.StartsWith("anon:", StringComparison.Ordinal) ? AsideOf(AsideKey.Anonymous, u["anon:".Length..]) : AsideOf(AsideKey.User, u))
+            .Concat(_releaseAnonymous.SelectMany(a => AsideOf(AsideKey.Anonymous, a)))
+            .Concat(_releaseAccounts.SelectMany(a => AsideOf(AsideKey.Account, a)))
+            .DistinctBy(a => a.MessageId).ToArray();
         _releaseUsers.Clear();
         _releaseAnonymous.Clear();
         _releaseAccounts.Clear();
         var released = 0;
-        foreach (var d in waiting)
+        foreach (var a in waiting)
         {
             var e = new SegmentEvent
             {
-                Call = Enum.Parse<SegmentCall>(d["call"].AsString), MessageId = d["_id"].AsString, UserId = OrNull(d["user"]), AnonymousId = OrNull(d["anon"]),
-                AccountId = OrNull(d["contextAccount"]), Timestamp = new DateTimeOffset(DateTime.SpecifyKind(d["ts"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
-                Feature = OrNull(d["feature"]), Minutes = d["minutes"].AsDouble, SessionId = OrNull(d["session"]), Raw = Encoding.UTF8.GetBytes(d["json"].AsString),
+                Call = Enum.Parse<SegmentCall>(a.Call), MessageId = a.MessageId, UserId = a.User, AnonymousId = a.Anonymous, AccountId = a.ContextAccount,
+                Timestamp = a.Timestamp, Feature = a.Feature, Minutes = a.Minutes, SessionId = a.Session, Raw = Encoding.UTF8.GetBytes(a.Json),
             };
             var user = UserOf(e);
             if ((e.AccountId ?? AccountOfUser(user)) is not { } account || !AccountExists(account)) continue;
@@ -378,13 +355,18 @@ public sealed class UsageRollup : IDisposable
         return released;
     }
 
+    private IEnumerable<AsideEvent> AsideOf(AsideKey key, string value) => _aside.Where(a => (key switch
+    {
+        AsideKey.User => a.User, AsideKey.Anonymous => a.Anonymous, _ => a.Account,
+    }) == value, _state.AsideWhere(key, value));
+
     /// <summary>The user an event belongs to: its userId, the user its visitor became, or the visitor.</summary>
     private string UserOf(SegmentEvent e)
     {
         if (e.UserId is { } userId) return userId;
         var visitor = e.AnonymousId!;
         if (!_userOfVisitor.TryGetValue(visitor, out var user))
-            Cache(_userOfVisitor, visitor, user = _anonymous.Find(visitor) is { } link ? link["user"].AsString : null);
+            Cache(_userOfVisitor, visitor, user = _anonymous.Find(visitor)?.UserId);
         return user ?? SegmentEvent.AnonymousKey(visitor);
     }
 
@@ -392,19 +374,17 @@ public sealed class UsageRollup : IDisposable
     private string? AccountOfUser(string userKey)
     {
         if (_accountOfUser.TryGetValue(userKey, out var known)) return known;
-        var doc = _users.Find(userKey);
-        var account = GroupedInto(doc) ?? (doc is not null && doc.TryGetValue("alias", out var alias) && alias.IsString ? GroupedInto(_users.Find(alias.AsString)) : null);
+        var user = _users.Find(userKey);
+        var account = user?.Account ?? (user?.Alias is { } alias ? _users.Find(alias)?.Account : null);
         Cache(_accountOfUser, userKey, account);
         return account;
     }
-
-    private static string? GroupedInto(BsonDocument? user) => user is not null && user.TryGetValue("account", out var a) && a.IsString ? a.AsString : null;
 
     private bool AccountExists(string accountId)
     {
         if (_knownAccounts.Contains(accountId) || _book.Current.Find(accountId) is not null) return true;
         if (_accountsWaiting.GetValueOrDefault(accountId)?.Creates == true || _accountsStoring?.GetValueOrDefault(accountId)?.Creates == true) return true;
-        if (_store.FindAccount(accountId) is null) return false;
+        if (_accounts.FindAccount(accountId) is null) return false;
         _knownAccounts.Add(accountId);
         return true;
     }
@@ -426,7 +406,7 @@ public sealed class UsageRollup : IDisposable
     {
         if (!_days.TryGetValue((accountId, day), out var state))
         {
-            state = day < _allInMemoryFrom && _store.Collection(Days).FindById(DayKey(accountId, day)) is { } doc ? DayState.From(doc, this) : New(accountId, day);
+            state = day < _allInMemoryFrom && _state.Day(accountId, day) is { } row ? DayState.From(row, this) : New(accountId, day);
             _days[(state.AccountId, day)] = state;
         }
         else if (state.Frozen)
@@ -470,22 +450,6 @@ public sealed class UsageRollup : IDisposable
         if (cache.Count >= MaxCached) cache.Clear();
         cache[key] = value;
     }
-
-    private static string DayKey(string accountId, DateOnly day) => $"{accountId}|{day:yyyy-MM-dd}";
-
-    private static BsonValue FromDay(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-
-    private static BsonDocument? Copy(BsonDocument? doc)
-    {
-        if (doc is null) return null;
-        var copy = new BsonDocument();
-        foreach (var (key, value) in doc) copy[key] = value;
-        return copy;
-    }
-
-    private static BsonValue Nullable(string? s) => s is null ? BsonValue.Null : new BsonValue(s);
-
-    private static string? OrNull(BsonValue v) => v.IsNull ? null : v.AsString;
 
     /// <summary>What group calls said about an account since the last checkpoint, applied to the stored account inside the checkpoint.</summary>
     internal sealed record AccountChange(AccountTraits Traits, DateOnly StartedOnIfNew)
@@ -532,64 +496,49 @@ public sealed class UsageRollup : IDisposable
         public UsageDay ToUsage() => new(AccountId, Day, BaseUsers + Users.Count, BaseSessions + Sessions.Count,
             (int)Math.Round(BaseMinutes + Minutes), Features.Order(StringComparer.Ordinal).ToArray());
 
-        public BsonDocument ToDoc() => new()
-        {
-            ["_id"] = DayKey(AccountId, Day), ["account"] = AccountId, ["day"] = FromDay(Day),
-            ["users"] = Users.ToBytes(), ["sessions"] = Sessions.ToBytes(), ["features"] = new BsonArray(Features.Select(f => new BsonValue(f))),
-            ["events"] = Events, ["minutes"] = Minutes, ["baseUsers"] = BaseUsers, ["baseSessions"] = BaseSessions, ["baseMinutes"] = BaseMinutes,
-        };
+        public IngestDay ToRow() => new(AccountId, Day, Users.ToBytes(), Sessions.ToBytes(), [.. Features], Events, Minutes, BaseUsers, BaseSessions, BaseMinutes);
 
-        public static DayState From(BsonDocument d, UsageRollup rollup) => new()
+        public static DayState From(IngestDay d, UsageRollup rollup) => new()
         {
-            AccountId = rollup.Name(d["account"].AsString), Day = DateOnly.FromDateTime(d["day"].AsDateTime.ToUniversalTime()),
-            Users = Hashes(d["users"]), Sessions = Hashes(d["sessions"]), Features = d["features"].AsArray.Select(f => rollup.Name(f.AsString)).ToList(),
-            Events = d["events"].AsInt32, Minutes = d["minutes"].AsDouble,
-            BaseUsers = d["baseUsers"].AsInt32, BaseSessions = d["baseSessions"].AsInt32, BaseMinutes = d["baseMinutes"].AsDouble,
+            AccountId = rollup.Name(d.AccountId), Day = d.Day, Users = UInt64Set.FromBytes(d.Users), Sessions = UInt64Set.FromBytes(d.Sessions),
+            Features = d.Features.Select(rollup.Name).ToList(), Events = d.Events, Minutes = d.Minutes,
+            BaseUsers = d.BaseUsers, BaseSessions = d.BaseSessions, BaseMinutes = d.BaseMinutes,
         };
-
-        // Stored as 8 bytes per member; a state stored before hashes (one string per member) is hashed as it is read.
-        private static UInt64Set Hashes(BsonValue v)
-        {
-            if (v.IsBinary) return UInt64Set.FromBytes(v.AsBinary);
-            var set = new UInt64Set();
-            foreach (var member in v.AsArray) set.Add(UInt64Set.Hash(member.AsString));
-            return set;
-        }
     }
 
-    /// <summary>Writes to one collection that wait for the next checkpoint; reads see them before the store's documents.</summary>
-    private sealed class Pending(ILiteCollection<BsonDocument> collection)
+    /// <summary>Writes of one kind that wait for the next checkpoint; reads see them before the store's rows.</summary>
+    private sealed class Pending<T>(Func<string, T?> stored, Func<T, string> idOf) where T : class
     {
-        private Dictionary<string, BsonDocument?> _waiting = new(StringComparer.Ordinal);
-        private Dictionary<string, BsonDocument?>? _storing;
+        private Dictionary<string, T?> _waiting = new(StringComparer.Ordinal);
+        private Dictionary<string, T?>? _storing;
 
         public bool HasWaiting => _waiting.Count > 0;
 
-        public BsonDocument? Find(string id) =>
-            _waiting.TryGetValue(id, out var doc) || (_storing?.TryGetValue(id, out doc) ?? false) ? doc : collection.FindById(id);
+        public T? Find(string id) =>
+            _waiting.TryGetValue(id, out var value) || (_storing?.TryGetValue(id, out value) ?? false) ? value : stored(id);
 
-        public void Put(string id, BsonDocument doc) => _waiting[id] = doc;
+        public void Put(string id, T value) => _waiting[id] = value;
 
         public void Delete(string id) => _waiting[id] = null;
 
-        /// <summary>The documents whose <paramref name="field"/> is <paramref name="value"/>, as they will be after the waiting writes.</summary>
-        public IEnumerable<BsonDocument> Where(string field, string value)
+        /// <summary>The rows that <paramref name="match"/>, as they will be after the waiting writes (<paramref name="storedMatches"/>: the store's).</summary>
+        public IEnumerable<T> Where(Func<T, bool> match, IEnumerable<T> storedMatches)
         {
             var decided = new HashSet<string>(StringComparer.Ordinal);
             foreach (var layer in new[] { _waiting, _storing })
             {
                 if (layer is null) continue;
-                foreach (var (id, doc) in layer)
-                    if (decided.Add(id) && doc is not null && doc[field] == value) yield return doc;
+                foreach (var (id, value) in layer)
+                    if (decided.Add(id) && value is not null && match(value)) yield return value;
             }
-            foreach (var doc in collection.Find(Query.EQ(field, value)))
-                if (!decided.Contains(doc["_id"].AsString)) yield return doc;
+            foreach (var value in storedMatches)
+                if (!decided.Contains(idOf(value))) yield return value;
         }
 
-        /// <summary>The documents written since the last checkpoint (not deletions).</summary>
-        public IEnumerable<BsonDocument> Waiting() => _waiting.Values.Concat(_storing?.Values ?? Enumerable.Empty<BsonDocument?>()).OfType<BsonDocument>();
+        /// <summary>The rows written since the last checkpoint (not deletions).</summary>
+        public IEnumerable<T> Waiting() => _waiting.Values.Concat(_storing?.Values ?? Enumerable.Empty<T?>()).OfType<T>();
 
-        public Dictionary<string, BsonDocument?> TakeForStoring()
+        public Dictionary<string, T?> TakeForStoring()
         {
             _storing = _waiting;
             _waiting = new(StringComparer.Ordinal);
@@ -599,7 +548,7 @@ public sealed class UsageRollup : IDisposable
         public void EndStoring(bool stored)
         {
             if (!stored && _storing is not null)
-                foreach (var (id, doc) in _storing) _waiting.TryAdd(id, doc);
+                foreach (var (id, value) in _storing) _waiting.TryAdd(id, value);
             _storing = null;
         }
 
@@ -607,15 +556,6 @@ public sealed class UsageRollup : IDisposable
         {
             _waiting.Clear();
             _storing = null;
-        }
-
-        public static void Store(ILiteCollection<BsonDocument> collection, Dictionary<string, BsonDocument?> writes)
-        {
-            foreach (var (id, doc) in writes)
-            {
-                if (doc is null) collection.Delete(id);
-                else collection.Upsert(doc);
-            }
         }
     }
 }

@@ -28,8 +28,8 @@ public static class SlackBenchmark
             var path = Path.Combine(folder.FullName, "bench.db");
             using (var store = new LiteDbStore(path))
             {
-                store.UpsertAccounts(book.Accounts, today);
-                store.UpsertMrrHistory(book.MrrChanges);
+                store.Book.UpsertAccounts(book.Accounts, today);
+                store.Book.UpsertMrrHistory(book.MrrChanges);
             }
             output.WriteLine($"Stored {book.Accounts.Count:N0} accounts with two years of MRR history in {clock.Elapsed.TotalSeconds:0.0} s.");
 

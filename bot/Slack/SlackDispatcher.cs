@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LiteDB;
-using SuccessBot.Storage;
+using SuccessBot.Core.Storage;
 using static SuccessBot.Slack.SlackApi;
 
 namespace SuccessBot.Slack;
@@ -87,31 +86,13 @@ public sealed class SlackDispatcher(SlackRoutes routes, SlackEventLog seen, Slac
 }
 
 /// <summary>The event ids already handled, kept in the store so that a retry after a restart is still recognised.</summary>
-public sealed class SlackEventLog(LiteDbStore store, TimeProvider clock)
+public sealed class SlackEventLog(IHandledEvents handled, TimeProvider clock)
 {
-    private const string Collection = "slack_event_ids";
+    // Slack stops retrying after minutes; ids older than two days only take room.
     private static readonly TimeSpan Kept = TimeSpan.FromDays(2);
-    private readonly Lock _gate = new();
-    private DateTimeOffset _pruned;
 
     /// <summary>Records the event id; false when it was recorded before.</summary>
-    public bool FirstTime(string eventId)
-    {
-        var now = clock.GetUtcNow();
-        lock (_gate)
-        {
-            var ids = store.Collection(Collection);
-            if (ids.FindById(eventId) is not null) return false;
-            ids.Insert(new BsonDocument { ["_id"] = eventId, ["at"] = now.UtcDateTime });
-            // Slack stops retrying after minutes; ids older than two days only take room.
-            if (now - _pruned > TimeSpan.FromHours(1))
-            {
-                ids.DeleteMany(Query.LT("at", (now - Kept).UtcDateTime));
-                _pruned = now;
-            }
-            return true;
-        }
-    }
+    public bool FirstTime(string eventId) => handled.FirstTime(eventId, clock.GetUtcNow(), Kept);
 }
 
 /// <summary>Work done after Slack has had its acknowledgement (answers to events, updates after clicks), logged when it fails.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using LiteDB;
-using SuccessBot.Storage;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SuccessBot.Core.Storage;
 
 namespace SuccessBot.Teams;
 
@@ -28,18 +29,20 @@ public sealed record ConversationReference
 }
 
 /// <summary>
-/// Conversation references in the store's own file, keyed by email when known, else by AAD object id. Only this
-/// host writes them, so they are also kept in memory: the delivery job asks for every pending nudge every few seconds.
+/// Conversation references in the store, keyed by email when known, else by AAD object id. Only this host writes them, so
+/// they are also kept in memory: the delivery job asks for every pending nudge every few seconds.
 /// </summary>
 public sealed class ConversationReferences
 {
-    private readonly ILiteCollection<BsonDocument> _references;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private readonly IConversationReferenceStore _store;
     private readonly ConcurrentDictionary<string, ConversationReference> _byKey;
 
-    public ConversationReferences(LiteDbStore store)
+    public ConversationReferences(IConversationReferenceStore store)
     {
-        _references = store.Collection("teams_conversations");
-        _byKey = new ConcurrentDictionary<string, ConversationReference>(_references.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, From(d))));
+        _store = store;
+        _byKey = new ConcurrentDictionary<string, ConversationReference>(
+            store.All().Select(r => KeyValuePair.Create(r.Key, JsonSerializer.Deserialize<ConversationReference>(r.Json, Json)!)));
     }
 
     public static string KeyOf(ConversationReference r) =>
@@ -49,34 +52,13 @@ public sealed class ConversationReferences
     {
         var key = KeyOf(reference);
         // A person known first by object id and later by email keeps one record.
-        foreach (var older in _byKey.Where(p => p.Value.UserId == reference.UserId && p.Key != key).Select(p => p.Key).ToArray())
-        {
-            _references.Delete(older);
-            _byKey.TryRemove(older, out _);
-        }
-        _references.Upsert(new BsonDocument
-        {
-            ["_id"] = key, ["serviceUrl"] = reference.ServiceUrl, ["channelId"] = reference.ChannelId, ["userId"] = reference.UserId,
-            ["aadObjectId"] = Text(reference.AadObjectId), ["email"] = Text(reference.Email), ["botId"] = reference.BotId,
-            ["botName"] = Text(reference.BotName), ["tenantId"] = Text(reference.TenantId), ["conversationId"] = Text(reference.ConversationId),
-            ["locale"] = Text(reference.Locale), ["timeZone"] = Text(reference.TimeZone), ["updated"] = DateTime.UtcNow,
-        });
+        var older = _byKey.Where(p => p.Value.UserId == reference.UserId && p.Key != key).Select(p => p.Key).ToArray();
+        _store.Save(new StoredReference(key, JsonSerializer.Serialize(reference, Json)), older);
+        foreach (var gone in older) _byKey.TryRemove(gone, out _);
         _byKey[key] = reference;
     }
 
     public ConversationReference? FindByEmail(string email) => _byKey.GetValueOrDefault(email.Trim().ToLowerInvariant());
 
     public ConversationReference? FindByUserId(string userId) => _byKey.Values.FirstOrDefault(r => r.UserId == userId);
-
-    private static ConversationReference From(BsonDocument d) => new()
-    {
-        ServiceUrl = d["serviceUrl"].AsString, ChannelId = d["channelId"].AsString, UserId = d["userId"].AsString,
-        AadObjectId = OrNull(d["aadObjectId"]), Email = OrNull(d["email"]), BotId = d["botId"].AsString, BotName = OrNull(d["botName"]),
-        TenantId = OrNull(d["tenantId"]), ConversationId = OrNull(d["conversationId"]), Locale = OrNull(d["locale"]),
-        TimeZone = d.TryGetValue("timeZone", out var zone) ? OrNull(zone) : null,
-    };
-
-    private static BsonValue Text(string? s) => s is null ? BsonValue.Null : new BsonValue(s);
-
-    private static string? OrNull(BsonValue v) => v.IsNull ? null : v.AsString;
 }

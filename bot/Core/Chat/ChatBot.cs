@@ -27,7 +27,7 @@ public sealed record IncomingMessage(string Text, string? SenderEmail)
 
 /// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
 public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider clock, CommandRouter router, ActionRouter actions,
-    Nudges.IStoreTransactions? transactions = null)
+    Storage.IStoreTransactions? transactions = null)
 {
     // The commands of StandardRoutes only read the book: their answers are kept per book version (see AnswerMemo).
     private static readonly IReadOnlySet<Type> ReadOnlyCommands = StandardRoutes().Commands.ToHashSet();

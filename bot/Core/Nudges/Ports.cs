@@ -39,12 +39,6 @@ public interface INudgeLedger
     IReadOnlyDictionary<string, AccountSignals> Signals();
 }
 
-/// <summary>Writes that belong together, kept all or none (a click: the action, the ledger's record of it, the card's retirement).</summary>
-public interface IStoreTransactions
-{
-    T InOne<T>(Func<T> work);
-}
-
 /// <summary>What CSMs do about accounts: snoozes, touchpoints, churn marks.</summary>
 public interface IAccountActivity
 {

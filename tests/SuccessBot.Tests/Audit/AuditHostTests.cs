@@ -38,7 +38,7 @@ public class AuditHostTests
         using (var store = new LiteDbStore(folder.Store))
         {
             foreach (var days in new[] { 401, 399 })
-                store.Recorded(() => (0, new AuditEntry(now.AddDays(-days), "ana@example.com", AuditChannels.Slack, "nudge.snooze", "acme", new Dictionary<string, string> { ["days"] = "7" })));
+                store.Audit.Recorded(() => (0, new AuditEntry(now.AddDays(-days), "ana@example.com", AuditChannels.Slack, "nudge.snooze", "acme", new Dictionary<string, string> { ["days"] = "7" })));
         }
 
         Start(folder.Store, DemoGenerator.Manager);
@@ -46,7 +46,7 @@ public class AuditHostTests
         Start(folder.Store, "Boss@Example.com", DemoGenerator.Manager);
 
         using var after = new LiteDbStore(folder.Store);
-        var entries = after.AuditEntries();
+        var entries = after.Audit.AuditEntries();
         var kept = Assert.Single(entries, e => e.Action == "nudge.snooze");
         Assert.Equal(now.AddDays(-399).ToUnixTimeMilliseconds(), kept.At.ToUnixTimeMilliseconds());
         var managers = entries.Where(e => e.Action == AuditUpkeep.ManagersChanged).ToArray();

@@ -1,3 +1,5 @@
+using SuccessBot.Core.Storage;
+using SuccessBot.Tests.Builders;
 using SuccessBot.Import;
 using SuccessBot.Storage;
 
@@ -27,10 +29,10 @@ public class ImportTests : IDisposable
     [Fact]
     public void Accounts_are_stored_with_every_column()
     {
-        var report = Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
+        var report = Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
 
         Assert.Equal(new ImportCounts(2, 0), report.Counts);
-        var book = _store.LoadBook();
+        var book = _store.Book.LoadBook();
         var acme = book.Find("a1")!;
         Assert.Equal("ACME Corp", acme.Name);
         Assert.Equal(1200.50m, acme.Mrr);
@@ -48,20 +50,20 @@ public class ImportTests : IDisposable
     public void Importing_the_same_file_again_updates_and_never_duplicates()
     {
         var path = _folder.File("accounts.csv", Accounts);
-        Importers.ImportAccounts(_store, path, Today);
-        var again = Importers.ImportAccounts(_store, path, Today);
+        Importers.ImportAccounts(_store.Book, path, Today);
+        var again = Importers.ImportAccounts(_store.Book, path, Today);
 
         Assert.Equal(new ImportCounts(0, 2), again.Counts);
-        Assert.Equal(2, _store.CountAccounts());
+        Assert.Equal(2, _store.Book.CountAccounts());
     }
 
     [Fact]
     public void A_changed_mrr_is_recorded_from_the_day_of_the_import()
     {
-        Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
-        Importers.ImportAccounts(_store, _folder.File("accounts2.csv", Accounts.Replace("1200.50", "1500")), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts2.csv", Accounts.Replace("1200.50", "1500")), Today);
 
-        var book = _store.LoadBook();
+        var book = _store.Book.LoadBook();
         var acme = book.Find("a1")!;
         Assert.Equal(1500m, acme.Mrr);
         Assert.Equal(1200.50m, book.MrrOn(acme, Today.AddDays(-1)));
@@ -72,24 +74,24 @@ public class ImportTests : IDisposable
     public void Columns_may_come_in_any_order()
     {
         var path = _folder.File("accounts.csv", "started_on,mrr,owner_email,name,account_id\n2025-01-01,10,a@example.com,Initech,i1\n");
-        Importers.ImportAccounts(_store, path, Today);
+        Importers.ImportAccounts(_store.Book, path, Today);
 
-        Assert.Equal("Initech", _store.LoadBook().Find("i1")!.Name);
+        Assert.Equal("Initech", _store.Book.LoadBook().Find("i1")!.Name);
     }
 
     [Fact]
     public void Usage_and_nps_are_stored_for_known_accounts_and_updated_on_reimport()
     {
-        Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
         var usage = _folder.File("usage.csv", "account_id,date,active_users,sessions,minutes,features\na1,2026-11-20,4,9,120,reports;dashboards\na1,2026-11-21,2,3,30,\n");
         var nps = _folder.File("nps.csv", "account_id,contact_email,score,comment,answered_at\na1,ops@acme.example,9,\"Great, really\",2026-11-01T10:00:00Z\na1,cfo@acme.example,4,,2026-11-02\n");
 
-        Assert.Equal(new ImportCounts(2, 0), Importers.ImportUsage(_store, usage).Counts);
-        Assert.Equal(new ImportCounts(0, 2), Importers.ImportUsage(_store, usage).Counts);
-        Assert.Equal(new ImportCounts(2, 0), Importers.ImportNps(_store, nps).Counts);
-        Assert.Equal(new ImportCounts(0, 2), Importers.ImportNps(_store, nps).Counts);
+        Assert.Equal(new ImportCounts(2, 0), Importers.ImportUsage(_store.Book, usage).Counts);
+        Assert.Equal(new ImportCounts(0, 2), Importers.ImportUsage(_store.Book, usage).Counts);
+        Assert.Equal(new ImportCounts(2, 0), Importers.ImportNps(_store.Book, nps).Counts);
+        Assert.Equal(new ImportCounts(0, 2), Importers.ImportNps(_store.Book, nps).Counts);
 
-        var book = _store.LoadBook();
+        var book = _store.Book.LoadBook();
         Assert.Equal(2, book.UsageOf("a1").Count);
         Assert.Equal(["reports", "dashboards"], book.UsageOf("a1")[0].Features);
         Assert.Equal(2, book.NpsAnswers.Count);
@@ -129,21 +131,21 @@ public class ImportTests : IDisposable
     {
         var path = _folder.File("accounts.csv", content);
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         var message = failed.Errors[0].ToString();
         Assert.StartsWith("accounts.csv, ", message);
         Assert.Contains(where, message);
         Assert.Contains(problem, message);
-        Assert.Equal(0, _store.CountAccounts());
+        Assert.Equal(0, _store.Book.CountAccounts());
     }
 
     [Fact]
     public void An_account_at_the_mrr_limit_is_taken_and_a_book_of_them_answers_every_figure()
     {
         var rows = string.Join('\n', Enumerable.Range(1, 2_000).Select(i => $"m{i},Max {i},c@example.com,1000000000000,2024-01-01,2026-12-01," + (i % 10 == 0 ? "2026-10-05" : "")));
-        Importers.ImportAccounts(_store, _folder.File("max.csv", $"account_id,name,owner_email,mrr,started_on,renewal_on,canceled_on\n{rows}\n"), Today);
-        var chat = new Builders.Conversation(_store.LoadBook(), Today).As("boss@example.com");
+        Importers.ImportAccounts(_store.Book, _folder.File("max.csv", $"account_id,name,owner_email,mrr,started_on,renewal_on,canceled_on\n{rows}\n"), Today);
+        var chat = new Builders.Conversation(_store.Book.LoadBook(), Today).As("boss@example.com");
 
         foreach (var question in new[] { "churn last month", "retention", "clv", "renewals next 30 days", "at-risk" })
             Assert.False(chat.Send(question).IsRefusal, question);
@@ -153,15 +155,15 @@ public class ImportTests : IDisposable
     [Fact]
     public void A_bad_row_late_in_a_file_leaves_what_was_stored_before_untouched()
     {
-        Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
         var rows = string.Join('\n', Enumerable.Range(1, 500).Select(i => $"n{i},New {i},c@example.com,10,2025-01-01"));
         var path = _folder.File("more.csv", $"account_id,name,owner_email,mrr,started_on\n{rows}\na1,ACME Corp,ana@example.com,-1,2025-01-15\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.Contains("line 502", failed.Errors.Single().ToString());
-        Assert.Equal(2, _store.CountAccounts());
-        Assert.Equal(1200.50m, _store.LoadBook().Find("a1")!.Mrr);
+        Assert.Equal(2, _store.Book.CountAccounts());
+        Assert.Equal(1200.50m, _store.Book.LoadBook().Find("a1")!.Mrr);
     }
 
     [Fact]
@@ -169,7 +171,7 @@ public class ImportTests : IDisposable
     {
         var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,A,a@example.com,-1,2025-01-01\na2,B,b@example.com,5,2025-13-01\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.Equal(2, failed.Errors.Count);
     }
@@ -179,7 +181,7 @@ public class ImportTests : IDisposable
     {
         var path = Path.Combine(_folder.Path, "nope.csv");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.Equal($"nope.csv: the file does not exist ({path})", failed.Errors.Single().ToString());
     }
@@ -190,13 +192,13 @@ public class ImportTests : IDisposable
         var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,-1,2025-01-01\n"
             + "a2,\"Globex,b@example.com,5,2025-01-01\na3,Initech,c@example.com,5,2025-01-01\na4,Umbrella,d@example.com,5,2025-01-01\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.Equal(
             ["accounts.csv, line 2, column 4 (mrr): -1 is negative; MRR is 0 or more",
              "accounts.csv, line 3: is not valid CSV: a quoted field starts on this line and never ends (its closing \" is missing)"],
             failed.Errors.Select(e => e.ToString()));
-        Assert.Equal(0, _store.CountAccounts());
+        Assert.Equal(0, _store.Book.CountAccounts());
     }
 
     [Fact]
@@ -204,7 +206,7 @@ public class ImportTests : IDisposable
     {
         var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,a@example.com,1,2025-01-01\na2,5\" Screens,b@example.com,5,2025-01-01\na3,Initech,c@example.com,5,2025-01-01\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.StartsWith("accounts.csv, line 3: is not valid CSV: a quote (\") inside a field that is not quoted", failed.Errors.Single().ToString());
     }
@@ -214,7 +216,7 @@ public class ImportTests : IDisposable
     {
         var path = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on\na1,ACME,not-an-email,-5,2025-13-01\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.All(failed.Errors, e => Assert.Equal(2, e.Line));
         Assert.Equal(["owner_email", "mrr", "started_on"], failed.Errors.OrderBy(e => e.Column).Select(e => e.ColumnName));
@@ -226,7 +228,7 @@ public class ImportTests : IDisposable
         var path = Path.Combine(_folder.Path, "picture.csv");
         File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00]);
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store, path, Today));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(_store.Book, path, Today));
 
         Assert.Contains("not a CSV text file", failed.Message);
     }
@@ -240,15 +242,15 @@ public class ImportTests : IDisposable
     [InlineData("a1,nobody,9,,2026-11-01", "column 2 (contact_email)", "is not an email address")]
     public void A_bad_nps_row_stores_nothing(string row, string where, string problem)
     {
-        Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
         var path = _folder.File("nps.csv", $"account_id,contact_email,score,comment,answered_at\na1,cfo@acme.example,10,,2026-11-01\n{row}\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportNps(_store, path));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportNps(_store.Book, path));
 
         var message = failed.Errors.Single().ToString();
         Assert.Contains("nps.csv, line 3, " + where, message);
         Assert.Contains(problem, message);
-        Assert.Empty(_store.LoadBook().NpsAnswers);
+        Assert.Empty(_store.Book.LoadBook().NpsAnswers);
     }
 
     [Theory]
@@ -258,26 +260,26 @@ public class ImportTests : IDisposable
     [InlineData("ghost,2026-11-20,1,3,30,", "column 1 (account_id)", "import it with `import accounts` first")]
     public void A_bad_usage_row_stores_nothing(string row, string where, string problem)
     {
-        Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
         var path = _folder.File("usage.csv", $"account_id,date,active_users,sessions,minutes,features\na1,2026-11-19,1,1,1,\n{row}\n");
 
-        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportUsage(_store, path));
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportUsage(_store.Book, path));
 
         var message = failed.Errors.Single().ToString();
         Assert.Contains("usage.csv, line 3, " + where, message);
         Assert.Contains(problem, message);
-        Assert.Empty(_store.LoadBook().UsageOf("a1"));
+        Assert.Empty(_store.Book.LoadBook().UsageOf("a1"));
     }
 
     [Fact]
     public void A_long_nps_comment_is_stored_up_to_the_limit_with_a_note()
     {
-        Importers.ImportAccounts(_store, _folder.File("accounts.csv", Accounts), Today);
+        Importers.ImportAccounts(_store.Book, _folder.File("accounts.csv", Accounts), Today);
         var path = _folder.File("nps.csv", $"account_id,contact_email,score,comment,answered_at\na1,ops@acme.example,3,{new string('z', 10_000)},2026-11-01\n");
 
-        var report = Importers.ImportNps(_store, path);
+        var report = Importers.ImportNps(_store.Book, path);
 
         Assert.Contains("1 comments were longer than 2,000 characters", report.ToString());
-        Assert.Equal(2000, _store.LoadBook().NpsAnswers.Single().Comment!.Length);
+        Assert.Equal(2000, _store.Book.LoadBook().NpsAnswers.Single().Comment!.Length);
     }
 }

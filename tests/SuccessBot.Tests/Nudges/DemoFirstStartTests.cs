@@ -1,3 +1,4 @@
+using SuccessBot.Tests.Builders;
 using Microsoft.Extensions.Time.Testing;
 using SuccessBot.Cli;
 using SuccessBot.Core.Chat;
@@ -27,13 +28,13 @@ public sealed class DemoFirstStartTests(ITestOutputHelper output) : IDisposable
         var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Managers = [demo.Manager], Health = new HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
         var channel = new RecordingChannel();
         var options = new CheckOptions();
-        var nudges = new NudgeService(new StaticBookSource(store.LoadBook()), store, store, store, team, options, clock, [channel]);
+        var nudges = store.Nudges(new StaticBookSource(store.Book.LoadBook()), team, options, clock, [channel]);
 
         var summary = nudges.Check(CheckKind.All);
         await nudges.DeliverDueAsync(CancellationToken.None);
         await nudges.DeliverDueAsync(CancellationToken.None);
 
-        var sent = store.AllNudges().Where(n => n.Status == DeliveryStatus.Sent).ToArray();
+        var sent = store.Ledger.AllNudges().Where(n => n.Status == DeliveryStatus.Sent).ToArray();
         output.WriteLine($"{summary.Decided} reasons decided, {summary.Recorded} cards recorded.");
         foreach (var person in demo.Csms.Append(demo.Manager))
         {
@@ -48,6 +49,6 @@ public sealed class DemoFirstStartTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(demo.Csms.Count, demo.Csms.Count(c => sent.Any(n => n.Recipient == c && NudgeRules.IsCard(n.Rule))));
         Assert.DoesNotContain(sent, n => n.Card.Summary?.Contains("fell from good") == true);
         // A renewal card in good health comes only in the nearest window.
-        Assert.DoesNotContain(store.AllNudges(), n => n.Rule == NudgeRules.Renewal && n.Card.Summary!.Contains("in good health") && !n.Key.EndsWith($"|{options.GoodHealthRenewalWindow}|{n.Recipient}"));
+        Assert.DoesNotContain(store.Ledger.AllNudges(), n => n.Rule == NudgeRules.Renewal && n.Card.Summary!.Contains("in good health") && !n.Key.EndsWith($"|{options.GoodHealthRenewalWindow}|{n.Recipient}"));
     }
 }

@@ -29,23 +29,23 @@ public class DigestAndHealthTests : IDisposable
     [Fact]
     public void The_weekly_digest_lists_renewals_silent_nudges_and_who_did_what_once_a_week()
     {
-        _store.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 10).StartedOn(2025, 12, 10),
+        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 10).StartedOn(2025, 12, 10),
             An.Account("Globex").Id("globex").OwnedBy("ben@example.com").StartedOn(2025, 1, 1)], Today);
         var card = new Reply("Renewal in 17 days · ACME");
-        _store.Add(new NudgeRecord { Key = "a", Rule = NudgeRules.Renewal, AccountId = "acme", Recipient = "ana@example.com", Card = card,
+        _store.Ledger.Add(new NudgeRecord { Key = "a", Rule = NudgeRules.Renewal, AccountId = "acme", Recipient = "ana@example.com", Card = card,
             CreatedAt = _clock.GetUtcNow().AddDays(-6), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-6) });
-        _store.Add(new NudgeRecord { Key = "b", Rule = NudgeRules.Engagement, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Usage falling · Globex"),
+        _store.Ledger.Add(new NudgeRecord { Key = "b", Rule = NudgeRules.Engagement, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Usage falling · Globex"),
             CreatedAt = _clock.GetUtcNow().AddDays(-2), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-2),
             Action = "logged a call with Globex", ActedBy = "ben@example.com", ActedAt = _clock.GetUtcNow().AddDays(-1) });
-        var nudges = new NudgeService(new StaticBookSource(_store.LoadBook()), _store, _store, _store, _team, new CheckOptions(), _clock, []);
+        var nudges = _store.Nudges(new StaticBookSource(_store.Book.LoadBook()), _team, new CheckOptions(), _clock, []);
 
         Assert.Equal(2, nudges.SendDigests());   // the manager's, and ana's renewals (ben has none)
         Assert.Equal(0, nudges.SendDigests());
 
-        var renewals = _store.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "ana@example.com");
+        var renewals = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "ana@example.com");
         Assert.Equal("Your renewals · week 48, 2026", renewals.Card.Title);
         Assert.StartsWith("2026-12-10 ACME: $4,200 MRR, poor health (", Assert.Single(renewals.Card.Sections.Single().Lines));
-        var digest = _store.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "boss@example.com");
+        var digest = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "boss@example.com");
         Assert.Equal("boss@example.com", digest.Recipient);
         Assert.Equal("Weekly digest · week 48, 2026", digest.Card.Title);
         var text = PlainText.Render(digest.Card);

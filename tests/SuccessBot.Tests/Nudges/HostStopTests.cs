@@ -62,7 +62,7 @@ public class HostStopTests
         // The stopping host may have closed its store already: the file is what the next start reads.
         using var store = new LiteDbStore(storePath);
         // Reasons merged into a card of the day are never sent themselves; every card stays pending.
-        var ledger = store.AllNudges().Where(n => n.Status != DeliveryStatus.Merged).ToArray();
+        var ledger = store.Ledger.AllNudges().Where(n => n.Status != DeliveryStatus.Merged).ToArray();
         Assert.NotEmpty(ledger);
         Assert.All(ledger, n => Assert.Equal(DeliveryStatus.Pending, n.Status));
     }

@@ -71,13 +71,13 @@ public class NudgeServiceTests : IDisposable
     private CheckOptions _options = new() { GoodHealthRenewalDays = 90 };
 
     private NudgeService Service(BookOfBusiness? book = null) =>
-        new(new StaticBookSource(book ?? _store.LoadBook()), _store, _store, _store, _team, _options, _clock, [_channel]);
+        _store.Nudges(new StaticBookSource(book ?? _store.Book.LoadBook()), _team, _options, _clock, [_channel]);
 
     private ChatBot Bot()
     {
-        var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
+        var model = _store.ReadModel(Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
         model.Refresh();
-        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), _options, new NpsOptions(), _store, _clock);
+        var routes = _store.Routes(_store.SurveyService(model, _team, new NpsOptions(), _clock), _options, new NpsOptions(), _clock);
         return new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
     }
 
@@ -87,8 +87,8 @@ public class NudgeServiceTests : IDisposable
     /// <summary>Imports accounts that use the product every day of the test, so only what the test is about is nudged.</summary>
     private void Import(params Account[] accounts)
     {
-        _store.UpsertAccounts(accounts, Today);
-        _store.UpsertUsage(accounts.SelectMany(a => Enumerable.Range(-60, 200).Select(d =>
+        _store.Book.UpsertAccounts(accounts, Today);
+        _store.Book.UpsertUsage(accounts.SelectMany(a => Enumerable.Range(-60, 200).Select(d =>
             new UsageDay(a.Id, Today.AddDays(d), 5, 10, 100, ["reports", "dashboards", "integrations"]))).ToArray());
     }
 
@@ -160,7 +160,7 @@ public class NudgeServiceTests : IDisposable
 
         Assert.Equal(0, await nudges.DeliverDueAsync(CancellationToken.None));
         Assert.Equal(0, await nudges.DeliverDueAsync(CancellationToken.None)); // not due again yet: back-off
-        var pending = Assert.Single(_store.AllNudges(), n => n.Rule == NudgeRules.Day);
+        var pending = Assert.Single(_store.Ledger.AllNudges(), n => n.Rule == NudgeRules.Day);
         Assert.Equal(DeliveryStatus.Pending, pending.Status);
         Assert.Equal("HTTP 429 Too Many Requests", pending.LastError);
         Assert.Equal(_clock.GetUtcNow().AddSeconds(30), pending.NextAttemptAt);
@@ -172,9 +172,9 @@ public class NudgeServiceTests : IDisposable
         }
 
         Assert.Single(_channel.Sent);
-        var card = _store.AllNudges().Single(n => n.Rule == NudgeRules.Day);
+        var card = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Day);
         Assert.Equal((DeliveryStatus.Sent, 4), (card.Status, card.Attempts));
-        Assert.Equal(DeliveryStatus.Merged, _store.AllNudges().Single(n => n.Rule == NudgeRules.Renewal).Status);
+        Assert.Equal(DeliveryStatus.Merged, _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Renewal).Status);
     }
 
     [Fact]
@@ -201,8 +201,8 @@ public class NudgeServiceTests : IDisposable
 
         Assert.Single(nudges.Preview(CheckKind.All));
         Assert.Single(nudges.Preview(CheckKind.All));
-        Assert.Empty(_store.AllNudges());
-        Assert.Empty(_store.Signals());
+        Assert.Empty(_store.Ledger.AllNudges());
+        Assert.Empty(_store.Ledger.Signals());
     }
 
     [Fact]
@@ -213,11 +213,11 @@ public class NudgeServiceTests : IDisposable
         var nudges = Service();
         nudges.Check(CheckKind.Renewals);
         await nudges.DeliverDueAsync(CancellationToken.None);
-        var acmeKey = _store.AllNudges().Single(n => n.AccountId == "acme" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
-        var globexKey = _store.AllNudges().Single(n => n.AccountId == "globex" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
-        var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
+        var acmeKey = _store.Ledger.AllNudges().Single(n => n.AccountId == "acme" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
+        var globexKey = _store.Ledger.AllNudges().Single(n => n.AccountId == "globex" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
+        var model = _store.ReadModel(Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
         model.Refresh();
-        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _store, _clock);
+        var routes = _store.Routes(_store.SurveyService(model, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _clock);
         var bot = new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
         ActionOutcome Click(string action, string key, string? who, params (string, string)[] inputs) =>
             bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who));
@@ -230,7 +230,7 @@ public class NudgeServiceTests : IDisposable
         var snoozed = Click(NudgeCards.Snooze, acmeKey, "ana@example.com", ("days", "14"), ("reason", "waiting for their budget"));
         Assert.Empty(snoozed.UpdatedCard!.Buttons);
         Assert.StartsWith("ana@example.com snoozed ACME for 14 days (waiting for their budget) on 2026-11-25", snoozed.UpdatedCard.Note);
-        Assert.Equal(new DateOnly(2026, 12, 9), _store.Snoozes()["acme"].Until);
+        Assert.Equal(new DateOnly(2026, 12, 9), _store.Activity.Snoozes()["acme"].Until);
 
         var again = Click(NudgeCards.LogTouchpoint, acmeKey, "ana@example.com", ("kind", "call"));
         Assert.Equal("Already handled", again.Answer!.Title);
@@ -241,7 +241,7 @@ public class NudgeServiceTests : IDisposable
         model.Refresh();
         Assert.Equal(new DateOnly(2026, 11, 25), model.Current.Find("globex")!.CanceledOn);
         Assert.Equal("price", model.Current.Find("globex")!.ChurnReason);
-        var record = Assert.Single(_store.ChurnRecordsKept());
+        var record = Assert.Single(_store.Activity.ChurnRecordsKept());
         Assert.Equal(("globex", 11, "went with a cheaper tool"), (record.AccountId, record.MonthsAsCustomer, record.Note));
         Assert.Contains(model.Current.TouchpointsOf("acme"), t => t.Kind == "snooze" && t.By == "ana@example.com");
 
@@ -253,7 +253,7 @@ public class NudgeServiceTests : IDisposable
     public async Task All_of_a_days_reasons_for_an_account_come_in_one_card_and_a_second_run_records_nothing()
     {
         Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
-        _store.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 3, "too slow", _clock.GetUtcNow().AddDays(-1))]);
+        _store.Book.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 3, "too slow", _clock.GetUtcNow().AddDays(-1))]);
 
         var first = Service().Check(CheckKind.All);
         var again = Service().Check(CheckKind.All);
@@ -267,7 +267,7 @@ public class NudgeServiceTests : IDisposable
         Assert.All(ana.Buttons, b => Assert.Equal("day|acme|2026-11-25|ana@example.com", b.Value));
         Assert.Equal(2, first.Recorded);   // ana's card, and the manager's (a detractor before renewal)
         Assert.Equal(0, again.Recorded);
-        Assert.Equal(2, _store.AllNudges().Count(n => n.Status == DeliveryStatus.Merged && n.Recipient == "ana@example.com"));
+        Assert.Equal(2, _store.Ledger.AllNudges().Count(n => n.Status == DeliveryStatus.Merged && n.Recipient == "ana@example.com"));
     }
 
     [Fact]
@@ -321,7 +321,7 @@ public class NudgeServiceTests : IDisposable
 
         await nudges.DeliverDueAsync(CancellationToken.None);
         Assert.Equal(["ben@example.com"], _channel.Sent.Select(s => s.To));   // ben's zone is unknown: the team's (UTC), 09:00
-        var waiting = _store.AllNudges().Single(n => n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day);
+        var waiting = _store.Ledger.AllNudges().Single(n => n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 13, 0, 0, TimeSpan.Zero), waiting.NextAttemptAt);   // 08:00 in New York
 
         _clock.Advance(TimeSpan.FromMinutes(234));
@@ -355,11 +355,11 @@ public class NudgeServiceTests : IDisposable
     {
         Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(300).RenewsOn(2026, 12, 20).StartedOn(2024, 11, 25));
         Service().Check(CheckKind.All);
-        var today = _store.AllNudges().Single(n => n.Rule == NudgeRules.Day).Key;
+        var today = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Day).Key;
         Reply Card(string title) => new Reply(title) { Buttons = NudgeCards.Actions("x") };
         NudgeRecord Other(string key, string to) => NudgeRecord.From(new Nudge(key, NudgeRules.Engagement, "acme", to, Card("Usage falling · ACME")), _clock.GetUtcNow().AddDays(-1));
-        _store.Add(Other("engagement|acme|2026-11-24|ana@example.com", "ana@example.com") with { Status = DeliveryStatus.Sent });
-        _store.Add(Other("engagement|acme|2026-11-24|boss@example.com", "boss@example.com") with { Status = DeliveryStatus.Sent });
+        _store.Ledger.Add(Other("engagement|acme|2026-11-24|ana@example.com", "ana@example.com") with { Status = DeliveryStatus.Sent });
+        _store.Ledger.Add(Other("engagement|acme|2026-11-24|boss@example.com", "boss@example.com") with { Status = DeliveryStatus.Sent });
         var bot = Bot();
 
         var call = Click(bot, NudgeCards.LogTouchpoint, today, "ana@example.com", ("kind", "call"), ("note", "talked budgets"));
@@ -378,11 +378,11 @@ public class NudgeServiceTests : IDisposable
         Assert.Contains("churned on 2026-11-25 (price). Marked churned by boss@example.com on 2026-11-25 09:00 UTC: price: went with a cheaper tool.", health);
 
         // A card made before the churn was seen: a second mark is refused, and the churn stays as it was.
-        _store.Add(Other("onboarding|acme|30|ana@example.com", "ana@example.com") with { Rule = NudgeRules.Onboarding, Status = DeliveryStatus.Sent });
+        _store.Ledger.Add(Other("onboarding|acme|30|ana@example.com", "ana@example.com") with { Rule = NudgeRules.Onboarding, Status = DeliveryStatus.Sent });
         _clock.Advance(TimeSpan.FromHours(1));
         var second = Click(bot, NudgeCards.MarkChurned, "onboarding|acme|30|ana@example.com", "ana@example.com", ("reason", "budget cuts"));
         Assert.Equal("Not done", second.Answer!.Title);
         Assert.Contains("already churned on 2026-11-25 (price). Marked churned by boss@example.com on 2026-11-25 09:00 UTC", second.Answer.Summary);
-        Assert.Equal("price", Assert.Single(_store.ChurnRecordsKept()).Reason);
+        Assert.Equal("price", Assert.Single(_store.Activity.ChurnRecordsKept()).Reason);
     }
 }

@@ -36,9 +36,9 @@ public class CrashTests
         await import.WaitForExitAsync();
 
         using var store = new LiteDbStore(folder.Store);
-        var restarted = new BookReadModel(store, NullLogger<BookReadModel>.Instance);
+        var restarted = store.ReadModel(NullLogger<BookReadModel>.Instance);
         restarted.Load();
-        var whole = store.LoadBook();
+        var whole = store.Book.LoadBook();
         var team = new TeamSettings { Managers = [DemoGenerator.Manager] };
         foreach (var question in new[] { "churn last month", "retention", "nps this quarter", "renewals next 90 days", "at-risk", "health crash-299", "health crash-0" })
         foreach (var asker in new[] { DemoGenerator.Manager, DemoGenerator.Csms[0] })

@@ -41,7 +41,7 @@ public class OneTruthTests
         using var store = new LiteDbStore(folder.Store);
         var accounts = new List<Account>();
         Write(store, random, accounts, Kind.Accounts);
-        var followed = new BookReadModel(store, NullLogger<BookReadModel>.Instance);
+        var followed = store.ReadModel(NullLogger<BookReadModel>.Instance);
         followed.Load();
         var snapshotAt = random.Next(1, 30);
         for (var step = 0; step < 30; step++)
@@ -51,9 +51,9 @@ public class OneTruthTests
             if (step == snapshotAt) followed.WriteSnapshot();
         }
         followed.Refresh();
-        var fromSnapshot = new BookReadModel(store, NullLogger<BookReadModel>.Instance);
+        var fromSnapshot = store.ReadModel(NullLogger<BookReadModel>.Instance);
         fromSnapshot.Load();
-        var whole = store.LoadBook();
+        var whole = store.Book.LoadBook();
 
         foreach (var asker in new string?[] { null, "boss@example.com" }.Concat(Csms))
         foreach (var question in Questions.Concat(accounts.Select(a => $"health {a.Id}")))
@@ -80,42 +80,42 @@ public class OneTruthTests
             case Kind.Accounts:
                 // New accounts and changed ones: owner, MRR, plan, segment, contacts, renewal and cancellation move.
                 var batch = Enumerable.Range(0, random.Next(1, 6)).Select(_ => random.Next(3) == 0 && accounts.Count > 0 ? Changed(some(), random) : New(random)).DistinctBy(a => a.Id).ToArray();
-                store.UpsertAccounts(batch, Today.AddDays(-random.Next(0, 60)));
+                store.Book.UpsertAccounts(batch, Today.AddDays(-random.Next(0, 60)));
                 foreach (var a in batch) { accounts.RemoveAll(x => x.Id == a.Id); accounts.Add(a); }
                 break;
             case Kind.Usage:
-                store.UpsertUsage(Enumerable.Range(0, random.Next(1, 40)).Select(_ => new UsageDay(some().Id, Today.AddDays(-random.Next(0, 70)),
+                store.Book.UpsertUsage(Enumerable.Range(0, random.Next(1, 40)).Select(_ => new UsageDay(some().Id, Today.AddDays(-random.Next(0, 70)),
                     random.Next(0, 8), random.Next(0, 30), random.Next(0, 300), Features.Where(_ => random.Next(2) == 0).ToArray())).DistinctBy(u => (u.AccountId, u.Date)).ToArray());
                 break;
             case Kind.Nps:
-                store.UpsertNps(Enumerable.Range(0, random.Next(1, 5)).Select(_ => new NpsAnswer(some().Id, $"c{random.Next(3)}@customer.example", random.Next(0, 11),
+                store.Book.UpsertNps(Enumerable.Range(0, random.Next(1, 5)).Select(_ => new NpsAnswer(some().Id, $"c{random.Next(3)}@customer.example", random.Next(0, 11),
                     random.Next(2) == 0 ? null : $"because {random.Next(100)}", Now.AddDays(-random.Next(0, 200)).AddMinutes(-random.Next(0, 2)))).DistinctBy(a => (a.AccountId, a.ContactEmail, a.AnsweredAt)).ToArray());
                 break;
             case Kind.Touchpoint:
-                store.AddTouchpoint(new Touchpoint(some().Id, new[] { "call", "email", "meeting", "snooze" }[random.Next(4)], $"note {random.Next(5)}", Csms[random.Next(3)], Now.AddHours(-random.Next(0, 500))));
+                store.Activity.AddTouchpoint(new Touchpoint(some().Id, new[] { "call", "email", "meeting", "snooze" }[random.Next(4)], $"note {random.Next(5)}", Csms[random.Next(3)], Now.AddHours(-random.Next(0, 500))));
                 break;
             case Kind.Churn:
                 var active = accounts.Where(a => a.CanceledOn is null).ToArray();
                 if (active.Length == 0) break;
                 var leaving = active[random.Next(active.Length)];
                 var churned = leaving.ChurnedOn(Today.AddDays(-random.Next(0, 40)), new[] { "price", "product fit", "budget" }[random.Next(3)]);
-                store.MarkChurned(new AccountChurned(churned, new ChurnRecord(leaving.Id, churned.CanceledOn!.Value, churned.ChurnReason!, null, Csms[0], 12, leaving.Mrr, null),
+                store.Activity.MarkChurned(new AccountChurned(churned, new ChurnRecord(leaving.Id, churned.CanceledOn!.Value, churned.ChurnReason!, null, Csms[0], 12, leaving.Mrr, null),
                     new Touchpoint(leaving.Id, "churned", churned.ChurnReason, Csms[0], Now)));
                 accounts[accounts.FindIndex(a => a.Id == leaving.Id)] = churned;
                 break;
             case Kind.Survey:
                 var account = some();
                 var survey = new SurveyState { Id = $"s{random.Next(1_000_000)}", AccountId = account.Id, Contact = $"c{random.Next(3)}@customer.example", CreatedAt = Now.AddDays(-random.Next(0, 80)) };
-                store.SaveSurvey(survey);
+                store.Surveys.SaveSurvey(survey);
                 if (random.Next(2) == 0)
                 {
                     var at = survey.CreatedAt.AddHours(random.Next(1, 48));
-                    store.SaveAnswered(survey with { Score = random.Next(0, 11), FirstAnsweredAt = at, LastAnsweredAt = at, Comment = random.Next(2) == 0 ? "ok" : null });
+                    store.Surveys.SaveAnswered(survey with { Score = random.Next(0, 11), FirstAnsweredAt = at, LastAnsweredAt = at, Comment = random.Next(2) == 0 ? "ok" : null });
                 }
                 break;
             case Kind.Mrr:
                 var paying = some();
-                store.UpsertMrrHistory([new MrrChange(paying.Id, paying.StartedOn.AddDays(random.Next(0, 400)), random.Next(0, 50) * 10)]);
+                store.Book.UpsertMrrHistory([new MrrChange(paying.Id, paying.StartedOn.AddDays(random.Next(0, 400)), random.Next(0, 50) * 10)]);
                 break;
         }
     }

@@ -20,7 +20,7 @@ public class ReadModelTests : IDisposable
     public ReadModelTests()
     {
         _store = new LiteDbStore(_folder.Store);
-        _store.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com"), An.Account("Globex").Id("globex").OwnedBy("ben@example.com")], Today);
+        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com"), An.Account("Globex").Id("globex").OwnedBy("ben@example.com")], Today);
     }
 
     public void Dispose()
@@ -31,7 +31,7 @@ public class ReadModelTests : IDisposable
 
     private BookReadModel Started()
     {
-        var model = new BookReadModel(_store, _log);
+        var model = _store.ReadModel(_log);
         model.Load();
         return model;
     }
@@ -39,7 +39,7 @@ public class ReadModelTests : IDisposable
     [Fact]
     public void Until_the_book_is_loaded_questions_are_told_to_wait_and_never_answered_from_half_a_book()
     {
-        var model = new BookReadModel(_store, _log);
+        var model = _store.ReadModel(_log);
         var bot = new ChatBot(model, new TeamSettings(), TimeProvider.System);
 
         Assert.False(model.IsReady);
@@ -52,7 +52,7 @@ public class ReadModelTests : IDisposable
     public void A_start_reads_the_snapshot_and_the_log_after_it()
     {
         Started().WriteSnapshot();
-        _store.UpsertAccounts([An.Account("Initech").Id("initech")], Today);
+        _store.Book.UpsertAccounts([An.Account("Initech").Id("initech")], Today);
 
         var model = Started();
 
@@ -69,7 +69,7 @@ public class ReadModelTests : IDisposable
     {
         var snapshot = Started();
         snapshot.WriteSnapshot();
-        _store.UpsertAccounts([An.Account("Initech").Id("initech")], Today);
+        _store.Book.UpsertAccounts([An.Account("Initech").Id("initech")], Today);
         var path = BookSnapshot.PathFor(_store.Path);
         switch (fault)
         {
@@ -83,14 +83,14 @@ public class ReadModelTests : IDisposable
                 break;
             default:
                 _store.TrimChanges(_store.DataVersion, DateTimeOffset.UtcNow.AddMinutes(1));
-                _store.UpsertAccounts([An.Account("Hooli").Id("hooli")], Today);
+                _store.Book.UpsertAccounts([An.Account("Hooli").Id("hooli")], Today);
                 break;
         }
 
         var model = Started();
 
         Assert.Contains(_log.Lines, l => l.Contains("Loading the whole book"));
-        Assert.Equal(_store.LoadBook().Accounts.Select(a => a.Id).Order(), model.Current.Accounts.Select(a => a.Id).Order());
+        Assert.Equal(_store.Book.LoadBook().Accounts.Select(a => a.Id).Order(), model.Current.Accounts.Select(a => a.Id).Order());
         Assert.Equal(_store.DataVersion, model.Version);
     }
 
@@ -98,7 +98,7 @@ public class ReadModelTests : IDisposable
     public void A_change_naming_an_account_the_book_lacks_is_logged_and_the_book_is_loaded_again_once()
     {
         var model = Started();
-        _store.UpsertUsage([new UsageDay("ghost", Today, 1, 1, 1, []), new UsageDay("acme", Today, 3, 4, 5, ["reports"])]);
+        _store.Book.UpsertUsage([new UsageDay("ghost", Today, 1, 1, 1, []), new UsageDay("acme", Today, 3, 4, 5, ["reports"])]);
 
         model.Refresh();
 
@@ -111,11 +111,11 @@ public class ReadModelTests : IDisposable
     public void A_book_loaded_while_writes_went_on_applies_them_again_without_counting_anything_twice()
     {
         var before = _store.DataVersion;
-        _store.AddTouchpoint(new Touchpoint("acme", "call", "budget talk", "ana@example.com", DateTimeOffset.UtcNow));
-        _store.UpsertUsage([new UsageDay("acme", Today, 3, 4, 5, ["reports"])]);
-        _store.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 9, null, DateTimeOffset.UtcNow)]);
+        _store.Activity.AddTouchpoint(new Touchpoint("acme", "call", "budget talk", "ana@example.com", DateTimeOffset.UtcNow));
+        _store.Book.UpsertUsage([new UsageDay("acme", Today, 3, 4, 5, ["reports"])]);
+        _store.Book.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 9, null, DateTimeOffset.UtcNow)]);
         // A load that began before those writes and read them all anyway: the log after the version it read holds them again.
-        var loaded = _store.LoadBook();
+        var loaded = _store.Book.LoadBook();
 
         var caughtUp = loaded.Apply(_store.ChangesAfter(before)!.Select(c => c.Change));
 
@@ -128,7 +128,7 @@ public class ReadModelTests : IDisposable
     public void A_corrupt_log_entry_is_logged_with_what_it_was_and_the_book_is_loaded_from_the_store()
     {
         var model = Started();
-        _store.AddTouchpoint(new Touchpoint("acme", "call", "budget talk", "ana@example.com", DateTimeOffset.UtcNow));
+        _store.Activity.AddTouchpoint(new Touchpoint("acme", "call", "budget talk", "ana@example.com", DateTimeOffset.UtcNow));
         var version = _store.DataVersion;
         using (var raw = new LiteDatabase(new ConnectionString { Filename = _store.Path, Connection = ConnectionType.Shared }))
         {

@@ -48,7 +48,7 @@ public class SlackOutboundTests(SlackHost host) : IClassFixture<SlackHost>
     {
         const string contact = "buyer@shared-customer.example";
         var store = host.Bot.Services.GetRequiredService<SuccessBot.Storage.LiteDbStore>();
-        store.UpsertAccounts([new SuccessBot.Core.Domain.Account
+        store.Book.UpsertAccounts([new SuccessBot.Core.Domain.Account
         {
             Id = "shared-1", Name = "Shared Customer", OwnerEmail = "ana.silva@successbot.demo", Mrr = 100, StartedOn = new DateOnly(2025, 1, 1),
             ContactEmails = [contact], SlackChannelId = "CSHARED1",

@@ -37,11 +37,11 @@ public class SlackSurveyTests(SlackHost host) : IClassFixture<SlackHost>
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
-        var answers = services.GetRequiredService<LiteDbStore>().LoadBook().NpsOf(account.Id).Where(a => a.ContactEmail == contact && a.AnsweredAt > DateTimeOffset.UtcNow.AddMinutes(-5)).ToArray();
+        var answers = services.GetRequiredService<LiteDbStore>().Book.LoadBook().NpsOf(account.Id).Where(a => a.ContactEmail == contact && a.AnsweredAt > DateTimeOffset.UtcNow.AddMinutes(-5)).ToArray();
         Assert.Equal(9, Assert.Single(answers).Score);
         var update = await host.Slack.WaitForAsync("chat.update", c => c.Fields["text"]!.GetValue<string>().StartsWith("Thanks, you answered 9"));
         Assert.Equal("D" + Customer, update.Fields["channel"]!.GetValue<string>());
-        Assert.Contains(services.GetRequiredService<LiteDbStore>().RefusedSurveyClicks(), r => r.Clicker is not null && r.Clicker != contact);
+        Assert.Contains(services.GetRequiredService<LiteDbStore>().Surveys.RefusedSurveyClicks(), r => r.Clicker is not null && r.Clicker != contact);
     }
 
     private static DateOnly BotFactoryToday => SuccessBot.Tests.Web.BotFactory.Today;

@@ -27,7 +27,7 @@ public class SurveyTests : IDisposable
     public SurveyTests()
     {
         _store = new LiteDbStore(_folder.Store);
-        _store.UpsertAccounts([
+        _store.Book.UpsertAccounts([
             An.Account("ACME").Id("acme").OwnedBy("ana@example.com").StartedOn(2025, 1, 1).RenewsOn(2027, 1, 5).WithContacts("ops@acme.example", "cfo@acme.example"),
             An.Account("Newbie").Id("new").StartedOn(2026, 11, 10).WithContacts("ops@newbie.example"),
             An.Account("Gone").Id("gone").StartedOn(2024, 1, 1).CanceledOn(2026, 6, 1).WithContacts("ops@gone.example"),
@@ -42,11 +42,11 @@ public class SurveyTests : IDisposable
 
     private (ChatBot Bot, SurveyService Surveys, NudgeService Nudges, BookReadModel Model) Host()
     {
-        var model = new BookReadModel(_store, NullLogger<BookReadModel>.Instance);
+        var model = _store.ReadModel(NullLogger<BookReadModel>.Instance);
         model.Refresh();
-        var surveys = new SurveyService(model, _store, _store, _team, _nps, _clock);
-        var routes = new Routes(_store, _store, _store, surveys, new CheckOptions(), _nps, _store, _clock);
-        var nudges = new NudgeService(model, _store, _store, _store, _team, new CheckOptions(), _clock, [_channel]);
+        var surveys = _store.SurveyService(model, _team, _nps, _clock);
+        var routes = _store.Routes(surveys, new CheckOptions(), _nps, _clock);
+        var nudges = _store.Nudges(model, _team, new CheckOptions(), _clock, [_channel]);
         return (new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons()), surveys, nudges, model);
     }
 
@@ -66,7 +66,7 @@ public class SurveyTests : IDisposable
     [Fact]
     public void Due_are_contacts_of_active_accounts_old_enough_not_asked_lately_and_not_opted_out()
     {
-        var book = _store.LoadBook();
+        var book = _store.Book.LoadBook();
         var last = new Dictionary<string, DateTimeOffset> { ["cfo@acme.example"] = _clock.GetUtcNow().AddDays(-30) };
 
         Assert.Equal(["ops@acme.example"], SurveyService.Due(book, Today, _nps, last, new HashSet<string>()).Select(d => d.Contact));
@@ -99,14 +99,14 @@ public class SurveyTests : IDisposable
         Assert.Equal("Thanks, you answered 9", outcome.UpdatedCard!.Title);
         Assert.Equal("What is the main reason for your score? (optional: type it here, or use the button)", outcome.UpdatedCard.Summary);
         Assert.Equal("Would you leave us a review? https://example.com/review", outcome.UpdatedCard.Note);
-        var answer = Assert.Single(_store.LoadBook().NpsAnswers);
+        var answer = Assert.Single(_store.Book.LoadBook().NpsAnswers);
         Assert.Equal(("acme", "ops@acme.example", 9), (answer.AccountId, answer.ContactEmail, answer.Score));
-        Assert.Equal("test", _store.FindSurvey(card.Buttons[0].Value.Split('|')[0])!.Channel);
+        Assert.Equal("test", _store.Surveys.FindSurvey(card.Buttons[0].Value.Split('|')[0])!.Channel);
 
         var comment = outcome.UpdatedCard.Buttons.Single();
         var commented = Click(comment, "ops@acme.example", ("comment", "<b>Fast</b> support"));
         Assert.Equal("Your reason: \"<b>Fast</b> support\"", commented.UpdatedCard!.Summary);
-        Assert.Equal("<b>Fast</b> support", _store.LoadBook().NpsAnswers.Single().Comment);
+        Assert.Equal("<b>Fast</b> support", _store.Book.LoadBook().NpsAnswers.Single().Comment);
     }
 
     [Fact]
@@ -117,12 +117,12 @@ public class SurveyTests : IDisposable
         _clock.Advance(TimeSpan.FromHours(2));
 
         Click(Score(card, 8), "ops@acme.example");
-        Assert.Equal(8, Assert.Single(_store.LoadBook().NpsAnswers).Score);
+        Assert.Equal(8, Assert.Single(_store.Book.LoadBook().NpsAnswers).Score);
 
         _clock.Advance(TimeSpan.FromHours(23));
         var late = Click(Score(card, 10), "ops@acme.example");
         Assert.Equal("Already answered", late.Answer!.Title);
-        Assert.Equal(8, Assert.Single(_store.LoadBook().NpsAnswers).Score);
+        Assert.Equal(8, Assert.Single(_store.Book.LoadBook().NpsAnswers).Score);
     }
 
     [Fact]
@@ -133,8 +133,8 @@ public class SurveyTests : IDisposable
         var forwarded = Click(Score(card, 0), "cfo@acme.example");
 
         Assert.Equal("Not your survey", forwarded.Answer!.Title);
-        Assert.Empty(_store.LoadBook().NpsAnswers);
-        Assert.Equal([(card.Buttons[0].Value.Split('|')[0], (string?)"cfo@acme.example")], _store.RefusedSurveyClicks());
+        Assert.Empty(_store.Book.LoadBook().NpsAnswers);
+        Assert.Equal([(card.Buttons[0].Value.Split('|')[0], (string?)"cfo@acme.example")], _store.Surveys.RefusedSurveyClicks());
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class SurveyTests : IDisposable
 
         Assert.Equal("Survey closed", outcome.Answer!.Title);
         Assert.Empty(outcome.UpdatedCard!.Buttons);
-        Assert.Empty(_store.LoadBook().NpsAnswers);
+        Assert.Empty(_store.Book.LoadBook().NpsAnswers);
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public class SurveyTests : IDisposable
         var outcome = Host().Bot.Act(new ActionRequest(SurveyCards.Score, id + tail, new Dictionary<string, string>(), "ops@acme.example"));
 
         Assert.True(outcome.Unknown);
-        Assert.Empty(_store.LoadBook().NpsAnswers);
+        Assert.Empty(_store.Book.LoadBook().NpsAnswers);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class SurveyTests : IDisposable
         Assert.Equal(["ana@example.com", "boss@example.com"], _channel.Sent.Select(s => s.To));
         Assert.Equal("Detractor (3) · ACME", _channel.Sent[0].Card.Title);
         Assert.Contains("ops@acme.example answered 3 on 2026-11-25: \"xxxx", _channel.Sent[0].Card.Summary);
-        Assert.Equal(Rules.MaxCommentLength, _store.LoadBook().NpsAnswers.Single().Comment!.Length);
+        Assert.Equal(Rules.MaxCommentLength, _store.Book.LoadBook().NpsAnswers.Single().Comment!.Length);
     }
 
     [Fact]
@@ -212,8 +212,8 @@ public class SurveyTests : IDisposable
 
         Assert.Equal("Surveys stopped", reply.Title);
         Assert.Equal("Survey closed", click.Answer!.Title);
-        Assert.Contains("ops@acme.example", _store.OptedOut());
-        Assert.DoesNotContain(SurveyService.Due(_store.LoadBook(), Today.AddDays(200), _nps, new Dictionary<string, DateTimeOffset>(), _store.OptedOut()), d => d.Contact == "ops@acme.example");
+        Assert.Contains("ops@acme.example", _store.Surveys.OptedOut());
+        Assert.DoesNotContain(SurveyService.Due(_store.Book.LoadBook(), Today.AddDays(200), _nps, new Dictionary<string, DateTimeOffset>(), _store.Surveys.OptedOut()), d => d.Contact == "ops@acme.example");
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public class SurveyTests : IDisposable
 
         Click(Score(card, 10), "ops@acme.example");
 
-        Assert.Equal(10, _store.LoadBook().NpsAnswers.Single().Score);
+        Assert.Equal(10, _store.Book.LoadBook().NpsAnswers.Single().Score);
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public class SurveyTests : IDisposable
 
         Assert.Equal("Thanks, you answered 3", reply.Title);
         Assert.Equal("Your reason: \"Too expensive for what we use\"", reply.Summary);
-        Assert.Equal("Too expensive for what we use", _store.LoadBook().NpsAnswers.Single().Comment);
+        Assert.Equal("Too expensive for what we use", _store.Book.LoadBook().NpsAnswers.Single().Comment);
         _clock.Advance(TimeSpan.FromMinutes(3));
         await Host().Nudges.DeliverDueAsync(CancellationToken.None);
         Assert.Contains("ops@acme.example answered 3 on 2026-11-25: \"Too expensive for what we use\"", _channel.Sent.Single(s => s.To == "ana@example.com").Card.Summary);
@@ -300,7 +300,7 @@ public class SurveyTests : IDisposable
 
         Assert.True(before.IsRefusal);
         Assert.True(late.IsRefusal);
-        Assert.Null(_store.LoadBook().NpsAnswers.Single().Comment);
+        Assert.Null(_store.Book.LoadBook().NpsAnswers.Single().Comment);
     }
 
     [Fact]
@@ -312,7 +312,7 @@ public class SurveyTests : IDisposable
         await nudges.DeliverDueAsync(CancellationToken.None);
         var cfo = Assert.Single(_channel.Sent);
         Assert.Equal("cfo@acme.example", cfo.To);
-        Assert.Equal(DeliveryStatus.Retired, _store.AllNudges().Single(n => n.Recipient == "ops@acme.example").Status);
+        Assert.Equal(DeliveryStatus.Retired, _store.Ledger.AllNudges().Single(n => n.Recipient == "ops@acme.example").Status);
         Click(cfo.Card.Buttons.Single(b => b.Label == "Don't ask me again"), "cfo@acme.example");
 
         _clock.Advance(TimeSpan.FromDays(200));

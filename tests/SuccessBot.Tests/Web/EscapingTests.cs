@@ -19,7 +19,7 @@ public static class HostileAccount
     /// <summary>Stores the account and has the host's read model see it.</summary>
     public static void StoreIn(IServiceProvider services)
     {
-        services.GetRequiredService<LiteDbStore>().UpsertAccounts(
+        services.GetRequiredService<LiteDbStore>().Book.UpsertAccounts(
             [new Account { Id = "evil-1", Name = Name, OwnerEmail = DemoGenerator.Csms[0], Mrr = 100, StartedOn = new DateOnly(2024, 1, 1) }],
             DateOnly.FromDateTime(DateTime.UtcNow));
         services.GetRequiredService<BookReadModel>().Refresh();

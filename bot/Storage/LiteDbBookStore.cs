@@ -1,0 +1,89 @@
+using LiteDB;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Storage;
+using static SuccessBot.Storage.Documents;
+
+namespace SuccessBot.Storage;
+
+/// <summary>Accounts, MRR history, usage days and NPS answers. Every lookup is by key (_id, which LiteDB always indexes).</summary>
+/// <remarks>Figures are computed from the read model, so no secondary index would be read, and each would slow imports.</remarks>
+public sealed class LiteDbBookStore(LiteDbStore store) : IBookStore
+{
+    public int CountAccounts() => store.Collection(Collections.Accounts).Count();
+
+    public Account? FindAccount(string id) => store.Collection(Collections.Accounts).FindById(id) is { } d ? ToAccount(d) : null;
+
+    public IReadOnlySet<string> AccountIds() =>
+        store.Collection(Collections.Accounts).Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+
+    public BookOfBusiness LoadBook() => new(
+        store.Collection(Collections.Accounts).FindAll().Select(ToAccount).ToArray(),
+        store.Collection(Collections.MrrHistory).FindAll().Select(ToMrrChange).ToArray(),
+        // Read while the book is built, never held as one list: the book keeps each row in a compact form.
+        store.Collection(Collections.Usage).FindAll().Select(ToUsage),
+        store.Collection(Collections.Nps).FindAll().Select(ToNps).ToArray(),
+        store.Collection(Collections.Touchpoints).FindAll().Select(ToTouchpoint).ToArray(),
+        store.Collection(Collections.Surveys).FindAll().Select(ToSurveySent).ToArray());
+
+    /// <remarks>No transaction: a load of a large book takes seconds, and in shared mode a transaction would hold every other process's writes that long.</remarks>
+    public (BookOfBusiness Book, long Version) LoadBookAndVersion()
+    {
+        var version = store.DataVersion;
+        return (LoadBook(), version);
+    }
+
+    public ImportCounts UpsertAccounts(IReadOnlyList<Account> accounts, DateOnly today) => store.InTransaction(() =>
+    {
+        var col = store.Collection(Collections.Accounts);
+        var history = store.Collection(Collections.MrrHistory);
+        var paying = col.Query().Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable()
+            .ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
+        var added = new List<BsonDocument>();
+        var updated = new List<BsonDocument>();
+        var mrrChanges = new List<MrrChange>();
+        foreach (var account in accounts)
+        {
+            if (!paying.TryGetValue(account.Id, out var mrr))
+            {
+                added.Add(ToDoc(account));
+                mrrChanges.Add(new MrrChange(account.Id, account.StartedOn, account.Mrr));
+                continue;
+            }
+            updated.Add(ToDoc(account));
+            if (mrr != account.Mrr) mrrChanges.Add(new MrrChange(account.Id, today > account.StartedOn ? today : account.StartedOn, account.Mrr));
+        }
+        col.InsertBulk(added);
+        col.Update(updated);
+        foreach (var change in mrrChanges) history.Upsert(MrrDoc(change));
+        store.Publish(new AccountsImported(accounts.Select(a => ToAccount(ToDoc(a))).ToArray(), mrrChanges));
+        return new ImportCounts(added.Count, updated.Count);
+    });
+
+    public int UpsertMrrHistory(IReadOnlyList<MrrChange> changes) => store.InTransaction(() =>
+    {
+        var history = store.Collection(Collections.MrrHistory);
+        foreach (var c in changes) history.Upsert(MrrDoc(c));
+        store.Publish(new MrrHistoryRecorded(changes));
+        return changes.Count;
+    });
+
+    public ImportCounts UpsertUsage(IReadOnlyList<UsageDay> days) => store.InTransaction(() =>
+    {
+        var col = store.Collection(Collections.Usage);
+        int added = 0;
+        foreach (var day in days)
+            if (col.Upsert(ToDoc(day))) added++;
+        store.Publish(new UsageDaysCounted(days));
+        return new ImportCounts(added, days.Count - added);
+    });
+
+    public ImportCounts UpsertNps(IReadOnlyList<NpsAnswer> answers) => store.InTransaction(() =>
+    {
+        var col = store.Collection(Collections.Nps);
+        int added = 0;
+        foreach (var a in answers)
+            if (col.Upsert(ToDoc(a))) added++;
+        store.Publish(new NpsAnswersRecorded(answers.Select(a => ToNps(ToDoc(a))).ToArray()));
+        return new ImportCounts(added, answers.Count - added);
+    });
+}
