@@ -72,9 +72,14 @@ public static class WritesBenchmark
         finally
         {
             foreach (var host in hosts)
-                try { if (!host.HasExited) host.Kill(entireProcessTree: true); }
+                try
+                {
+                    if (!host.HasExited) host.Kill(entireProcessTree: true);
+                    host.WaitForExit();
+                }
                 catch (InvalidOperationException) { }
-            folder.Delete(recursive: true);
+            try { folder.Delete(recursive: true); }
+            catch (IOException e) { output.WriteLine($"(the run's folder {folder.FullName} was left: {e.Message})"); }
         }
     }
 
@@ -153,6 +158,9 @@ public static class WritesBenchmark
     {
         var start = Program(store, "serve", "--urls", $"http://127.0.0.1:{port}");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Cards come at any hour of the run, and enough of them for the clicks (the defaults hold them overnight and send ten a person a day).
+        start.Environment["Checks__QuietHours"] = "off";
+        start.Environment["Checks__MaxNudgesPerDay"] = "40";
         start.Environment["Logging__LogLevel__SuccessBot.Host"] = "Information";
         var host = Process.Start(start)!;
         started.Add(host);
