@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using SuccessBot.Core.Domain;
@@ -44,6 +45,8 @@ public static class BookSnapshot
     }
 
     /// <summary>The book and its version, or null with the reason when the file cannot serve this store.</summary>
+    // Compiled optimised at once: a start reads millions of rows while the host's own start keeps the tiered JIT busy.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (BookOfBusiness Book, long Version)? Read(string path, string storeId, out string? whyNot)
     {
         whyNot = null;
@@ -63,7 +66,8 @@ public static class BookSnapshot
                 sets[s] = set;
             }
             var histories = new AccountHistory[r.ReadInt32()];
-            for (var i = 0; i < histories.Length; i++) histories[i] = ReadHistory(r, sets.Length, file.Length);
+            var pool = new Strings();
+            for (var i = 0; i < histories.Length; i++) histories[i] = ReadHistory(r, sets.Length, file.Length, pool);
             if (r.ReadString() != End) { whyNot = "it does not end where it should"; return null; }
             return (BookOfBusiness.FromHistories(sets, histories), version);
         }
@@ -126,41 +130,80 @@ public static class BookSnapshot
         }
     }
 
-    private static AccountHistory ReadHistory(BinaryReader r, int featureSets, long length)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static AccountHistory ReadHistory(BinaryReader r, int featureSets, long length, Strings pool)
     {
         var account = new Account
         {
             Id = r.ReadString(),
             Name = r.ReadString(),
-            OwnerEmail = r.ReadString(),
+            OwnerEmail = pool.Read(r),
             Mrr = r.ReadDecimal(),
             StartedOn = DateOnly.FromDayNumber(r.ReadInt32()),
-            Plan = Text(r),
+            Plan = pool.ReadOrNull(r),
             RenewalOn = Day(r),
             CanceledOn = Day(r),
-            ChurnReason = Text(r),
-            ContactEmails = Many(r, length, () => r.ReadString()),
+            ChurnReason = pool.ReadOrNull(r),
+            ContactEmails = ReadContacts(r, length, pool),
             SlackChannelId = Text(r),
             TeamsConversationId = Text(r),
-            Segment = Text(r),
+            Segment = pool.ReadOrNull(r),
         };
         var id = account.Id;
         var usage = new DayOfUse[Count(r, length)];
         r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(usage.AsSpan()));
         foreach (var day in usage)
             if ((uint)day.FeatureSet >= (uint)featureSets || day.Date.DayNumber < 0) throw new InvalidDataException($"A usage day of {id} names feature set {day.FeatureSet}.");
-        var mrr = Many(r, length, () => new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), r.ReadDecimal()));
-        var nps = Many(r, length, () => new NpsAnswer(id, r.ReadString(), r.ReadInt32(), Text(r), Moment(r)));
-        var touchpoints = Many(r, length, () => new Touchpoint(id, r.ReadString(), Text(r), r.ReadString(), Moment(r)) { Id = r.ReadString() });
-        var surveys = Many(r, length, () => new SurveySent(id, Moment(r), r.ReadBoolean(), r.ReadString()));
+        var mrr = new MrrChange[Count(r, length)];
+        for (var i = 0; i < mrr.Length; i++) mrr[i] = new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), r.ReadDecimal());
+        var nps = new NpsAnswer[Count(r, length)];
+        for (var i = 0; i < nps.Length; i++) nps[i] = new NpsAnswer(id, pool.Read(r), r.ReadInt32(), pool.ReadOrNull(r), Moment(r));
+        var touchpoints = new Touchpoint[Count(r, length)];
+        for (var i = 0; i < touchpoints.Length; i++) touchpoints[i] = new Touchpoint(id, pool.Read(r), Text(r), pool.Read(r), Moment(r)) { Id = r.ReadString() };
+        var surveys = new SurveySent[Count(r, length)];
+        for (var i = 0; i < surveys.Length; i++) surveys[i] = new SurveySent(id, Moment(r), r.ReadBoolean(), r.ReadString());
         return new AccountHistory(account, usage, mrr, nps, touchpoints, surveys);
     }
 
-    private static T[] Many<T>(BinaryReader r, long length, Func<T> read)
+    private static string[] ReadContacts(BinaryReader r, long length, Strings pool)
     {
-        var items = new T[Count(r, length)];
-        for (var i = 0; i < items.Length; i++) items[i] = read();
-        return items;
+        var contacts = new string[Count(r, length)];
+        for (var i = 0; i < contacts.Length; i++) contacts[i] = pool.Read(r);
+        return contacts;
+    }
+
+    /// <summary>
+    /// One string per distinct value of the fields that repeat across accounts and rows (owners, contacts, plans, comments,
+    /// touchpoint kinds): the book holds hundreds of thousands of them, and a repeat is looked up without allocating.
+    /// </summary>
+    private sealed class Strings
+    {
+        // Past this many distinct values the rest are read as they come: the pool only lives during the read.
+        private const int MaxPooled = 1_000_000;
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private byte[] _bytes = new byte[256];
+        private char[] _chars = new char[256];
+
+        public Strings() => _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string? ReadOrNull(BinaryReader r) => r.ReadBoolean() ? Read(r) : null;
+
+        /// <summary>Reads a string as BinaryWriter wrote it (its UTF-8 length, then the bytes).</summary>
+        public string Read(BinaryReader r)
+        {
+            var length = r.Read7BitEncodedInt();
+            if (length < 0) throw new InvalidDataException($"A string of {length} bytes.");
+            if (length > _bytes.Length) _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+            r.BaseStream.ReadExactly(_bytes.AsSpan(0, length));
+            var bytes = _bytes.AsSpan(0, length);
+            if (_chars.Length < length) _chars = new char[Math.Max(length, _chars.Length * 2)];
+            var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, _chars));
+            if (_lookup.TryGetValue(chars, out var known)) return known;
+            var text = new string(chars);
+            if (_pool.Count < MaxPooled) _pool[text] = text;
+            return text;
+        }
     }
 
     // A count no file of this length could hold is a cut or damaged file, not a reason to allocate it.
