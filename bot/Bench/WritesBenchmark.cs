@@ -56,6 +56,8 @@ public static class WritesBenchmark
                 output.WriteLine($"  without a snapshot: not measured this run (--whole-load measures it)");
             }
             output.WriteLine($"  snapshot beside the store: {new FileInfo(BookSnapshot.PathFor(store)).Length / 1024 / 1024:N0} MB");
+            string[] ids;
+            using (var reading = new LiteDbStore(store)) ids = reading.Book.AccountIds().Order(StringComparer.Ordinal).ToArray();
             using var host = Serve(store, port, hosts);
             output.WriteLine($"  with the snapshot:                         {await FirstAnswerAsync(port, host),6:0.0} s; host memory then {Status(host, "VmRSS")} resident");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -64,6 +66,8 @@ public static class WritesBenchmark
             await ClicksAsync(http, host, output);
             output.WriteLine();
             await ImportAsync(http, folder.FullName, store, output);
+            output.WriteLine();
+            await AnswersDuringStreamAsync(http, port, ids, output);
             output.WriteLine();
             output.WriteLine($"Host memory after all of it (target < 800 MB): {Status(host, "VmRSS")} resident now, {Status(host, "VmHWM")} at its peak");
             await StopAsync(host);
@@ -154,6 +158,32 @@ public static class WritesBenchmark
         output.WriteLine($"  stored after {stored:0.00} s (process start included), in the host's answers after {clock.Elapsed.TotalSeconds:0.00} s");
     }
 
+    /// <summary>Answers to a mix of questions (figures and random accounts' health) while Segment batches stream in at 20,000 events/s.</summary>
+    private static async Task AnswersDuringStreamAsync(HttpClient http, int port, string[] ids, TextWriter output)
+    {
+        const int rate = 20_000;
+        var length = TimeSpan.FromSeconds(20);
+        using var events = Ingest.IngestBenchmark.Client($"http://127.0.0.1:{port}");
+        var stream = Ingest.IngestBenchmark.Phase(events, ids, "/v1/batch", 100, int.MaxValue, length, rate);
+        var questions = new[] { "churn last month", "nps this quarter", "renewals next 30 days", "at-risk" };
+        var random = new Random(11);
+        var times = new List<double>();
+        while (!stream.IsCompleted)
+        {
+            var csm = DemoGenerator.Csms[times.Count % DemoGenerator.Csms.Length];
+            var text = times.Count % 2 == 0 ? questions[times.Count / 2 % questions.Length] : $"health {ids[random.Next(ids.Length)]}";
+            var started = Stopwatch.GetTimestamp();
+            var answer = await AskAsync(http, times.Count % 10 == 0 ? DemoGenerator.Manager : csm, text);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (answer.Contains("Starting up", StringComparison.Ordinal)) throw new InvalidOperationException("The host answered \"starting up\" during the stream.");
+        }
+        var sent = await stream;
+        times.Sort();
+        output.WriteLine($"Answers while Segment batches stream in (target {rate:N0} events/s; answers p99 < 50 ms):");
+        output.WriteLine($"  the stream: {sent.Events:N0} events in {sent.Elapsed.TotalSeconds:0.0} s = {sent.Events / sent.Elapsed.TotalSeconds:N0} events/s, batch p99 {sent.Milliseconds[Math.Max(0, (int)Math.Ceiling(sent.Milliseconds.Length * 0.99) - 1)]:0.0} ms");
+        output.WriteLine($"  {times.Count} answers (churn, NPS, renewals, at-risk and random accounts' health, as CSMs and the manager): p50 {Percentile(times, 0.5):0.0} ms   p99 {Percentile(times, 0.99):0.0} ms   max {times[^1]:0.0} ms");
+    }
+
     private static Process Serve(string store, int port, List<Process> started)
     {
         var start = Program(store, "serve", "--urls", $"http://127.0.0.1:{port}");
@@ -161,6 +191,7 @@ public static class WritesBenchmark
         // Cards come at any hour of the run, and enough of them for the clicks (the defaults hold them overnight and send ten a person a day).
         start.Environment["Checks__QuietHours"] = "off";
         start.Environment["Checks__MaxNudgesPerDay"] = "40";
+        start.Environment["Ingest__WriteKey"] = Ingest.IngestBenchmark.BenchmarkWriteKey;
         start.Environment["Logging__LogLevel__SuccessBot.Host"] = "Information";
         var host = Process.Start(start)!;
         started.Add(host);

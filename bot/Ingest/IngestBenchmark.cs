@@ -41,8 +41,7 @@ public static class IngestBenchmark
             });
             await bot.StartAsync();
             var url = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections }) { BaseAddress = new Uri(url) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WriteKey + ":")));
+            using var http = Client(url);
 
             // The host ingests for days: measure it warm, after its start-up checks and the first compilations.
             await Phase(http, ids, "/v1/batch", BatchSize, requests: int.MaxValue, TimeSpan.FromSeconds(15));
@@ -75,10 +74,22 @@ public static class IngestBenchmark
         }
     }
 
-    private sealed record Measured(int Requests, int Events, TimeSpan Elapsed, double[] Milliseconds);
+    internal sealed record Measured(int Requests, int Events, TimeSpan Elapsed, double[] Milliseconds);
 
-    /// <summary>Posts until <paramref name="requests"/> are answered or <paramref name="limit"/> has passed.</summary>
-    private static async Task<Measured> Phase(HttpClient http, string[] accounts, string path, int eventsPerRequest, int requests, TimeSpan limit)
+    /// <summary>An HTTP client that posts to the host's Segment endpoints with the benchmark's write key.</summary>
+    internal static HttpClient Client(string url) => new(new SocketsHttpHandler { MaxConnectionsPerServer = Connections })
+    {
+        BaseAddress = new Uri(url),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WriteKey + ":"))) },
+    };
+
+    internal const string BenchmarkWriteKey = WriteKey;
+
+    /// <summary>
+    /// Posts until <paramref name="requests"/> are answered or <paramref name="limit"/> has passed; with
+    /// <paramref name="eventsPerSecond"/>, no faster than that (a steady stream rather than as fast as the host takes them).
+    /// </summary>
+    internal static async Task<Measured> Phase(HttpClient http, string[] accounts, string path, int eventsPerRequest, int requests, TimeSpan limit, int eventsPerSecond = 0)
     {
         var times = new List<double>[Connections];
         var next = -1;
@@ -91,8 +102,11 @@ public static class IngestBenchmark
             var text = new StringBuilder();
             var chars = new char[1024];
             var bytes = new byte[1024];
-            while (Interlocked.Increment(ref next) < requests && clock.Elapsed < limit)
+            int request;
+            while ((request = Interlocked.Increment(ref next)) < requests && clock.Elapsed < limit)
             {
+                if (eventsPerSecond > 0 && TimeSpan.FromSeconds((double)request * eventsPerRequest / eventsPerSecond) - clock.Elapsed is { Ticks: > 0 } early)
+                    await Task.Delay(early);
                 text.Clear();
                 if (eventsPerRequest == 1) AppendTrack(text, random, accounts);
                 else
