@@ -3,7 +3,12 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using SuccessBot.Demo;
+using SuccessBot.Slack;
 using SuccessBot.Storage;
 
 namespace SuccessBot.Bench;
@@ -35,13 +40,15 @@ public static class WritesBenchmark
         try
         {
             var store = Path.Combine(folder.FullName, "bench.db");
+            await using var slack = await SlackBenchmark.FakeWebApiAsync(SlackUsers.ToDictionary(u => u.Value, u => u.Key));
+            var slackApi = slack.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/api/";
             var port = FreePort();
             output.WriteLine();
             output.WriteLine($"Host start to its first answer (`serve` as its own process; target < 5 s):");
             if (wholeLoad || !File.Exists(BookSnapshot.PathFor(started)))
             {
                 File.Copy(generated, store);
-                using (var first = Serve(store, port, hosts))
+                using (var first = Serve(store, port, hosts, slackApi))
                 {
                     output.WriteLine($"  without a snapshot (the whole store read): {await FirstAnswerAsync(port, first),6:0.0} s");
                     await StopAsync(first);
@@ -58,7 +65,7 @@ public static class WritesBenchmark
             output.WriteLine($"  snapshot beside the store: {new FileInfo(BookSnapshot.PathFor(store)).Length / 1024 / 1024:N0} MB");
             string[] ids;
             using (var reading = new LiteDbStore(store)) ids = reading.Book.AccountIds().Order(StringComparer.Ordinal).ToArray();
-            using var host = Serve(store, port, hosts);
+            using var host = Serve(store, port, hosts, slackApi);
             output.WriteLine($"  with the snapshot:                         {await FirstAnswerAsync(port, host),6:0.0} s; host memory then {Status(host, "VmRSS")} resident");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -98,7 +105,10 @@ public static class WritesBenchmark
         store.Book.UpsertNps(book.Nps);
     }
 
-    private static async Task ClicksAsync(HttpClient http, Process host, TextWriter output, int clicks = 100)
+    // The CSMs as Slack users of the benchmark's workspace (the fake Web API says who they are).
+    private static readonly Dictionary<string, string> SlackUsers = DemoGenerator.Csms.Select((csm, i) => (csm, i)).ToDictionary(p => p.csm, p => $"U0CSM{p.i}");
+
+    private static async Task ClicksAsync(HttpClient http, Process host, TextWriter output, int clicks = 80)
     {
         // The start-up checks record the day's nudges and delivery brings them to the CSMs' local chats. Clicks are measured
         // once that burst is over (the cards have stopped changing for 5 s), as a CSM clicks during the day.
@@ -126,6 +136,18 @@ public static class WritesBenchmark
         output.WriteLine($"  (host memory then: {Status(host, "VmRSS")} resident, {Status(host, "VmHWM")} at its peak)");
         var times = new List<double>();
         int shown = 0, gone = 0;
+        var slackTimes = new List<double>();
+        int slackShown = 0;
+        // Cards past the first ones are clicked in Slack: Log touchpoint's modal submitted (view_submission), signed as Slack signs it.
+        foreach (var (csm, _, actionId, value) in buttons.Skip(clicks).Take(clicks))
+        {
+            var note = $"bench slack call {slackTimes.Count}";
+            var clock = Stopwatch.StartNew();
+            var answer = await SubmitInSlackAsync(http, SlackUsers[csm], actionId, value, note);
+            slackTimes.Add(clock.Elapsed.TotalMilliseconds);
+            if (answer.Length > 0) throw new InvalidOperationException($"Slack's view_submission was refused: {answer}");
+            if (slackTimes.Count <= 10 && (await AskAsync(http, csm, $"health {value.Split('|')[1]}")).Contains(note)) slackShown++;
+        }
         foreach (var (csm, messageId, actionId, value) in buttons.Take(clicks))
         {
             var note = $"bench call {times.Count}";
@@ -142,6 +164,42 @@ public static class WritesBenchmark
         times.Sort();
         output.WriteLine($"Clicks (Log touchpoint through the local chat, {times.Count} of them, each on its own card; target p99 < 100 ms):");
         output.WriteLine($"  p50 {Percentile(times, 0.5),7:0.0} ms   p99 {Percentile(times, 0.99),7:0.0} ms   max {times[^1],7:0.0} ms; the next answer showed the touchpoint in {shown} of the first 10 ({gone} cards had left their conversation)");
+        slackTimes.Sort();
+        output.WriteLine($"Clicks in Slack (Log touchpoint's modal submitted, a signed view_submission through the real pipeline, {slackTimes.Count} of them; Slack allows 3 s):");
+        if (slackTimes.Count > 0)
+            output.WriteLine($"  p50 {Percentile(slackTimes, 0.5),7:0.0} ms   p99 {Percentile(slackTimes, 0.99),7:0.0} ms   max {slackTimes[^1],7:0.0} ms; the next answer showed the touchpoint in {slackShown} of the first 10");
+    }
+
+    /// <summary>Posts the view_submission Slack sends when the modal of a card's button is saved; returns the error Slack would show, if any.</summary>
+    private static async Task<string> SubmitInSlackAsync(HttpClient http, string userId, string actionId, string value, string note)
+    {
+        var origin = new ClickOrigin(actionId, value, "D0" + userId, "1.1", Ephemeral: false, ResponseUrl: null).Encode();
+        var payload = new JsonObject
+        {
+            ["type"] = "view_submission",
+            ["team"] = new JsonObject { ["id"] = SlackBenchmark.Team },
+            ["user"] = new JsonObject { ["id"] = userId, ["team_id"] = SlackBenchmark.Team },
+            ["view"] = new JsonObject
+            {
+                ["id"] = "V0BENCH", ["callback_id"] = BlockKit.InputsModal, ["private_metadata"] = origin,
+                ["state"] = new JsonObject
+                {
+                    ["values"] = new JsonObject
+                    {
+                        ["kind"] = new JsonObject { ["kind"] = new JsonObject { ["type"] = "static_select", ["selected_option"] = new JsonObject { ["value"] = "call" } } },
+                        ["note"] = new JsonObject { ["note"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = note } },
+                    },
+                },
+            },
+        };
+        var body = "payload=" + Uri.EscapeDataString(payload.ToJsonString());
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, SlackEndpoints.Path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(SlackBenchmark.Secret, timestamp, Encoding.UTF8.GetBytes(body)));
+        using var response = await http.SendAsync(request);
+        var answer = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode && !answer.Contains("errors", StringComparison.Ordinal) ? "" : $"{(int)response.StatusCode} {answer}";
     }
 
     private static async Task ImportAsync(HttpClient http, string folder, string store, TextWriter output)
@@ -184,7 +242,7 @@ public static class WritesBenchmark
         output.WriteLine($"  {times.Count} answers (churn, NPS, renewals, at-risk and random accounts' health, as CSMs and the manager): p50 {Percentile(times, 0.5):0.0} ms   p99 {Percentile(times, 0.99):0.0} ms   max {times[^1]:0.0} ms");
     }
 
-    private static Process Serve(string store, int port, List<Process> started)
+    private static Process Serve(string store, int port, List<Process> started, string slackApi)
     {
         var start = Program(store, "serve", "--urls", $"http://127.0.0.1:{port}");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -192,6 +250,9 @@ public static class WritesBenchmark
         start.Environment["Checks__QuietHours"] = "off";
         start.Environment["Checks__MaxNudgesPerDay"] = "40";
         start.Environment["Ingest__WriteKey"] = Ingest.IngestBenchmark.BenchmarkWriteKey;
+        start.Environment["Slack__BotToken"] = "xoxb-benchmark";
+        start.Environment["Slack__SigningSecret"] = SlackBenchmark.Secret;
+        start.Environment["Slack__ApiBaseUrl"] = slackApi;
         start.Environment["Logging__LogLevel__SuccessBot.Host"] = "Information";
         var host = Process.Start(start)!;
         started.Add(host);

@@ -15,7 +15,7 @@ namespace SuccessBot.Slack;
 /// </summary>
 public static class SlackBenchmark
 {
-    private const string Secret = "benchmark-signing-secret";
+    internal const string Secret = "benchmark-signing-secret", Team = "T0BARS";
 
     public static async Task<int> RunAsync(TextWriter output, int accounts, int wrkSeconds = 0, IReadOnlyList<string>? peers = null, int requests = 1000)
     {
@@ -33,7 +33,7 @@ public static class SlackBenchmark
             }
             output.WriteLine($"Stored {book.Accounts.Count:N0} accounts with two years of MRR history in {clock.Elapsed.TotalSeconds:0.0} s.");
 
-            await using var slack = await FakeWebApiAsync();
+            await using var slack = await FakeWebApiAsync(new Dictionary<string, string> { ["UMGR"] = DemoGenerator.Manager });
             var api = slack.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             await using var bot = BotHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], new Dictionary<string, string?>
             {
@@ -121,15 +121,25 @@ public static class SlackBenchmark
             throw new InvalidOperationException($"The benchmark's slash command was not answered: {(int)response.StatusCode} {answer[..Math.Min(200, answer.Length)]}");
     }
 
-    /// <summary>The two Web API methods a slash command needs (auth.test, users.info), answered at once.</summary>
-    private static async Task<WebApplication> FakeWebApiAsync()
+    /// <summary>
+    /// The Web API methods a slash command and a click need (auth.test, users.info for the people named; chat updates and
+    /// ephemeral words are taken), answered at once; nobody is found by email, so nudges stay in the local chat.
+    /// </summary>
+    internal static async Task<WebApplication> FakeWebApiAsync(IReadOnlyDictionary<string, string> emailOf)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapPost("/api/auth.test", () => Results.Json(new { ok = true, team_id = "T0BARS", user_id = "UBOT" }));
-        app.MapPost("/api/users.info", () => Results.Json(new { ok = true, user = new { id = "UMGR", team_id = "T0BARS", profile = new { email = DemoGenerator.Manager } } }));
+        app.MapPost("/api/auth.test", () => Results.Json(new { ok = true, team_id = Team, user_id = "UBOT" }));
+        app.MapPost("/api/users.info", async (HttpRequest request) =>
+        {
+            var user = (await request.ReadFormAsync())["user"].ToString();
+            return emailOf.TryGetValue(user, out var email)
+                ? Results.Json(new { ok = true, user = new { id = user, team_id = Team, profile = new { email } } })
+                : Results.Json(new { ok = false, error = "user_not_found" });
+        });
+        app.MapPost("/api/{method:regex(^chat\\.)}", () => Results.Json(new { ok = true, ts = "1.2" }));
         app.MapPost("/api/{method}", () => Results.Json(new { ok = false, error = "users_not_found" }));
         await app.StartAsync();
         return app;
