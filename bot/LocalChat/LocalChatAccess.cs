@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SuccessBot.Core.Chat;
 using SuccessBot.Host;
+using SuccessBot.Web;
 
 namespace SuccessBot.LocalChat;
 
@@ -79,14 +80,14 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
         switch (Mode)
         {
             case LocalChatMode.Off:
-                return (null, LocalChatEndpoints.Problem(404, OffReason));
+                return (null, JsonInput.Problem(404, OffReason));
             case LocalChatMode.PickWhoYouAre:
                 return (null, null);
         }
         if (NeedsHttps(context) is { } plain) return (null, plain);
-        if (SignedInEmail(context) is not { } email) return (null, LocalChatEndpoints.Problem(401, "Sign in first: open the chat's page and choose Sign in."));
+        if (SignedInEmail(context) is not { } email) return (null, JsonInput.Problem(401, "Sign in first: open the chat's page and choose Sign in."));
         if (HttpMethods.IsPost(context.Request.Method) && !await antiforgery.IsRequestValidAsync(context))
-            return (null, LocalChatEndpoints.Problem(400, "The antiforgery token is missing or wrong; reload the page."));
+            return (null, JsonInput.Problem(400, "The antiforgery token is missing or wrong; reload the page."));
         return (email, null);
     }
 
@@ -98,17 +99,17 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
     {
         var wanted = claimed?.Trim();
         if (signedIn is not null && !string.IsNullOrEmpty(wanted) && !string.Equals(wanted, signedIn, StringComparison.OrdinalIgnoreCase))
-            return (null, LocalChatEndpoints.Problem(403, $"You are signed in as {signedIn}; the local chat answers only as you, not as {Shown(wanted)}."));
+            return (null, JsonInput.Problem(403, $"You are signed in as {signedIn}; the local chat answers only as you, not as {Shown(wanted)}."));
         var email = signedIn ?? wanted;
-        if (string.IsNullOrEmpty(email)) return (null, LocalChatEndpoints.Problem(400, "Say who you are: \"as\" is the email you chat as."));
+        if (string.IsNullOrEmpty(email)) return (null, JsonInput.Problem(400, "Say who you are: \"as\" is the email you chat as."));
         if (Asker.Identify(email, team, books.Current).Role == Role.Unknown)
-            return (null, LocalChatEndpoints.Problem(403, $"{Shown(email)} is not a manager, a CSM or a customer contact here, so the local chat does not talk to them."));
+            return (null, JsonInput.Problem(403, $"{Shown(email)} is not a manager, a CSM or a customer contact here, so the local chat does not talk to them."));
         return (email, null);
     }
 
     /// <summary>Sign-in cookies are secure: over plain http a browser would never send them back.</summary>
     public static IResult? NeedsHttps(HttpContext context) => context.Request.IsHttps ? null
-        : LocalChatEndpoints.Problem(400, "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
+        : JsonInput.Problem(400, "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
 
     public static string? SignedInEmail(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(EmailClaim)?.Value : null;
