@@ -17,7 +17,7 @@ public static class Composition
         services.AddSingleton(team);
         services.AddSingleton(Settings.Checks(config));
         services.AddSingleton(Settings.Nps(config));
-        services.AddSingleton(_ => new LiteDbStore(Settings.StoragePath(config)));
+        services.AddSingleton(s => new LiteDbStore(Settings.StoragePath(config), s.GetRequiredService<ILogger<LiteDbStore>>()));
         services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>());

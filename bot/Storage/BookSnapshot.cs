@@ -133,7 +133,7 @@ public static class BookSnapshot
             Id = r.ReadString(),
             Name = r.ReadString(),
             OwnerEmail = r.ReadString(),
-            Mrr = r.ReadDecimal(),
+            Mrr = Rules.BoundedMrr(r.ReadDecimal()),
             StartedOn = DateOnly.FromDayNumber(r.ReadInt32()),
             Plan = Text(r),
             RenewalOn = Day(r),
@@ -149,7 +149,7 @@ public static class BookSnapshot
         r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(usage.AsSpan()));
         foreach (var day in usage)
             if ((uint)day.FeatureSet >= (uint)featureSets || day.Date.DayNumber < 0) throw new InvalidDataException($"A usage day of {id} names feature set {day.FeatureSet}.");
-        var mrr = Many(r, length, () => new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), r.ReadDecimal()));
+        var mrr = Many(r, length, () => new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), Rules.BoundedMrr(r.ReadDecimal())));
         var nps = Many(r, length, () => new NpsAnswer(id, r.ReadString(), r.ReadInt32(), Text(r), Moment(r)));
         var touchpoints = Many(r, length, () => new Touchpoint(id, r.ReadString(), Text(r), r.ReadString(), Moment(r)) { Id = r.ReadString() });
         var surveys = Many(r, length, () => new SurveySent(id, Moment(r), r.ReadBoolean(), r.ReadString()));

@@ -36,8 +36,12 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     static LiteDbStore() =>
         typeof(LiteDatabase).Assembly.GetType("LiteDB.Constants")?.GetField("MEMORY_SEGMENT_SIZES")?.SetValue(null, new[] { 10 });
 
-    public LiteDbStore(string path)
+    private readonly ILogger? _log;
+
+    /// <param name="log">Where rows that break a rule the store now keeps (an MRR above 10^12, written before the bound) are named.</param>
+    public LiteDbStore(string path, ILogger<LiteDbStore>? log = null)
     {
+        _log = log;
         Path = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         // Every lookup is by key (_id, which LiteDB always indexes): account id, "account|day", "account|contact|moment".
@@ -101,12 +105,23 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         _db.GetCollection(Accounts).Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
 
     public BookOfBusiness LoadBook() => new(
-        _db.GetCollection(Accounts).FindAll().Select(ToAccount).ToArray(),
-        _db.GetCollection(MrrHistory).FindAll().Select(ToMrrChange).ToArray(),
+        _db.GetCollection(Accounts).FindAll().Select(WithMrrChecked).Select(ToAccount).ToArray(),
+        _db.GetCollection(MrrHistory).FindAll().Select(WithMrrChecked).Select(ToMrrChange).ToArray(),
         LoadUsage(),
         _db.GetCollection(Nps).FindAll().Select(ToNps).ToArray(),
         _db.GetCollection(Touchpoints).FindAll().Select(ToTouchpoint).ToArray(),
         _db.GetCollection(Surveys).FindAll().Select(ToSurveySent).ToArray());
+
+    /// <summary>An account or MRR history row whose MRR is outside 0..10^12 (written before the bound existed) is named in the log; it is read at the bound.</summary>
+    private BsonDocument WithMrrChecked(BsonDocument row)
+    {
+        var mrr = row["mrr"].AsDecimal;
+        if (Rules.BoundedMrr(mrr) != mrr)
+            _log?.LogWarning("Account {Account}: the store holds an MRR of {Mrr} ({Row}), outside the bound ({Range}); answers count it as {Bounded} until the account is imported again.",
+                row["account"].IsNull ? row["_id"].AsString : row["account"].AsString, mrr, row["account"].IsNull ? "the account" : $"its MRR history from {ToDay(row["on"]):yyyy-MM-dd}",
+                Rules.MrrRange, Rules.BoundedMrr(mrr));
+        return row;
+    }
 
     /// <summary>
     /// The whole book and a version it is at least at: the version is read first, so a write made during the load is in the
@@ -537,7 +552,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
         Id = d["_id"].AsString,
         Name = d["name"].AsString,
         OwnerEmail = d["owner"].AsString,
-        Mrr = d["mrr"].AsDecimal,
+        Mrr = Rules.BoundedMrr(d["mrr"].AsDecimal),
         StartedOn = ToDay(d["started"]),
         Plan = OrNull(d["plan"]),
         RenewalOn = d["renewal"].IsNull ? null : ToDay(d["renewal"]),
@@ -587,7 +602,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     private static Touchpoint ToTouchpoint(BsonDocument d) =>
         new(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"])) { Id = d["_id"].IsObjectId ? d["_id"].AsObjectId.ToString() : d["_id"].AsString };
 
-    private static MrrChange ToMrrChange(BsonDocument d) => new(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal);
+    private static MrrChange ToMrrChange(BsonDocument d) => new(d["account"].AsString, ToDay(d["on"]), Rules.BoundedMrr(d["mrr"].AsDecimal));
 
     private static SurveySent ToSurveySent(BsonDocument d) => new(d["account"].AsString, At(d["created"]), !d["score"].IsNull, d["_id"].AsString);
 
@@ -603,7 +618,7 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
     };
 
     private static ChurnRecord ToChurnRecord(BsonDocument d) => new(
-        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, d["mrr"].AsDecimal,
+        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, Rules.BoundedMrr(d["mrr"].AsDecimal),
         d["trend"].IsNull ? null : d["trend"].AsDouble);
 
     private static NpsAnswer ToNps(BsonDocument d) => new(
