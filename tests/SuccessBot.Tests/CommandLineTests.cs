@@ -342,6 +342,40 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_scheduled_nps_campaign_is_in_the_audit_log_that_audit_prints_as_check_nps_is()
+    {
+        var accounts = _folder.File("accounts.csv", """
+            account_id,name,owner_email,mrr,started_on,contact_emails
+            a1,ACME Corp,ana@example.com,100,2024-01-01,cto@acme.example;cfo@acme.example
+            a2,Globex,ana@example.com,100,2024-01-01,ceo@globex.example
+            """);
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+        using (var host = Start(new() { ["Nps__MaxPerDay"] = "2" }, "serve", "--urls", "http://127.0.0.1:0"))
+        {
+            try
+            {
+                // The campaign runs once at start: today's quota of two goes to ACME's contacts (never asked, first by account id).
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+                while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("NPS: 2 surveys sent.")) { }
+            }
+            finally
+            {
+                host.Kill(entireProcessTree: true);
+            }
+        }
+        var byHand = Run("check", "nps");
+
+        var audit = Run("audit");
+
+        Assert.Contains("Sent 1 NPS survey(s)", byHand.Out);
+        // The host's start also records who the managers are; the surveys are the two other lines.
+        var lines = audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).Where(l => l.Contains("nps send")).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.EndsWith(" UTC  scheduler  scheduler  nps send  a1  sent to=cfo@acme.example, cto@acme.example; force=no", lines[0]);
+        Assert.EndsWith(" UTC  cli  administrator  nps send  a2  sent to=ceo@globex.example; force=no", lines[1]);
+    }
+
+    [Fact]
     public void Every_verb_has_help()
     {
         foreach (var verb in new[] { "import", "ask", "check", "demo", "manifest", "bench", "help", "audit" })

@@ -77,7 +77,7 @@ public class NudgeServiceTests : IDisposable
     {
         var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
         model.Refresh();
-        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), _options, new NpsOptions(), _store, _clock);
+        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _store, _team, new NpsOptions(), _clock), _options, new NpsOptions(), _store, _clock);
         return new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
     }
 
@@ -217,7 +217,7 @@ public class NudgeServiceTests : IDisposable
         var globexKey = _store.AllNudges().Single(n => n.AccountId == "globex" && n.Recipient == "ana@example.com" && n.Rule == NudgeRules.Day).Key;
         var model = new BookReadModel(_store, Microsoft.Extensions.Logging.Abstractions.NullLogger<BookReadModel>.Instance);
         model.Refresh();
-        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _store, _clock);
+        var routes = new Routes(_store, _store, _store, new SurveyService(model, _store, _store, _store, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _store, _clock);
         var bot = new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
         ActionOutcome Click(string action, string key, string? who, params (string, string)[] inputs) =>
             bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who));
