@@ -55,17 +55,22 @@ public static class LocalChatEndpoints
             var book = books.Current;
             var today = team.Today(clock.GetUtcNow());
             var surveyed = surveys.LastSurveyed();
-            // Signed in, the list is only the person themselves: who else uses SuccessBot is not theirs to see.
-            bool Listed(string email) => signedIn is null || string.Equals(email, signedIn, StringComparison.OrdinalIgnoreCase);
-            // Contacts with a survey come first: they have something to answer.
-            var customers = book.Accounts.Where(a => a.IsActiveOn(today))
-                .SelectMany(a => a.ContactEmails.Where(Listed).Select(c => (Email: c, Account: a.Name, Surveyed: surveyed.ContainsKey(c.ToLowerInvariant()))))
+            // Signed in, the list is only the person themselves (who else uses SuccessBot is not theirs to see), read from the
+            // book's owner and contact indexes; the picker lists everyone, contacts with a survey first: they have something to answer.
+            var contacts = signedIn is null
+                ? book.Accounts.SelectMany(a => a.ContactEmails.Select(c => (Email: c, Account: a)))
+                : book.PositionsOfContact(signedIn).Select(p => book.HistoryAt(p).Account)
+                    .Select(a => (Email: a.ContactEmails.First(c => string.Equals(c, signedIn.Trim(), StringComparison.OrdinalIgnoreCase)), Account: a));
+            var customers = contacts.Where(c => c.Account.IsActiveOn(today))
+                .Select(c => (c.Email, Account: c.Account.Name, Surveyed: surveyed.ContainsKey(c.Email.ToLowerInvariant())))
                 .OrderByDescending(c => c.Surveyed).ThenBy(c => c.Account, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
                 .Take(50).Select(c => new { email = c.Email, account = c.Account, surveyed = c.Surveyed }).ToArray();
+            string[] csms = signedIn is null ? book.Accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray()
+                : book.HasOwner(signedIn) ? [book.OwnedBy(signedIn).Accounts[0].OwnerEmail] : [];
             return Results.Ok(new
             {
-                managers = team.Managers.Where(Listed).ToArray(),
-                csms = book.Accounts.Select(a => a.OwnerEmail).Where(Listed).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray(),
+                managers = team.Managers.Where(m => signedIn is null || string.Equals(m, signedIn, StringComparison.OrdinalIgnoreCase)).ToArray(),
+                csms,
                 customers,
             });
         });
