@@ -19,6 +19,7 @@ public static class TeamsEndpoints
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<ConversationReferences>();
+        services.AddSingleton<OutsiderCache>();
         services.AddSingleton<ChannelTokenValidator>();
         services.AddSingleton<BotTokenProvider>();
         services.AddTransient<SuccessBotTeamsBot>();
