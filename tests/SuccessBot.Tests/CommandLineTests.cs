@@ -220,6 +220,33 @@ public class CommandLineTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_demo_killed_with_sigkill_leaves_its_note_behind_and_the_next_demo_on_the_file_starts_anyway()
+    {
+        var demoPath = Path.Combine(_folder.Path, "demo", "demo.db");
+        var environment = new Dictionary<string, string> { ["Demo__Path"] = demoPath };
+        using (var killed = Start(environment, "demo", "--urls", "http://127.0.0.1:0"))
+        {
+            await ReadUntilListening(killed);
+            // SIGKILL: no handler runs, nothing is cleaned up.
+            killed.Kill();
+            await killed.WaitForExitAsync();
+        }
+        Assert.True(File.Exists(DemoLock.PathFor(demoPath)));
+
+        using var next = Start(environment, "demo", "--urls", "http://127.0.0.1:0");
+        try
+        {
+            var (_, url) = await ReadUntilListening(next);
+            using var http = new HttpClient();
+            Assert.Contains("\"accounts\":300", await http.GetStringAsync(url + "/healthz"));
+        }
+        finally
+        {
+            next.Kill(entireProcessTree: true);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "demo", "--seed", "abc" }, "--seed: \"abc\" is not a whole number.")]
     [InlineData(new[] { "bench", "import", "--accounts", "many" }, "--accounts: \"many\" is not a whole number of 1 or more.")]
