@@ -5,6 +5,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using SuccessBot.Bench;
 using SuccessBot.Ingest;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core;
 using SuccessBot.Core.Nudges;
@@ -286,7 +287,7 @@ public static class Verbs
             {
                 var surveys = services.GetRequiredService<SurveyService>();
                 var due = surveys.DueToday();
-                Console.WriteLine(dry ? $"Would send {due.Count} NPS survey(s) today:" : $"Sent {surveys.SendDue()} NPS survey(s) (the host delivers them):");
+                Console.WriteLine(dry ? $"Would send {due.Count} NPS survey(s) today:" : $"Sent {surveys.SendDue(AuditEntry.Administrator, AuditChannels.Cli)} NPS survey(s) (the host delivers them):");
                 foreach (var (account, contact) in due) Console.WriteLine(TerminalText.Escape($"  to {contact} ({account.Name})"));
             }
             return 0;

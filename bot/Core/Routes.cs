@@ -12,7 +12,7 @@ public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurv
     private readonly SurveyComments _comments = new(surveyStore, ledger, checks);
 
     public CommandRouter Commands() => ChatBot.StandardRoutes()
-        .On(new NpsSendHandler(surveys, audit, clock))
+        .On(new NpsSendHandler(surveys))
         .On(new StopSurveysHandler(surveyStore, audit, clock))
         .OnCustomerWords(new SurveyWordsHandler(surveyStore, nps, _comments, clock));
 

@@ -34,7 +34,7 @@ public static class Composition
     private static void AddStore(IServiceCollection services, string path)
     {
         services.AddSingleton(new StoreFiles(Path.GetFullPath(path)));
-        services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store));
+        services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store, s.GetRequiredService<ILogger<LiteDbStore>>()));
         services.AddSingleton<IStoreTransactions>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<IChangeFeed>(s => s.GetRequiredService<LiteDbStore>());
         services.AddSingleton<IBookStore>(s => s.GetRequiredService<LiteDbStore>().Book);

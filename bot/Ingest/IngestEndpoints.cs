@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using SuccessBot.LocalChat;
 using SuccessBot.Web;
 
 namespace SuccessBot.Ingest;
@@ -55,7 +54,7 @@ public static class IngestEndpoints
         using (body)
         {
             var read = SegmentReader.Read(body!.Json.RootElement, body.Bytes, call, default, clock.GetUtcNow(), settings);
-            if (read.Error is { } error) return LocalChatEndpoints.Problem(400, error);
+            if (read.Error is { } error) return JsonInput.Problem(400, error);
             return await StoreAsync(http, writer, [read.Event!], []);
         }
     }
@@ -68,7 +67,7 @@ public static class IngestEndpoints
         {
             var root = body!.Json.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
-                return LocalChatEndpoints.Problem(400, "A batch is a JSON object with \"batch\": an array of events.");
+                return JsonInput.Problem(400, "A batch is a JSON object with \"batch\": an array of events.");
             var context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
             var now = clock.GetUtcNow();
             var accepted = new List<SegmentEvent>();
@@ -85,7 +84,10 @@ public static class IngestEndpoints
                 index++;
             }
             if (accepted.Count == 0 && rejected.Count > 0)
-                return Results.Json(new { error = $"None of the {rejected.Count} events in the batch could be read.", rejected }, statusCode: 400);
+            {
+                var error = $"None of the {rejected.Count} events in the batch could be read.";
+                return JsonInput.Problem(400, error, body: new { error, rejected });
+            }
             return await StoreAsync(http, writer, accepted, rejected);
         }
     }
@@ -96,7 +98,7 @@ public static class IngestEndpoints
         {
             // Senders keep what they could not deliver and retry: once the log is put right, nothing is lost.
             http.Response.Headers.RetryAfter = "60";
-            return LocalChatEndpoints.Problem(503, $"Usage events are off: {why}");
+            return JsonInput.Problem(503, $"Usage events are off: {why}");
         }
         try
         {
@@ -107,7 +109,7 @@ public static class IngestEndpoints
         {
             // Segment's senders retry a 503 (the store failed, or the host is stopping); a retry of what did reach the log is recognised by its messageId.
             http.Response.Headers.RetryAfter = "5";
-            return LocalChatEndpoints.Problem(503, "The store could not take the events just now; send them again.");
+            return JsonInput.Problem(503, "The store could not take the events just now; send them again.");
         }
         return rejected.Count == 0 ? Results.Json(new { success = true })
             : Results.Json(new { success = true, accepted = events.Count, rejected });
@@ -154,7 +156,7 @@ public static class IngestEndpoints
     private static IResult Unauthorized(HttpContext http, string error)
     {
         http.Response.Headers.WWWAuthenticate = "Basic realm=\"SuccessBot usage events\"";
-        return LocalChatEndpoints.Problem(401, error);
+        return JsonInput.Problem(401, error);
     }
 
     private static async Task<(RequestBody? Body, IResult? Problem)> ReadJsonAsync(HttpContext http, int limit)
@@ -162,8 +164,8 @@ public static class IngestEndpoints
         var request = http.Request;
         // The decompression middleware removes the header of an encoding it decoded; one still here it does not know.
         if (request.Headers.ContentEncoding.Count > 0)
-            return (null, LocalChatEndpoints.Problem(415, $"Content-Encoding \"{request.Headers.ContentEncoding}\" is not supported; send gzip or no encoding."));
-        var tooLarge = LocalChatEndpoints.Problem(413, $"The body is larger than {limit / 1024} KB, Segment's limit for this call.");
+            return (null, JsonInput.Problem(415, $"Content-Encoding \"{request.Headers.ContentEncoding}\" is not supported; send gzip or no encoding."));
+        var tooLarge = JsonInput.Problem(413, $"The body is larger than {limit / 1024} KB, Segment's limit for this call.");
         if (request.ContentLength > limit) return (null, tooLarge);
         // One byte over the limit is enough to know a body is too large; a known length is read in one buffer.
         var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } known ? (int)known + 1 : 16 * 1024);
@@ -186,11 +188,11 @@ public static class IngestEndpoints
         }
         catch (InvalidDataException)
         {
-            return (null, LocalChatEndpoints.Problem(400, "The body is not valid gzip (Content-Encoding: gzip)."));
+            return (null, JsonInput.Problem(400, "The body is not valid gzip (Content-Encoding: gzip)."));
         }
-        catch (BadHttpRequestException e)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, LocalChatEndpoints.Problem(e.StatusCode, $"The body could not be read: {e.Message}"));
+            return (null, tooLarge);
         }
         finally
         {
@@ -203,7 +205,7 @@ public static class IngestEndpoints
             return (body, null);
         }
         body.Dispose();
-        return (null, LocalChatEndpoints.Problem(400, problem!));
+        return (null, JsonInput.Problem(400, problem!));
     }
 
     /// <summary>Segment's libraries send `Authorization: Basic base64(writeKey + ":")`.</summary>

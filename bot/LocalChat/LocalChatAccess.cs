@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SuccessBot.Core.Chat;
 using SuccessBot.Host;
+using SuccessBot.Web;
 
 namespace SuccessBot.LocalChat;
 
@@ -17,18 +18,24 @@ public enum LocalChatMode { PickWhoYouAre, SignIn, Off }
 public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, IConfiguration config, IBookSource books, TeamSettings team, IAntiforgery antiforgery)
 {
     public const string EmailClaim = "email";
-    private Decision? _decided;
+
+    // Decided from the configured addresses when first asked, and again from those Kestrel bound once it starts
+    // (SayWhatIsOn): never per request.
+    private volatile Decision? _decision;
 
     private sealed record Decision(LocalChatMode Mode, string Why);
 
-    public LocalChatMode Mode => Decide().Mode;
+    private Decision Decided => _decision ??= Decide(settings, Configured(config));
 
-    public string OffReason => $"The local chat is off: {Decide().Why}.";
+    public LocalChatMode Mode => Decided.Mode;
 
-    /// <summary>The start-up log: where the chat is, and how people say who they are.</summary>
+    public string OffReason => $"The local chat is off: {Decided.Why}.";
+
+    /// <summary>At start: decides from the addresses Kestrel bound (a test server binds none), and says in the log where the chat is and how people say who they are.</summary>
     public void SayWhatIsOn(ILogger log, string url)
     {
-        var decision = Decide();
+        if (server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() is { Length: > 0 } bound) _decision = Decide(settings, bound);
+        var decision = Decided;
         if (decision.Mode == LocalChatMode.Off)
         {
             log.LogWarning("Local chat: off ({Why})", decision.Why);
@@ -39,23 +46,16 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
         else log.LogInformation("Local chat: people pick who they are ({Why})", decision.Why);
     }
 
-    private Decision Decide()
+    private static Decision Decide(LocalChatSettings settings, string[] addresses)
     {
-        if (_decided is { } known) return known;
-        // Kestrel reports what it bound; before that (or under a test server) the configured addresses say the same.
-        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        var addresses = bound.Length > 0 ? bound : Configured();
         var exposed = addresses.Where(a => !IsLoopback(a)).ToArray();
-        var decision =
-            exposed.Length == 0 && !settings.RequireSignIn ? new Decision(LocalChatMode.PickWhoYouAre, "loopback only")
+        return exposed.Length == 0 && !settings.RequireSignIn ? new Decision(LocalChatMode.PickWhoYouAre, "loopback only")
             : settings.SignInConfigured ? new Decision(LocalChatMode.SignIn, exposed.Length > 0 ? $"listening on {exposed[0]}" : "LocalChat:RequireSignIn is true")
             : new Decision(LocalChatMode.Off, (exposed.Length > 0 ? $"listening on {exposed[0]}, not on loopback only" : "LocalChat:RequireSignIn is true")
                 + $", and sign-in is not configured: {string.Join(", ", settings.MissingSignInKeys)} not set");
-        if (bound.Length > 0) _decided = decision;
-        return decision;
     }
 
-    private string[] Configured()
+    private static string[] Configured(IConfiguration config)
     {
         var endpoints = config.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToArray();
         if (endpoints.Length > 0) return endpoints;
@@ -79,14 +79,14 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
         switch (Mode)
         {
             case LocalChatMode.Off:
-                return (null, LocalChatEndpoints.Problem(404, OffReason));
+                return (null, JsonInput.Problem(404, OffReason));
             case LocalChatMode.PickWhoYouAre:
                 return (null, null);
         }
         if (NeedsHttps(context) is { } plain) return (null, plain);
-        if (SignedInEmail(context) is not { } email) return (null, LocalChatEndpoints.Problem(401, "Sign in first: open the chat's page and choose Sign in."));
+        if (SignedInEmail(context) is not { } email) return (null, JsonInput.Problem(401, "Sign in first: open the chat's page and choose Sign in."));
         if (HttpMethods.IsPost(context.Request.Method) && !await antiforgery.IsRequestValidAsync(context))
-            return (null, LocalChatEndpoints.Problem(400, "The antiforgery token is missing or wrong; reload the page."));
+            return (null, JsonInput.Problem(400, "The antiforgery token is missing or wrong; reload the page."));
         return (email, null);
     }
 
@@ -98,17 +98,17 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
     {
         var wanted = claimed?.Trim();
         if (signedIn is not null && !string.IsNullOrEmpty(wanted) && !string.Equals(wanted, signedIn, StringComparison.OrdinalIgnoreCase))
-            return (null, LocalChatEndpoints.Problem(403, $"You are signed in as {signedIn}; the local chat answers only as you, not as {Shown(wanted)}."));
+            return (null, JsonInput.Problem(403, $"You are signed in as {signedIn}; the local chat answers only as you, not as {Shown(wanted)}."));
         var email = signedIn ?? wanted;
-        if (string.IsNullOrEmpty(email)) return (null, LocalChatEndpoints.Problem(400, "Say who you are: \"as\" is the email you chat as."));
+        if (string.IsNullOrEmpty(email)) return (null, JsonInput.Problem(400, "Say who you are: \"as\" is the email you chat as."));
         if (Asker.Identify(email, team, books.Current).Role == Role.Unknown)
-            return (null, LocalChatEndpoints.Problem(403, $"{Shown(email)} is not a manager, a CSM or a customer contact here, so the local chat does not talk to them."));
+            return (null, JsonInput.Problem(403, $"{Shown(email)} is not a manager, a CSM or a customer contact here, so the local chat does not talk to them."));
         return (email, null);
     }
 
     /// <summary>Sign-in cookies are secure: over plain http a browser would never send them back.</summary>
     public static IResult? NeedsHttps(HttpContext context) => context.Request.IsHttps ? null
-        : LocalChatEndpoints.Problem(400, "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
+        : JsonInput.Problem(400, "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
 
     public static string? SignedInEmail(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(EmailClaim)?.Value : null;

@@ -4,6 +4,7 @@ using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
+using SuccessBot.Web;
 
 namespace SuccessBot.LocalChat;
 
@@ -39,7 +40,7 @@ public static class LocalChatEndpoints
         // What the page needs to know first: whether to show the person picker or sign-in, and who is signed in.
         app.MapGet("/chat/me", (HttpContext context, LocalChatAccess access, IAntiforgery antiforgery, IBookSource books, TeamSettings team) =>
         {
-            if (access.Mode == LocalChatMode.Off) return Problem(404, access.OffReason);
+            if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReason);
             if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Ok(new { mode = "pick" });
             if (LocalChatAccess.NeedsHttps(context) is { } plain) return plain;
             if (LocalChatAccess.SignedInEmail(context) is not { } email) return Results.Ok(new { mode = "sign-in" });
@@ -54,17 +55,22 @@ public static class LocalChatEndpoints
             var book = books.Current;
             var today = team.Today(clock.GetUtcNow());
             var surveyed = surveys.LastSurveyed();
-            // Signed in, the list is only the person themselves: who else uses SuccessBot is not theirs to see.
-            bool Listed(string email) => signedIn is null || string.Equals(email, signedIn, StringComparison.OrdinalIgnoreCase);
-            // Contacts with a survey come first: they have something to answer.
-            var customers = book.Accounts.Where(a => a.IsActiveOn(today))
-                .SelectMany(a => a.ContactEmails.Where(Listed).Select(c => (Email: c, Account: a.Name, Surveyed: surveyed.ContainsKey(c.ToLowerInvariant()))))
+            // Signed in, the list is only the person themselves (who else uses SuccessBot is not theirs to see), read from the
+            // book's owner and contact indexes; the picker lists everyone, contacts with a survey first: they have something to answer.
+            var contacts = signedIn is null
+                ? book.Accounts.SelectMany(a => a.ContactEmails.Select(c => (Email: c, Account: a)))
+                : book.PositionsOfContact(signedIn).Select(p => book.HistoryAt(p).Account)
+                    .Select(a => (Email: a.ContactEmails.First(c => string.Equals(c, signedIn.Trim(), StringComparison.OrdinalIgnoreCase)), Account: a));
+            var customers = contacts.Where(c => c.Account.IsActiveOn(today))
+                .Select(c => (c.Email, Account: c.Account.Name, Surveyed: surveyed.ContainsKey(c.Email.ToLowerInvariant())))
                 .OrderByDescending(c => c.Surveyed).ThenBy(c => c.Account, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
                 .Take(50).Select(c => new { email = c.Email, account = c.Account, surveyed = c.Surveyed }).ToArray();
+            string[] csms = signedIn is null ? book.Accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray()
+                : book.HasOwner(signedIn) ? [book.OwnedBy(signedIn).Accounts[0].OwnerEmail] : [];
             return Results.Ok(new
             {
-                managers = team.Managers.Where(Listed).ToArray(),
-                csms = book.Accounts.Select(a => a.OwnerEmail).Where(Listed).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray(),
+                managers = team.Managers.Where(m => signedIn is null || string.Equals(m, signedIn, StringComparison.OrdinalIgnoreCase)).ToArray(),
+                csms,
                 customers,
             });
         });
@@ -97,10 +103,10 @@ public static class LocalChatEndpoints
             if (problem is not null) return problem;
             var (who, refused) = access.Person(signedIn, body!.As);
             if (refused is not null) return refused;
-            if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return Problem(400, "A click needs \"actionId\" and \"value\".");
-            if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return Problem(404, "There is no such message in your conversation.");
+            if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return JsonInput.Problem(400, "A click needs \"actionId\" and \"value\".");
+            if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, "There is no such message in your conversation.");
             var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local });
-            if (outcome.Unknown) return Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
+            if (outcome.Unknown) return JsonInput.Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
             var messages = new List<LocalMessage>();
             if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who!, body.MessageId, card) is { } updated) messages.Add(updated);
             if (outcome.Answer is { } answer && hub.Post(who!, LocalMessage.Bot, null, answer) is { } answered) messages.Add(answered);
@@ -149,31 +155,22 @@ public static class LocalChatEndpoints
     }
 
     private static IResult Full(LocalChatHub hub) =>
-        Problem(503, $"The local chat is full: it keeps {hub.People:N0} conversations and each has an open page. Try again when one closes.");
+        JsonInput.Problem(503, $"The local chat is full: it keeps {hub.People:N0} conversations and each has an open page. Try again when one closes.");
 
     /// <summary>Reads a small JSON body, or says in a 4xx what is wrong with it.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadJson<T>(HttpRequest request) where T : class
     {
-        if (request.ContentLength > MaxBodyBytes) return (null, Problem(413, $"The body is larger than {MaxBodyBytes / 1024} KB."));
-        if (!request.HasJsonContentType()) return (null, Problem(415, "Send JSON (Content-Type: application/json)."));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes) return (null, Problem(413, $"The body is larger than {MaxBodyBytes / 1024} KB."));
-        }
+        if (!request.HasJsonContentType()) return (null, JsonInput.Problem(415, "Send JSON (Content-Type: application/json)."));
+        var (read, unread) = await JsonInput.ReadBodyAsync(request, MaxBodyBytes);
+        if (read is not { } utf8) return (null, unread);
         try
         {
-            var body = SuccessBot.Web.JsonInput.Deserialize<T>(buffer.ToArray(), JsonSerializerOptions.Web);
-            return body is null ? (null, Problem(400, "The body is empty; send a JSON object.")) : (body, null);
+            var body = JsonInput.Deserialize<T>(utf8, JsonSerializerOptions.Web);
+            return body is null ? (null, JsonInput.Problem(400, "The body is empty; send a JSON object.")) : (body, null);
         }
         catch (JsonException e)
         {
-            return (null, Problem(400, $"The body is not valid JSON ({e.Message.Split('.')[0]})."));
+            return (null, JsonInput.Problem(400, e.Message));
         }
     }
-
-    public static IResult Problem(int status, string error) => Results.Json(new { error }, statusCode: status);
 }

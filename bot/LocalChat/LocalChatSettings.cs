@@ -19,7 +19,10 @@ public sealed record LocalChatSettings
     /// <summary>Conversations kept at most; the least recently used one without an open page makes room for a new one.</summary>
     public int MaxPeople { get; init; } = DefaultMaxPeople;
 
-    public IReadOnlyList<string> MissingSignInKeys { get; init; } = ["LocalChat:Authority", "LocalChat:ClientId", "LocalChat:ClientSecret"];
+    /// <summary>The sign-in settings not given, by their keys.</summary>
+    public IReadOnlyList<string> MissingSignInKeys =>
+        new[] { ("LocalChat:Authority", Authority), ("LocalChat:ClientId", ClientId), ("LocalChat:ClientSecret", ClientSecret) }
+            .Where(k => k.Item2.Length == 0).Select(k => k.Item1).ToArray();
 
     public bool SignInConfigured => MissingSignInKeys.Count == 0;
 
@@ -37,7 +40,6 @@ public sealed record LocalChatSettings
             TrustEmailClaim = Flag(config, "LocalChat:TrustEmailClaim"),
             RequireSignIn = Flag(config, "LocalChat:RequireSignIn"),
             MaxPeople = Settings.WholeNumber(config, "LocalChat:MaxPeople", DefaultMaxPeople, min: 1),
-            MissingSignInKeys = new[] { "LocalChat:Authority", "LocalChat:ClientId", "LocalChat:ClientSecret" }.Where(k => Text(k).Length == 0).ToArray(),
         };
         if (settings.Authority.Length > 0)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using SuccessBot.Web;
 
 namespace SuccessBot.LocalChat;
 
@@ -85,7 +86,7 @@ public static class LocalChatSignIn
     {
         app.MapGet("/chat/signin", async (HttpContext context, LocalChatAccess access) =>
         {
-            if (access.Mode == LocalChatMode.Off) return LocalChatEndpoints.Problem(404, access.OffReason);
+            if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReason);
             if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Redirect("/");
             if (LocalChatAccess.NeedsHttps(context) is { } problem) return problem;
             try
@@ -95,7 +96,7 @@ public static class LocalChatSignIn
             }
             catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
             {
-                return LocalChatEndpoints.Problem(502, $"The sign-in provider cannot be reached ({e.Message.Split('.')[0]}).");
+                return JsonInput.Problem(502, $"The sign-in provider cannot be reached ({e.Message.Split('.')[0]}).");
             }
         });
 
@@ -123,6 +124,7 @@ public static class LocalChatSignIn
     private static async Task Refuse<T>(HandleRequestContext<T> context, int status, string reason) where T : RemoteAuthenticationOptions
     {
         context.HandleResponse();
+        RequestErrors.Refused(context.HttpContext, status, $"sign-in refused: {reason}");
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.WriteAsync($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>SuccessBot · sign-in</title></head>"

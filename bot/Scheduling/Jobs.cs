@@ -1,3 +1,4 @@
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using Quartz;
 using SuccessBot.Core.Nudges;
@@ -67,7 +68,7 @@ public sealed class NpsCampaignJob(SurveyService surveys, IBookSource books, ILo
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
     {
         await books.WhenReady.WaitAsync(cancel);
-        var sent = surveys.SendDue();
+        var sent = surveys.SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler);
         if (sent > 0) log.LogInformation("NPS: {Count} surveys sent.", sent);
     }
 }

@@ -138,7 +138,7 @@ public static class BookSnapshot
             Id = r.ReadString(),
             Name = r.ReadString(),
             OwnerEmail = pool.Read(r),
-            Mrr = r.ReadDecimal(),
+            Mrr = Rules.BoundedMrr(r.ReadDecimal()),
             StartedOn = DateOnly.FromDayNumber(r.ReadInt32()),
             Plan = pool.ReadOrNull(r),
             RenewalOn = Day(r),
@@ -155,7 +155,7 @@ public static class BookSnapshot
         foreach (var day in usage)
             if ((uint)day.FeatureSet >= (uint)featureSets || day.Date.DayNumber < 0) throw new InvalidDataException($"A usage day of {id} names feature set {day.FeatureSet}.");
         var mrr = new MrrChange[Count(r, length)];
-        for (var i = 0; i < mrr.Length; i++) mrr[i] = new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), r.ReadDecimal());
+        for (var i = 0; i < mrr.Length; i++) mrr[i] = new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), Rules.BoundedMrr(r.ReadDecimal()));
         var nps = new NpsAnswer[Count(r, length)];
         for (var i = 0; i < nps.Length; i++) nps[i] = new NpsAnswer(id, pool.Read(r), r.ReadInt32(), pool.ReadOrNull(r), Moment(r));
         var touchpoints = new Touchpoint[Count(r, length)];

@@ -62,7 +62,7 @@ internal static class Documents
         ["mrr"] = m.Mrr,
     };
 
-    public static MrrChange ToMrrChange(BsonDocument d) => new(d["account"].AsString, ToDay(d["on"]), d["mrr"].AsDecimal);
+    public static MrrChange ToMrrChange(BsonDocument d) => new(d["account"].AsString, ToDay(d["on"]), Rules.BoundedMrr(d["mrr"].AsDecimal));
 
     public static BsonDocument ToDoc(Account a) => new()
     {
@@ -86,7 +86,7 @@ internal static class Documents
         Id = d["_id"].AsString,
         Name = d["name"].AsString,
         OwnerEmail = d["owner"].AsString,
-        Mrr = d["mrr"].AsDecimal,
+        Mrr = Rules.BoundedMrr(d["mrr"].AsDecimal),
         StartedOn = ToDay(d["started"]),
         Plan = OrNull(d["plan"]),
         RenewalOn = d["renewal"].IsNull ? null : ToDay(d["renewal"]),
@@ -149,7 +149,7 @@ internal static class Documents
     };
 
     public static ChurnRecord ToChurnRecord(BsonDocument d) => new(
-        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, d["mrr"].AsDecimal,
+        d["_id"].AsString, ToDay(d["on"]), d["reason"].AsString, OrNull(d["note"]), d["by"].AsString, d["months"].AsInt32, Rules.BoundedMrr(d["mrr"].AsDecimal),
         d["trend"].IsNull ? null : d["trend"].AsDouble);
 
     public static BsonValue FromDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));

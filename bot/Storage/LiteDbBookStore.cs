@@ -1,4 +1,5 @@
 using LiteDB;
+using Microsoft.Extensions.Logging;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Storage;
 using static SuccessBot.Storage.Documents;
@@ -7,7 +8,7 @@ namespace SuccessBot.Storage;
 
 /// <summary>Accounts, MRR history, usage days and NPS answers. Every lookup is by key (_id, which LiteDB always indexes).</summary>
 /// <remarks>Figures are computed from the read model, so no secondary index would be read, and each would slow imports.</remarks>
-public sealed class LiteDbBookStore(LiteDbStore store) : IBookStore
+public sealed class LiteDbBookStore(LiteDbStore store, ILogger? log) : IBookStore
 {
     public int CountAccounts() => store.Collection(Collections.Accounts).Count();
 
@@ -17,13 +18,24 @@ public sealed class LiteDbBookStore(LiteDbStore store) : IBookStore
         store.Collection(Collections.Accounts).Query().Select("$._id").ToEnumerable().Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
 
     public BookOfBusiness LoadBook() => new(
-        store.Collection(Collections.Accounts).FindAll().Select(ToAccount).ToArray(),
-        store.Collection(Collections.MrrHistory).FindAll().Select(ToMrrChange).ToArray(),
+        store.Collection(Collections.Accounts).FindAll().Select(WithMrrChecked).Select(ToAccount).ToArray(),
+        store.Collection(Collections.MrrHistory).FindAll().Select(WithMrrChecked).Select(ToMrrChange).ToArray(),
         // Read while the book is built, never held as one list: the book keeps each row in a compact form.
         store.Collection(Collections.Usage).FindAll().Select(ToUsage),
         store.Collection(Collections.Nps).FindAll().Select(ToNps).ToArray(),
         store.Collection(Collections.Touchpoints).FindAll().Select(ToTouchpoint).ToArray(),
         store.Collection(Collections.Surveys).FindAll().Select(ToSurveySent).ToArray());
+
+    /// <summary>An account or MRR history row whose MRR is outside 0..10^12 (written before the bound existed) is named in the log; it is read at the bound.</summary>
+    private BsonDocument WithMrrChecked(BsonDocument row)
+    {
+        var mrr = row["mrr"].AsDecimal;
+        if (Rules.BoundedMrr(mrr) != mrr)
+            log?.LogWarning("Account {Account}: the store holds an MRR of {Mrr} ({Row}), outside the bound ({Range}); answers count it as {Bounded} until the account is imported again.",
+                row["account"].IsNull ? row["_id"].AsString : row["account"].AsString, mrr, row["account"].IsNull ? "the account" : $"its MRR history from {Documents.ToDay(row["on"]):yyyy-MM-dd}",
+                Rules.MrrRange, Rules.BoundedMrr(mrr));
+        return row;
+    }
 
     /// <remarks>No transaction: a load of a large book takes seconds, and in shared mode a transaction would hold every other process's writes that long.</remarks>
     public (BookOfBusiness Book, long Version) LoadBookAndVersion()

@@ -1,4 +1,5 @@
 using LiteDB;
+using Microsoft.Extensions.Logging;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Storage;
@@ -36,14 +37,15 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     static LiteDbStore() =>
         typeof(LiteDatabase).Assembly.GetType("LiteDB.Constants")?.GetField("MEMORY_SEGMENT_SIZES")?.SetValue(null, new[] { 10 });
 
-    public LiteDbStore(string path)
+    /// <param name="log">Where rows that break a rule the store now keeps (an MRR above 10^12, written before the bound) are named.</param>
+    public LiteDbStore(string path, ILogger<LiteDbStore>? log = null)
     {
         Path = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
         var meta = _db.GetCollection(Collections.Meta);
         if (meta.FindById("store") is null) meta.Upsert(new BsonDocument { ["_id"] = "store", ["value"] = Guid.NewGuid().ToString("N") });
-        Book = new LiteDbBookStore(this);
+        Book = new LiteDbBookStore(this, log);
         Ledger = new LiteDbNudgeLedger(this);
         Activity = new LiteDbAccountActivity(this);
         Surveys = new LiteDbSurveyStore(this);

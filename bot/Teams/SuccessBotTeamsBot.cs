@@ -9,7 +9,7 @@ namespace SuccessBot.Teams;
 
 /// <summary>SuccessBot in Teams: commands through the same ChatBot as every channel, card clicks, and conversation references for nudges.</summary>
 public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferences references, TeamsChannel personalChats, TeamsSettings settings,
-    ILogger<SuccessBotTeamsBot> log)
+    OutsiderCache outsiders, ILogger<SuccessBotTeamsBot> log)
     : TeamsActivityHandler
 {
     public static readonly Reply NotReachedPrivately = new("Could not reach you privately")
@@ -54,25 +54,32 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
 
     /// <summary>
     /// A tenant other than the bot's, or a guest, an anonymous member or a member of another tenant in the roster (the
-    /// team's, for a team channel); when the roster cannot be read the conversation is taken to have outsiders.
+    /// team's, for a team channel; read at most every few minutes, see <see cref="OutsiderCache"/>); when the roster cannot
+    /// be read the conversation is taken to have outsiders.
     /// </summary>
     private async Task<bool> HasOutsidersAsync(TurnContext turn)
     {
         var activity = turn.Activity;
         var tenant = activity.Conversation?.TenantId ?? TenantOf(activity);
         if (settings.TenantId is { } home && tenant != home) return true;
-        var roster = TeamOf(activity) ?? activity.Conversation!.Id!.Split(";messageid=")[0];
-        try
+        var roster = RosterOf(activity);
+        return await outsiders.HasOutsidersAsync(roster, async () =>
         {
-            var members = await turn.Connector.GetMembersAsync(activity.ServiceUrl!, roster, turn.Cancel);
-            return members.Any(m => m.UserRole is "guest" or "anonymous" || (tenant is not null && m.TenantId is { } t && t != tenant));
-        }
-        catch (ConnectorException e)
-        {
-            log.LogWarning("Teams: the members of {Conversation} could not be read ({Why}); the answer stays private.", roster, e.Message);
-            return true;
-        }
+            try
+            {
+                var members = await turn.Connector.GetMembersAsync(activity.ServiceUrl!, roster, turn.Cancel);
+                return members.Any(m => m.UserRole is "guest" or "anonymous" || (tenant is not null && m.TenantId is { } t && t != tenant));
+            }
+            catch (ConnectorException e)
+            {
+                log.LogWarning("Teams: the members of {Conversation} could not be read ({Why}); the answer stays private.", roster, e.Message);
+                return null;
+            }
+        });
     }
+
+    /// <summary>Whose members decide who may see an answer: the team's for a team channel, else the conversation's (without a thread's message id).</summary>
+    private static string RosterOf(Activity activity) => TeamOf(activity) ?? activity.Conversation!.Id!.Split(";messageid=")[0];
 
     protected override async Task<TurnResponse> OnAdaptiveCardActionExecuteAsync(JsonElement value, TurnContext turn)
     {
@@ -85,6 +92,8 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
 
     protected override async Task OnMembersAddedAsync(IReadOnlyList<ChannelAccount> membersAdded, TurnContext turn)
     {
+        // Whoever joined may be from outside: the roster is read again before the next answer is shared.
+        outsiders.Forget(RosterOf(turn.Activity));
         var botId = turn.Activity.Recipient?.Id;
         foreach (var member in membersAdded.Where(m => m.Id is not null && m.Id != botId))
             await RememberAsync(turn, member);

@@ -19,6 +19,7 @@ public static class TeamsEndpoints
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<ConversationReferences>();
+        services.AddSingleton<OutsiderCache>();
         services.AddSingleton<ChannelTokenValidator>();
         services.AddSingleton<BotTokenProvider>();
         services.AddTransient<SuccessBotTeamsBot>();
@@ -67,11 +68,11 @@ public static class TeamsEndpoints
         var cancel = http.RequestAborted;
         ValidatedToken? token = null;
         if (!settings.Authenticates && !IsLoopback(http))
-            return Refuse(log, "Teams:AppId is not set, so only local tools on this machine may call without a token");
+            return Refuse("Teams:AppId is not set, so only local tools on this machine may call without a token");
         if (settings.Authenticates)
         {
             var (validated, problem) = await validator.ValidateAsync(http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, cancel);
-            if (validated is null) return Refuse(log, problem!);
+            if (validated is null) return Refuse(problem!);
             token = validated;
         }
         if (!http.Request.HasJsonContentType()) return Problem(415, "Send the activity as JSON (Content-Type: application/json).");
@@ -87,7 +88,7 @@ public static class TeamsEndpoints
             return Problem(400, e.Message);
         }
         if (activity is null || string.IsNullOrEmpty(activity.Type)) return Problem(400, "The activity has no type.");
-        if (token?.ProblemWith(activity) is { } mismatch) return Refuse(log, mismatch);
+        if (token?.ProblemWith(activity) is { } mismatch) return Refuse(mismatch);
         if (string.IsNullOrEmpty(activity.ServiceUrl) || activity.Conversation?.Id is null || activity.From?.Id is null || activity.Recipient?.Id is null)
             return Problem(400, "The activity needs serviceUrl, conversation.id, from.id and recipient.id.");
         // The answer is posted to serviceUrl: in emulator mode nothing vouches for it, so it must at least be a web address.
@@ -117,11 +118,8 @@ public static class TeamsEndpoints
 
     private static bool IsLoopback(HttpContext http) => http.Connection.RemoteIpAddress is not { } address || IPAddress.IsLoopback(address);
 
-    private static IResult Refuse(ILogger log, string why)
-    {
-        log.LogWarning("Teams: refused a request to {Path}: {Why}.", Path, why);
-        return Problem(401, "Unauthorized.");
-    }
+    /// <summary>The caller is told no more than "Unauthorized."; the log line says why.</summary>
+    private static IResult Refuse(string why) => JsonInput.Problem(401, "Unauthorized.", logged: $"Unauthorized: {why}.");
 
     private static IResult Problem(int status, string error) => JsonInput.Problem(status, error);
 }

@@ -15,7 +15,11 @@ public static partial class JsonInput
 
     public static readonly JsonDocumentOptions Document = new() { MaxDepth = MaxDepth };
 
-    /// <summary>The body, limited to <paramref name="limit"/> bytes as read (a chunked body declares no length), or the 4xx that says why not.</summary>
+    /// <summary>
+    /// The body, limited to <paramref name="limit"/> bytes as read (a chunked body declares no length), or the 413 that says
+    /// why not. A body Kestrel cannot read (a bad chunk, one that stops arriving) throws on to <see cref="RequestErrors"/>,
+    /// which answers it in one wording for every endpoint.
+    /// </summary>
     public static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(HttpRequest request, int limit)
     {
         var tooLarge = Problem(413, $"The body is larger than {limit / 1024} KB.");
@@ -31,9 +35,9 @@ public static partial class JsonInput
                 if (buffer.Length > limit) return (null, tooLarge);
             }
         }
-        catch (BadHttpRequestException e)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? tooLarge : Problem(e.StatusCode, $"The body could not be read: {e.Message}"));
+            return (null, tooLarge);
         }
         return (buffer.ToArray(), null);
     }
@@ -123,7 +127,23 @@ public static partial class JsonInput
     /// <summary>The element's text when it is a string; null for any other kind (GetString throws on a number or an object).</summary>
     public static string? StringOrNull(this JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 
-    public static IResult Problem(int status, string error) => Results.Json(new { error }, statusCode: status);
+    /// <summary>
+    /// A refusal, `{"error": "..."}`, and its one warning line in the log: <paramref name="logged"/> when the sender is told
+    /// less than the log says (an unauthorized caller), <paramref name="body"/> when the answer carries more than the error.
+    /// </summary>
+    public static IResult Problem(int status, string error, string? logged = null, object? body = null) => new Refusal(status, error, logged, body);
+
+    private sealed class Refusal(int status, string error, string? logged, object? body) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public Task ExecuteAsync(HttpContext http)
+        {
+            // Only refusals of what was sent: a 5xx is the host's own trouble, logged where it happens.
+            if (status < 500) RequestErrors.Refused(http, status, logged ?? error);
+            return Results.Json(body ?? new { error }, statusCode: status).ExecuteAsync(http);
+        }
+    }
 
     private static string? Unreadable(Span<byte> utf8)
     {

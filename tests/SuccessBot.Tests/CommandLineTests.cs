@@ -220,6 +220,33 @@ public class CommandLineTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_demo_killed_with_sigkill_leaves_its_note_behind_and_the_next_demo_on_the_file_starts_anyway()
+    {
+        var demoPath = Path.Combine(_folder.Path, "demo", "demo.db");
+        var environment = new Dictionary<string, string> { ["Demo__Path"] = demoPath };
+        using (var killed = Start(environment, "demo", "--urls", "http://127.0.0.1:0"))
+        {
+            await ReadUntilListening(killed);
+            // SIGKILL: no handler runs, nothing is cleaned up.
+            killed.Kill();
+            await killed.WaitForExitAsync();
+        }
+        Assert.True(File.Exists(DemoLock.PathFor(demoPath)));
+
+        using var next = Start(environment, "demo", "--urls", "http://127.0.0.1:0");
+        try
+        {
+            var (_, url) = await ReadUntilListening(next);
+            using var http = new HttpClient();
+            Assert.Contains("\"accounts\":300", await http.GetStringAsync(url + "/healthz"));
+        }
+        finally
+        {
+            next.Kill(entireProcessTree: true);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "demo", "--seed", "abc" }, "--seed: \"abc\" is not a whole number.")]
     [InlineData(new[] { "bench", "import", "--accounts", "many" }, "--accounts: \"many\" is not a whole number of 1 or more.")]
@@ -339,6 +366,40 @@ public class CommandLineTests : IDisposable
         Assert.Equal("No audit entries.", tomorrow.Out.Trim());
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--since \"yesterday\" is not a date", bad.Err);
+    }
+
+    [Fact]
+    public async Task The_scheduled_nps_campaign_is_in_the_audit_log_that_audit_prints_as_check_nps_is()
+    {
+        var accounts = _folder.File("accounts.csv", """
+            account_id,name,owner_email,mrr,started_on,contact_emails
+            a1,ACME Corp,ana@example.com,100,2024-01-01,cto@acme.example;cfo@acme.example
+            a2,Globex,ana@example.com,100,2024-01-01,ceo@globex.example
+            """);
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+        using (var host = Start(new() { ["Nps__MaxPerDay"] = "2" }, "serve", "--urls", "http://127.0.0.1:0"))
+        {
+            try
+            {
+                // The campaign runs once at start: today's quota of two goes to ACME's contacts (never asked, first by account id).
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+                while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains("NPS: 2 surveys sent.")) { }
+            }
+            finally
+            {
+                host.Kill(entireProcessTree: true);
+            }
+        }
+        var byHand = Run("check", "nps");
+
+        var audit = Run("audit");
+
+        Assert.Contains("Sent 1 NPS survey(s)", byHand.Out);
+        // The host's start also records who the managers are; the surveys are the two other lines.
+        var lines = audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).Where(l => l.Contains("nps send")).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.EndsWith(" UTC  scheduler  scheduler  nps send  a1  sent to=cfo@acme.example, cto@acme.example; force=no", lines[0]);
+        Assert.EndsWith(" UTC  cli  administrator  nps send  a2  sent to=ceo@globex.example; force=no", lines[1]);
     }
 
     [Fact]

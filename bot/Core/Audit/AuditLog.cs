@@ -9,6 +9,9 @@ public sealed record AuditEntry(DateTimeOffset At, string Who, string Channel, s
     /// <summary>Who acted at the command line or in the settings, where there is no email.</summary>
     public const string Administrator = "administrator";
 
+    /// <summary>Who acts on a schedule of its own (the NPS campaign), where no person did.</summary>
+    public const string Scheduler = "scheduler";
+
     public static string WhoIs(string? email) => string.IsNullOrWhiteSpace(email) ? Administrator : email.Trim();
 }
 
@@ -31,5 +34,5 @@ public interface IAuditLog
 /// <summary>The channels an action comes through, as the audit log names them.</summary>
 public static class AuditChannels
 {
-    public const string Slack = "slack", Teams = "teams", Local = "local", Cli = "cli", Settings = "settings";
+    public const string Slack = "slack", Teams = "teams", Local = "local", Cli = "cli", Settings = "settings", Scheduler = "scheduler";
 }

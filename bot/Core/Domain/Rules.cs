@@ -16,6 +16,9 @@ public static class Rules
 
     public const string MrrRange = "MRR is a number from 0 to 1,000,000,000,000 (10^12)";
 
+    /// <summary>An MRR read back from a store that took it before the bound existed, as answers count it: at the nearer end of 0..10^12.</summary>
+    public static decimal BoundedMrr(decimal stored) => Math.Clamp(stored, 0, MaxMrr);
+
     public static IEnumerable<RuleBreak> Check(Account a)
     {
         if (string.IsNullOrWhiteSpace(a.Id)) yield return new("account_id", "is empty");

@@ -40,10 +40,6 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
         return NudgeChecks.Detractor(book, account, health, answer, today, team, checks);
     }
 
-    /// <summary>A survey answer for the audit log: which survey, of which contact, and what they answered.</summary>
-    protected static AuditFact Answered(SurveyState survey, string what, string value) =>
-        new("survey answer", survey.AccountId, new Dictionary<string, string> { ["survey"] = survey.Id, ["contact"] = survey.Contact, [what] = value });
-
     private static (string Id, string? Tail) Split(string value) =>
         value.IndexOf('|') is var bar and >= 0 ? (value[..bar], value[(bar + 1)..]) : (value, null);
 }
@@ -69,7 +65,7 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
             ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
         return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null)
         {
-            Audited = Answered(answered, "score", score.ToString(CultureInfo.InvariantCulture)),
+            Audited = SurveyAudit.Answered(answered, "score", score.ToString(CultureInfo.InvariantCulture)),
         };
     }
 }
@@ -82,7 +78,7 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
         if (survey.Score is null) return ActionOutcome.Refused("Score first", "Pick a score from 0 to 10 first; the reason comes after.");
         var text = request.Inputs.GetValueOrDefault("comment")?.Trim();
         if (string.IsNullOrEmpty(text)) return new ActionOutcome(SurveyCards.Thanks(survey, null) with { Buttons = [] }, null);
-        return new ActionOutcome(comments.Keep(survey, text, context.Book, context.Today, context.Team), null) { Audited = Answered(survey, "comment", text) };
+        return new ActionOutcome(comments.Keep(survey, text, context.Book, context.Today, context.Team), null) { Audited = SurveyAudit.Answered(survey, "comment", text) };
     }
 }
 
@@ -144,6 +140,6 @@ public sealed class NpsOptOutHandler(ISurveyStore surveys, NpsOptions options) :
     {
         Surveys.OptOut(survey.Contact, context.Now);
         Surveys.SaveSurvey(survey with { Closed = true });
-        return new ActionOutcome(SurveyCards.Closed("You will not get these surveys again."), null) { Audited = Answered(survey, "opted out", "yes") };
+        return new ActionOutcome(SurveyCards.Closed("You will not get these surveys again."), null) { Audited = SurveyAudit.Answered(survey, "opted out", "yes") };
     }
 }

@@ -4,20 +4,14 @@ using SuccessBot.Core.Chat;
 namespace SuccessBot.Core.Surveys;
 
 /// <summary>`nps send ACCOUNT [force]`: a CSM or manager surveys an account's contacts now.</summary>
-public sealed class NpsSendHandler(SurveyService surveys, IAuditLog audit, TimeProvider clock) : IChatCommandHandler<NpsSendCommand>
+public sealed class NpsSendHandler(SurveyService surveys) : IChatCommandHandler<NpsSendCommand>
 {
     public Reply Handle(NpsSendCommand command, AskContext context)
     {
         var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
         if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
         if (account.ContactEmails.Count == 0) return Reply.Refusal("No contacts", $"{account.Name} has no contact emails to survey (the `contact_emails` column).");
-        var (sent, skipped) = audit.Recorded(() =>
-        {
-            var outcome = surveys.SendTo(account, command.Force);
-            var entry = outcome.Sent.Count == 0 ? null : new AuditEntry(clock.GetUtcNow(), AuditEntry.WhoIs(context.Asker.Email), context.Channel, "nps send", account.Id,
-                new Dictionary<string, string> { ["sent to"] = string.Join(", ", outcome.Sent), ["force"] = command.Force ? "yes" : "no" });
-            return (outcome, entry);
-        });
+        var (sent, skipped) = surveys.SendTo(account, command.Force, AuditEntry.WhoIs(context.Asker.Email), context.Channel);
         return new Reply($"NPS survey · {account.Name}")
         {
             Summary = sent.Count == 0 ? "No survey sent." : $"Survey sent to {Format.Count(sent.Count)} contact(s); answers appear in `nps`.",
@@ -37,7 +31,7 @@ public sealed class StopSurveysHandler(ISurveyStore surveys, IAuditLog audit, Ti
         audit.Recorded(() =>
         {
             surveys.OptOut(email, now);
-            return (0, new AuditEntry(now, email, context.Channel, "survey answer", null, new Dictionary<string, string> { ["contact"] = email, ["opted out"] = "yes (stop)" }));
+            return (0, SurveyAudit.Stopped(now, email, context.Channel));
         });
         return new Reply("Surveys stopped") { Summary = "You will not get these surveys again." };
     }

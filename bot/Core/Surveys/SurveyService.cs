@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Nudges;
@@ -6,7 +7,7 @@ using SuccessBot.Core.Nudges;
 namespace SuccessBot.Core.Surveys;
 
 /// <summary>Who gets a survey, and sending it: a survey is recorded, then delivered like a nudge by the same ledger and channels.</summary>
-public sealed class SurveyService(IBookSource books, ISurveyStore surveys, INudgeLedger ledger, TeamSettings team, NpsOptions options, TimeProvider clock)
+public sealed class SurveyService(IBookSource books, ISurveyStore surveys, INudgeLedger ledger, IAuditLog audit, TeamSettings team, NpsOptions options, TimeProvider clock)
 {
     public const string Rule = "survey";
 
@@ -32,11 +33,24 @@ public sealed class SurveyService(IBookSource books, ISurveyStore surveys, INudg
     public IReadOnlyList<(Account Account, string Contact)> DueToday() =>
         Due(books.Current, team.Today(clock.GetUtcNow()), options, surveys.LastSurveyed(), surveys.OptedOut());
 
-    /// <summary>Sends today's surveys; running it again the same day sends nothing more (the cooldown has started).</summary>
-    public int SendDue() => DueToday().Count(due => Send(due.Account, due.Contact));
+    /// <summary>
+    /// Sends today's surveys, each account's with its audit entry in one transaction (<paramref name="who"/> through
+    /// <paramref name="channel"/>: the campaign, or `check nps`); running it again the same day sends nothing more.
+    /// </summary>
+    public int SendDue(string who, string channel) => DueToday().GroupBy(due => due.Account).Sum(account => audit.Recorded(() =>
+    {
+        var sent = account.Select(due => due.Contact).Where(contact => Send(account.Key, contact)).ToArray();
+        return (sent.Length, sent.Length == 0 ? null : SurveyAudit.Sent(clock.GetUtcNow(), who, channel, account.Key.Id, sent, force: false));
+    }));
 
-    /// <summary>`nps send ACCOUNT [force]`: the account's contacts, cooldown respected unless forced, opt-outs always.</summary>
-    public (IReadOnlyList<string> Sent, IReadOnlyList<string> Skipped) SendTo(Account account, bool force)
+    /// <summary>`nps send ACCOUNT [force]`: the account's contacts, cooldown respected unless forced, opt-outs always; audited when it sent one.</summary>
+    public (IReadOnlyList<string> Sent, IReadOnlyList<string> Skipped) SendTo(Account account, bool force, string who, string channel) => audit.Recorded(() =>
+    {
+        var outcome = SendNow(account, force);
+        return (outcome, outcome.Sent.Count == 0 ? null : SurveyAudit.Sent(clock.GetUtcNow(), who, channel, account.Id, outcome.Sent, force));
+    });
+
+    private (IReadOnlyList<string> Sent, IReadOnlyList<string> Skipped) SendNow(Account account, bool force)
     {
         var last = surveys.LastSurveyed();
         var optedOut = surveys.OptedOut();

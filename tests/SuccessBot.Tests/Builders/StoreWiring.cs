@@ -19,7 +19,7 @@ public static class StoreWiring
         new(books, store.Ledger, store.Activity, store.Surveys, team, options, clock, channels);
 
     public static SurveyService SurveyService(this LiteDbStore store, IBookSource books, TeamSettings team, NpsOptions nps, TimeProvider clock) =>
-        new(books, store.Surveys, store.Ledger, team, nps, clock);
+        new(books, store.Surveys, store.Ledger, store.Audit, team, nps, clock);
 
     public static Routes Routes(this LiteDbStore store, SurveyService surveys, CheckOptions checks, NpsOptions nps, TimeProvider clock) =>
         new(store.Ledger, store.Activity, store.Surveys, surveys, checks, nps, store.Audit, clock);

@@ -42,4 +42,18 @@ public class DemoLockTests : IDisposable
 
         Assert.NotNull(taken);
     }
+
+    [Fact]
+    public void The_note_of_a_killed_demo_whose_process_id_now_belongs_to_another_process_does_not_block()
+    {
+        // After a restart (a container's, say) the killed demo's process id may be anyone's, this very process's included.
+        Directory.CreateDirectory(Path.GetDirectoryName(_folder.Store)!);
+        File.WriteAllText(DemoLock.PathFor(_folder.Store), $$"""{"pid":{{Environment.ProcessId}},"url":"http://127.0.0.1:5080"}""");
+
+        using var taken = DemoLock.TryTake(_folder.Store, out _);
+
+        Assert.NotNull(taken);
+        Assert.Null(DemoLock.TryTake(_folder.Store, out var other));
+        Assert.Equal($"process {Environment.ProcessId}, still starting", other);
+    }
 }

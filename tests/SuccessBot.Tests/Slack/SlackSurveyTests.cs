@@ -1,3 +1,4 @@
+using SuccessBot.Core.Audit;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public class SlackSurveyTests(SlackHost host) : IClassFixture<SlackHost>
         var account = book.Accounts.First(a => a.CanceledOn is null && a.ContactEmails.Count > 0 && a.StartedOn < BotFactoryToday.AddDays(-60));
         var contact = account.ContactEmails[0];
         host.Slack.Users[Customer] = (FakeSlack.Team, contact);
-        services.GetRequiredService<SurveyService>().SendTo(account, force: true);
+        services.GetRequiredService<SurveyService>().SendTo(account, force: true, AuditEntry.Administrator, AuditChannels.Cli);
         await services.GetRequiredService<NudgeService>().DeliverDueAsync(CancellationToken.None);
 
         var survey = host.Slack.Calls("chat.postMessage").Last(c => c.Fields["channel"]!.GetValue<string>() == "D" + Customer);

@@ -1,3 +1,4 @@
+using SuccessBot.Core.Audit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SuccessBot.Core;
@@ -53,7 +54,7 @@ public class SurveyTests : IDisposable
     private async Task<Reply> SurveyFor(string contact)
     {
         var (_, surveys, nudges, _) = Host();
-        surveys.SendDue();
+        surveys.SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler);
         await nudges.DeliverDueAsync(CancellationToken.None);
         return _channel.Sent.Single(s => s.To == contact).Card;
     }
@@ -80,7 +81,7 @@ public class SurveyTests : IDisposable
     {
         var card = await SurveyFor("ops@acme.example");
         var (_, surveys, nudges, _) = Host();
-        surveys.SendDue();
+        surveys.SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler);
         await nudges.DeliverDueAsync(CancellationToken.None);
 
         Assert.Equal("How likely are you to recommend us to a friend or colleague?", card.Title);
@@ -307,7 +308,7 @@ public class SurveyTests : IDisposable
     public async Task After_stop_or_dont_ask_me_again_no_survey_reaches_the_contact_from_any_schedule_or_nps_send()
     {
         var (bot, surveys, nudges, _) = Host();
-        surveys.SendDue();   // both contacts' surveys are recorded, not delivered yet
+        surveys.SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler);   // both contacts' surveys are recorded, not delivered yet
         bot.Answer(new IncomingMessage("stop", "ops@acme.example"));
         await nudges.DeliverDueAsync(CancellationToken.None);
         var cfo = Assert.Single(_channel.Sent);
@@ -317,7 +318,7 @@ public class SurveyTests : IDisposable
 
         _clock.Advance(TimeSpan.FromDays(200));
         var later = Host();
-        Assert.Equal(1, later.Surveys.SendDue());   // the schedule runs: Newbie is old enough now
+        Assert.Equal(1, later.Surveys.SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler));   // the schedule runs: Newbie is old enough now
         var forced = later.Bot.Answer(new IncomingMessage("nps send ACME force", "boss@example.com"));
         await later.Nudges.DeliverDueAsync(CancellationToken.None);
 

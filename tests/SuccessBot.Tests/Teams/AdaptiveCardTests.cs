@@ -1,3 +1,4 @@
+using SuccessBot.Core.Audit;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SuccessBot.Core.Chat;
@@ -43,7 +44,7 @@ public class AdaptiveCardTests(TeamsBotFactory bot) : IClassFixture<TeamsBotFact
     public void Every_nudge_the_checks_would_send_today_is_a_valid_card_with_working_buttons()
     {
         bot.Services.GetRequiredService<NudgeService>().Check(CheckKind.All);
-        bot.Services.GetRequiredService<SurveyService>().SendDue();
+        bot.Services.GetRequiredService<SurveyService>().SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler);
         var nudges = bot.Services.GetRequiredService<INudgeLedger>().CreatedSince(DateTimeOffset.MinValue)
             .Select(n => new Nudge(n.Key, n.Rule, n.AccountId, n.Recipient, n.Card)).ToArray();
         var known = bot.Services.GetRequiredService<ActionRouter>().ActionIds;

@@ -177,6 +177,30 @@ public class TeamsConversationTests(TeamsBotFactory bot) : IClassFixture<TeamsBo
     }
 
     [Fact]
+    public async Task A_group_chat_s_members_are_read_once_for_several_shared_answers_and_again_when_someone_joins()
+    {
+        var chat = $"19:{Guid.NewGuid():N}@thread.v2";
+        var maria = Person(DemoGenerator.Manager, conversationType: "groupChat", conversationId: chat);
+        var colleague = new { id = maria.UserId, tenantId = TeamsBotFactory.TenantId, userRole = "user" };
+        bot.Connector.Rosters[chat] = [colleague];
+        int RosterReads() => bot.Connector.Calls.Count(c => c.Method == "GET" && c.Path.EndsWith("/pagedmembers", StringComparison.Ordinal) && c.Path.Contains(chat));
+
+        await maria.Says("churn last month share");
+        await maria.Says("retention share");
+
+        Assert.Equal(1, RosterReads());
+        Assert.Equal(2, maria.CardsReceived.Length);
+        Assert.All(maria.CardsReceived, c => Assert.DoesNotContain("outside your organisation", c.Card.GetRawText()));
+
+        bot.Connector.Rosters[chat] = [colleague, new { id = "29:guest", tenantId = TeamsBotFactory.TenantId, userRole = "guest" }];
+        await maria.Post(maria.Activity("conversationUpdate", new JsonObject { ["membersAdded"] = new JsonArray { new JsonObject { ["id"] = "29:guest" } } }));
+        await maria.Says("churn last month share");
+
+        Assert.Equal(2, RosterReads());
+        Assert.Contains("outside your organisation", maria.CardsReceived.Last().Card.GetRawText());
+    }
+
+    [Fact]
     public async Task A_429_waits_for_Retry_After_and_the_card_arrives_once()
     {
         var csm = $"busy.{Guid.NewGuid():N}@successbot.demo";

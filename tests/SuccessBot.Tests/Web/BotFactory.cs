@@ -46,23 +46,31 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>A logger that keeps every message the host logs, for tests that read the start-up lines.</summary>
-public sealed class LogLines : ILoggerProvider, ILogger
+/// <summary>One message the host logged: its level, its category, the text and the exception logged with it.</summary>
+public sealed record LogEntry(LogLevel Level, string Category, string Message, Exception? Exception);
+
+/// <summary>A logger that keeps every message the host logs, for tests that read the start-up lines or count warnings.</summary>
+public sealed class LogLines : ILoggerProvider
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<LogEntry> _entries = new();
 
-    public IReadOnlyList<string> Lines => _lines.ToArray();
+    public IReadOnlyList<string> Lines => _entries.Select(e => e.Message).ToArray();
 
-    public ILogger CreateLogger(string categoryName) => this;
+    public IReadOnlyList<LogEntry> Entries => _entries.ToArray();
 
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (IsEnabled(logLevel)) _lines.Enqueue(formatter(state, exception));
-    }
+    public ILogger CreateLogger(string categoryName) => new Category(this, categoryName);
 
     public void Dispose() { }
+
+    private sealed class Category(LogLines lines, string name) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lines._entries.Enqueue(new LogEntry(logLevel, name, formatter(state, exception), exception));
+        }
+    }
 }

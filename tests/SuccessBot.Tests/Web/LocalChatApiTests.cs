@@ -140,7 +140,7 @@ public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
     [InlineData("{\"as\":\"ops@x.example\",\"actionId\":\"nps.score\",\"value\":\"0123|99\"}", 403, "ops@x.example is not a manager")]
     [InlineData("{\"as\":\"ana.silva@successbot.demo\",\"messageId\":\"not-mine\",\"actionId\":\"nudge.snooze\",\"value\":\"x\"}", 404, "no such message")]
     [InlineData("{\"actionId\":\"nudge.snooze\",\"value\":\"x\"}", 400, "Say who you are")]
-    [InlineData("[1,2", 400, "not valid JSON")]
+    [InlineData("[1,2", 400, "The JSON body must be an object.")]
     public async Task Bad_clicks_are_4xx_with_a_reason(string body, int status, string reason)
     {
         var response = await _http.PostAsync("/chat/actions", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -60,6 +60,20 @@ public class LocalChatModeTests
     }
 
     [Fact]
+    public async Task How_the_chat_knows_who_is_talking_is_decided_at_start_and_a_later_change_of_the_settings_does_not_change_it()
+    {
+        using var factory = new BotFactory();
+        var http = factory.CreateClient();
+        Assert.Equal("pick", (await http.GetFromJsonAsync<JsonElement>("/chat/me")).GetProperty("mode").GetString());
+
+        // What a reloaded appsettings.json would do: the host still listens where it started, so the chat stays as it was.
+        factory.Services.GetRequiredService<IConfiguration>()["urls"] = Exposed;
+
+        Assert.Equal("pick", (await http.GetFromJsonAsync<JsonElement>("/chat/me")).GetProperty("mode").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/chat/people")).StatusCode);
+    }
+
+    [Fact]
     public async Task Require_sign_in_turns_the_picker_off_on_loopback_too()
     {
         using var factory = new BotFactory(new Dictionary<string, string?> { ["LocalChat:RequireSignIn"] = "true" });

@@ -88,6 +88,29 @@ public class SignInBrowserTests(SignInHost host) : IClassFixture<SignInHost>
         Assert.Equal(401, (await Call(page, "GET", $"/chat/history?as={DemoGenerator.Manager}")).Status);
     }
 
+    [SkippableTheory]
+    [InlineData("csm")]
+    [InlineData("customer")]
+    public async Task A_signed_in_csm_or_customer_finds_only_themselves_in_the_people_list(string who)
+    {
+        SignInHost.Require();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var account = host.Demo.Accounts.First(a => a.IsActiveOn(today) && a.ContactEmails.Count > 0);
+        var email = who == "csm" ? DemoGenerator.Csms[0] : account.ContactEmails[0];
+        await using var context = await host.OpenChatAsync();
+        var page = context.Pages[0];
+
+        await SignInAtTheProvider(page, email);
+
+        await Assertions.Expect(page.Locator("#signed-in")).ToHaveTextAsync($"Signed in as {email}");
+        var people = await page.EvaluateAsync<JsonElement>("async () => (await fetch('/chat/people')).json()");
+        string?[] Listed(string kind) => [.. people.GetProperty(kind).EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetProperty("email").GetString())];
+        Assert.Empty(Listed("managers"));
+        Assert.Equal(who == "csm" ? [email] : [], Listed("csms"));
+        Assert.Equal(who == "customer" ? host.Demo.Accounts.Where(a => a.IsActiveOn(today) && a.ContactEmails.Contains(email)).Select(_ => email).ToArray() : [], Listed("customers"));
+        if (who == "customer") Assert.Contains(people.GetProperty("customers").EnumerateArray(), c => c.GetProperty("account").GetString() == account.Name);
+    }
+
     [SkippableFact]
     public async Task An_email_the_provider_has_not_verified_is_refused_at_sign_in()
     {
