@@ -66,16 +66,6 @@ public static class NudgeCards
             : [.. card.Facts.Select(f => changed.FirstOrDefault(c => c.Label == f.Label) ?? f), .. changed.Where(c => card.Facts.All(f => f.Label != c.Label))],
     };
 
-    /// <summary>What a reason card tells, read back from it (a card of the day merged later from one already recorded).</summary>
-    public static (string Headline, string Happened) ReasonOf(Reply card, string accountName)
-    {
-        var suffix = $" · {accountName}";
-        var headline = card.Title.EndsWith(suffix, StringComparison.Ordinal) ? card.Title[..^suffix.Length] : card.Title;
-        var summary = card.Summary ?? "";
-        var cut = summary.IndexOf(WhyItMatters, StringComparison.Ordinal);
-        return (headline, cut >= 0 ? summary[..cut] : summary.TrimEnd('.'));
-    }
-
     public static string Weakest(HealthReport health)
     {
         var weakest = health.Components.OrderBy(c => c.Score).First();

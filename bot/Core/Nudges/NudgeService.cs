@@ -87,23 +87,25 @@ public sealed class NudgeService(
             var news = group.ToArray();
             if (inputs.Book.Find(group.Key.AccountId) is not { } account) continue;
             var existing = days.GetValueOrDefault(NudgeChecks.DayKey(account.Id, inputs.Today, group.Key.Recipient));
-            if (existing is not null && existing.Status != DeliveryStatus.Pending)
+            var earlier = existing is { Status: DeliveryStatus.Pending } ? MergedToday(account.Id, group.Key.Recipient, inputs.Today) : null;
+            if (existing is not null && (earlier is null || earlier.Any(r => r.Reason is null)))
             {
-                // The day's card is out (or handled): what came up since is not held back, it goes as it is.
+                // The day's card is out (or handled), or was recorded before reasons were kept: what came up since goes as it is.
                 reasons.AddRange(news.Select(n => NudgeRecord.From(n, now)));
                 continue;
             }
-            var earlier = existing is null ? [] : ledger.AboutAccount(account.Id)
-                .Where(r => r.Status == DeliveryStatus.Merged && r.Rule != NudgeRules.Day && string.Equals(r.Recipient, group.Key.Recipient, StringComparison.OrdinalIgnoreCase)
-                    && team.Today(r.CreatedAt) == inputs.Today)
-                .Select(r => new Nudge(r.Key, r.Rule, r.AccountId, r.Recipient, r.Card));
-            var card = NudgeChecks.DayCard(inputs.Book, account, [.. earlier, .. news], inputs.Today, team, news[0].Recipient);
+            var card = NudgeChecks.DayCard(inputs.Book, account, [.. (earlier ?? []).Select(r => r.ToNudge()), .. news], inputs.Today, team, news[0].Recipient);
             reasons.AddRange(news.Select(n => NudgeRecord.From(n, now) with { Status = DeliveryStatus.Merged }));
             if (existing is null) cards.Add(NudgeRecord.From(card, now));
-            else grown.Add(existing with { Card = card.Card });
+            else grown.Add(existing with { Card = card.Card, Reason = card.Reason });
         }
         return new Decision(reasons, cards, grown);
     }
+
+    /// <summary>The reasons told in a person's card of the day about an account, as the ledger kept them.</summary>
+    private NudgeRecord[] MergedToday(string accountId, string recipient, DateOnly today) =>
+        ledger.AboutAccount(accountId).Where(r => r.Status == DeliveryStatus.Merged && r.Rule != NudgeRules.Day
+            && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase) && team.Today(r.CreatedAt) == today).ToArray();
 
     private static IEnumerable<CheckResult> Slices(CheckInputs inputs, CheckKind kinds)
     {
