@@ -126,6 +126,30 @@ public sealed class NudgeService(
         return managers + owners;
     }
 
+    /// <summary>
+    /// What one delivery round reads once and shares between the people it reaches: the book, the day's sends (for budgets) and
+    /// each account's urgency (a health assessment, for the order of cards and of the roll-up).
+    /// </summary>
+    private sealed class Round(BookOfBusiness book, DateTimeOffset now, TeamSettings team, Lazy<IReadOnlyList<NudgeRecord>> sentInTheLastDay)
+    {
+        private readonly Dictionary<string, double> _urgency = new(StringComparer.Ordinal);
+        private readonly DateOnly _today = team.Today(now);
+
+        public DateTimeOffset Now => now;
+
+        /// <summary>What was sent in the last day (any person's day started within it), to count their cards of the day.</summary>
+        public IReadOnlyList<NudgeRecord> SentInTheLastDay => sentInTheLastDay.Value;
+
+        public double UrgencyOf(NudgeRecord nudge)
+        {
+            if (_urgency.TryGetValue(nudge.AccountId, out var known)) return known;
+            var urgency = book.Find(nudge.AccountId) is { } account
+                ? Urgency.Of(account, Health.Assess(book, account, _today, team.CoreFeatures, team.Health), _today) : 0;
+            _urgency[nudge.AccountId] = urgency;
+            return urgency;
+        }
+    }
+
     /// <summary>Tries every nudge that is due, person by person; returns how many were delivered.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancel)
     {
@@ -133,8 +157,7 @@ public sealed class NudgeService(
         var due = ledger.DueForDelivery(now);
         if (due.Count == 0) return 0;
         var optedOut = surveys.OptedOut();
-        // What was sent in the last day (any person's day started within it), to count their cards of the day; read once a round.
-        var recent = new Lazy<IReadOnlyList<NudgeRecord>>(() => ledger.SentSince(now.AddDays(-1)));
+        var round = new Round(books.Current, now, team, new(() => ledger.SentSince(now.AddDays(-1))));
         var delivered = 0;
         foreach (var person in due.GroupBy(n => n.Recipient, StringComparer.OrdinalIgnoreCase))
         {
@@ -157,39 +180,37 @@ public sealed class NudgeService(
                     if (await DeliverAsync(nudge, cancel)) delivered++;
                 }
             }
-            if (cards.Count > 0) delivered += await DeliverCardsAsync(person.Key, cards, zone, now, recent, cancel);
+            if (cards.Count > 0) delivered += await DeliverCardsAsync(person.Key, cards, zone, round, cancel);
         }
         return delivered;
     }
 
     /// <summary>The person's cards within what is left of their day's budget, the most urgent first; the rest into the day's roll-up.</summary>
-    private async Task<int> DeliverCardsAsync(string recipient, List<NudgeRecord> cards, TimeZoneInfo zone, DateTimeOffset now, Lazy<IReadOnlyList<NudgeRecord>> recent, CancellationToken cancel)
+    private async Task<int> DeliverCardsAsync(string recipient, List<NudgeRecord> cards, TimeZoneInfo zone, Round round, CancellationToken cancel)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(round.Now, zone).DateTime);
         var dayStart = StartOf(day, zone);
-        var sentToday = recent.Value.Count(r => NudgeRules.IsCard(r.Rule) && r.Status == DeliveryStatus.Sent && r.SentAt >= dayStart
+        var sentToday = round.SentInTheLastDay.Count(r => NudgeRules.IsCard(r.Rule) && r.Status == DeliveryStatus.Sent && r.SentAt >= dayStart
             && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
         var room = Math.Max(0, options.MaxNudgesPerDay - sentToday);
-        var book = books.Current;
-        var ordered = cards.Count > 1 ? cards.OrderByDescending(n => UrgencyOf(book, n)).ToList() : cards;
+        var ordered = cards.Count > 1 ? cards.OrderByDescending(round.UrgencyOf).ToList() : cards;
         var delivered = 0;
         foreach (var nudge in ordered.Take(room))
         {
             cancel.ThrowIfCancellationRequested();
             if (await DeliverAsync(nudge, cancel)) delivered++;
         }
-        if (ordered.Count > room) delivered += await RollUpAsync(recipient, day, ordered.Skip(room).ToArray(), cancel);
+        if (ordered.Count > room) delivered += await RollUpAsync(recipient, day, ordered.Skip(room).ToArray(), round, cancel);
         return delivered;
     }
 
     /// <summary>Lists the cards over the budget in the person's one roll-up of the day, sending it, or updating it where it was sent.</summary>
-    private async Task<int> RollUpAsync(string recipient, DateOnly day, IReadOnlyList<NudgeRecord> over, CancellationToken cancel)
+    private async Task<int> RollUpAsync(string recipient, DateOnly day, IReadOnlyList<NudgeRecord> over, Round round, CancellationToken cancel)
     {
         var key = $"{NudgeRules.RollUp}|{day:yyyy-MM-dd}|{recipient.ToLowerInvariant()}";
         var listed = over.Select(n => n with { Status = DeliveryStatus.Listed, MessageRef = key, LastError = null }).ToArray();
         foreach (var nudge in listed) ledger.Update(nudge);
-        var book = books.Current;
-        var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(n => UrgencyOf(book, n)).ToArray();
+        var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(round.UrgencyOf).ToArray();
         var card = RollUps.Card(all, options.MaxNudgesPerDay);
         var now = clock.GetUtcNow();
         if (ledger.Find(key) is not { } existing)
@@ -210,9 +231,6 @@ public sealed class NudgeService(
         }
         return 0;
     }
-
-    private double UrgencyOf(BookOfBusiness book, NudgeRecord nudge) =>
-        book.Find(nudge.AccountId) is { } account ? Urgency.Of(account, Health.Assess(book, account, Today, team.CoreFeatures, team.Health), Today) : 0;
 
     /// <summary>The person's zone as the first channel that knows it says; the team's otherwise.</summary>
     private async Task<TimeZoneInfo> TimeZoneOfAsync(string email, CancellationToken cancel)
