@@ -66,6 +66,15 @@ public static class NudgeCards
             : [.. card.Facts.Select(f => changed.FirstOrDefault(c => c.Label == f.Label) ?? f), .. changed.Where(c => card.Facts.All(f => f.Label != c.Label))],
     };
 
+    /// <summary>Who did what to the card, and when: its note once handled ("ana@... logged a call with ACME on ... UTC.").</summary>
+    public static string WhoDidWhat(NudgeRecord handled) => $"{handled.ActedBy} {WhatAndWhen(handled)}";
+
+    /// <summary>What a card already handled answers, clicked or opened from a roll-up.</summary>
+    public static string AlreadyHandled(NudgeRecord handled) => $"Already handled by {handled.ActedBy}: {WhatAndWhen(handled)}";
+
+    private static string WhatAndWhen(NudgeRecord handled) =>
+        $"{handled.Action} on {handled.ActedAt:yyyy-MM-dd HH:mm} UTC.";
+
     public static string Weakest(HealthReport health)
     {
         var weakest = health.Components.OrderBy(c => c.Score).First();

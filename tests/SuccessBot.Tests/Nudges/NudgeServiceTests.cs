@@ -333,6 +333,12 @@ public class NudgeServiceTests : IDisposable
         var acted = Click(Bot(), NudgeCards.LogTouchpoint, opened.Answer.Buttons[1].Value, "ana@example.com", ("kind", "call"));
         Assert.StartsWith("ana@example.com logged a call with Shop 2", acted.UpdatedCard!.Note);
         Assert.True(Click(Bot(), open.ActionId, open.Value, "ben@example.com").Answer!.IsRefusal);
+        // Handled: opened again from the roll-up, or clicked again, it says so in the same words.
+        var reopened = Click(Bot(), open.ActionId, open.Value, "ana@example.com");
+        var clickedAgain = Click(Bot(), NudgeCards.Snooze, open.Value, "ana@example.com", ("days", "7"));
+        Assert.Equal("Already handled by ana@example.com: logged a call with Shop 2 on 2026-11-25 09:00 UTC.", reopened.Answer!.Note);
+        Assert.Empty(reopened.Answer.Buttons);
+        Assert.Equal(reopened.Answer.Note, clickedAgain.Answer!.Summary);
 
         // A card over the budget later that day joins the roll-up already sent, which is updated in place.
         Import(An.Account("Shop 6").Id("shop6").OwnedBy("ana@example.com").Paying(50).RenewsOn(2026, 12, 20).StartedOn(2025, 12, 20));
