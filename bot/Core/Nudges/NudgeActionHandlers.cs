@@ -13,7 +13,6 @@ public sealed record Acted(string What, IReadOnlyList<Fact> Changed);
 public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
 {
     public const int MaxNoteLength = 500;
-    public const string ThroughAnotherCard = " (through another card)";
 
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
@@ -59,7 +58,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
             if (!everyones && !string.Equals(other.Recipient, done.Recipient, StringComparison.OrdinalIgnoreCase)) continue;
             ledger.Update(other with
             {
-                Action = done.Action + ThroughAnotherCard, ActedBy = done.ActedBy, ActedAt = done.ActedAt,
+                Action = done.Action, ActedBy = done.ActedBy, ActedAt = done.ActedAt, HandledThrough = done.Key,
                 Status = other.Status is DeliveryStatus.Pending or DeliveryStatus.Listed ? DeliveryStatus.Retired : other.Status,
             });
         }

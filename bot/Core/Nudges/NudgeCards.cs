@@ -73,7 +73,7 @@ public static class NudgeCards
     public static string AlreadyHandled(NudgeRecord handled) => $"Already handled by {handled.ActedBy}: {WhatAndWhen(handled)}";
 
     private static string WhatAndWhen(NudgeRecord handled) =>
-        $"{handled.Action} on {handled.ActedAt:yyyy-MM-dd HH:mm} UTC.";
+        $"{handled.Action}{(handled.HandledThrough is null ? "" : " (through another card)")} on {handled.ActedAt:yyyy-MM-dd HH:mm} UTC.";
 
     public static string Weakest(HealthReport health)
     {

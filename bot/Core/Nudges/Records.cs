@@ -57,6 +57,9 @@ public sealed record NudgeRecord
     public string? Action { get; init; }
     public DateTimeOffset? ActedAt { get; init; }
 
+    /// <summary>The key of the card someone acted on, when this one was handled through it (not acted on itself).</summary>
+    public string? HandledThrough { get; init; }
+
     /// <summary>Why the checks decided on it, kept so that a card of the day grown later tells it again; null before reasons were kept.</summary>
     public NudgeReason? Reason { get; init; }
 

@@ -415,6 +415,8 @@ public class NudgeServiceTests : IDisposable
         var other = Click(bot, NudgeCards.Snooze, "engagement|acme|2026-11-24|ana@example.com", "ana@example.com", ("days", "7"));
         Assert.Equal("Already handled", other.Answer!.Title);
         Assert.StartsWith("Already handled by ana@example.com: logged a call with ACME: talked budgets (through another card)", other.Answer.Summary);
+        Assert.Equal(today, _store.Find("engagement|acme|2026-11-24|ana@example.com")!.HandledThrough);
+        Assert.Null(_store.Find(today)!.HandledThrough);
 
         var churned = Click(bot, NudgeCards.MarkChurned, "engagement|acme|2026-11-24|boss@example.com", "boss@example.com", ("reason", "price"), ("note", "went with a cheaper tool"));
         Assert.Null(churned.Answer);
