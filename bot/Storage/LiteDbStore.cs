@@ -323,6 +323,9 @@ public sealed class LiteDbStore : INudgeLedger, IAccountActivity, ISurveyStore, 
 
     public IReadOnlySet<string> OptedOut() => _db.GetCollection(OptOuts).FindAll().Select(d => d["_id"].AsString).ToHashSet();
 
+    public IReadOnlySet<string> OptedOutAmong(IReadOnlyCollection<string> contacts) =>
+        contacts.Select(c => c.Trim().ToLowerInvariant()).Distinct().Where(c => _db.GetCollection(OptOuts).FindById(c) is not null).ToHashSet();
+
     public void OptOut(string email, DateTimeOffset at) =>
         _db.GetCollection(OptOuts).Upsert(new BsonDocument { ["_id"] = email.Trim().ToLowerInvariant(), ["at"] = at.UtcDateTime });
 

@@ -127,10 +127,11 @@ public sealed class NudgeService(
     }
 
     /// <summary>
-    /// What one delivery round reads once and shares between the people it reaches: the book, the day's sends (for budgets) and
-    /// each account's urgency (a health assessment, for the order of cards and of the roll-up).
+    /// What one delivery round reads once and shares between the people it reaches: the book, the day's sends (for budgets),
+    /// each account's urgency (a health assessment, for the order of cards and of the roll-up) and who of those it is
+    /// about to survey opted out.
     /// </summary>
-    private sealed class Round(BookOfBusiness book, DateTimeOffset now, TeamSettings team, Lazy<IReadOnlyList<NudgeRecord>> sentInTheLastDay)
+    private sealed class Round(BookOfBusiness book, DateTimeOffset now, TeamSettings team, Lazy<IReadOnlyList<NudgeRecord>> sentInTheLastDay, IReadOnlySet<string> optedOut)
     {
         private readonly Dictionary<string, double> _urgency = new(StringComparer.Ordinal);
         private readonly DateOnly _today = team.Today(now);
@@ -139,6 +140,9 @@ public sealed class NudgeService(
 
         /// <summary>What was sent in the last day (any person's day started within it), to count their cards of the day.</summary>
         public IReadOnlyList<NudgeRecord> SentInTheLastDay => sentInTheLastDay.Value;
+
+        /// <summary>Those of the round's survey recipients who opted out (lower-case).</summary>
+        public IReadOnlySet<string> OptedOut => optedOut;
 
         public double UrgencyOf(NudgeRecord nudge)
         {
@@ -156,8 +160,9 @@ public sealed class NudgeService(
         var now = clock.GetUtcNow();
         var due = ledger.DueForDelivery(now);
         if (due.Count == 0) return 0;
-        var optedOut = surveys.OptedOut();
-        var round = new Round(books.Current, now, team, new(() => ledger.SentSince(now.AddDays(-1))));
+        // Opt-outs are read by key for the surveys due, not as the whole list.
+        var round = new Round(books.Current, now, team, new(() => ledger.SentSince(now.AddDays(-1))),
+            surveys.OptedOutAmong([.. due.Where(n => n.Rule == SurveyService.Rule).Select(n => n.Recipient)]));
         var delivered = 0;
         foreach (var person in due.GroupBy(n => n.Recipient, StringComparer.OrdinalIgnoreCase))
         {
@@ -171,7 +176,7 @@ public sealed class NudgeService(
             var cards = new List<NudgeRecord>();
             foreach (var nudge in person)
             {
-                if (nudge.Rule == SurveyService.Rule && optedOut.Contains(nudge.Recipient.Trim().ToLowerInvariant()))
+                if (nudge.Rule == SurveyService.Rule && round.OptedOut.Contains(nudge.Recipient.Trim().ToLowerInvariant()))
                     ledger.Update(nudge with { Status = DeliveryStatus.Retired, LastError = "the contact opted out of surveys before it was sent" });
                 else if (NudgeRules.IsCard(nudge.Rule)) cards.Add(nudge);
                 else
