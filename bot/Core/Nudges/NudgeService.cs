@@ -30,6 +30,7 @@ public sealed class NudgeService(
     public const int MaxOpenButtons = 20;
 
     private readonly IChatChannel[] _channels = channels.ToArray();
+    private readonly RecipientZones _zones = new(channels, team.TimeZone, clock);
 
     public DateOnly Today => team.Today(clock.GetUtcNow());
 
@@ -167,7 +168,7 @@ public sealed class NudgeService(
         foreach (var person in due.GroupBy(n => n.Recipient, StringComparer.OrdinalIgnoreCase))
         {
             cancel.ThrowIfCancellationRequested();
-            var zone = await TimeZoneOfAsync(person.Key, cancel);
+            var zone = await _zones.OfAsync(person.Key, cancel);
             if (options.QuietHours.EndOf(now, zone) is { } quietEnds)
             {
                 foreach (var nudge in person) ledger.Update(nudge with { NextAttemptAt = quietEnds });
@@ -235,14 +236,6 @@ public sealed class NudgeService(
             ledger.Update(existing with { Card = card, LastError = $"{channel.Name}: the roll-up could not be updated: {e.Message}" });
         }
         return 0;
-    }
-
-    /// <summary>The person's zone as the first channel that knows it says; the team's otherwise.</summary>
-    private async Task<TimeZoneInfo> TimeZoneOfAsync(string email, CancellationToken cancel)
-    {
-        foreach (var channel in _channels)
-            if (await channel.TimeZoneOfAsync(email, cancel) is { } zone) return zone;
-        return team.TimeZone;
     }
 
     private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
