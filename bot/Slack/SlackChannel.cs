@@ -52,7 +52,10 @@ public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<
         }
     }
 
-    /// <summary>The zone Slack gives the person's user (`tz` of users.info); null for someone Slack does not know, or a zone this machine does not.</summary>
+    /// <summary>
+    /// The zone Slack gives the person's user (`tz` of users.info); null for someone Slack does not know, or a zone this machine
+    /// does not; a transient <see cref="SlackApiException"/> when Slack cannot say now.
+    /// </summary>
     public async Task<TimeZoneInfo?> TimeZoneOfAsync(string email, CancellationToken cancel)
     {
         try
@@ -61,9 +64,9 @@ public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<
             return await slack.LookupUserIdAsync(email, cancel) is { } id && await slack.UserAsync(id, cancel) is { TimeZone: { Length: > 0 } tz }
                 && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var zone) ? zone : null;
         }
-        catch (SlackApiException)
+        catch (SlackApiException e) when (!e.Transient)
         {
-            // Slack cannot say now: the team's zone stands in, as for anyone whose zone is unknown.
+            // Slack refused (a user it will not describe): the zone is unknown, as for anyone without a `tz`.
             return null;
         }
     }

@@ -28,6 +28,8 @@ internal static class Documents
         ["created"] = n.CreatedAt.UtcDateTime, ["status"] = n.Status.ToString(), ["attempts"] = n.Attempts, ["next"] = n.NextAttemptAt.UtcDateTime,
         ["error"] = Nullable(n.LastError), ["sent"] = n.SentAt is { } s ? s.UtcDateTime : BsonValue.Null, ["channel"] = Nullable(n.Channel),
         ["ref"] = Nullable(n.MessageRef), ["by"] = Nullable(n.ActedBy), ["action"] = Nullable(n.Action), ["acted"] = n.ActedAt is { } a ? a.UtcDateTime : BsonValue.Null,
+        ["through"] = Nullable(n.HandledThrough),
+        ["reason"] = n.Reason is { } r ? new BsonDocument { ["headline"] = r.Headline, ["happened"] = r.Happened } : BsonValue.Null,
     };
 
     public static BsonDocument ToDoc(AccountSignals s) => new()
@@ -49,6 +51,9 @@ internal static class Documents
             NextAttemptAt = At(d["next"]), LastError = OrNull(d["error"]), SentAt = d["sent"].IsNull ? null : At(d["sent"]),
             Channel = OrNull(d["channel"]), MessageRef = OrNull(d["ref"]), ActedBy = OrNull(d["by"]), Action = OrNull(d["action"]),
             ActedAt = d["acted"].IsNull ? null : At(d["acted"]),
+            // Records written before these fields were kept have neither.
+            HandledThrough = d.TryGetValue("through", out var through) ? OrNull(through) : null,
+            Reason = d.TryGetValue("reason", out var reason) && reason.IsDocument ? new NudgeReason(reason["headline"].AsString, reason["happened"].AsString) : null,
         };
     }
 

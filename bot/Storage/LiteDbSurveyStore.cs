@@ -59,6 +59,9 @@ public sealed class LiteDbSurveyStore(LiteDbStore store) : ISurveyStore
 
     public IReadOnlySet<string> OptedOut() => store.Collection(Collections.OptOuts).FindAll().Select(d => d["_id"].AsString).ToHashSet();
 
+    public IReadOnlySet<string> OptedOutAmong(IReadOnlyCollection<string> contacts) =>
+        contacts.Select(c => c.Trim().ToLowerInvariant()).Distinct().Where(c => store.Collection(Collections.OptOuts).FindById(c) is not null).ToHashSet();
+
     public void OptOut(string email, DateTimeOffset at) =>
         store.Collection(Collections.OptOuts).Upsert(new BsonDocument { ["_id"] = email.Trim().ToLowerInvariant(), ["at"] = at.UtcDateTime });
 }

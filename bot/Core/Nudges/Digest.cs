@@ -21,7 +21,7 @@ public static class Digest
             .Select(a => Health.Assess(book, a, today, team.CoreFeatures, team.Health)).Where(h => h.Band == HealthBand.Poor).ToArray();
         var unanswered = ledger.Where(n => n.Status == DeliveryStatus.Sent && n.Action is null && NudgeRules.IsCard(n.Rule)
             && n.SentAt < now.AddDays(-options.EscalateAfterDays) && n.CreatedAt >= now.AddDays(-30)).OrderBy(n => n.SentAt).ToArray();
-        var acted = ledger.Where(n => n.ActedAt >= weekAgo && n.Action?.EndsWith(NudgeActionHandler.ThroughAnotherCard, StringComparison.Ordinal) == false).OrderBy(n => n.ActedAt).ToArray();
+        var acted = ledger.Where(n => n.ActedAt >= weekAgo && n.Action is not null && n.HandledThrough is null).OrderBy(n => n.ActedAt).ToArray();
         var unreachable = ledger.Where(n => n.Status == DeliveryStatus.Unreachable && n.CreatedAt >= weekAgo).ToArray();
 
         var card = new Reply($"Weekly digest · week {week}, {today.Year}")

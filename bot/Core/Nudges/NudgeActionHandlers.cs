@@ -13,7 +13,6 @@ public sealed record Acted(string What, IReadOnlyList<Fact> Changed);
 public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
 {
     public const int MaxNoteLength = 500;
-    public const string ThroughAnotherCard = " (through another card)";
 
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
@@ -22,7 +21,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
         if (!context.Asker.SeesWholeTeam && !string.Equals(clicker, nudge.Recipient, StringComparison.OrdinalIgnoreCase))
             return ActionOutcome.Refused("Not your nudge", $"This nudge was sent to {nudge.Recipient}; only they or a manager can act on it.");
         if (nudge.Action is not null)
-            return ActionOutcome.Refused("Already handled", $"Already handled by {nudge.ActedBy}: {nudge.Action} on {nudge.ActedAt:yyyy-MM-dd HH:mm} UTC.", NudgeCards.Done(nudge.Card, Done(nudge)));
+            return ActionOutcome.Refused("Already handled", NudgeCards.AlreadyHandled(nudge), NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(nudge)));
         if (context.Book.Find(nudge.AccountId) is not { } account)
             return ActionOutcome.Refused("Account gone", $"The account {nudge.AccountId} is no longer in the book.");
         if (AlreadyDone(account, context) is { } why) return ActionOutcome.Refused("Not done", why);
@@ -34,7 +33,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
         ledger.Update(done);
         Retire(done, RetiresEveryones);
         // The card says who did what: no second message, whichever the action.
-        return new ActionOutcome(NudgeCards.Done(nudge.Card, Done(done), acted.Changed), null)
+        return new ActionOutcome(NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(done), acted.Changed), null)
         {
             Audited = new AuditFact(request.ActionId, account.Id,
                 new Dictionary<string, string>(request.Inputs.Select(i => KeyValuePair.Create(i.Key, Text(request.Inputs, i.Key) ?? ""))) { ["done"] = acted.What, ["nudge"] = nudge.Key }),
@@ -59,7 +58,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
             if (!everyones && !string.Equals(other.Recipient, done.Recipient, StringComparison.OrdinalIgnoreCase)) continue;
             ledger.Update(other with
             {
-                Action = done.Action + ThroughAnotherCard, ActedBy = done.ActedBy, ActedAt = done.ActedAt,
+                Action = done.Action, ActedBy = done.ActedBy, ActedAt = done.ActedAt, HandledThrough = done.Key,
                 Status = other.Status is DeliveryStatus.Pending or DeliveryStatus.Listed ? DeliveryStatus.Retired : other.Status,
             });
         }
@@ -76,8 +75,6 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
         var text = inputs.GetValueOrDefault(id)?.Trim();
         return string.IsNullOrEmpty(text) ? null : text.Length > MaxNoteLength ? text[..MaxNoteLength] + "…" : text;
     }
-
-    private static string Done(NudgeRecord n) => $"{n.ActedBy} {n.Action} on {n.ActedAt:yyyy-MM-dd HH:mm} UTC.";
 }
 
 public sealed class SnoozeHandler(INudgeLedger ledger, IAccountActivity activity) : NudgeActionHandler(ledger)
@@ -138,7 +135,7 @@ public sealed class OpenNudgeHandler(INudgeLedger ledger) : IActionHandler
         if (!context.Asker.SeesWholeTeam && !string.Equals(context.Asker.Email, nudge.Recipient, StringComparison.OrdinalIgnoreCase))
             return ActionOutcome.Refused("Not your nudge", $"This nudge was listed for {nudge.Recipient}; only they or a manager can open it.");
         var rollUp = nudge.MessageRef is { } listedIn && listedIn.StartsWith(NudgeRules.RollUp + "|", StringComparison.Ordinal) ? ledger.Find(listedIn)?.Card : null;
-        var card = nudge.Action is null ? nudge.Card : NudgeCards.Done(nudge.Card, $"Already handled by {nudge.ActedBy}: {nudge.Action} on {nudge.ActedAt:yyyy-MM-dd HH:mm} UTC.");
+        var card = nudge.Action is null ? nudge.Card : NudgeCards.Done(nudge.Card, NudgeCards.AlreadyHandled(nudge));
         return new ActionOutcome(rollUp, card);
     }
 }

@@ -66,15 +66,14 @@ public static class NudgeCards
             : [.. card.Facts.Select(f => changed.FirstOrDefault(c => c.Label == f.Label) ?? f), .. changed.Where(c => card.Facts.All(f => f.Label != c.Label))],
     };
 
-    /// <summary>What a reason card tells, read back from it (a card of the day merged later from one already recorded).</summary>
-    public static (string Headline, string Happened) ReasonOf(Reply card, string accountName)
-    {
-        var suffix = $" · {accountName}";
-        var headline = card.Title.EndsWith(suffix, StringComparison.Ordinal) ? card.Title[..^suffix.Length] : card.Title;
-        var summary = card.Summary ?? "";
-        var cut = summary.IndexOf(WhyItMatters, StringComparison.Ordinal);
-        return (headline, cut >= 0 ? summary[..cut] : summary.TrimEnd('.'));
-    }
+    /// <summary>Who did what to the card, and when: its note once handled ("ana@... logged a call with ACME on ... UTC.").</summary>
+    public static string WhoDidWhat(NudgeRecord handled) => $"{handled.ActedBy} {WhatAndWhen(handled)}";
+
+    /// <summary>What a card already handled answers, clicked or opened from a roll-up.</summary>
+    public static string AlreadyHandled(NudgeRecord handled) => $"Already handled by {handled.ActedBy}: {WhatAndWhen(handled)}";
+
+    private static string WhatAndWhen(NudgeRecord handled) =>
+        $"{handled.Action}{(handled.HandledThrough is null ? "" : " (through another card)")} on {handled.ActedAt:yyyy-MM-dd HH:mm} UTC.";
 
     public static string Weakest(HealthReport health)
     {

@@ -127,7 +127,7 @@ public static class NudgeChecks
         BookOfBusiness book, DateOnly today, TeamSettings team, string recipient)
     {
         var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
-        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key)) { Reason = (title, happened) };
+        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key)) { Reason = new(title, happened) };
     }
 
     /// <summary>The key of the one card a person gets about an account on a day, whatever the number of reasons.</summary>
@@ -139,11 +139,11 @@ public static class NudgeChecks
         var key = DayKey(account.Id, today, recipient);
         if (reasons.Count == 1)
             return new Nudge(key, NudgeRules.Day, account.Id, recipient, reasons[0].Card with { Buttons = NudgeCards.Actions(key) }) { Reason = reasons[0].Reason };
-        var told = reasons.Select(r => r.Reason ?? NudgeCards.ReasonOf(r.Card, account.Name)).ToArray();
+        var told = reasons.Select(r => r.Reason ?? throw new ArgumentException($"{r.Key} has no reason to tell in a card of the day.", nameof(reasons))).ToArray();
         var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
         var title = string.Join(", ", told.Select(t => t.Headline).Distinct());
         var happened = string.Join(". ", told.Select(t => t.Happened));
-        return new Nudge(key, NudgeRules.Day, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key)) { Reason = (title, happened) };
+        return new Nudge(key, NudgeRules.Day, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key)) { Reason = new(title, happened) };
     }
 
     private static string Band(HealthBand band) => Chat.Handlers.HealthHandler.Band(band);

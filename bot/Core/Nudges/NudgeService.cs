@@ -30,6 +30,7 @@ public sealed class NudgeService(
     public const int MaxOpenButtons = 20;
 
     private readonly IChatChannel[] _channels = channels.ToArray();
+    private readonly RecipientZones _zones = new(channels, team.TimeZone, clock);
 
     public DateOnly Today => team.Today(clock.GetUtcNow());
 
@@ -87,23 +88,25 @@ public sealed class NudgeService(
             var news = group.ToArray();
             if (inputs.Book.Find(group.Key.AccountId) is not { } account) continue;
             var existing = days.GetValueOrDefault(NudgeChecks.DayKey(account.Id, inputs.Today, group.Key.Recipient));
-            if (existing is not null && existing.Status != DeliveryStatus.Pending)
+            var earlier = existing is { Status: DeliveryStatus.Pending } ? MergedToday(account.Id, group.Key.Recipient, inputs.Today) : null;
+            if (existing is not null && (earlier is null || earlier.Any(r => r.Reason is null)))
             {
-                // The day's card is out (or handled): what came up since is not held back, it goes as it is.
+                // The day's card is out (or handled), or was recorded before reasons were kept: what came up since goes as it is.
                 reasons.AddRange(news.Select(n => NudgeRecord.From(n, now)));
                 continue;
             }
-            var earlier = existing is null ? [] : ledger.AboutAccount(account.Id)
-                .Where(r => r.Status == DeliveryStatus.Merged && r.Rule != NudgeRules.Day && string.Equals(r.Recipient, group.Key.Recipient, StringComparison.OrdinalIgnoreCase)
-                    && team.Today(r.CreatedAt) == inputs.Today)
-                .Select(r => new Nudge(r.Key, r.Rule, r.AccountId, r.Recipient, r.Card));
-            var card = NudgeChecks.DayCard(inputs.Book, account, [.. earlier, .. news], inputs.Today, team, news[0].Recipient);
+            var card = NudgeChecks.DayCard(inputs.Book, account, [.. (earlier ?? []).Select(r => r.ToNudge()), .. news], inputs.Today, team, news[0].Recipient);
             reasons.AddRange(news.Select(n => NudgeRecord.From(n, now) with { Status = DeliveryStatus.Merged }));
             if (existing is null) cards.Add(NudgeRecord.From(card, now));
-            else grown.Add(existing with { Card = card.Card });
+            else grown.Add(existing with { Card = card.Card, Reason = card.Reason });
         }
         return new Decision(reasons, cards, grown);
     }
+
+    /// <summary>The reasons told in a person's card of the day about an account, as the ledger kept them.</summary>
+    private NudgeRecord[] MergedToday(string accountId, string recipient, DateOnly today) =>
+        ledger.AboutAccount(accountId).Where(r => r.Status == DeliveryStatus.Merged && r.Rule != NudgeRules.Day
+            && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase) && team.Today(r.CreatedAt) == today).ToArray();
 
     private static IEnumerable<CheckResult> Slices(CheckInputs inputs, CheckKind kinds)
     {
@@ -124,20 +127,48 @@ public sealed class NudgeService(
         return managers + owners;
     }
 
+    /// <summary>
+    /// What one delivery round reads once and shares between the people it reaches: the book, the day's sends (for budgets),
+    /// each account's urgency (a health assessment, for the order of cards and of the roll-up) and who of those it is
+    /// about to survey opted out.
+    /// </summary>
+    private sealed class Round(BookOfBusiness book, DateTimeOffset now, TeamSettings team, Lazy<IReadOnlyList<NudgeRecord>> sentInTheLastDay, IReadOnlySet<string> optedOut)
+    {
+        private readonly Dictionary<string, double> _urgency = new(StringComparer.Ordinal);
+        private readonly DateOnly _today = team.Today(now);
+
+        public DateTimeOffset Now => now;
+
+        /// <summary>What was sent in the last day (any person's day started within it), to count their cards of the day.</summary>
+        public IReadOnlyList<NudgeRecord> SentInTheLastDay => sentInTheLastDay.Value;
+
+        /// <summary>Those of the round's survey recipients who opted out (lower-case).</summary>
+        public IReadOnlySet<string> OptedOut => optedOut;
+
+        public double UrgencyOf(NudgeRecord nudge)
+        {
+            if (_urgency.TryGetValue(nudge.AccountId, out var known)) return known;
+            var urgency = book.Find(nudge.AccountId) is { } account
+                ? Urgency.Of(account, Health.Assess(book, account, _today, team.CoreFeatures, team.Health), _today) : 0;
+            _urgency[nudge.AccountId] = urgency;
+            return urgency;
+        }
+    }
+
     /// <summary>Tries every nudge that is due, person by person; returns how many were delivered.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancel)
     {
         var now = clock.GetUtcNow();
         var due = ledger.DueForDelivery(now);
         if (due.Count == 0) return 0;
-        var optedOut = surveys.OptedOut();
-        // What was sent in the last day (any person's day started within it), to count their cards of the day; read once a round.
-        var recent = new Lazy<IReadOnlyList<NudgeRecord>>(() => ledger.SentSince(now.AddDays(-1)));
+        // Opt-outs are read by key for the surveys due, not as the whole list.
+        var round = new Round(books.Current, now, team, new(() => ledger.SentSince(now.AddDays(-1))),
+            surveys.OptedOutAmong([.. due.Where(n => n.Rule == SurveyService.Rule).Select(n => n.Recipient)]));
         var delivered = 0;
         foreach (var person in due.GroupBy(n => n.Recipient, StringComparer.OrdinalIgnoreCase))
         {
             cancel.ThrowIfCancellationRequested();
-            var zone = await TimeZoneOfAsync(person.Key, cancel);
+            var zone = await _zones.OfAsync(person.Key, cancel);
             if (options.QuietHours.EndOf(now, zone) is { } quietEnds)
             {
                 foreach (var nudge in person) ledger.Update(nudge with { NextAttemptAt = quietEnds });
@@ -146,7 +177,7 @@ public sealed class NudgeService(
             var cards = new List<NudgeRecord>();
             foreach (var nudge in person)
             {
-                if (nudge.Rule == SurveyService.Rule && optedOut.Contains(nudge.Recipient.Trim().ToLowerInvariant()))
+                if (nudge.Rule == SurveyService.Rule && round.OptedOut.Contains(nudge.Recipient.Trim().ToLowerInvariant()))
                     ledger.Update(nudge with { Status = DeliveryStatus.Retired, LastError = "the contact opted out of surveys before it was sent" });
                 else if (NudgeRules.IsCard(nudge.Rule)) cards.Add(nudge);
                 else
@@ -155,39 +186,37 @@ public sealed class NudgeService(
                     if (await DeliverAsync(nudge, cancel)) delivered++;
                 }
             }
-            if (cards.Count > 0) delivered += await DeliverCardsAsync(person.Key, cards, zone, now, recent, cancel);
+            if (cards.Count > 0) delivered += await DeliverCardsAsync(person.Key, cards, zone, round, cancel);
         }
         return delivered;
     }
 
     /// <summary>The person's cards within what is left of their day's budget, the most urgent first; the rest into the day's roll-up.</summary>
-    private async Task<int> DeliverCardsAsync(string recipient, List<NudgeRecord> cards, TimeZoneInfo zone, DateTimeOffset now, Lazy<IReadOnlyList<NudgeRecord>> recent, CancellationToken cancel)
+    private async Task<int> DeliverCardsAsync(string recipient, List<NudgeRecord> cards, TimeZoneInfo zone, Round round, CancellationToken cancel)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(round.Now, zone).DateTime);
         var dayStart = StartOf(day, zone);
-        var sentToday = recent.Value.Count(r => NudgeRules.IsCard(r.Rule) && r.Status == DeliveryStatus.Sent && r.SentAt >= dayStart
+        var sentToday = round.SentInTheLastDay.Count(r => NudgeRules.IsCard(r.Rule) && r.Status == DeliveryStatus.Sent && r.SentAt >= dayStart
             && string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
         var room = Math.Max(0, options.MaxNudgesPerDay - sentToday);
-        var book = books.Current;
-        var ordered = cards.Count > 1 ? cards.OrderByDescending(n => UrgencyOf(book, n)).ToList() : cards;
+        var ordered = cards.Count > 1 ? cards.OrderByDescending(round.UrgencyOf).ToList() : cards;
         var delivered = 0;
         foreach (var nudge in ordered.Take(room))
         {
             cancel.ThrowIfCancellationRequested();
             if (await DeliverAsync(nudge, cancel)) delivered++;
         }
-        if (ordered.Count > room) delivered += await RollUpAsync(recipient, day, ordered.Skip(room).ToArray(), cancel);
+        if (ordered.Count > room) delivered += await RollUpAsync(recipient, day, ordered.Skip(room).ToArray(), round, cancel);
         return delivered;
     }
 
     /// <summary>Lists the cards over the budget in the person's one roll-up of the day, sending it, or updating it where it was sent.</summary>
-    private async Task<int> RollUpAsync(string recipient, DateOnly day, IReadOnlyList<NudgeRecord> over, CancellationToken cancel)
+    private async Task<int> RollUpAsync(string recipient, DateOnly day, IReadOnlyList<NudgeRecord> over, Round round, CancellationToken cancel)
     {
         var key = $"{NudgeRules.RollUp}|{day:yyyy-MM-dd}|{recipient.ToLowerInvariant()}";
         var listed = over.Select(n => n with { Status = DeliveryStatus.Listed, MessageRef = key, LastError = null }).ToArray();
         foreach (var nudge in listed) ledger.Update(nudge);
-        var book = books.Current;
-        var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(n => UrgencyOf(book, n)).ToArray();
+        var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(round.UrgencyOf).ToArray();
         var card = RollUps.Card(all, options.MaxNudgesPerDay);
         var now = clock.GetUtcNow();
         if (ledger.Find(key) is not { } existing)
@@ -207,17 +236,6 @@ public sealed class NudgeService(
             ledger.Update(existing with { Card = card, LastError = $"{channel.Name}: the roll-up could not be updated: {e.Message}" });
         }
         return 0;
-    }
-
-    private double UrgencyOf(BookOfBusiness book, NudgeRecord nudge) =>
-        book.Find(nudge.AccountId) is { } account ? Urgency.Of(account, Health.Assess(book, account, Today, team.CoreFeatures, team.Health), Today) : 0;
-
-    /// <summary>The person's zone as the first channel that knows it says; the team's otherwise.</summary>
-    private async Task<TimeZoneInfo> TimeZoneOfAsync(string email, CancellationToken cancel)
-    {
-        foreach (var channel in _channels)
-            if (await channel.TimeZoneOfAsync(email, cancel) is { } zone) return zone;
-        return team.TimeZone;
     }
 
     private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)

@@ -69,7 +69,10 @@ public interface IChatChannel
 
     Task<Delivery> SendAsync(string email, Reply card, CancellationToken cancel);
 
-    /// <summary>The person's own time zone, when this channel knows it (Slack's `tz`, Teams' `localTimezone`); null otherwise.</summary>
+    /// <summary>
+    /// The person's own time zone, when this channel knows it (Slack's `tz`, Teams' `localTimezone`); null when it does not,
+    /// an exception when it cannot say now (down, rate limited), so that the answer is not kept.
+    /// </summary>
     Task<TimeZoneInfo?> TimeZoneOfAsync(string email, CancellationToken cancel) => Task.FromResult<TimeZoneInfo?>(null);
 
     /// <summary>Replaces a card sent before (after a click), so its buttons cannot be used twice.</summary>

@@ -16,11 +16,14 @@ public static class NudgeRules
     public static bool IsCard(string rule) => AboutAnAccount.Contains(rule);
 }
 
+/// <summary>What a reason is called and what happened, without the account: what a card of the day's reasons is made of.</summary>
+public sealed record NudgeReason(string Headline, string Happened);
+
 /// <summary>A nudge the checks decided on: to whom, about which account, and the card to send.</summary>
 public sealed record Nudge(string Key, string Rule, string AccountId, string Recipient, Reply Card)
 {
-    /// <summary>What the reason is called and what happened, without the account: what a card of the day's reasons is made of.</summary>
-    public (string Headline, string Happened)? Reason { get; init; }
+    /// <summary>Null for what is not about a reason (a digest, a roll-up, a survey).</summary>
+    public NudgeReason? Reason { get; init; }
 }
 
 /// <summary>
@@ -54,11 +57,20 @@ public sealed record NudgeRecord
     public string? Action { get; init; }
     public DateTimeOffset? ActedAt { get; init; }
 
+    /// <summary>The key of the card someone acted on, when this one was handled through it (not acted on itself).</summary>
+    public string? HandledThrough { get; init; }
+
+    /// <summary>Why the checks decided on it, kept so that a card of the day grown later tells it again; null before reasons were kept.</summary>
+    public NudgeReason? Reason { get; init; }
+
     public static NudgeRecord From(Nudge nudge, DateTimeOffset now) => new()
     {
         Key = nudge.Key, Rule = nudge.Rule, AccountId = nudge.AccountId, Recipient = nudge.Recipient, Card = nudge.Card,
-        CreatedAt = now, NextAttemptAt = now,
+        CreatedAt = now, NextAttemptAt = now, Reason = nudge.Reason,
     };
+
+    /// <summary>The nudge again, as a card of the day is grown from it.</summary>
+    public Nudge ToNudge() => new(Key, Rule, AccountId, Recipient, Card) { Reason = Reason };
 }
 
 /// <summary>What was last seen of an account, so that engagement nudges fire when the state changes, not every day it lasts.</summary>

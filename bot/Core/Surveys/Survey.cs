@@ -60,6 +60,9 @@ public interface ISurveyStore
     IReadOnlyDictionary<string, DateTimeOffset> LastSurveyed();
 
     IReadOnlySet<string> OptedOut();
+
+    /// <summary>Which of these contacts opted out (lower-case), looked up one by one: a delivery round asks about the few it surveys.</summary>
+    IReadOnlySet<string> OptedOutAmong(IReadOnlyCollection<string> contacts);
     void OptOut(string email, DateTimeOffset at);
 
     /// <summary>Saves an answered survey and its answer, with the NPS answers every figure reads, all or nothing.</summary>

@@ -12,6 +12,9 @@ public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<Sla
     /// <summary>Leaves a second of Slack's three for the network.</summary>
     public static readonly TimeSpan AnswerBudget = TimeSpan.FromSeconds(2);
 
+    /// <summary>The acknowledgement when the answer follows through response_url.</summary>
+    public const string WorkingOnIt = "Working on it…";
+
     public async Task<SlackAck> HandleAsync(SlashCommand command, CancellationToken cancel)
     {
         var text = $"{verb} {command.Text}".Trim();
@@ -22,7 +25,7 @@ public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<Sla
         if (await Task.WhenAny(answering, Task.Delay(AnswerBudget, cancel)) == answering) return SlackAck.Ok(Response(await answering));
         if (command.ResponseUrl is not { } responseUrl) return SlackAck.Ok(Response(await answering));
         work.Start($"answering {command.Command} through response_url", async c => await slack.RespondAsync(responseUrl, Response(await answering), c));
-        return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "Working on it…" });
+        return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = WorkingOnIt });
     }
 
     /// <summary>An ephemeral answer shows in place to the asker alone, so no notice is needed beside it.</summary>

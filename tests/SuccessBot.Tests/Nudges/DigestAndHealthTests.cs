@@ -37,6 +37,10 @@ public class DigestAndHealthTests : IDisposable
         _store.Ledger.Add(new NudgeRecord { Key = "b", Rule = NudgeRules.Engagement, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Usage falling · Globex"),
             CreatedAt = _clock.GetUtcNow().AddDays(-2), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-2),
             Action = "logged a call with Globex", ActedBy = "ben@example.com", ActedAt = _clock.GetUtcNow().AddDays(-1) });
+        // Ben's other card, handled by that call: one action, listed once.
+        _store.Ledger.Add(new NudgeRecord { Key = "c", Rule = NudgeRules.Onboarding, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Onboarding stalled · Globex"),
+            CreatedAt = _clock.GetUtcNow().AddDays(-2), Status = DeliveryStatus.Retired,
+            Action = "logged a call with Globex", ActedBy = "ben@example.com", ActedAt = _clock.GetUtcNow().AddDays(-1), HandledThrough = "b" });
         var nudges = _store.Nudges(new StaticBookSource(_store.Book.LoadBook()), _team, new CheckOptions(), _clock, []);
 
         Assert.Equal(2, nudges.SendDigests());   // the manager's, and ana's renewals (ben has none)
@@ -51,7 +55,7 @@ public class DigestAndHealthTests : IDisposable
         var text = PlainText.Render(digest.Card);
         Assert.Contains("2026-12-10 ACME: $4,200 MRR, owner ana@example.com", text);
         Assert.Contains("Renewal in 17 days · ACME to ana@example.com, sent 2026-11-17", text);
-        Assert.Contains("2026-11-22 ben@example.com logged a call with Globex", text);
+        Assert.Equal(["2026-11-22 ben@example.com logged a call with Globex"], digest.Card.Sections.Single(s => s.Heading == "Who acted on what").Lines);
         Assert.Contains("Globex: 5/100, owner ben@example.com", text);
     }
 

@@ -271,6 +271,45 @@ public class NudgeServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_reason_found_later_the_same_day_joins_the_waiting_card_as_the_ledger_kept_it()
+    {
+        Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
+        Service().Check(CheckKind.Renewals);
+        _store.Book.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 3, "too slow", _clock.GetUtcNow().AddHours(-1))]);
+
+        Service().Check(CheckKind.All);
+
+        var card = _store.Ledger.Find("day|acme|2026-11-25|ana@example.com")!;
+        Assert.Equal("Renewal in 5 days, Detractor (3) · ACME", card.Card.Title);
+        Assert.StartsWith("ACME comes up for renewal on 2026-11-30 in good health (", card.Card.Summary);
+        Assert.Contains("). ops@acme.example answered 3 on 2026-11-25: \"too slow\". Why it matters: renewal in 5 days", card.Card.Summary);
+        Assert.Equal("Renewal in 5 days, Detractor (3)", card.Reason!.Headline);
+    }
+
+    [Fact]
+    public async Task A_card_of_the_day_recorded_before_reasons_were_kept_stays_as_it_was_and_a_later_reason_goes_as_its_own_card()
+    {
+        Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
+        Service().Check(CheckKind.Renewals);
+        // The ledger as the version before kept it: no reason beside a card.
+        var nudges = _store.Collection("nudges");
+        foreach (var stored in nudges.FindAll().ToArray())
+        {
+            stored.Remove("reason");
+            nudges.Update(stored);
+        }
+        _store.Book.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 3, "too slow", _clock.GetUtcNow().AddHours(-1))]);
+
+        Service().Check(CheckKind.All);
+        await Service().DeliverDueAsync(CancellationToken.None);
+
+        var ana = _channel.Sent.Where(s => s.To == "ana@example.com").Select(s => s.Card).ToArray();
+        Assert.Equal(["Renewal in 5 days · ACME", "Detractor (3) · ACME"], ana.Select(c => c.Title));
+        Assert.StartsWith("ACME comes up for renewal on 2026-11-30", ana[0].Summary);
+        Assert.StartsWith("ops@acme.example answered 3 on 2026-11-25: \"too slow\". Why it matters:", ana[1].Summary);
+    }
+
+    [Fact]
     public async Task A_person_gets_at_most_the_days_budget_the_most_urgent_first_and_the_rest_in_one_roll_up_that_opens_them()
     {
         _options = _options with { MaxNudgesPerDay = 3 };
@@ -294,6 +333,12 @@ public class NudgeServiceTests : IDisposable
         var acted = Click(Bot(), NudgeCards.LogTouchpoint, opened.Answer.Buttons[1].Value, "ana@example.com", ("kind", "call"));
         Assert.StartsWith("ana@example.com logged a call with Shop 2", acted.UpdatedCard!.Note);
         Assert.True(Click(Bot(), open.ActionId, open.Value, "ben@example.com").Answer!.IsRefusal);
+        // Handled: opened again from the roll-up, or clicked again, it says so in the same words.
+        var reopened = Click(Bot(), open.ActionId, open.Value, "ana@example.com");
+        var clickedAgain = Click(Bot(), NudgeCards.Snooze, open.Value, "ana@example.com", ("days", "7"));
+        Assert.Equal("Already handled by ana@example.com: logged a call with Shop 2 on 2026-11-25 09:00 UTC.", reopened.Answer!.Note);
+        Assert.Empty(reopened.Answer.Buttons);
+        Assert.Equal(reopened.Answer.Note, clickedAgain.Answer!.Summary);
 
         // A card over the budget later that day joins the roll-up already sent, which is updated in place.
         Import(An.Account("Shop 6").Id("shop6").OwnedBy("ana@example.com").Paying(50).RenewsOn(2026, 12, 20).StartedOn(2025, 12, 20));
@@ -370,6 +415,8 @@ public class NudgeServiceTests : IDisposable
         var other = Click(bot, NudgeCards.Snooze, "engagement|acme|2026-11-24|ana@example.com", "ana@example.com", ("days", "7"));
         Assert.Equal("Already handled", other.Answer!.Title);
         Assert.StartsWith("Already handled by ana@example.com: logged a call with ACME: talked budgets (through another card)", other.Answer.Summary);
+        Assert.Equal(today, _store.Ledger.Find("engagement|acme|2026-11-24|ana@example.com")!.HandledThrough);
+        Assert.Null(_store.Ledger.Find(today)!.HandledThrough);
 
         var churned = Click(bot, NudgeCards.MarkChurned, "engagement|acme|2026-11-24|boss@example.com", "boss@example.com", ("reason", "price"), ("note", "went with a cheaper tool"));
         Assert.Null(churned.Answer);

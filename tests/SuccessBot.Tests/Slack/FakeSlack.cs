@@ -16,7 +16,11 @@ using SuccessBot.Demo;
 namespace SuccessBot.Tests.Slack;
 
 /// <summary>One call the bot made to the fake Slack: the Web API method (or `response_url`) and the fields it sent.</summary>
-public sealed record FakeCall(string Method, JsonObject Fields, string? Authorization);
+public sealed record FakeCall(string Method, JsonObject Fields, string? Authorization)
+{
+    /// <summary>The path it was sent to: a response URL's path says which one.</summary>
+    public string Path { get; init; } = "";
+}
 
 /// <summary>
 /// A local stand-in for Slack's Web API, response URLs and Socket Mode: a real Kestrel server on 127.0.0.1 that records
@@ -56,6 +60,13 @@ public sealed class FakeSlack : IAsyncDisposable
     public string ApiBaseUrl => BaseUrl + "api/";
 
     public string ResponseUrl(string name) => BaseUrl + "respond/" + name;
+
+    /// <summary>
+    /// A slash command's answer as the asker sees it: in the acknowledgement (<paramref name="ack"/>), or, when answering took
+    /// longer than Slack's three seconds (a busy machine), in what followed through the command's response URL.
+    /// </summary>
+    public async Task<JsonObject> AnswerOfAsync(JsonObject ack, string responseUrlName) =>
+        ack["text"]?.GetValue<string>() == SuccessBot.Slack.Handlers.ChatSlashCommand.WorkingOnIt ? (await WaitForAsync("response_url", c => c.Path == "/respond/" + responseUrlName)).Fields : ack;
 
     private FakeSlack(WebApplication app, Uri baseUrl)
     {
@@ -115,10 +126,10 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public IReadOnlyList<FakeCall> Calls(string method) => _calls.Where(c => c.Method == method).ToArray();
 
-    /// <summary>Waits (up to 15 s, for a slow machine) until a call matching <paramref name="match"/> has arrived.</summary>
+    /// <summary>Waits until a call matching <paramref name="match"/> has arrived (a minute at most: the machine may be busy).</summary>
     public async Task<FakeCall> WaitForAsync(string method, Func<FakeCall, bool>? match = null)
     {
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 1200; i++)
         {
             if (_calls.FirstOrDefault(c => c.Method == method && (match?.Invoke(c) ?? true)) is { } call) return call;
             await Task.Delay(50);
@@ -150,7 +161,7 @@ public sealed class FakeSlack : IAsyncDisposable
     }
 
     private void Record(string method, JsonObject fields, HttpRequest request) =>
-        _calls.Enqueue(new FakeCall(method, fields, request.Headers.Authorization.ToString()));
+        _calls.Enqueue(new FakeCall(method, fields, request.Headers.Authorization.ToString()) { Path = request.Path.Value ?? "" });
 
     private static async Task<JsonObject> ReadFields(HttpRequest request)
     {

@@ -29,6 +29,7 @@ public sealed class SlackBotFactory(FakeSlack slack, bool socketMode = false, bo
         builder.UseSetting("Slack:ApiBaseUrl", slack.ApiBaseUrl);
         if (withSigningSecret) builder.UseSetting("Slack:SigningSecret", SigningSecret);
         if (socketMode) builder.UseSetting("Slack:AppToken", "xapp-fake");
+        builder.StopsAfterItsJobs();
     }
 
     /// <summary>Posts a body to /slack/events signed as Slack signs it (or with the given timestamp and secret).</summary>

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using SuccessBot.Core.Chat;
+
 namespace SuccessBot.Tests.Slack;
 
 /// <summary>One fake Slack and one host with Slack on, shared by the tests of a class (each test uses its own ids).</summary>
@@ -10,7 +13,8 @@ public sealed class SlackHost : IAsyncLifetime
     {
         Slack = await FakeSlack.StartAsync();
         Bot = new SlackBotFactory(Slack);
-        _ = Bot.Services;
+        // A test asks once the book is loaded: a busy machine may take longer than the host waits for it before it listens.
+        await Bot.Services.GetRequiredService<IBookSource>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     public async Task DisposeAsync()

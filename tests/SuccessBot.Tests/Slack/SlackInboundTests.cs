@@ -19,6 +19,14 @@ public class SlackInboundTests(SlackHost host) : IClassFixture<SlackHost>
 
     private static string Texts(JsonNode? blocks) => blocks?.ToJsonString() ?? "";
 
+    /// <summary>What the asker sees of a slash command: its acknowledgement, or what followed it when answering took longer.</summary>
+    private async Task<JsonObject> AnswerAsync(string command, string text, string user = FakeSlack.Manager)
+    {
+        var name = Guid.NewGuid().ToString("N");
+        var ack = await Json(await Bot.PostFormAsync(SlackPayloads.SlashCommand(command, text, user: user, responseUrl: Slack.ResponseUrl(name))));
+        return await Slack.AnswerOfAsync(ack, name);
+    }
+
     [Fact]
     public async Task Url_verification_answers_the_challenge()
     {
@@ -59,9 +67,9 @@ public class SlackInboundTests(SlackHost host) : IClassFixture<SlackHost>
     [Fact]
     public async Task Every_slash_command_reaches_its_chat_command()
     {
-        var atRisk = await Json(await Bot.PostFormAsync(SlackPayloads.SlashCommand("/atrisk", "")));
-        var help = await Json(await Bot.PostFormAsync(SlackPayloads.SlashCommand("/successbot", "help")));
-        var renewals = await Json(await Bot.PostFormAsync(SlackPayloads.SlashCommand("/renewals", "next 30 days", user: FakeSlack.Csm)));
+        var atRisk = await AnswerAsync("/atrisk", "");
+        var help = await AnswerAsync("/successbot", "help");
+        var renewals = await AnswerAsync("/renewals", "next 30 days", user: FakeSlack.Csm);
 
         Assert.Contains("risk", atRisk["text"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("churn [PERIOD]", Texts(help["blocks"]));

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SuccessBot.Core.Chat;
 using SuccessBot.Slack;
 using SuccessBot.Tests.Web;
 
@@ -17,6 +19,7 @@ public class SlackSocketModeTests
         await using var slack = await FakeSlack.StartAsync();
         var acks = new BlockingCollection<JsonObject>();
         var finished = new TaskCompletionSource();
+        var bookLoaded = new TaskCompletionSource();
         slack.SocketSession = async socket =>
         {
             await Send(socket, new JsonObject { ["type"] = "hello", ["num_connections"] = 1 });
@@ -26,12 +29,14 @@ public class SlackSocketModeTests
                 await Receive(socket);
                 return;
             }
+            // The socket opens while the host starts; a question before the book is loaded would be told to ask again later.
+            await bookLoaded.Task;
             await Send(socket, new JsonObject
             {
                 ["envelope_id"] = "env-command",
                 ["type"] = "slash_commands",
                 ["accepts_response_payload"] = true,
-                ["payload"] = Fields(SlackPayloads.SlashCommand("/nps", "this quarter")),
+                ["payload"] = Fields(SlackPayloads.SlashCommand("/nps", "this quarter", responseUrl: slack.ResponseUrl("socket-nps"))),
             });
             acks.Add(await Receive(socket) ?? []);
             await Send(socket, new JsonObject
@@ -47,13 +52,17 @@ public class SlackSocketModeTests
             await Receive(socket);
         };
         using var bot = new SlackBotFactory(slack, socketMode: true, withSigningSecret: false);
-        _ = bot.Services;
+        await bot.Services.GetRequiredService<IBookSource>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
+        bookLoaded.SetResult();
 
         var command = acks.Take(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         var slackEvent = acks.Take(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.Equal("env-command", command["envelope_id"]!.GetValue<string>());
         Assert.Equal("ephemeral", command["payload"]!["response_type"]!.GetValue<string>());
-        Assert.StartsWith("NPS", command["payload"]!["text"]!.GetValue<string>());
+        // The answer is in the ack, or follows through the response URL when it took longer than Slack's three seconds.
+        var answer = await slack.AnswerOfAsync(command["payload"]!.AsObject(), "socket-nps");
+        Assert.Equal("ephemeral", answer["response_type"]!.GetValue<string>());
+        Assert.StartsWith("NPS", answer["text"]!.GetValue<string>());
         Assert.Equal("env-event", slackEvent["envelope_id"]!.GetValue<string>());
         Assert.Null(slackEvent["payload"]);
         await slack.WaitForAsync("chat.postEphemeral", c => c.Fields["channel"]?.GetValue<string>() == "CSOCKET");

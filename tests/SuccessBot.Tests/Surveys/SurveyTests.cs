@@ -325,4 +325,48 @@ public class SurveyTests : IDisposable
         Assert.Equal(["ops@acme.example (opted out)", "cfo@acme.example (opted out)"], forced.Sections.Single(s => s.Heading == "Skipped").Lines);
         Assert.Equal(["cfo@acme.example", "ops@newbie.example"], _channel.Sent.Select(s => s.To));
     }
+
+    [Fact]
+    public async Task A_delivery_round_asks_whether_the_contacts_it_surveys_opted_out_not_for_every_opt_out()
+    {
+        var (bot, surveys, _, model) = Host();
+        _store.Surveys.OptOut("ops@gone.example", _clock.GetUtcNow());
+        surveys.SendDue(AuditEntry.Scheduler, AuditChannels.Scheduler);   // ACME's two contacts; Newbie is too young, Gone is gone
+        bot.Answer(new IncomingMessage("stop", "ops@acme.example"));
+        var asked = new OptOutQuestions(_store.Surveys);
+        var nudges = new NudgeService(model, _store.Ledger, _store.Activity, asked, _team, new CheckOptions(), _clock, [_channel]);
+
+        await nudges.DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(["cfo@acme.example"], _channel.Sent.Select(s => s.To));
+        Assert.Equal(DeliveryStatus.Retired, _store.Ledger.AllNudges().Single(n => n.Recipient == "ops@acme.example").Status);
+        Assert.Equal(["cfo@acme.example", "ops@acme.example"], asked.AskedAbout.Order(StringComparer.Ordinal));
+        Assert.Equal(0, asked.WholeListReads);
+    }
+
+    /// <summary>The survey store as the delivery sees it, saying which opt-outs it was asked about.</summary>
+    private sealed class OptOutQuestions(ISurveyStore store) : ISurveyStore
+    {
+        public List<string> AskedAbout { get; } = [];
+        public int WholeListReads { get; private set; }
+
+        public IReadOnlySet<string> OptedOut()
+        {
+            WholeListReads++;
+            return store.OptedOut();
+        }
+
+        public IReadOnlySet<string> OptedOutAmong(IReadOnlyCollection<string> contacts)
+        {
+            AskedAbout.AddRange(contacts);
+            return store.OptedOutAmong(contacts);
+        }
+
+        public SurveyState? FindSurvey(string id) => store.FindSurvey(id);
+        public void SaveSurvey(SurveyState survey) => store.SaveSurvey(survey);
+        public IReadOnlyDictionary<string, DateTimeOffset> LastSurveyed() => store.LastSurveyed();
+        public void OptOut(string email, DateTimeOffset at) => store.OptOut(email, at);
+        public void SaveAnswered(SurveyState survey) => store.SaveAnswered(survey);
+        public void LogRefusedClick(string surveyId, string? clicker, DateTimeOffset at) => store.LogRefusedClick(surveyId, clicker, at);
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SuccessBot.Demo;
 using SuccessBot.Tests.Import;
+using SuccessBot.Tests.Web;
 
 namespace SuccessBot.Tests.Teams;
 
@@ -38,6 +39,7 @@ public class TeamsBotFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         // Nudges are delivered by the tests themselves, not by the scheduler in the middle of one.
         builder.UseSetting("Checks:DeliverySeconds", "3600");
+        builder.StopsAfterItsJobs();
         if (!Authenticated) return;
         builder.UseSetting("Teams:AppId", AppId);
         builder.UseSetting("Teams:AppPassword", "test-secret");

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SuccessBot.Demo;
 using SuccessBot.Tests.Import;
@@ -37,6 +39,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:PollSeconds", "0.2");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.AddProvider(Log));
+        builder.StopsAfterItsJobs();
     }
 
     protected override void Dispose(bool disposing)
@@ -44,6 +47,17 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing) _folder.Dispose();
     }
+}
+
+public static class TestHosts
+{
+    /// <summary>
+    /// The host's stop waits for the jobs it runs (the checks and surveys at start) however busy the machine is. After the
+    /// default 30 seconds it would dispose its store under a job still writing to it, and LiteDB's file lock, released by a
+    /// thread that does not hold it, throws (an ApplicationException at the test class's cleanup).
+    /// </summary>
+    public static IWebHostBuilder StopsAfterItsJobs(this IWebHostBuilder builder) =>
+        builder.ConfigureServices(s => s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10)));
 }
 
 /// <summary>One message the host logged: its level, its category, the text and the exception logged with it.</summary>

@@ -36,9 +36,7 @@ public class SlackEscapingTests(SlackHost host) : IClassFixture<SlackHost>
         var response = await host.Bot.PostFormAsync(SlackPayloads.SlashCommand("/health", "Evil", responseUrl: host.Slack.ResponseUrl("escaping")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var message = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        if (message["text"]!.GetValue<string>() == "Working on it…")
-            message = (await host.Slack.WaitForAsync("response_url", c => c.Fields["text"] is not null)).Fields;
+        var message = await host.Slack.AnswerOfAsync(JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject(), "escaping");
         var mrkdwn = Mrkdwn(message["blocks"]).Append(message["text"]!.GetValue<string>()).ToArray();
         Assert.Contains(mrkdwn, t => t.Contains("&lt;!channel&gt; &lt;@U0LAN0Z89&gt; &lt;http://evil.example|click&gt; &amp;"));
         Assert.All(mrkdwn, t => Assert.DoesNotContain("<!channel>", t));
