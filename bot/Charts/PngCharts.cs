@@ -1,4 +1,5 @@
 using ScottPlot;
+using SkiaSharp;
 using SuccessBot.Core.Chat;
 using Chart = SuccessBot.Core.Chat.Chart;
 
@@ -28,6 +29,20 @@ public static class PngCharts
 
     public static byte[] Render(Chart chart, int width = Width, int height = Height)
     {
+        using var bitmap = Draw(chart, width, height);
+        // Light compression: about half the time of the default for some 20% more bytes.
+        return Encode(bitmap, SKPngEncoderFilterFlags.Sub, zlibLevel: 3);
+    }
+
+    private static byte[] Encode(SKBitmap bitmap, SKPngEncoderFilterFlags filters, int zlibLevel)
+    {
+        using var pixels = bitmap.PeekPixels();
+        using var data = pixels.Encode(new SKPngEncoderOptions(filters, zlibLevel)) ?? throw new InvalidOperationException("SkiaSharp could not encode the chart as PNG.");
+        return data.ToArray();
+    }
+
+    private static SKBitmap Draw(Chart chart, int width, int height)
+    {
         var plot = new Plot();
         plot.FigureBackground.Color = Color.FromHex(Background);
         switch (chart.Kind)
@@ -56,7 +71,9 @@ public static class PngCharts
         // One row across the top, over the headroom Limits leaves, so the legend hides no point.
         if (chart.Kind == ChartKind.Donut) plot.ShowLegend(Alignment.UpperLeft);
         else plot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap)) plot.Render(canvas, width, height);
+        return bitmap;
     }
 
     /// <summary>
@@ -65,14 +82,14 @@ public static class PngCharts
     /// </summary>
     public static byte[] Compact(Chart chart, int width = Width, int height = Height)
     {
-        using var bitmap = SkiaSharp.SKBitmap.Decode(Render(chart, width, height));
+        using var bitmap = Draw(chart, width, height);
         var palette = new[] { Background, "#000000", "#404040", "#808080", "#E6E6E6" }
             .Concat(chart.Series.Select((series, i) => ColourOf(series.Tone, i)))
             .Concat(chart.Tones.Select((tone, i) => ColourOf(tone, i)))
             .Concat(chart.Marks.Where(m => m.Tone != ChartTone.Neutral).Select(m => ColourOf(m.Tone, 0)))
-            .Distinct().Select(SkiaSharp.SKColor.Parse).ToArray();
+            .Distinct().Select(SKColor.Parse).ToArray();
         var pixels = bitmap.Pixels;
-        var nearest = new Dictionary<SkiaSharp.SKColor, SkiaSharp.SKColor>();
+        var nearest = new Dictionary<SKColor, SKColor>();
         for (var i = 0; i < pixels.Length; i++)
         {
             if (!nearest.TryGetValue(pixels[i], out var mapped))
@@ -80,11 +97,9 @@ public static class PngCharts
             pixels[i] = mapped;
         }
         bitmap.Pixels = pixels;
-        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        return Encode(bitmap, SKPngEncoderFilterFlags.AllFilters, zlibLevel: 9);
 
-        static int Distance(SkiaSharp.SKColor a, SkiaSharp.SKColor b) =>
+        static int Distance(SKColor a, SKColor b) =>
             (a.Red - b.Red) * (a.Red - b.Red) + (a.Green - b.Green) * (a.Green - b.Green) + (a.Blue - b.Blue) * (a.Blue - b.Blue);
     }
 

@@ -83,21 +83,24 @@ public static class TrendCharts
         };
     }
 
-    /// <summary>An account's weekly sessions and its health score at the end of each week, as two small line charts with one table.</summary>
+    /// <summary>
+    /// An account's weekly sessions and its health score at the end of each week, as two line charts with one table. The
+    /// account's name is in the answer's title and the charts' descriptions, not in their titles, which some channels read as markup.
+    /// </summary>
     public static (Chart Sessions, Chart Health) Account(string name, IReadOnlyList<Period> weeks, IReadOnlyList<int> sessions, IReadOnlyList<int> scores, HealthOptions options)
     {
         var labels = weeks.Select(w => w.LastDay.ToString("d MMM", Format.Culture)).ToArray();
         var table = new ChartTable("Week by week", ["Week to", "sessions", "health"],
             weeks.Select((w, i) => (IReadOnlyList<string>)[Format.Day(w.LastDay), Format.Count(sessions[i]), $"{scores[i]}/100"]).ToArray());
         var range = weeks.Count == 0 ? "" : $"the {Format.Count(weeks.Count)} weeks from {Period.Format(weeks[0].Start)} to {Period.Format(weeks[^1].LastDay)}";
-        var usage = new Chart(ChartKind.Line, $"Weekly sessions · {name}", labels, [new ChartSeries("Sessions", sessions.Select(s => (double?)s).ToArray())], table)
+        var usage = new Chart(ChartKind.Line, "Weekly sessions", labels, [new ChartSeries("Sessions", sessions.Select(s => (double?)s).ToArray())], table)
         {
             XAxis = "Week to",
             YAxis = "Sessions",
             Unit = ChartUnit.Count,
             Description = $"Line chart of {name}'s sessions in each of {range}, from {Format.Count(sessions.FirstOrDefault())} to {Format.Count(sessions.LastOrDefault())}.",
         };
-        var health = new Chart(ChartKind.Line, $"Health score · {name}", labels, [new ChartSeries("Health", scores.Select(s => (double?)s).ToArray())], table)
+        var health = new Chart(ChartKind.Line, "Health score", labels, [new ChartSeries("Health", scores.Select(s => (double?)s).ToArray())], table)
         {
             XAxis = "Week to",
             YAxis = "Score out of 100",

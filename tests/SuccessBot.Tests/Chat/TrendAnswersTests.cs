@@ -105,11 +105,12 @@ public class TrendAnswersTests
         var silent = chat.Send("health quiet charts");
         var atRisk = chat.Send("at-risk");
 
-        Assert.Equal(["Weekly sessions · Acme Charts", "Health score · Acme Charts"], health.Charts.Select(c => c.Title));
+        Assert.Equal(["Weekly sessions", "Health score"], health.Charts.Select(c => c.Title));
+        Assert.Contains("Acme Charts", health.Charts[0].Description);
         Assert.Equal(28.0, health.Charts[0].Series[0].Values[^1]);
         Assert.Equal(12, health.Charts[1].Labels.Count);
         Assert.Contains(health.Sections, s => s.Heading == "Week by week" && s.Lines[^1] == "2026-11-25: sessions 28; health " + health.Summary!.Split(':')[1].Trim().Split('.')[0]);
-        Assert.Equal(["Health score · Quiet Charts"], silent.Charts.Select(c => c.Title));
+        Assert.Equal(["Health score"], silent.Charts.Select(c => c.Title));
         Assert.Contains("No sessions in the last 12 weeks", silent.Note);
         var bands = Assert.Single(atRisk.Charts);
         Assert.Equal(ChartKind.Donut, bands.Kind);
