@@ -19,7 +19,7 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Parts = ["import", "answers", "daily", "all", "slack", "ingest", "writes"];
+    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes"];
 
     public static int Run(TextWriter output, string part, int accounts)
     {
@@ -27,7 +27,46 @@ public static class Benchmark
         if (part is "import" or "all") ImportAndAnswers(output, today, accounts);
         if (part is "answers") Answers(output, Generated(output, today, accounts, usageDays: 16), runs: 100);
         if (part is "daily" or "all") Daily(output, today, accounts);
+        if (part is "charts" or "all") ChartTimes(output, Generated(output, today, accounts, usageDays: 90), today, runs: 100);
         return 0;
+    }
+
+    /// <summary>
+    /// One chart end to end over the generated book, as a question is answered: the metric (the command's handler, not the
+    /// answer memo) and the PNG; then the managed heap after a full collection, against before, to show the memory is released.
+    /// </summary>
+    private static void ChartTimes(TextWriter output, BookOfBusiness book, DateOnly today, int runs)
+    {
+        var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
+        var routes = ChatBot.StandardRoutes();
+        var context = new AskContext(Asker.Administrator, today, book, team);
+        var account = book.Accounts.First(a => a.IsActiveOn(today));
+        output.WriteLine();
+        output.WriteLine($"Charts over {book.Accounts.Count:N0} accounts, the metric and an {SuccessBot.Charts.PngCharts.Width} x {SuccessBot.Charts.PngCharts.Height} PNG ({runs} runs each, target p99 < 150 ms):");
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var clock = new Stopwatch();
+        foreach (var question in new[] { "churn trend", "nps trend", "nps trend by month", "retention trend", "health " + account.Id, "at-risk" })
+        {
+            var command = CommandLanguage.Parse(question, today);
+            var bytes = 0L;
+            for (var i = 0; i < 5; i++) Render(routes.Route(command, context));
+            var times = new double[runs];
+            for (var i = 0; i < runs; i++)
+            {
+                clock.Restart();
+                bytes = Render(routes.Route(command, context));
+                times[i] = clock.Elapsed.TotalMilliseconds;
+            }
+            Array.Sort(times);
+            output.WriteLine($"  {(question.StartsWith("health ", StringComparison.Ordinal) ? "health ACCOUNT" : question),-20} median {times[runs / 2],7:0.00} ms   p99 {times[(int)Math.Ceiling(runs * 0.99) - 1],7:0.00} ms   ({bytes / 1024.0:0.0} KB of PNG)");
+        }
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        output.WriteLine($"  managed heap {before / 1024 / 1024:N0} MB before, {after / 1024 / 1024:N0} MB after the runs and a full collection ({(after - before) / 1024.0 / 1024:+0.0;-0.0} MB); process {Resident("VmRSS")}");
+
+        // Every chart of the answer, as the channels draw them.
+        static long Render(Reply reply) => reply.Charts.Sum(c => (long)SuccessBot.Charts.PngCharts.Render(c).Length);
     }
 
     // Not inlined: the generated lists must be garbage once the book is built, not kept alive by a caller's frame.

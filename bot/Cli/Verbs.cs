@@ -241,7 +241,8 @@ public static class Verbs
         var text = new Argument<string>("TEXT") { Description = "What to ask, as in chat: \"churn last month\", \"health ACME\", \"help\"." };
         var asker = new Option<string?>("--as") { Description = "Answer as this person (their email) would be answered in chat; without it, as an administrator." };
         var store = StoreOption();
-        var ask = new Command("ask", "Answers TEXT exactly as the chat would, as plain text.") { text, asker, store };
+        var chart = new Option<string?>("--chart") { Description = "Also write the answer's chart as a PNG to this file (a second chart to FILE-2.png, and so on).", HelpName = "FILE" };
+        var ask = new Command("ask", "Answers TEXT exactly as the chat would, as plain text.") { text, asker, store, chart };
         ask.SetAction(parse =>
         {
             // An empty --as would be nobody at all, not the administrator that no --as means.
@@ -254,9 +255,34 @@ public static class Verbs
             if (services is null) return Failure;
             var reply = services.GetRequiredService<ChatBot>().Answer(new IncomingMessage(parse.GetValue(text) ?? "", parse.GetValue(asker)));
             Console.Write(TerminalText.Render(reply));
-            return 0;
+            return parse.GetValue(chart) is { } file ? WriteCharts(reply, file) : 0;
         });
         return ask;
+    }
+
+    /// <summary>`ask --chart FILE`: the answer's charts as PNG files, the first at FILE; an answer without one writes nothing and says so.</summary>
+    private static int WriteCharts(Reply reply, string file)
+    {
+        if (reply.Charts.Count == 0)
+        {
+            Console.Error.WriteLine($"ask: this answer has no chart, so nothing was written to {TerminalText.Escape(Path.GetFullPath(file))}. Charts come with `churn trend`, `nps trend`, `retention trend`, `health ACCOUNT` and `at-risk`.");
+            return Failure;
+        }
+        for (var i = 0; i < reply.Charts.Count; i++)
+        {
+            var path = Path.GetFullPath(i == 0 ? file : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $"{Path.GetFileNameWithoutExtension(file)}-{i + 1}{Path.GetExtension(file)}"));
+            try
+            {
+                File.WriteAllBytes(path, Charts.PngCharts.Render(reply.Charts[i]));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"ask: could not write the chart to {TerminalText.Escape(path)}: {e.Message}");
+                return Failure;
+            }
+            Console.WriteLine(TerminalText.Escape($"Chart written to {path} ({Charts.PngCharts.Width} x {Charts.PngCharts.Height} PNG): {reply.Charts[i].Title}"));
+        }
+        return 0;
     }
 
     private static Command CheckVerb()
@@ -328,7 +354,7 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process).", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = WholeNumberOption("--accounts", "How many accounts to generate.", 100_000, min: 1);
         var minutes = WholeNumberOption("--minutes", "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", 0, min: 0);

@@ -113,6 +113,17 @@ public static class LocalChatEndpoints
             return Results.Ok(new { messages });
         });
 
+        // A chart of a message in your conversation, drawn as PNG; the page shows it inline with its numbers under it.
+        app.MapGet("/chat/charts/{messageId}/{index:int}", async (HttpContext context, string messageId, int index, string? @as, LocalChatAccess access, LocalChatHub hub) =>
+        {
+            var (who, problem) = await Person(context, access, @as);
+            if (problem is not null) return problem;
+            if (hub.Find(who!, messageId)?.Reply?.Charts is not { } charts || index < 0 || index >= charts.Count)
+                return JsonInput.Problem(404, "There is no such chart in your conversation.");
+            context.Response.Headers.CacheControl = "private, max-age=86400";
+            return Results.File(Charts.PngCharts.Render(charts[index]), "image/png");
+        });
+
         app.MapGet("/chat/events", async (HttpContext context, string? @as, LocalChatHub hub, LocalChatAccess access) =>
         {
             var (who, problem) = await Person(context, access, @as);

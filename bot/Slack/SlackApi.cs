@@ -26,6 +26,9 @@ public sealed record SlackUser(string Id, string? TeamId, string? Email, bool Is
     public string? TimeZone { get; init; }
 }
 
+/// <summary>A file to share: its name, bytes and type, the title Slack shows and the text read out instead of the picture.</summary>
+public sealed record SlackFile(string Name, byte[] Content, string ContentType, string Title, string AltText);
+
 /// <summary>Answers that rarely change (who a user is, the installing workspace), kept for a while across calls.</summary>
 public sealed class SlackLookups(TimeProvider clock)
 {
@@ -135,6 +138,35 @@ public sealed class SlackApi(HttpClient http, SlackSettings settings, SlackLooku
         using var response = await Send("response_url", () => http.PostAsync(responseUrl, Json(message), cancel), cancel);
         if (!response.IsSuccessStatusCode) throw Failure("response_url", response.StatusCode);
     }
+
+    /// <summary>
+    /// Shares files in a conversation with Slack's external upload flow: `files.getUploadURLExternal` for each file, its bytes
+    /// posted to the URL Slack gave, then one `files.completeUploadExternal` with the channel and the text that introduces them.
+    /// </summary>
+    public async Task UploadFilesAsync(string channel, IReadOnlyList<SlackFile> files, string? comment, CancellationToken cancel, string? threadTs = null)
+    {
+        var uploaded = new JsonArray();
+        foreach (var file in files)
+        {
+            var ticket = await PostFormAsync("files.getUploadURLExternal",
+                [new("filename", file.Name), new("length", file.Content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("alt_txt", BlockKit.Cut(file.AltText, MaxAltText))], cancel);
+            if (Text(ticket, "upload_url") is not { } url || Text(ticket, "file_id") is not { } id)
+                throw new SlackApiException("files.getUploadURLExternal", "no_upload_url_in_answer", false);
+            // The upload URL is signed by Slack: the bytes go as they are, without the bot token.
+            var content = new ByteArrayContent(file.Content);
+            content.Headers.ContentType = new(file.ContentType);
+            using var response = await Send("file upload", () => http.PostAsync(url, content, cancel), cancel);
+            if (!response.IsSuccessStatusCode) throw Failure("file upload", response.StatusCode);
+            uploaded.Add(new JsonObject { ["id"] = id, ["title"] = file.Title });
+        }
+        var fields = new List<KeyValuePair<string, string>> { new("files", uploaded.ToJsonString()), new("channel_id", channel) };
+        if (comment is not null) fields.Add(new("initial_comment", comment));
+        if (threadTs is not null) fields.Add(new("thread_ts", threadTs));
+        await PostFormAsync("files.completeUploadExternal", fields.ToArray(), cancel);
+    }
+
+    /// <summary>Slack keeps a file's alt text up to this many characters.</summary>
+    public const int MaxAltText = 1000;
 
     public Task<JsonElement> PostJsonAsync(string method, JsonObject body, CancellationToken cancel) =>
         SendAsync(method, Json(body), settings.BotToken, cancel);

@@ -7,7 +7,7 @@ namespace SuccessBot.Slack;
 /// Slack as a way to bring nudges and surveys to people: a direct message from the bot, found by the person's email;
 /// for a customer contact Slack does not know, the account's shared channel (`slack_channel_id`), addressed to them.
 /// </summary>
-public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<SlackChannel> log) : IChatChannel
+public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, SlackCharts charts, ILogger<SlackChannel> log) : IChatChannel
 {
     public string Name => "slack";
 
@@ -44,6 +44,8 @@ public sealed class SlackChannel(Func<SlackApi> api, IBookSource books, ILogger<
             }
             else return Delivery.NoRoute($"slack: no Slack user has the email {email}, and no account of theirs has a Slack channel");
             var (channel, ts) = await slack.PostMessageAsync(target, BlockKit.Message(card), cancel);
+            // The card is delivered; a chart that cannot follow it (the digest's trends) is logged, not sent again.
+            await charts.ShareAsync(channel, card, cancel);
             return Delivery.Sent($"{channel}|{ts}");
         }
         catch (SlackApiException e)

@@ -31,6 +31,7 @@ public static class SlackManifest
         "channels:read", "groups:read", "im:read", "mpim:read", // conversations.info: is a channel shared with another organisation
         "chat:write", // chat.postMessage, chat.update, chat.postEphemeral
         "commands", // slash commands
+        "files:write", // files.getUploadURLExternal, files.completeUploadExternal: an answer's charts
         "im:history", // message.im events
         "im:write", // conversations.open for direct messages
         "users:read", "users:read.email", // users.info, users.lookupByEmail

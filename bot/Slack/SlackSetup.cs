@@ -39,6 +39,7 @@ public static class SlackSetup
         services.AddSingleton<SlackPeople>();
         services.AddSingleton<SlackAnswers>();
         services.AddSingleton<SlackClicks>();
+        services.AddSingleton<SlackCharts>();
         services.AddSingleton(Routes);
         services.AddSingleton<SlackDispatcher>();
         services.AddSingleton<Core.Nudges.IChatChannel, SlackChannel>();
@@ -52,11 +53,12 @@ public static class SlackSetup
         var answers = s.GetRequiredService<SlackAnswers>();
         var people = s.GetRequiredService<SlackPeople>();
         var clicks = s.GetRequiredService<SlackClicks>();
+        var charts = s.GetRequiredService<SlackCharts>();
         var routes = new SlackRoutes();
         foreach (var command in SlackManifest.SlashCommands)
-            routes.Command(command.Name, new ChatSlashCommand(command.Verb, answers, api, s.GetRequiredService<SlackWork>()));
-        routes.Event("app_mention", new AppMentionHandler(answers, api))
-            .Event("message", new DirectMessageHandler(answers, api))
+            routes.Command(command.Name, new ChatSlashCommand(command.Verb, answers, api, s.GetRequiredService<SlackWork>(), charts));
+        routes.Event("app_mention", new AppMentionHandler(answers, api, charts))
+            .Event("message", new DirectMessageHandler(answers, api, charts))
             .Event("app_home_opened", new AppHomeHandler(people, s.GetRequiredService<ChatBot>(), api));
         var click = new ButtonClickHandler(people, clicks, api);
         foreach (var actionId in s.GetRequiredService<ActionRouter>().ActionIds) routes.Action(actionId, click);

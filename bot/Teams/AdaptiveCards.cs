@@ -33,6 +33,8 @@ public static partial class AdaptiveCards
             foreach (var fact in reply.Facts) facts.Add(new JsonObject { ["title"] = FactText(fact.Label), ["value"] = FactText(fact.Value) });
             body.Add(new JsonObject { ["type"] = "FactSet", ["facts"] = facts });
         }
+        var charts = reply.Charts.Select(ChartElement).ToArray();
+        foreach (var chart in charts) body.Add(chart);
         foreach (var section in reply.Sections)
         {
             body.Add(Text(Markdown(section.Heading), ("weight", "Bolder"), ("separator", true)));
@@ -54,7 +56,85 @@ public static partial class AdaptiveCards
             foreach (var row in reply.Buttons.Chunk(MaxActions))
                 body.Add(new JsonObject { ["type"] = "ActionSet", ["actions"] = new JsonArray([.. row.Select(Button)]) });
         }
+        AddPictures(card, reply.Charts, charts);
         return card;
+    }
+
+    /// <summary>Teams takes a message of about 28 KB, card and all; a chart's PNG fallback is sized to fit what is left.</summary>
+    public const int MaxCardBytes = 27 * 1024;
+
+    /// <summary>Teams shows a card's image up to this size (and 1 MB).</summary>
+    public const int MaxImageSide = 1024;
+
+    /// <summary>
+    /// Teams draws Chart.Line, Chart.VerticalBar(.Grouped) and Chart.Donut itself, from the chart's data; clients without
+    /// charts show the element's fallback: the PNG as a data URI when it fits the card, else a text that points to the numbers.
+    /// </summary>
+    private static JsonObject ChartElement(Chart chart)
+    {
+        string X(int i) => i < chart.Notes.Count ? $"{chart.Labels[i]} · {chart.Notes[i]}" : chart.Labels[i];
+        double Y(double value) => chart.Unit == ChartUnit.Percent ? Math.Round(value * 100, 1) : Math.Round(value, 1);
+        var yAxis = chart.Unit == ChartUnit.Percent ? $"{chart.YAxis} (%)" : chart.YAxis;
+        JsonArray Series() => new([.. chart.Series.Select(series => (JsonNode)new JsonObject
+        {
+            ["legend"] = series.Name,
+            ["values"] = new JsonArray([.. series.Values.Select((v, i) => (Value: v, i)).Where(p => p.Value is not null)
+                .Select(p => (JsonNode)new JsonObject { ["x"] = X(p.i), ["y"] = Y(p.Value!.Value) })]),
+        })]);
+        var element = chart.Kind switch
+        {
+            ChartKind.Donut => new JsonObject
+            {
+                ["type"] = "Chart.Donut",
+                ["data"] = new JsonArray([.. chart.Labels.Select((label, i) => (JsonNode)Slice(label, chart.Series[0].Values[i] ?? 0, i < chart.Tones.Count ? chart.Tones[i] : ChartTone.Neutral))]),
+            },
+            ChartKind.Line => new JsonObject { ["type"] = "Chart.Line", ["colorSet"] = "categorical", ["data"] = Series() },
+            ChartKind.StackedBars => new JsonObject { ["type"] = "Chart.VerticalBar.Grouped", ["stacked"] = true, ["data"] = Series() },
+            _ => new JsonObject { ["type"] = "Chart.VerticalBar.Grouped", ["data"] = Series() },
+        };
+        element["title"] = chart.Title;
+        if (chart.Kind != ChartKind.Donut)
+        {
+            element["xAxisTitle"] = chart.XAxis;
+            element["yAxisTitle"] = yAxis;
+        }
+        element["fallback"] = Text($"Chart: {Markdown(chart.Title)}. {Markdown(chart.Description)} The numbers are under \u201C{Markdown(chart.Table.Heading)}\u201D.", ("isSubtle", true));
+        return element;
+    }
+
+    private static JsonObject Slice(string label, double value, ChartTone tone)
+    {
+        var slice = new JsonObject { ["legend"] = label, ["value"] = value };
+        if (tone != ChartTone.Neutral) slice["color"] = tone switch { ChartTone.Good => "good", ChartTone.Warning => "warning", _ => "attention" };
+        return slice;
+    }
+
+    /// <summary>Gives each chart its PNG fallback, smaller when 800 x 400 does not fit what the card leaves; the text fallback stays when none fits.</summary>
+    private static void AddPictures(JsonObject card, IReadOnlyList<Chart> charts, IReadOnlyList<JsonObject> elements)
+    {
+        for (var i = 0; i < charts.Count; i++)
+        {
+            var room = MaxCardBytes - Encoding.UTF8.GetByteCount(card.ToJsonString()) + Encoding.UTF8.GetByteCount(elements[i]["fallback"]!.ToJsonString());
+            var (width, height) = (Charts.PngCharts.Width, Charts.PngCharts.Height);
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var png = Charts.PngCharts.Compact(charts[i], width, height);
+                var image = new JsonObject
+                {
+                    ["type"] = "Image", ["url"] = "data:image/png;base64," + Convert.ToBase64String(png), ["altText"] = charts[i].Description, ["size"] = "Stretch",
+                };
+                var cost = Encoding.UTF8.GetByteCount(image.ToJsonString());
+                if (cost <= room)
+                {
+                    elements[i]["fallback"] = image;
+                    break;
+                }
+                // PNG bytes grow about with the area: the next try is scaled to the room left, and not below a readable size.
+                var scale = Math.Sqrt(0.85 * room / cost);
+                (width, height) = ((int)(width * scale), (int)(height * scale));
+                if (width < 320) break;
+            }
+        }
     }
 
     /// <summary>Teams shows at most this many actions in one row.</summary>

@@ -34,7 +34,8 @@ public static class TeamsManifest
         foreach (var scope in scopes)
         {
             var commands = new JsonArray();
-            foreach (var command in CommandLanguage.Commands)
+            // Teams lists at most 12 commands: a trend is its figure's command with `trend` (churn's description says so).
+            foreach (var command in CommandLanguage.Commands.Where(c => !c.IsTrend))
                 commands.Add(new JsonObject { ["title"] = command.Verb, ["description"] = $"{Capital(command.Description)}. Example: {command.Example}" });
             lists.Add(new JsonObject { ["scopes"] = new JsonArray(scope), ["commands"] = commands });
         }

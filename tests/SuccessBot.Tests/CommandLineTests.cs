@@ -161,6 +161,30 @@ public class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Ask_prints_a_charts_numbers_and_writes_its_png_with_chart_file()
+    {
+        var accounts = _folder.File("accounts.csv", "account_id,name,owner_email,mrr,started_on,canceled_on\n"
+            + "a1,ACME Corp,ana@example.com,100,2024-01-01,\na2,Globex,ana@example.com,100,2024-01-01,2025-06-10\na3,Initech,ana@example.com,100,2024-01-01,\n");
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+        var file = Path.Combine(_folder.Path, "charts", "churn.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+
+        var asked = Run("ask", "churn trend 2025", "--chart", file);
+        var nps = Run("ask", "nps trend 2025", "--chart", file);
+        var none = Run("ask", "churn last month", "--chart", Path.Combine(_folder.Path, "none.png"));
+
+        Assert.Equal(0, asked.Exit);
+        Assert.Contains("June 2025: logo churn 33.3% (1 of 3)", asked.Out);
+        Assert.Contains($"Chart written to {file} (800 x 400 PNG): Monthly churn", asked.Out);
+        using (var png = SkiaSharp.SKBitmap.Decode(file)) Assert.Equal((800, 400), (png.Width, png.Height));
+        Assert.Equal(1, nps.Exit);
+        Assert.Contains("No NPS answers in 2025", nps.Out);
+        Assert.Equal(1, none.Exit);
+        Assert.Contains("this answer has no chart", none.Err);
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "none.png")));
+    }
+
+    [Fact]
     public void Ask_check_and_import_work_on_the_store_named_by_store_and_a_missing_or_empty_store_is_said_with_where_it_looked()
     {
         var other = Path.Combine(_folder.Path, "other", "book.db");

@@ -40,8 +40,11 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
     /// <summary>Every chat command and the handler that answers it.</summary>
     public static CommandRouter StandardRoutes() => new CommandRouter()
         .On(new ChurnHandler())
+        .On(new ChurnTrendHandler())
         .On(new RetentionHandler())
+        .On(new RetentionTrendHandler())
         .On(new NpsHandler())
+        .On(new NpsTrendHandler())
         .On(new HealthHandler())
         .On(new RenewalsHandler())
         .On(new AtRiskHandler())

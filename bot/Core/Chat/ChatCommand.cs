@@ -14,6 +14,15 @@ public abstract record ChatCommand
 public sealed record ChurnCommand(Period Period) : ChatCommand;
 public sealed record RetentionCommand(Period Period) : ChatCommand;
 public sealed record NpsCommand(Period Period) : ChatCommand;
+
+/// <summary>Monthly logo and gross MRR churn over the period, drawn.</summary>
+public sealed record ChurnTrendCommand(Period Period) : ChatCommand;
+
+/// <summary>NPS per quarter of the period (per month with <see cref="ByMonth"/>), drawn.</summary>
+public sealed record NpsTrendCommand(Period Period, bool ByMonth) : ChatCommand;
+
+/// <summary>The retention of each monthly cohort of the period (the accounts that started that month), drawn.</summary>
+public sealed record RetentionTrendCommand(Period Period) : ChatCommand;
 public sealed record HealthCommand(string AccountQuery) : ChatCommand;
 public sealed record RenewalsCommand(Period Period) : ChatCommand;
 public sealed record AtRiskCommand : ChatCommand;

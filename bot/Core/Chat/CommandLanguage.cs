@@ -5,8 +5,8 @@ namespace SuccessBot.Core.Chat;
 /// <summary>Who a command is for: the customer success team, or the customers who answer surveys.</summary>
 public enum Audience { Team, Customers }
 
-/// <summary>What a command was read with: its period, or the account it names (as typed) and whether `force` was added.</summary>
-public sealed record Reading(Period? Period, string Account, bool Force);
+/// <summary>What a command was read with: its period, or the account it names (as typed) and whether `force` was added; <see cref="ByMonth"/>: "by month" was asked.</summary>
+public sealed record Reading(Period? Period, string Account, bool Force, bool ByMonth = false);
 
 /// <summary>
 /// One command of the chat language: its verb, the other words people use for it, how it is used, and what it takes:
@@ -21,6 +21,15 @@ public sealed record CommandSpec(string Verb, string[] Synonyms, string Usage, s
 
     /// <summary>Answers `by segment|plan|owner` and `for SEGMENT|PLAN|EMAIL`.</summary>
     public bool Sliceable { get; init; }
+
+    /// <summary>The verb of the same figure over time, drawn: what "churn over time", "monthly churn" or "a chart of churn" ask for.</summary>
+    public string? Trend { get; init; }
+
+    /// <summary>A figure over time, drawn (`churn trend`): more words asking for a chart are read as part of it.</summary>
+    public bool IsTrend { get; init; }
+
+    /// <summary>A trend by quarter that "by month" draws by month instead, from this default period.</summary>
+    public string? DefaultPeriodByMonth { get; init; }
 }
 
 /// <summary>
@@ -34,17 +43,26 @@ public static class CommandLanguage
     [
         new("churn", ["churned", "churning", "churns", "cancellations", "cancellation", "cancelled", "canceled", "cancels", "lost accounts", "accounts lost",
                 "lost", "lose", "who left", "attrition", "logo churn", "mrr churn"],
-            "churn [PERIOD]", "churn last month", "logo and MRR churn, who left and why (default: last month)",
-            r => new ChurnCommand(r.Period!)) { DefaultPeriod = "last month", Sliceable = true },
+            "churn [PERIOD]", "churn last month", "logo and MRR churn, who left and why (default: last month); add `trend` for a chart",
+            r => new ChurnCommand(r.Period!)) { DefaultPeriod = "last month", Sliceable = true, Trend = "churn trend" },
+        new("churn trend", ["churn trends", "churn chart", "churn graph", "churn history"],
+            "churn trend [PERIOD]", "churn trend", "monthly logo and gross MRR churn as a chart, with the period's average (default: the last 12 complete months)",
+            r => new ChurnTrendCommand(r.Period!)) { DefaultPeriod = "last 12 months", Sliceable = true, IsTrend = true },
         new("retention", ["retained", "retain", "net retention", "gross retention", "revenue retention", "net revenue retention", "nrr", "grr"],
-            "retention [PERIOD]", "retention last 12 months", "logo, gross and net MRR retention of the accounts active at the start (default: last 12 months)",
-            r => new RetentionCommand(r.Period!)) { DefaultPeriod = "last 12 months", Sliceable = true },
+            "retention [PERIOD]", "retention last 12 months", "logo, gross and net MRR retention of the accounts active at the start (default: last 12 months); add `trend` for a chart of cohorts",
+            r => new RetentionCommand(r.Period!)) { DefaultPeriod = "last 12 months", Sliceable = true, Trend = "retention trend" },
+        new("retention trend", ["retention trends", "retention chart", "retention graph", "cohort retention", "retention cohorts", "retention by cohort", "cohorts"],
+            "retention trend [PERIOD]", "retention trend", "logo and net MRR retention of each monthly cohort (the accounts that started that month), as a chart (default: last 12 months)",
+            r => new RetentionTrendCommand(r.Period!)) { DefaultPeriod = "last 12 months", Sliceable = true, IsTrend = true },
         new("nps send", ["send nps", "send survey", "send surveys", "send a survey", "send the survey", "survey send"],
             "nps send ACCOUNT [force]", "nps send ACME", "survey the account's contacts now (the 90-day cooldown holds unless you add `force`)",
             r => new NpsSendCommand(r.Account, r.Force)) { TakesAccount = true },
         new("nps", ["net promoter score", "net promoter", "promoter score", "nps score"],
-            "nps [PERIOD]", "nps this quarter", "NPS with promoters, passives, detractors and the change (default: this quarter)",
-            r => new NpsCommand(r.Period!)) { DefaultPeriod = "this quarter", Sliceable = true },
+            "nps [PERIOD]", "nps this quarter", "NPS with promoters, passives, detractors and the change (default: this quarter); add `trend` for a chart",
+            r => new NpsCommand(r.Period!)) { DefaultPeriod = "this quarter", Sliceable = true, Trend = "nps trend" },
+        new("nps trend", ["nps trends", "nps chart", "nps graph", "nps history"],
+            "nps trend [PERIOD] [by month]", "nps trend", "NPS per quarter (per month with `by month`) with the answers behind each point, and promoters, passives and detractors, as charts (default: the last 4 quarters, or 12 months)",
+            r => new NpsTrendCommand(r.Period!, r.ByMonth)) { DefaultPeriod = "last 4 quarters", DefaultPeriodByMonth = "last 12 months", Sliceable = true, IsTrend = true },
         new("health", ["health score", "health check", "healthy"],
             "health ACCOUNT", "health ACME", "an account's health band and what drives it",
             r => new HealthCommand(r.Account)) { TakesAccount = true },
@@ -130,6 +148,10 @@ public static class CommandLanguage
         if (specs.Length > 1)
             return new NotUnderstood($"I read more than one question in \"{Format.Quote(text)}\" ({string.Join(" and ", specs.Select(s => $"`{s.Verb}`"))}); ask one at a time.");
         foreach (var (_, start, count) in topics) words.Consume(start, count);
+        // "churn over time", "monthly churn", "a chart of nps by month": the figure's trend.
+        var trend = spec.IsTrend ? spec : spec.Trend is { } verb ? Commands.First(c => c.Verb == verb) : null;
+        var byMonth = false;
+        if (trend is not null && ReadTrendWords(words, quarters: trend.DefaultPeriodByMonth is not null, out byMonth)) spec = trend;
 
         var period = FindPeriod(words, today, spec.LooksAhead);
         if (period is not null && FindPeriod(words, today, spec.LooksAhead) is { } second)
@@ -160,7 +182,7 @@ public static class CommandLanguage
             return spec.Make(new Reading(null, "", false)) with { Slice = slice };
         }
 
-        var chosen = period?.Period ?? PeriodParser.TryParse(spec.DefaultPeriod, today, spec.LooksAhead)!;
+        var chosen = period?.Period ?? PeriodParser.TryParse(byMonth && spec.DefaultPeriodByMonth is { } monthly ? monthly : spec.DefaultPeriod, today, spec.LooksAhead)!;
         if (!spec.LooksAhead)
         {
             // A look-back figure over days still to come: "churn next month" is a question for later.
@@ -168,7 +190,36 @@ public static class CommandLanguage
                 return new NotUnderstood($"{Capitalised(chosen.Label)} {(chosen.Start > today ? "has not started yet" : "are still to come")}; `{spec.Verb}` looks back.", "Try `last month` or `this quarter`.");
             chosen = chosen.UpTo(today);
         }
-        return spec.Make(new Reading(chosen, "", false)) with { Slice = slice };
+        return spec.Make(new Reading(chosen, "", false, byMonth)) with { Slice = slice };
+    }
+
+    private static readonly string[][] TrendPhrases =
+        [["trend"], ["trends"], ["trending"], ["chart"], ["charts"], ["graph"], ["graphs"], ["plot"], ["over", "time"], ["history"], ["historical"]];
+
+    private static readonly string[][] MonthPhrases = [["month", "by", "month"], ["by", "month"], ["per", "month"], ["each", "month"], ["every", "month"], ["monthly"]];
+
+    private static readonly string[][] QuarterPhrases = [["quarter", "by", "quarter"], ["by", "quarter"], ["per", "quarter"], ["each", "quarter"], ["every", "quarter"], ["quarterly"]];
+
+    /// <summary>
+    /// Reads the words that ask for a figure over time ("trend", "chart", "over time", "by month"); true when there were any.
+    /// <paramref name="byMonth"/>: a month phrase was among them. Quarter phrases are read for a trend that is by quarter unless asked by month.
+    /// </summary>
+    private static bool ReadTrendWords(Words words, bool quarters, out bool byMonth)
+    {
+        byMonth = false;
+        var found = false;
+        for (var i = 0; i < words.Count; i++)
+        {
+            foreach (var (phrases, monthly) in new[] { (MonthPhrases, true), (QuarterPhrases, false), (TrendPhrases, false) })
+            {
+                if (phrases == QuarterPhrases && !quarters) continue;
+                if (phrases.FirstOrDefault(p => words.Matches(i, p)) is not { } phrase) continue;
+                words.Consume(i, phrase.Length);
+                (found, byMonth) = (true, byMonth || monthly);
+                break;
+            }
+        }
+        return found;
     }
 
     /// <summary>The commands named in the message, longest wording first at each place, in the order they appear.</summary>

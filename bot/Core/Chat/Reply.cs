@@ -36,6 +36,9 @@ public sealed record Reply(string Title)
     public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
     public string? Note { get; init; }
 
+    /// <summary>Pictures of the figures; their numbers are in <see cref="Sections"/> too (see <see cref="Chart.Section"/>).</summary>
+    public IReadOnlyList<Chart> Charts { get; init; } = [];
+
     /// <summary>True when the bot could not do what was asked (not understood, not allowed, not found).</summary>
     public bool IsRefusal { get; init; }
 

@@ -36,8 +36,22 @@ public static class Digest
                 Reply.Section("Contacts no chat channel reaches (not surveyed)", unreachable, n => $"{n.Recipient} ({book.Find(n.AccountId)?.Name ?? n.AccountId})"),
             ],
         };
-        card = card with { Sections = card.Sections.Where(s => s.Lines.Count > 0).ToArray() };
+        var trends = TrendsOf(book, today, team, money);
+        card = card with { Sections = [.. card.Sections.Where(s => s.Lines.Count > 0), .. trends.Select(c => c.Section())], Charts = trends };
         return new Nudge(Key(today, manager), NudgeRules.Digest, "", manager, card);
+    }
+
+    /// <summary>The manager's churn over the last 12 complete months and NPS over the last 4 quarters, as `churn trend` and `nps trend` draw them; none without data.</summary>
+    private static Chart[] TrendsOf(BookOfBusiness book, DateOnly today, TeamSettings team, Func<decimal, string> money)
+    {
+        var churn = Trends.Churn(book, Trends.Buckets(Time.PeriodParser.TryParse("last 12 months", today)!, 1));
+        var quarters = Trends.Buckets(Time.PeriodParser.TryParse("last 4 quarters", today)!, 3);
+        var nps = Trends.Nps(book, quarters, team.TimeZone);
+        return
+        [
+            .. churn.Any(m => m.ActiveAtStart > 0) ? [TrendCharts.Churn(churn, money)] : Array.Empty<Chart>(),
+            .. nps.Any(c => c.Responses > 0) ? [TrendCharts.NpsScores(quarters, nps, 3)] : Array.Empty<Chart>(),
+        ];
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace SuccessBot.Slack.Handlers;
 /// One slash command of the chat language (`/churn last month` is `churn last month`; `/successbot` takes any command).
 /// The answer goes back within Slack's 3 seconds, or an ack does and the answer follows through response_url.
 /// </summary>
-public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<SlackApi> api, SlackWork work) : ISlashCommandHandler
+public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<SlackApi> api, SlackWork work, SlackCharts charts) : ISlashCommandHandler
 {
     /// <summary>Leaves a second of Slack's three for the network.</summary>
     public static readonly TimeSpan AnswerBudget = TimeSpan.FromSeconds(2);
@@ -22,17 +22,36 @@ public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<Sla
         var slack = api();
         // Answering goes on when the ack has left: it is not tied to the request.
         var answering = answers.AnswerAsync(command.TeamId, command.UserId, text, personal: false, () => SlackAnswers.IsExternalAsync(slack, command.ChannelId, CancellationToken.None), CancellationToken.None);
-        if (await Task.WhenAny(answering, Task.Delay(AnswerBudget, cancel)) == answering) return SlackAck.Ok(Response(await answering));
-        if (command.ResponseUrl is not { } responseUrl) return SlackAck.Ok(Response(await answering));
-        work.Start($"answering {command.Command} through response_url", async c => await slack.RespondAsync(responseUrl, Response(await answering), c));
+        if (await Task.WhenAny(answering, Task.Delay(AnswerBudget, cancel)) == answering || command.ResponseUrl is not { } responseUrl)
+        {
+            var answer = await answering;
+            ShareCharts(command, answer);
+            return SlackAck.Ok(Response(answer));
+        }
+        work.Start($"answering {command.Command} through response_url", async c =>
+        {
+            var answer = await answering;
+            await slack.RespondAsync(responseUrl, Response(answer), c);
+            ShareCharts(command, answer);
+        });
         return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = WorkingOnIt });
+    }
+
+    /// <summary>After the answer: its charts into the channel when it was posted there, else into the asker's direct message.</summary>
+    private void ShareCharts(SlashCommand command, PlacedAnswer answer)
+    {
+        if (answer.Reply.Charts.Count == 0) return;
+        work.Start($"sharing the charts of {command.Command}", c => answer.Visibility == Visibility.Conversation
+            ? charts.ShareAsync(command.ChannelId, answer.Reply, c)
+            : charts.ShareWithAsync(command.UserId, answer.Reply, c));
     }
 
     /// <summary>An ephemeral answer shows in place to the asker alone, so no notice is needed beside it.</summary>
     private static JsonObject Response(PlacedAnswer answer)
     {
-        var message = BlockKit.Message(answer.Reply);
-        message["response_type"] = answer.Visibility == Visibility.Conversation ? "in_channel" : "ephemeral";
+        var conversation = answer.Visibility == Visibility.Conversation;
+        var message = BlockKit.Message(conversation ? answer.Reply : SlackCharts.ForEphemeral(answer.Reply));
+        message["response_type"] = conversation ? "in_channel" : "ephemeral";
         return message;
     }
 }

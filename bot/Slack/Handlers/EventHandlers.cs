@@ -6,7 +6,7 @@ using static SuccessBot.Slack.SlackApi;
 namespace SuccessBot.Slack.Handlers;
 
 /// <summary>`@SuccessBot churn last month` in a channel: the answer is shown to the asker only, unless they share it.</summary>
-public sealed partial class AppMentionHandler(SlackAnswers answers, Func<SlackApi> api) : ISlackEventHandler
+public sealed partial class AppMentionHandler(SlackAnswers answers, Func<SlackApi> api, SlackCharts charts) : ISlackEventHandler
 {
     public async Task HandleAsync(SlackEvent slackEvent, CancellationToken cancel)
     {
@@ -16,8 +16,15 @@ public sealed partial class AppMentionHandler(SlackAnswers answers, Func<SlackAp
         var slack = api();
         var answer = await answers.AnswerAsync(slackEvent.TeamId, user, text, personal: false, () => Task.FromResult(slackEvent.ExternallyShared), cancel);
         // Ephemeral is Slack's way to the asker alone, shown in place: the core's notice is not needed beside it.
-        if (answer.Visibility == Visibility.Conversation) await slack.PostMessageAsync(channel, BlockKit.Message(answer.Reply), cancel, threadTs: Text(e, "thread_ts") ?? Text(e, "ts"));
-        else await slack.PostEphemeralAsync(channel, user, BlockKit.Message(answer.Reply), cancel);
+        if (answer.Visibility == Visibility.Conversation)
+        {
+            var thread = Text(e, "thread_ts") ?? Text(e, "ts");
+            await slack.PostMessageAsync(channel, BlockKit.Message(answer.Reply), cancel, threadTs: thread);
+            await charts.ShareAsync(channel, answer.Reply, cancel, thread);
+            return;
+        }
+        await slack.PostEphemeralAsync(channel, user, BlockKit.Message(SlackCharts.ForEphemeral(answer.Reply)), cancel);
+        await charts.ShareWithAsync(user, answer.Reply, cancel);
     }
 
     [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>")]
@@ -25,7 +32,7 @@ public sealed partial class AppMentionHandler(SlackAnswers answers, Func<SlackAp
 }
 
 /// <summary>A direct message to the bot: answered in the same conversation, which only the asker sees.</summary>
-public sealed class DirectMessageHandler(SlackAnswers answers, Func<SlackApi> api) : ISlackEventHandler
+public sealed class DirectMessageHandler(SlackAnswers answers, Func<SlackApi> api, SlackCharts charts) : ISlackEventHandler
 {
     public async Task HandleAsync(SlackEvent slackEvent, CancellationToken cancel)
     {
@@ -35,6 +42,7 @@ public sealed class DirectMessageHandler(SlackAnswers answers, Func<SlackApi> ap
         if (Text(e, "user") is not { } user || Text(e, "channel") is not { } channel) return;
         var answer = await answers.AnswerAsync(slackEvent.TeamId, user, Text(e, "text") ?? "", personal: true, () => Task.FromResult(false), cancel);
         await api().PostMessageAsync(channel, BlockKit.Message(answer.Reply), cancel);
+        await charts.ShareAsync(channel, answer.Reply, cancel);
     }
 }
 

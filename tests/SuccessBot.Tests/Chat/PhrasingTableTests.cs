@@ -189,6 +189,29 @@ public class PhrasingTableTests
         2026-11-25 | what can you do? | help
         2026-11-25 | commands | help
         2026-11-25 | help with churn | churn 2026-10-01..2026-10-31
+        2026-11-25 | churn trend | churn trend 2025-11-01..2026-10-31
+        2026-11-25 | churn over time | churn trend 2025-11-01..2026-10-31
+        2026-11-25 | show me a chart of churn | churn trend 2025-11-01..2026-10-31
+        2026-11-25 | how is churn trending? | churn trend 2025-11-01..2026-10-31
+        2026-11-25 | monthly churn this year | churn trend 2026-01-01..2026-11-25
+        2026-11-25 | churn trend last 6 months | churn trend 2026-05-01..2026-10-31
+        2026-11-25 | graph churn in 2025 | churn trend 2025-01-01..2025-12-31
+        2026-11-25 | churn by month for enterprise | churn trend 2025-11-01..2026-10-31 for 'enterprise'
+        2026-11-25 | enterprise churn trend | churn trend 2025-11-01..2026-10-31 for 'enterprise' (guessed)
+        2026-11-25 | churn trend by segment | churn trend 2025-11-01..2026-10-31 by segment
+        2026-11-25 | churn trend share | churn trend 2025-11-01..2026-10-31 share
+        2026-11-25 | churn trend next month | refused: December 2026 has not started yet
+        2026-11-25 | nps trend | nps trend 2025-10-01..2026-09-30 by quarter
+        2026-11-25 | quarterly nps | nps trend 2025-10-01..2026-09-30 by quarter
+        2026-11-25 | nps trend by month | nps trend 2025-11-01..2026-10-31 by month
+        2026-11-25 | monthly nps | nps trend 2025-11-01..2026-10-31 by month
+        2026-11-25 | nps month by month this year | nps trend 2026-01-01..2026-11-25 by month
+        2026-11-25 | nps over time in 2025 | nps trend 2025-01-01..2025-12-31 by quarter
+        2026-11-25 | nps trend last 8 quarters | nps trend 2024-10-01..2026-09-30 by quarter
+        2026-11-25 | retention trend | retention trend 2025-11-01..2026-10-31
+        2026-11-25 | cohort retention this year | retention trend 2026-01-01..2026-11-25
+        2026-11-25 | retention cohorts for smb | retention trend 2025-11-01..2026-10-31 for 'smb'
+        2026-11-25 | net retention over time | retention trend 2025-11-01..2026-10-31
         2026-11-25 | churn last fortnight | refused: couldn't read "last fortnight" as a period
         2026-11-25 | churn q5 | refused: couldn't read "q5" as a period
         2026-11-25 | churn in octobr | refused: couldn't read "octobr" as a period
@@ -279,6 +302,9 @@ public class PhrasingTableTests
         var core = command switch
         {
             ChurnCommand c => "churn " + Days(c.Period),
+            ChurnTrendCommand c => "churn trend " + Days(c.Period),
+            NpsTrendCommand c => "nps trend " + Days(c.Period) + (c.ByMonth ? " by month" : " by quarter"),
+            RetentionTrendCommand c => "retention trend " + Days(c.Period),
             RetentionCommand c => "retention " + Days(c.Period),
             NpsCommand c => "nps " + Days(c.Period),
             RenewalsCommand c => "renewals " + Days(c.Period),

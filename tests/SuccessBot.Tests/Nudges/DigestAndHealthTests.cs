@@ -27,6 +27,25 @@ public class DigestAndHealthTests : IDisposable
     }
 
     [Fact]
+    public void The_managers_digest_carries_the_churn_and_nps_trends_with_their_numbers_and_the_ledger_keeps_them()
+    {
+        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").StartedOn(2025, 1, 1).CanceledOn(2026, 9, 14, "price"),
+            An.Account("Globex").Id("globex").OwnedBy("ben@example.com").StartedOn(2025, 1, 1),
+            An.Account("Initech").Id("initech").OwnedBy("ben@example.com").StartedOn(2025, 1, 1)], Today);
+        _store.Book.UpsertNps([new NpsAnswer("globex", "ops@globex.example", 10, null, new DateTimeOffset(2026, 8, 3, 9, 0, 0, TimeSpan.Zero))]);
+        var nudges = _store.Nudges(new StaticBookSource(_store.Book.LoadBook()), _team, new CheckOptions(), _clock, []);
+
+        nudges.SendDigests();
+
+        var digest = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "boss@example.com").Card;
+        Assert.Equal(["Monthly churn", "NPS by quarter"], digest.Charts.Select(c => c.Title));
+        Assert.Equal(1.0 / 3, digest.Charts[0].Series[0].Values[10]!.Value, 10);
+        Assert.Equal(100.0, digest.Charts[1].Series[0].Values[^1]);
+        Assert.Contains("September 2026: logo churn 33.3% (1 of 3); gross MRR churn 33.3% ($100 of $300)", digest.Sections.Single(s => s.Heading == "Month by month").Lines);
+        Assert.Contains("Q3 2026: NPS +100; answers 1; promoters 1; passives 0; detractors 0", digest.Sections.Single(s => s.Heading == "Quarter by quarter").Lines);
+    }
+
+    [Fact]
     public void The_weekly_digest_lists_renewals_silent_nudges_and_who_did_what_once_a_week()
     {
         _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 10).StartedOn(2025, 12, 10),

@@ -55,6 +55,14 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public int SocketConnections;
 
+    /// <summary>The bytes of each file uploaded, by file id.</summary>
+    public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
+
+    /// <summary>Every call so far, in the order they arrived.</summary>
+    public IReadOnlyList<FakeCall> AllCalls => _calls.ToArray();
+
+    private int _files;
+
     public Uri BaseUrl { get; }
 
     public string ApiBaseUrl => BaseUrl + "api/";
@@ -91,6 +99,15 @@ public sealed class FakeSlack : IAsyncDisposable
             return Results.Empty;
         });
         app.MapPost("/api/{method}", async (string method, HttpRequest request) => await fake!.ApiAsync(method, request));
+        // Where files.getUploadURLExternal sends the bytes of a file: kept as they came, answered as Slack answers.
+        app.MapPost("/upload/{fileId}", async (string fileId, HttpRequest request) =>
+        {
+            using var bytes = new MemoryStream();
+            await request.Body.CopyToAsync(bytes);
+            fake!.Uploads[fileId] = bytes.ToArray();
+            fake.Record("file upload", new JsonObject { ["file_id"] = fileId, ["content_type"] = request.ContentType, ["length"] = bytes.Length }, request);
+            return Results.Text($"OK - {bytes.Length}");
+        });
         app.MapPost("/respond/{name}", async (string name, HttpRequest request) =>
         {
             fake!.Record("response_url", await ReadFields(request), request);
@@ -156,8 +173,15 @@ public sealed class FakeSlack : IAsyncDisposable
             "conversations.info" => Results.Json(new { ok = true, channel = new { id = Field("channel"), is_ext_shared = Field("channel") == SharedChannel } }),
             "chat.postMessage" => Results.Json(new { ok = true, channel = Field("channel"), ts = $"1764000000.{_calls.Count:000000}" }),
             "apps.connections.open" => Results.Json(new { ok = true, url = $"ws://{BaseUrl.Authority}/socket" }),
+            "files.getUploadURLExternal" => UploadTicket(),
             _ => Results.Json(new { ok = true }),
         };
+    }
+
+    private IResult UploadTicket()
+    {
+        var id = $"F{Interlocked.Increment(ref _files):0000}";
+        return Results.Json(new { ok = true, upload_url = $"{BaseUrl}upload/{id}", file_id = id });
     }
 
     private void Record(string method, JsonObject fields, HttpRequest request) =>

@@ -114,6 +114,42 @@ public class SlackSocketModeTests
         Assert.Contains("Slack:BotToken is not set", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_chart_asked_over_socket_mode_is_uploaded_with_the_same_flow()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var ack = new TaskCompletionSource<JsonObject?>();
+        slack.SocketSession = async socket =>
+        {
+            await Send(socket, new JsonObject { ["type"] = "hello", ["num_connections"] = 1 });
+            if (slack.SocketConnections > 1)
+            {
+                await Receive(socket);
+                return;
+            }
+            await Send(socket, new JsonObject
+            {
+                ["envelope_id"] = "env-chart",
+                ["type"] = "slash_commands",
+                ["accepts_response_payload"] = true,
+                ["payload"] = Fields(SlackPayloads.SlashCommand("/churn", "trend", responseUrl: slack.ResponseUrl("socket-chart"))),
+            });
+            ack.TrySetResult(await Receive(socket));
+            await Receive(socket);
+        };
+        using var bot = new SlackBotFactory(slack, socketMode: true, withSigningSecret: false);
+        _ = bot.Services;
+
+        var answer = (await ack.Task.WaitAsync(TimeSpan.FromSeconds(30)))!["payload"]!;
+        // Past Slack's 3 seconds (a busy machine) the answer follows the ack through response_url.
+        if (answer["text"]?.GetValue<string>() == "Working on it…") answer = (await slack.WaitForAsync("response_url")).Fields;
+        Assert.Contains(SlackCharts.InYourMessages, answer["blocks"]!.ToJsonString());
+        var complete = await slack.WaitForAsync("files.completeUploadExternal", c => c.Fields["channel_id"]?.ToString() == "D" + FakeSlack.Manager);
+        var id = JsonNode.Parse(complete.Fields["files"]!.ToString())![0]!["id"]!.GetValue<string>();
+        using var png = SkiaSharp.SKBitmap.Decode(slack.Uploads[id]);
+        Assert.Equal((800, 400), (png.Width, png.Height));
+    }
+
     private static JsonObject Fields(IEnumerable<KeyValuePair<string, string>> fields)
     {
         var json = new JsonObject();

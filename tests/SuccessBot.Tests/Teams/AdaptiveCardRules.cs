@@ -18,7 +18,22 @@ public static class AdaptiveCardRules
         ["ActionSet"] = ["type", "actions", "separator", "spacing", "id", "isVisible"],
         ["Input.Text"] = ["type", "id", "label", "isMultiline", "maxLength", "placeholder", "value", "isRequired", "errorMessage", "style", "separator", "spacing", "isVisible"],
         ["Input.ChoiceSet"] = ["type", "id", "label", "choices", "style", "isMultiSelect", "value", "placeholder", "isRequired", "errorMessage", "wrap", "separator", "spacing", "isVisible"],
+        ["Image"] = ["type", "url", "altText", "size", "style", "width", "height", "horizontalAlignment", "separator", "spacing", "id", "isVisible"],
+        // Teams' chart elements (msteams-docs, "Charts in Adaptive Cards").
+        ["Chart.Line"] = ["type", "title", "xAxisTitle", "yAxisTitle", "color", "colorSet", "data", "fallback", "height", "horizontalAlignment", "id", "isVisible", "separator", "spacing"],
+        ["Chart.VerticalBar"] = ["type", "title", "xAxisTitle", "yAxisTitle", "color", "colorSet", "data", "showBarValues", "fallback", "height", "horizontalAlignment", "id", "isVisible", "separator", "spacing"],
+        ["Chart.VerticalBar.Grouped"] = ["type", "title", "xAxisTitle", "yAxisTitle", "colorSet", "data", "stacked", "showBarValues", "fallback", "height", "horizontalAlignment", "id", "isVisible", "separator", "spacing"],
+        ["Chart.Donut"] = ["type", "title", "colorSet", "data", "fallback", "height", "horizontalAlignment", "id", "isVisible", "separator", "spacing"],
     };
+
+    private static readonly string[] ImageSizes = ["Auto", "Stretch", "Small", "Medium", "Large"];
+
+    /// <summary>The colours a chart's data point may name.</summary>
+    private static readonly string[] ChartColours = ["good", "warning", "attention", "neutral", "categoricalRed", "categoricalPurple", "categoricalLavender",
+        "categoricalBlue", "categoricalLightBlue", "categoricalTeal", "categoricalGreen", "categoricalLime", "categoricalMarigold"];
+
+    /// <summary>Teams shows a card's image up to 1024 x 1024 pixels and 1 MB.</summary>
+    public const int MaxImageSide = 1024, MaxImageBytes = 1024 * 1024;
 
     private static readonly Dictionary<string, string[]> ActionProperties = new()
     {
@@ -72,7 +87,11 @@ public static class AdaptiveCardRules
         if (type is null || !ElementProperties.TryGetValue(type, out var allowed)) { problems.Add($"{path}.type: \"{type}\" is not an element SuccessBot may send"); return; }
         Unknown(element, allowed, path, problems);
         foreach (var (name, values) in Enums)
-            if (Str(element, name) is { } v && !values.Contains(v, StringComparer.OrdinalIgnoreCase)) problems.Add($"{path}.{name}: \"{v}\" is not one of {string.Join(", ", values)}");
+        {
+            // An image's size is its own: how it fills the card, not a text size.
+            var allowedValues = type == "Image" && name == "size" ? ImageSizes : values;
+            if (Str(element, name) is { } v && !allowedValues.Contains(v, StringComparer.OrdinalIgnoreCase)) problems.Add($"{path}.{name}: \"{v}\" is not one of {string.Join(", ", allowedValues)}");
+        }
         switch (type)
         {
             case "TextBlock":
@@ -90,6 +109,32 @@ public static class AdaptiveCardRules
                 if (!element.TryGetProperty("items", out var items) || items.GetArrayLength() == 0) problems.Add($"{path}.items: required");
                 else Each(items, $"{path}.items", (e, p) => Element(e, p, problems, inputIds));
                 break;
+            case "Image":
+                ImageUrl(element, path, problems);
+                break;
+            case "Chart.Line" or "Chart.VerticalBar.Grouped":
+                if (!element.TryGetProperty("data", out var series) || series.ValueKind != JsonValueKind.Array || series.GetArrayLength() == 0) problems.Add($"{path}.data: required, non-empty");
+                else Each(series, $"{path}.data", (d, p) =>
+                {
+                    if (Str(d, "legend") is null) problems.Add($"{p}.legend: a series needs a legend");
+                    if (!d.TryGetProperty("values", out var values) || values.ValueKind != JsonValueKind.Array) problems.Add($"{p}.values: required");
+                    else Each(values, $"{p}.values", (v, q) =>
+                    {
+                        if (Str(v, "x") is null || !v.TryGetProperty("y", out var y) || y.ValueKind != JsonValueKind.Number) problems.Add($"{q}: a point needs an x string and a y number");
+                    });
+                });
+                Fallback(element, path, problems, inputIds);
+                break;
+            case "Chart.VerticalBar" or "Chart.Donut":
+                if (!element.TryGetProperty("data", out var points) || points.ValueKind != JsonValueKind.Array || points.GetArrayLength() == 0) problems.Add($"{path}.data: required, non-empty");
+                else Each(points, $"{path}.data", (d, p) =>
+                {
+                    var (label, value) = type == "Chart.Donut" ? ("legend", "value") : ("x", "y");
+                    if (Str(d, label) is null || !d.TryGetProperty(value, out var n) || n.ValueKind != JsonValueKind.Number) problems.Add($"{p}: a point needs {label} and a number {value}");
+                    if (Str(d, "color") is { } colour && !ChartColours.Contains(colour)) problems.Add($"{p}.color: \"{colour}\" is not a chart colour");
+                });
+                Fallback(element, path, problems, inputIds);
+                break;
             case "ActionSet":
                 var set = element.GetProperty("actions");
                 if (set.GetArrayLength() is 0 or > 6) problems.Add($"{path}.actions: an action set holds 1 to 6 actions in Teams");
@@ -99,6 +144,37 @@ public static class AdaptiveCardRules
                 Input(element, type, path, problems, inputIds);
                 break;
         }
+    }
+
+    /// <summary>A chart's fallback is what a client without charts shows: an element it knows (an image, a text), never another chart.</summary>
+    private static void Fallback(JsonElement element, string path, List<string> problems, HashSet<string> inputIds)
+    {
+        if (!element.TryGetProperty("fallback", out var fallback)) return;
+        if (fallback.ValueKind == JsonValueKind.String) { if (fallback.GetString() != "drop") problems.Add($"{path}.fallback: a string fallback must be \"drop\""); return; }
+        if (Str(fallback, "type") is { } kind && kind.StartsWith("Chart.", StringComparison.Ordinal)) problems.Add($"{path}.fallback: must be an element clients without charts know");
+        Element(fallback, $"{path}.fallback", problems, inputIds);
+    }
+
+    /// <summary>An image's url is https, or a PNG data URI within Teams' limits (1024 x 1024, 1 MB).</summary>
+    private static void ImageUrl(JsonElement image, string path, List<string> problems)
+    {
+        var url = Str(image, "url");
+        if (url is null) { problems.Add($"{path}.url: required"); return; }
+        const string prefix = "data:image/png;base64,";
+        if (!url.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            if (!url.StartsWith("https://", StringComparison.Ordinal)) problems.Add($"{path}.url: an https URL or a PNG data URI");
+            return;
+        }
+        byte[] png;
+        try { png = Convert.FromBase64String(url[prefix.Length..]); }
+        catch (FormatException) { problems.Add($"{path}.url: the data URI is not base64"); return; }
+        if (png.Length > MaxImageBytes) problems.Add($"{path}.url: the image is over 1 MB");
+        // A PNG's IHDR chunk, right after the 8-byte signature and the chunk's length and type, holds width and height.
+        if (png.Length < 24 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') { problems.Add($"{path}.url: not a PNG"); return; }
+        var (width, height) = (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+        if (width > MaxImageSide || height > MaxImageSide) problems.Add($"{path}.url: {width} x {height} is larger than {MaxImageSide} x {MaxImageSide}");
+        if (Str(image, "altText") is not { Length: > 0 }) problems.Add($"{path}.altText: an image needs a text for readers who cannot see it");
     }
 
     private static void Input(JsonElement input, string type, string path, List<string> problems, HashSet<string> inputIds)

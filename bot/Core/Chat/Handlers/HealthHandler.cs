@@ -30,6 +30,7 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
         var components = health.Components;
         var weakest = components.OrderBy(c => c.Score).First();
         var activity = context.Book.TouchpointsOf(account.Id).Reverse().ToArray();
+        var charts = Weekly(account, context);
         return new Reply($"Health · {account.Name}")
         {
             Summary = $"{Band(health.Band)}: {health.Score}/100. Weakest: {weakest.Name}, {weakest.Detail}.",
@@ -37,10 +38,26 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
             Sections =
             [
                 Reply.Section("Components (score out of 100, weight)", components, c => $"{c.Name}: {Math.Round(c.Score):0} (weight {c.Weight:0.#}): {c.Detail}"),
+                .. charts.Length == 0 ? Array.Empty<ReplySection>() : [charts[^1].Section()],
                 .. activity.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section("Recent actions", activity, t =>
                     $"{t.At:yyyy-MM-dd} {t.Kind} by {t.By}" + (t.Note is { Length: > 0 } note ? $": {Format.Quote(note, 120)}" : ""), max: 5)],
             ],
+            Charts = charts,
+            Note = charts.Length == 1 ? $"No sessions in the last {Format.Count(WeeksDrawn)} weeks, so there is no usage chart." : null,
         };
+    }
+
+    private const int WeeksDrawn = 12;
+
+    /// <summary>Weekly sessions over the last 12 weeks (left out when there were none) and the health score at the end of each, from the week the account started.</summary>
+    private static Chart[] Weekly(Domain.Account account, AskContext context)
+    {
+        var weeks = Trends.Weeks(context.Today, WeeksDrawn).Where(w => w.LastDay >= account.StartedOn).ToArray();
+        if (weeks.Length == 0) return [];
+        var sessions = Trends.Sessions(context.Book, account, weeks);
+        var scores = Trends.HealthScores(context.Book, account, weeks, context.Team.CoreFeatures, context.Team.Health);
+        var (usage, history) = TrendCharts.Account(account.Name, weeks, sessions, scores, context.Team.Health);
+        return sessions.Any(s => s > 0) ? [usage, history] : [history];
     }
 
     /// <summary>"72 to 58 (-14); moved most: trend, -40 points (sessions 420 to 210 (-50%) in 4 weeks)".</summary>
