@@ -83,6 +83,26 @@ public class ChurnMetricsTests
     }
 
     [Fact]
+    public void Reasons_with_as_many_accounts_are_ranked_by_the_mrr_they_took_summed_then_by_name()
+    {
+        var book = new BookBuilder().With(
+            An.Account().StartedOn(2025, 1, 1).Paying(100).CanceledOn(2026, 2, 3, "price"),
+            An.Account().StartedOn(2025, 1, 1).Paying(100).CanceledOn(2026, 2, 4, "price"),
+            An.Account().StartedOn(2025, 1, 1).Paying(150).CanceledOn(2026, 2, 5, "budget cuts"),
+            An.Account().StartedOn(2025, 1, 1).Paying(50).CanceledOn(2026, 2, 6, "budget cuts"),
+            An.Account().StartedOn(2025, 1, 1).Paying(200).CanceledOn(2026, 2, 7, "acquired"),
+            An.Account().StartedOn(2025, 1, 1).Paying(200).CanceledOn(2026, 2, 8, "acquired"),
+            An.Account().StartedOn(2025, 1, 1).Paying(100).CanceledOn(2026, 2, 9, "champion left"),
+            An.Account().StartedOn(2025, 1, 1).Paying(100).CanceledOn(2026, 2, 10, "champion left")).Build();
+
+        var reasons = ChurnMetrics.Churn(book, February).Reasons;
+
+        // Two accounts each: acquired took $400, then $200 three ways, in the order of their names.
+        Assert.Equal(["acquired", "budget cuts", "champion left", "price"], reasons.Select(r => r.Reason));
+        Assert.Equal([400m, 200m, 200m, 200m], reasons.Select(r => r.Mrr));
+    }
+
+    [Fact]
     public void Mrr_churn_uses_what_the_account_paid_at_the_start()
     {
         var grown = An.Account().StartedOn(2025, 1, 1).Paying(300).CanceledOn(2026, 2, 20).Build();

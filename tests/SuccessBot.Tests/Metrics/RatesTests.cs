@@ -41,6 +41,13 @@ public class RatesTests
     {
         Assert.Equal(5, Rates.Median([9, 1, 5]));
         Assert.Equal(4, Rates.Median([1, 3, 5, 9]));
+        Assert.Equal(4, Rates.Median([9, 5, 3, 1]));
         Assert.Null(Rates.Median([]));
     }
+
+    [Fact]
+    public void A_rate_over_no_months_is_left_as_it_is() => Assert.Equal(0.05, Rates.Annualise(0.05, 0));
+
+    [Fact]
+    public void Nps_of_no_answers_is_zero_not_a_division_error() => Assert.Equal(0, Rates.NetPromoterScore(0, 0, 0));
 }
