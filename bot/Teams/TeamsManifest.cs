@@ -34,7 +34,8 @@ public static class TeamsManifest
         foreach (var scope in scopes)
         {
             var commands = new JsonArray();
-            foreach (var command in CommandLanguage.Commands)
+            // Teams shows a menu to everyone and holds at most 12 commands: managers' commands are left to `help`.
+            foreach (var command in CommandLanguage.Commands.Where(c => !c.ManagersOnly))
                 commands.Add(new JsonObject { ["title"] = command.Verb, ["description"] = $"{Capital(command.Description)}. Example: {command.Example}" });
             lists.Add(new JsonObject { ["scopes"] = new JsonArray(scope), ["commands"] = commands });
         }

@@ -15,6 +15,7 @@ public sealed record ChurnCommand(Period Period) : ChatCommand;
 public sealed record RetentionCommand(Period Period) : ChatCommand;
 public sealed record NpsCommand(Period Period) : ChatCommand;
 public sealed record HealthCommand(string AccountQuery) : ChatCommand;
+public sealed record HealthAccuracyCommand : ChatCommand;
 public sealed record RenewalsCommand(Period Period) : ChatCommand;
 public sealed record AtRiskCommand : ChatCommand;
 public sealed record ClvCommand : ChatCommand;
