@@ -15,7 +15,8 @@ public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? m
     public const int MaxAccounts = 20_000;
 
     // The last answer, for the book version and day it was computed on: a version never changes, so neither does its backtest.
-    private (Domain.BookOfBusiness Book, DateOnly Today, Reply Reply)? _last;
+    private sealed record Kept(Domain.BookOfBusiness Book, DateOnly Today, Reply Reply);
+    private volatile Kept? _last;
 
     public Reply Handle(HealthAccuracyCommand command, AskContext context)
     {
@@ -32,7 +33,7 @@ public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? m
         // The rules' record, for `health ACCOUNT` to quote (a replay with nothing in it has nothing to say).
         if (!report.Window.IsEmpty) memory?.Keep(report);
         var reply = BacktestAnswer.Of(report, context.Team, checks);
-        _last = (context.Book, context.Today, reply);
+        _last = new Kept(context.Book, context.Today, reply);
         return reply;
     }
 }
