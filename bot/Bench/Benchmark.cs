@@ -19,7 +19,7 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes"];
+    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes", "backtest"];
 
     public static int Run(TextWriter output, string part, int accounts)
     {
@@ -28,6 +28,7 @@ public static class Benchmark
         if (part is "answers") Answers(output, Generated(output, today, accounts, usageDays: 16), runs: 100);
         if (part is "daily" or "all") Daily(output, today, accounts);
         if (part is "charts" or "all") ChartTimes(output, Generated(output, today, accounts, usageDays: 90), today, runs: 100);
+        if (part is "backtest") BacktestBenchmark.Run(output, Generated(output, today, accounts, BacktestBenchmark.UsageDays), today);
         return 0;
     }
 
@@ -162,13 +163,13 @@ public static class Benchmark
     }
 
     // Linux keeps the process's peak resident memory in /proc/self/status (VmHWM); writing 5 to clear_refs resets it.
-    private static void ResetPeakMemory()
+    internal static void ResetPeakMemory()
     {
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    private static string PeakMemory() => Resident("VmHWM");
+    internal static string PeakMemory() => Resident("VmHWM");
 
     internal static string Resident(string field)
     {

@@ -70,7 +70,7 @@ public static class Verbs
     };
 
     /// <summary>`--store PATH` of `ask`, `check` and `import`: the LiteDB file to use instead of Storage:Path.</summary>
-    private static Option<string?> StoreOption() => new("--store")
+    internal static Option<string?> StoreOption() => new("--store")
     {
         Description = $"The LiteDB file to use instead of Storage:Path (default {Settings.DefaultStoragePath}); settings kept beside it (PATH.settings.json, as the demo writes) are read too.",
     };
@@ -95,6 +95,8 @@ public static class Verbs
         root.Subcommands.Add(ImportVerb());
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
+        root.Subcommands.Add(BacktestVerbs.Backtest());
+        root.Subcommands.Add(BacktestVerbs.Calibrate());
         root.Subcommands.Add(AuditVerb.Build());
         root.Subcommands.Add(BenchVerb());
         root.Subcommands.Add(ManifestVerb());
@@ -325,7 +327,7 @@ public static class Verbs
     /// The services over the store <paramref name="config"/> names, with its book loaded; null, said on standard error, when
     /// there is no such store or it has no accounts (a wrong path answers nothing rather than "0 of 0").
     /// </summary>
-    private static ServiceProvider? OpenBook(string verb, IConfiguration config)
+    internal static ServiceProvider? OpenBook(string verb, IConfiguration config)
     {
         // A bad setting is said first, with its key, whether or not the store is there.
         _ = (Settings.Team(config), Settings.Checks(config), Settings.Nps(config));
@@ -354,7 +356,7 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process).", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process), or backtest (a 12-month backtest and calibration over 15 months of usage).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = WholeNumberOption("--accounts", "How many accounts to generate.", 100_000, min: 1);
         var minutes = WholeNumberOption("--minutes", "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", 0, min: 0);

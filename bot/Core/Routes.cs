@@ -1,5 +1,6 @@
 using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Chat.Handlers;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
 
@@ -10,10 +11,13 @@ public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurv
     CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock)
 {
     private readonly SurveyComments _comments = new(surveyStore, ledger, checks);
+    private readonly Backtest.BacktestMemory _backtests = new();
 
     public CommandRouter Commands() => ChatBot.StandardRoutes()
         .On(new NpsSendHandler(surveys))
         .On(new StopSurveysHandler(surveyStore, audit, clock))
+        .On(new HealthHandler(_backtests))
+        .On(new HealthAccuracyHandler(checks, _backtests))
         .OnCustomerWords(new SurveyWordsHandler(surveyStore, nps, _comments, clock));
 
     public ActionRouter Buttons() => new ActionRouter(audit)

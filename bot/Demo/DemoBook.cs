@@ -14,8 +14,9 @@ public sealed record DemoBook(
 /// <summary>
 /// A seeded model of a B2B SaaS book of business: accounts start over two years on three plans, pay annual contracts,
 /// expand and contract, and cancel at a plan-specific rate that peaks at renewal; usage fades in the weeks before a
-/// cancellation (and for some accounts that are still customers), and NPS scores follow engagement.
-/// The same seed and day give the same data.
+/// cancellation (and for some accounts that are still customers), and NPS scores follow engagement. The usage history is
+/// 15 months and 8 weeks long: most cancellations are preceded by a quiet period, some come suddenly, and some healthy accounts dip and recover.
+/// The same seed and day give the same data; the last 90 days are drawn as they were when the history was 90 days long.
 /// </summary>
 public static class DemoGenerator
 {
@@ -62,7 +63,13 @@ public static class DemoGenerator
     private static readonly string[] DetractorComments =
         ["Too expensive for what we use.", "The integration with our CRM keeps breaking.", "Hard to get the team to log in.", "Reports are slow on big accounts.", "We miss a proper API."];
 
-    public static DemoBook Generate(int seed, DateOnly today, int accounts = 300, int usageDays = 90, IReadOnlyList<string>? csms = null)
+    /// <summary>15 months of daily usage (a year of months to backtest and the 90 days after the last) and the 8 weeks health reads before the first.</summary>
+    public const int DefaultUsageDays = 456 + 56;
+
+    /// <summary>The days drawn as they always were; older days and the history's shapes (dips, sudden cancellations) come from a random of their own.</summary>
+    private const int RecentDays = 90;
+
+    public static DemoBook Generate(int seed, DateOnly today, int accounts = 300, int usageDays = DefaultUsageDays, IReadOnlyList<string>? csms = null)
     {
         var random = new Random(seed);
         var owners = csms ?? Csms;
@@ -127,34 +134,51 @@ public static class DemoGenerator
             DateOnly? fadeFrom = canceled is { } c ? c.AddDays(-random.Next(30, 75))
                 : random.NextDouble() < 0.125 ? today.AddDays(-random.Next(14, 45)) : null;
             var fadeEnd = canceled ?? today.AddDays(random.Next(10, 40));
-            AddUsage(random, account, plan, level, fadeFrom, fadeEnd, today, usageDays, usage, featureSets);
+            var shape = new Random(seed * 1_000_003 + i);
+            // One cancellation in five before the recent days comes without a quiet period.
+            if (canceled < today.AddDays(-RecentDays) && shape.NextDouble() < 0.2) fadeFrom = null;
+            var dip = Dip(shape, account, today);
+            AddUsage(random, shape, account, plan, level, fadeFrom, fadeEnd, dip, today, usageDays, usage, featureSets);
             AddNps(random, account, level, fadeFrom, today, nps);
         }
         return new DemoBook(list, mrrChanges, usage, nps, owners.ToArray(), Manager);
     }
 
-    private static void AddUsage(Random random, Account account, Plan plan, double level, DateOnly? fadeFrom, DateOnly fadeEnd, DateOnly today, int usageDays,
-        List<UsageDay> usage, FeatureSets featureSets)
+    /// <summary>One healthy account in five has a quiet spell of 2 to 5 weeks before the recent days, and then comes back.</summary>
+    private static (DateOnly From, DateOnly To, double Factor)? Dip(Random shape, Account account, DateOnly today)
+    {
+        var latest = today.AddDays(-RecentDays - 40);
+        var earliest = Max(account.StartedOn.AddDays(60), today.AddDays(-DefaultUsageDays));
+        if (shape.NextDouble() >= 0.2 || earliest >= latest) return null;
+        var from = earliest.AddDays(shape.Next(latest.DayNumber - earliest.DayNumber));
+        return (from, from.AddDays(shape.Next(14, 36)), 0.1 + shape.NextDouble() * 0.3);
+    }
+
+    private static void AddUsage(Random random, Random older, Account account, Plan plan, double level, DateOnly? fadeFrom, DateOnly fadeEnd,
+        (DateOnly From, DateOnly To, double Factor)? dip, DateOnly today, int usageDays, List<UsageDay> usage, FeatureSets featureSets)
     {
         var first = Max(account.StartedOn, today.AddDays(1 - usageDays));
         var last = account.CanceledOn is { } c ? Min(c.AddDays(-1), today) : today;
         // Onboarding: a new account reaches its first core feature after a few days to a few weeks.
         var firstValue = account.StartedOn.AddDays(random.Next(2, 35));
+        var recentFrom = today.AddDays(1 - RecentDays);
         for (var day = first; day <= last; day = day.AddDays(1))
         {
+            var draw = day >= recentFrom ? random : older;
             var weekend = day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
             var engagement = level * (weekend ? 0.25 : 1);
             if (fadeFrom is { } f && day >= f)
                 engagement *= Math.Max(0, 1 - (double)(day.DayNumber - f.DayNumber) / Math.Max(1, fadeEnd.DayNumber - f.DayNumber));
-            if (random.NextDouble() > engagement * 1.1) continue;
-            var users = Math.Max(1, (int)Math.Round(plan.Seats * engagement * (0.3 + random.NextDouble() * 0.5)));
-            var sessions = users + random.Next(0, users * 2 + 1);
+            if (dip is { } d && day >= d.From && day < d.To) engagement *= d.Factor;
+            if (draw.NextDouble() > engagement * 1.1) continue;
+            var users = Math.Max(1, (int)Math.Round(plan.Seats * engagement * (0.3 + draw.NextDouble() * 0.5)));
+            var sessions = users + draw.Next(0, users * 2 + 1);
             var features = new List<string>();
             foreach (var feature in CoreFeatures)
-                if (day >= firstValue && random.NextDouble() < 0.2 + engagement * 0.7) features.Add(feature);
+                if (day >= firstValue && draw.NextDouble() < 0.2 + engagement * 0.7) features.Add(feature);
             foreach (var feature in OtherFeatures)
-                if (random.NextDouble() < engagement * 0.3) features.Add(feature);
-            usage.Add(new UsageDay(account.Id, day, users, sessions, sessions * random.Next(4, 25), featureSets.Of(features)));
+                if (draw.NextDouble() < engagement * 0.3) features.Add(feature);
+            usage.Add(new UsageDay(account.Id, day, users, sessions, sessions * draw.Next(4, 25), featureSets.Of(features)));
         }
     }
 

@@ -34,8 +34,9 @@ public static class TeamsManifest
         foreach (var scope in scopes)
         {
             var commands = new JsonArray();
-            // Teams lists at most 12 commands: a trend is its figure's command with `trend` (churn's description says so).
-            foreach (var command in CommandLanguage.Commands.Where(c => !c.IsTrend))
+            // Teams shows a menu to everyone and holds at most 12 commands: a trend is its figure's command with `trend` (churn's
+            // description says so), and managers' commands are left to `help`.
+            foreach (var command in CommandLanguage.Commands.Where(c => !c.IsTrend && !c.ManagersOnly))
                 commands.Add(new JsonObject { ["title"] = command.Verb, ["description"] = $"{Capital(command.Description)}. Example: {command.Example}" });
             lists.Add(new JsonObject { ["scopes"] = new JsonArray(scope), ["commands"] = commands });
         }

@@ -429,12 +429,49 @@ public class CommandLineTests : IDisposable
     [Fact]
     public void Every_verb_has_help()
     {
-        foreach (var verb in new[] { "import", "ask", "check", "demo", "manifest", "bench", "help", "audit" })
+        foreach (var verb in new[] { "import", "ask", "check", "demo", "manifest", "bench", "help", "audit", "backtest", "calibrate" })
         {
             var result = Run(verb, "--help");
             Assert.Equal(0, result.Exit);
             Assert.Contains("Usage:", result.Out);
         }
+    }
+
+    [Fact]
+    public void Backtest_prints_the_replay_of_the_demo_history_and_calibrate_refuses_a_window_it_cannot_split()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        DemoStore.Create(_folder.Store, 42, today);
+
+        var backtest = Run("backtest", "--months", "12", "--horizon", "90");
+        var calibrate = Run("calibrate", "--months", "2");
+        var bad = Run("backtest", "--horizon", "soon");
+
+        Assert.Equal(0, backtest.Exit);
+        Assert.StartsWith("Health accuracy · ", backtest.Out);
+        Assert.Contains("90-day horizon · all accounts", backtest.Out);
+        Assert.Contains("had the team followed the alerts", backtest.Out, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("  - falling usage (sessions down 30% in 4 weeks): recall ", backtest.Out);
+        Assert.Contains("  - sessions fell 30% in 4 weeks: recall ", backtest.Out);
+        Assert.Equal(1, calibrate.Exit);
+        Assert.Contains("calibrate: with a 90-day horizon, none of the 1 older month(s) ends before the newer ones start", calibrate.Err);
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--horizon: \"soon\" is not a whole number of 1 or more.", bad.Err);
+    }
+
+    [Fact]
+    public void Backtest_on_a_store_without_usage_says_there_is_nothing_to_replay()
+    {
+        var accounts = _folder.File("accounts.csv", """
+            account_id,name,owner_email,mrr,started_on
+            a1,ACME Corp,ana@example.com,100,2024-01-01
+            """);
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+
+        var backtest = Run("backtest");
+
+        Assert.Equal(1, backtest.Exit);
+        Assert.Contains("backtest: The book has no usage history to replay", backtest.Err);
     }
 
     [Fact]

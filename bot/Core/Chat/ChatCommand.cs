@@ -24,6 +24,7 @@ public sealed record NpsTrendCommand(Period Period, bool ByMonth) : ChatCommand;
 /// <summary>The retention of each monthly cohort of the period (the accounts that started that month), drawn.</summary>
 public sealed record RetentionTrendCommand(Period Period) : ChatCommand;
 public sealed record HealthCommand(string AccountQuery) : ChatCommand;
+public sealed record HealthAccuracyCommand : ChatCommand;
 public sealed record RenewalsCommand(Period Period) : ChatCommand;
 public sealed record AtRiskCommand : ChatCommand;
 public sealed record ClvCommand : ChatCommand;

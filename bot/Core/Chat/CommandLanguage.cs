@@ -30,6 +30,9 @@ public sealed record CommandSpec(string Verb, string[] Synonyms, string Usage, s
 
     /// <summary>A trend by quarter that "by month" draws by month instead, from this default period.</summary>
     public string? DefaultPeriodByMonth { get; init; }
+
+    /// <summary>For managers only: help lists it for them, and app menus (shown to everyone) leave it out.</summary>
+    public bool ManagersOnly { get; init; }
 }
 
 /// <summary>
@@ -66,6 +69,9 @@ public static class CommandLanguage
         new("health", ["health score", "health check", "healthy"],
             "health ACCOUNT", "health ACME", "an account's health band and what drives it",
             r => new HealthCommand(r.Account)) { TakesAccount = true },
+        new("health accuracy", ["alert accuracy", "alerts accuracy", "health score accuracy", "health backtest", "backtest", "accuracy"],
+            "health accuracy", "health accuracy", "managers: how well the alerts foretold last year's cancellations (recall, precision, lead time)",
+            _ => new HealthAccuracyCommand()) { ManagersOnly = true },
         new("renewals", ["renewal", "renewing", "renews", "renew", "up for renewal", "due for renewal", "coming up"],
             "renewals [PERIOD]", "renewals next 30 days", "accounts renewing, their MRR, owner and health (default: next 30 days)",
             r => new RenewalsCommand(r.Period!)) { DefaultPeriod = "next 30 days", LooksAhead = true, Sliceable = true },

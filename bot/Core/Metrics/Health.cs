@@ -48,6 +48,9 @@ public sealed record HealthFacts(int? DaysIdle, int ActiveDays, int CoreFeatures
     public double? SessionTrend => PreviousSessions == 0 ? null : (double)(RecentSessions - PreviousSessions) / PreviousSessions;
 }
 
+/// <summary>Each component's score 0-100; <see cref="Nps"/> and <see cref="Users"/> are null when left out (no answer within a year, no seats configured).</summary>
+public readonly record struct ComponentScores(double Recency, double Frequency, double Breadth, double Trend, double Renewal, double? Nps, double? Users);
+
 public sealed record HealthComponent(string Name, double Score, double Weight, string Detail);
 
 public sealed record HealthReport(Account Account, int Score, HealthBand Band, HealthFacts Facts, HealthOptions Options)
@@ -68,7 +71,16 @@ public static class Health
     public static HealthReport Assess(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
     {
         var facts = Gather(book, account, today, coreFeatures, options);
-        var scores = Scores(facts, options);
+        var score = Combine(Scores(facts, options), options);
+        return new HealthReport(account, score, BandOf(score, options), facts, options);
+    }
+
+    public static HealthBand BandOf(int score, HealthOptions options) =>
+        score >= options.GoodFrom ? HealthBand.Good : score < options.PoorBelow ? HealthBand.Poor : HealthBand.Medium;
+
+    /// <summary>The score 0-100 of component scores under these weights: their weighted average, a missing component left out.</summary>
+    public static int Combine(ComponentScores scores, HealthOptions options)
+    {
         double weighted = scores.Recency * options.RecencyWeight + scores.Frequency * options.FrequencyWeight + scores.Breadth * options.BreadthWeight
             + scores.Trend * options.TrendWeight + scores.Renewal * options.RenewalWeight;
         double weights = options.RecencyWeight + options.FrequencyWeight + options.BreadthWeight + options.TrendWeight + options.RenewalWeight;
@@ -82,9 +94,7 @@ public static class Health
             weighted += u * options.UsersWeight;
             weights += options.UsersWeight;
         }
-        var score = (int)Math.Round(weights == 0 ? 0 : weighted / weights);
-        var band = score >= options.GoodFrom ? HealthBand.Good : score < options.PoorBelow ? HealthBand.Poor : HealthBand.Medium;
-        return new HealthReport(account, score, band, facts, options);
+        return (int)Math.Round(weights == 0 ? 0 : weighted / weights);
     }
 
     public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
@@ -106,10 +116,11 @@ public static class Health
         foreach (var day in book.UsageBetween(position, windowStart.AddDays(-WindowDays), windowStart)) previousSessions += day.Sessions;
 
         int? idle = null;
-        var all = book.UsageAt(position);
+        // Up to today only: an assessment of a past day (the backtest's) never reads what came after it.
+        var all = book.UsageBetween(position, DateOnly.MinValue, today.AddDays(1));
         for (var i = all.Length - 1; i >= 0; i--)
         {
-            if (all[i].Date > today || (all[i].Sessions == 0 && all[i].ActiveUsers == 0)) continue;
+            if (all[i].Sessions == 0 && all[i].ActiveUsers == 0) continue;
             idle = today.DayNumber - all[i].Date.DayNumber;
             break;
         }
@@ -121,9 +132,8 @@ public static class Health
             activeDays == 0 ? 0 : (double)userDays / activeDays, seats, daysToRenewal);
     }
 
-    private sealed record ComponentScores(double Recency, double Frequency, double Breadth, double Trend, double Renewal, double? Nps, double? Users);
-
-    private static ComponentScores Scores(HealthFacts f, HealthOptions options)
+    /// <summary>Each component's score 0-100 from the facts; NPS and users are null when left out.</summary>
+    public static ComponentScores Scores(HealthFacts f, HealthOptions options)
     {
         var zeroAt = Math.Max(2, options.InactiveDays * 2);
         var recency = f.DaysIdle is { } d ? Clamp(100.0 * (zeroAt - Math.Max(0, d - 1)) / zeroAt) : 0;

@@ -120,6 +120,10 @@ public class PhrasingTableTests
         2026-11-25 | what is the health of Acme Capital? | health 'Acme Capital'
         2026-11-25 | what's acme c's health | health 'acme c'
         2026-11-25 | health of the Acme Logistics account | health 'Acme Logistics'
+        2026-11-25 | health accuracy | HealthAccuracyCommand
+        2026-11-25 | what is the alert accuracy? | HealthAccuracyCommand
+        2026-11-25 | `backtest` | HealthAccuracyCommand
+        2026-11-25 | health accuracy share | HealthAccuracyCommand share
         2026-11-25 | acme capital health | health 'acme capital'
         2026-11-25 | health score for Acme Foods #2 | health 'Acme Foods #2'
         2026-11-25 | health acc-00012 | health 'acc-00012'

@@ -2,7 +2,8 @@ using SuccessBot.Core.Metrics;
 
 namespace SuccessBot.Core.Chat.Handlers;
 
-public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
+/// <param name="backtests">The last backtest, when there was one: each rule that flags the account says how often it was right.</param>
+public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : IChatCommandHandler<HealthCommand>
 {
     public Reply Handle(HealthCommand command, AskContext context)
     {
@@ -27,6 +28,9 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
         var lastWeek = Metrics.Health.Assess(context.Book, account, context.Today.AddDays(-7), context.Team.CoreFeatures, context.Team.Health);
         if (account.RenewalOn is { } renewal) facts.Add(new("Renewal", $"{Format.Day(renewal)} (in {renewal.DayNumber - context.Today.DayNumber} days)"));
         facts.Add(new("Since last week", Moved(health, lastWeek)));
+        if (backtests?.Last is { } report)
+            foreach (var (signal, name) in Flagging(health, context))
+                facts.Add(new(name, Backtest.BacktestAnswer.Record(report, signal)));
         var components = health.Components;
         var weakest = components.OrderBy(c => c.Score).First();
         var activity = context.Book.TouchpointsOf(account.Id).Reverse().ToArray();
@@ -58,6 +62,14 @@ public sealed class HealthHandler : IChatCommandHandler<HealthCommand>
         var scores = Trends.HealthScores(context.Book, account, weeks, context.Team.CoreFeatures, context.Team.Health);
         var (usage, history) = TrendCharts.Account(account.Name, weeks, sessions, scores, context.Team.Health);
         return sessions.Any(s => s > 0) ? [usage, history] : [history];
+    }
+
+    /// <summary>The rules of the backtest that flag the account today, as the card names them.</summary>
+    private static IEnumerable<(Backtest.Signal Signal, string Name)> Flagging(HealthReport health, AskContext context)
+    {
+        if (health.Band == HealthBand.Poor) yield return (Backtest.Signal.PoorBand, "Poor health");
+        if (health.IsFalling) yield return (Backtest.Signal.FallingUsage, "Usage falling");
+        if ((health.Facts.DaysIdle ?? int.MaxValue) >= context.Team.Health.InactiveDays) yield return (Backtest.Signal.Inactivity, "No activity");
     }
 
     /// <summary>"72 to 58 (-14); moved most: trend, -40 points (sessions 420 to 210 (-50%) in 4 weeks)".</summary>

@@ -23,7 +23,7 @@ public sealed class HelpHandler : IChatCommandHandler<HelpCommand>
             Summary = "Ask in your own words in any channel (`what was churn in october?`, `show me at risk accounts`), or with a slash in Slack (`/churn last month`). Add `share` to post the answer for everyone.",
             Sections =
             [
-                new ReplySection("Commands", CommandLanguage.Commands.Where(c => c.Audience == Audience.Team)
+                new ReplySection("Commands", CommandLanguage.Commands.Where(c => c.Audience == Audience.Team && (managers || !c.ManagersOnly))
                     .Select(c => $"`{c.Usage}`: {c.Description}. Example: `{c.Example}`").ToArray()),
                 new ReplySection("Periods", [PeriodParser.Examples]),
                 new ReplySection("Breakdowns (churn, retention, nps, renewals, at-risk)",
