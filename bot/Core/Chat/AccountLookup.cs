@@ -19,7 +19,7 @@ public static class AccountLookup
     {
         var q = Key(query);
         if (q.Length == 0) return new NoMatch([]);
-        var keyed = accounts.Select(a => (Account: a, Name: Key(a.Name))).ToArray();
+        var keyed = accounts.Select(a => (Account: a, Name: KeyOf(a))).ToArray();
         var exact = keyed.Where(x => x.Name == q || string.Equals(x.Account.Id, query.Trim(), StringComparison.OrdinalIgnoreCase)).ToArray();
         if (exact.Length > 0) return One(exact);
         var prefixed = keyed.Where(x => x.Name.StartsWith(q, StringComparison.Ordinal)).ToArray();
@@ -52,6 +52,11 @@ public static class AccountLookup
         }
         return true;
     }
+
+    // Each account's name is keyed once, not on every question: accounts are immutable and shared by the book's versions.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Account, string> Keys = new();
+
+    private static string KeyOf(Account account) => Keys.GetValue(account, a => Key(a.Name));
 
     /// <summary>The name as compared: lower case, letters and digits, one space between words.</summary>
     private static string Key(string name) =>
