@@ -207,11 +207,7 @@ public static class WritesBenchmark
                 },
             },
         };
-        var body = "payload=" + Uri.EscapeDataString(payload.ToJsonString());
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, SlackEndpoints.Path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
-        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-        request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(SlackBenchmark.Secret, timestamp, Encoding.UTF8.GetBytes(body)));
+        using var request = SlackBenchmark.SignedPost("payload=" + Uri.EscapeDataString(payload.ToJsonString()));
         using var response = await http.SendAsync(request);
         var answer = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode && !answer.Contains("errors", StringComparison.Ordinal) ? "" : $"{(int)response.StatusCode} {answer}";
@@ -264,10 +260,10 @@ public static class WritesBenchmark
         // Cards come at any hour of the run, and enough of them for the clicks (the defaults hold them overnight and send ten a person a day).
         start.Environment["Checks__QuietHours"] = "off";
         start.Environment["Checks__MaxNudgesPerDay"] = "50";
-        start.Environment["Ingest__WriteKey"] = Ingest.IngestBenchmark.BenchmarkWriteKey;
+        start.Environment["Ingest__WriteKey"] = Ingest.IngestBenchmark.WriteKey;
         if (slackApi is not null)
         {
-            start.Environment["Slack__BotToken"] = "xoxb-benchmark";
+            start.Environment["Slack__BotToken"] = "fake-bot-token-benchmark";
             start.Environment["Slack__SigningSecret"] = SlackBenchmark.Secret;
             start.Environment["Slack__ApiBaseUrl"] = slackApi;
         }

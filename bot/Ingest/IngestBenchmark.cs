@@ -18,7 +18,7 @@ namespace SuccessBot.Ingest;
 /// </summary>
 public static class IngestBenchmark
 {
-    private const string WriteKey = "benchmark-write-key";
+    internal const string WriteKey = "benchmark-write-key";
     private const int Connections = 8, BatchSize = 100;
 
     public static async Task<int> RunAsync(TextWriter output, int accounts, int minutes = 0)
@@ -82,8 +82,6 @@ public static class IngestBenchmark
         BaseAddress = new Uri(url),
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WriteKey + ":"))) },
     };
-
-    internal const string BenchmarkWriteKey = WriteKey;
 
     /// <summary>
     /// Posts until <paramref name="requests"/> are answered or <paramref name="limit"/> has passed; with

@@ -39,7 +39,7 @@ public static class SlackBenchmark
             {
                 ["Storage:Path"] = path,
                 ["Team:Managers:0"] = DemoGenerator.Manager,
-                ["Slack:BotToken"] = "xoxb-benchmark",
+                ["Slack:BotToken"] = "fake-bot-token-benchmark",
                 ["Slack:SigningSecret"] = Secret,
                 ["Slack:ApiBaseUrl"] = api + "/api/",
             });
@@ -108,13 +108,19 @@ public static class SlackBenchmark
         return report;
     }
 
-    private static async Task PostAsync(HttpClient http)
+    /// <summary>A form post to the Slack endpoint, signed with the benchmark's secret as Slack signs its requests.</summary>
+    internal static HttpRequestMessage SignedPost(string body)
     {
-        var body = Body;
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, SlackEndpoints.Path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        var request = new HttpRequestMessage(HttpMethod.Post, SlackEndpoints.Path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
         request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
         request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(Secret, timestamp, Encoding.UTF8.GetBytes(body)));
+        return request;
+    }
+
+    private static async Task PostAsync(HttpClient http)
+    {
+        using var request = SignedPost(Body);
         using var response = await http.SendAsync(request);
         var answer = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode || !answer.Contains("Churn", StringComparison.Ordinal))

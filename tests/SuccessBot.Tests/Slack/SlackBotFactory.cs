@@ -25,10 +25,10 @@ public sealed class SlackBotFactory(FakeSlack slack, bool socketMode = false, bo
         builder.UseSetting("Checks:QuietHours", "off");
         builder.UseSetting("Team:Managers:0", DemoGenerator.Manager);
         builder.UseSetting("Storage:PollSeconds", "0.2");
-        builder.UseSetting("Slack:BotToken", "xoxb-fake");
+        builder.UseSetting("Slack:BotToken", "fake-bot-token");
         builder.UseSetting("Slack:ApiBaseUrl", slack.ApiBaseUrl);
         if (withSigningSecret) builder.UseSetting("Slack:SigningSecret", SigningSecret);
-        if (socketMode) builder.UseSetting("Slack:AppToken", "xapp-fake");
+        if (socketMode) builder.UseSetting("Slack:AppToken", "fake-app-token");
         builder.StopsAfterItsJobs();
     }
 

@@ -140,7 +140,7 @@ public class SlackInboundTests(SlackHost host) : IClassFixture<SlackHost>
 
         var post = await Slack.WaitForAsync("chat.postMessage", c => c.Fields["channel"]?.GetValue<string>() == "CTHREAD1");
         Assert.Equal("1515449522.000016", post.Fields["thread_ts"]!.GetValue<string>());
-        Assert.Equal("Bearer xoxb-fake", post.Authorization);
+        Assert.Equal("Bearer fake-bot-token", post.Authorization);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public class SlackSocketModeTests
         await finished.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var opens = slack.Calls("apps.connections.open");
         Assert.True(opens.Count >= 2);
-        Assert.All(opens, o => Assert.Equal("Bearer xapp-fake", o.Authorization));
+        Assert.All(opens, o => Assert.Equal("Bearer fake-app-token", o.Authorization));
         // Without a signing secret the HTTP endpoint is off, and says why.
         var http = await bot.CreateClient().PostAsync(SlackEndpoints.Path, new StringContent("{}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, http.StatusCode);

@@ -71,7 +71,7 @@ public sealed class FuzzTests : IAsyncLifetime
         {
             ["Storage:Path"] = _folder.Store,
             ["Checks:QuietHours"] = "off",
-            ["Slack:BotToken"] = "xoxb-fuzz",
+            ["Slack:BotToken"] = "fake-bot-token-fuzz",
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:ApiBaseUrl"] = "http://127.0.0.1:1/api/",
             ["Ingest:WriteKey"] = WriteKey,

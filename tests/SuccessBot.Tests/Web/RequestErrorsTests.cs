@@ -17,7 +17,7 @@ public sealed class KestrelBot : IAsyncLifetime
     {
         ["urls"] = "http://127.0.0.1:0",
         ["Ingest:WriteKey"] = WriteKey,
-        ["Slack:BotToken"] = "xoxb-request-errors",
+        ["Slack:BotToken"] = "fake-bot-token-request-errors",
         ["Slack:SigningSecret"] = "request-errors-secret",
         ["Slack:ApiBaseUrl"] = "http://127.0.0.1:1/api/",
         ["Checks:DeliverySeconds"] = "3600",
