@@ -20,8 +20,9 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class WritesBenchmark
 {
-    public static async Task<int> RunAsync(TextWriter output, int accounts, bool wholeLoad)
+    public static async Task<int> RunAsync(TextWriter output, int accounts, bool wholeLoad, string? hostLog = null)
     {
+        _hostLog = hostLog is null ? null : Path.GetFullPath(hostLog);
         // The generated book takes minutes to store: it is made once a day and kept (data/bench/), and each run works on a copy.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var generated = Path.GetFullPath($"data/bench/writes-{accounts}-{today:yyyyMMdd}.db");
@@ -268,6 +269,7 @@ public static class WritesBenchmark
             start.Environment["Slack__ApiBaseUrl"] = slackApi;
         }
         start.Environment["Logging__LogLevel__SuccessBot.Host"] = "Information";
+        if (_hostLog is not null) start.Environment["Logging__LogLevel__Default"] = "Information";
         var host = Process.Start(start)!;
         started.Add(host);
         return host;
@@ -288,7 +290,8 @@ public static class WritesBenchmark
     {
         var clock = Stopwatch.StartNew();
         host.OutputDataReceived += (_, line) => { if (line.Data?.Contains("Read model") == true) Console.WriteLine($"    (host at {clock.Elapsed.TotalSeconds:0.0} s: {line.Data.Trim()})"); };
-        host.ErrorDataReceived += (_, _) => { };
+        host.OutputDataReceived += (_, line) => KeepHostLine(host, line.Data);
+        host.ErrorDataReceived += (_, line) => KeepHostLine(host, line.Data);
         host.BeginOutputReadLine();
         host.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -316,6 +319,15 @@ public static class WritesBenchmark
     {
         using (var kill = Process.Start("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         await host.WaitForExitAsync();
+        KeepHostLine(host, $"exited with {host.ExitCode}");
+    }
+
+    private static string? _hostLog;
+
+    private static void KeepHostLine(Process host, string? line)
+    {
+        if (_hostLog is null || string.IsNullOrWhiteSpace(line)) return;
+        lock (typeof(WritesBenchmark)) File.AppendAllText(_hostLog, $"{DateTime.UtcNow:HH:mm:ss.fff} [{host.Id}] {line}\n");
     }
 
     private static string Status(Process process, string field)

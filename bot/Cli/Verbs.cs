@@ -44,7 +44,9 @@ public static class Verbs
             Console.Error.WriteLine($"{verb.Name}: \"{string.Join(' ', parse.UnmatchedTokens)}\" is not something it takes; see {PathOf(parse.CommandResult)} --help.");
             return Task.FromResult(UsageError);
         }
-        return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        // The host stops itself on SIGTERM or Ctrl+C within its own shutdown timeout; System.CommandLine's handler would end the
+        // process 2 s after the signal, before in-flight requests, the usage checkpoint and the snapshot were done.
+        return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
     }
 
     /// <summary>The words that name a verb, as typed: `import accounts`; empty for the program itself.</summary>
@@ -363,12 +365,13 @@ public static class Verbs
         var wrk = WholeNumberOption("--wrk", "slack only: then SECONDS of signed /churn under wrk -t1 -c8 against the host and each --peer, side by side.", 0, min: 0);
         var peers = new Option<string[]>("--peer") { Description = "slack only: another /churn endpoint to load the same way (the Bolt-js peer, the bare Kestrel floor of ../shared/bench), signed with benchmark-signing-secret.", AllowMultipleArgumentsPerToken = true };
         var wholeLoad = new Option<bool>("--whole-load") { Description = "writes only: measure the start without a snapshot again (it is measured on the day's first run)." };
-        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts, minutes, wrk, peers, wholeLoad };
+        var hostLog = new Option<string?>("--host-log") { Description = "writes only: append every line the benchmark's hosts print (at Information) to this file, with the time and the host's process id." };
+        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts, minutes, wrk, peers, wholeLoad, hostLog };
         bench.SetAction((parse, _) => parse.GetValue(part) switch
         {
             "slack" => SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wrk), parse.GetValue(peers)),
             "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(minutes)),
-            "writes" => WritesBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wholeLoad)),
+            "writes" => WritesBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wholeLoad), parse.GetValue(hostLog)),
             var other => Task.FromResult(Benchmark.Run(Console.Out, other!, parse.GetValue(accounts))),
         });
         return bench;

@@ -95,7 +95,9 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
             while (_waiting.Reader.TryRead(out var left)) left.Stored.TrySetCanceled(stoppingToken);
         }
         // What was counted goes to the store now, so the next start has little to replay.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await CheckpointNowAsync();
+        log.LogInformation("Usage events checkpointed at stop in {Ms:0} ms.", watch.ElapsedMilliseconds);
     }
 
     /// <summary>Waits for requests, for the checkpoint being stored to finish, or for the next checkpoint to be due.</summary>
