@@ -64,9 +64,11 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
 
     public IReadOnlyList<(long Version, BookChange Change)>? ChangesAfter(long version)
     {
-        var entries = _db.GetCollection(Collections.Changes).Find(Query.GT("_id", version)).ToArray();
+        // The version first: a write committed between the two reads then waits for the next call, instead of showing a
+        // version the entries read before it do not reach (which reads as a log that no longer reaches back: a whole load).
         var current = DataVersion;
         if (current == version) return [];
+        var entries = _db.GetCollection(Collections.Changes).Find(Query.GT("_id", version)).ToArray();
         if (entries.Length == 0 || entries[0]["_id"].AsInt64 != version + 1) return null;
         var changes = new List<(long, BookChange)>(entries.Length);
         foreach (var entry in entries)

@@ -10,14 +10,50 @@ namespace SuccessBot.Tests.Storage;
 public class LiteDbStoreTests
 {
     [Fact]
-    public void LiteDbs_page_cache_grows_ten_pages_at_a_time_so_a_daily_run_leaves_no_large_garbage()
+    public void Reading_a_large_store_in_one_go_puts_nothing_on_the_large_object_heap()
     {
         using var folder = new TempFolder();
         using var store = new LiteDbStore(folder.Store);
+        // 24 MB of documents: LiteDB's own cache would grow by segments of up to 1,000 pages (8 MB) to read them.
+        using (var raw = new LiteDatabase(new ConnectionString { Filename = folder.Store, Connection = ConnectionType.Shared }))
+            raw.GetCollection("blobs").InsertBulk(Enumerable.Range(0, 2400).Select(i => new BsonDocument { ["_id"] = i, ["text"] = new string((char)('a' + i % 26), 10_000) }));
 
-        // A LiteDB upgrade that renames the setting fails here, not silently in the memory figures.
-        var sizes = typeof(LiteDatabase).Assembly.GetType("LiteDB.Constants")?.GetField("MEMORY_SEGMENT_SIZES")?.GetValue(null);
-        Assert.Equal(new[] { 10 }, sizes);
+        long large;
+        using (var heap = new LargeObjectHeapAllocations())
+        {
+            using var raw = new LiteDatabase(new ConnectionString { Filename = folder.Store, Connection = ConnectionType.Shared });
+            Assert.Equal(24_000_000, raw.GetCollection("blobs").FindAll().Sum(d => (long)d["text"].AsString.Length));
+            large = heap.OnThisThread();
+        }
+
+        Assert.True(large < 1024 * 1024, $"{large:N0} bytes went to the large object heap while the store was read");
+    }
+
+    [Fact]
+    public async Task A_reader_following_the_change_log_while_another_thread_writes_never_loses_its_place()
+    {
+        using var folder = new TempFolder();
+        using var store = new LiteDbStore(folder.Store);
+        store.Book.UpsertAccounts([new Core.Domain.Account { Id = "acme", Name = "Acme", OwnerEmail = "ana@example.com", Mrr = 100, StartedOn = new DateOnly(2026, 1, 1) }], new DateOnly(2026, 12, 2));
+        const int writes = 1500;
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < writes; i++) store.Activity.AddTouchpoint(new Core.Domain.Touchpoint("acme", "call", $"note {i}", "ana@example.com", DateTimeOffset.UtcNow));
+        });
+
+        var version = store.DataVersion;
+        var seen = 0;
+        while (!writer.IsCompleted || version < store.DataVersion)
+        {
+            // A write that lands while the log is read must wait for the next read, never look like a log that no longer reaches back.
+            var changes = store.ChangesAfter(version);
+            Assert.True(changes is not null, $"the log after version {version} was said not to reach back, {seen} touchpoints in");
+            seen += changes.Count;
+            if (changes.Count > 0) version = changes[^1].Version;
+        }
+        await writer;
+
+        Assert.Equal(writes, seen);
     }
 
     [Fact]
