@@ -8,16 +8,25 @@ namespace SuccessBot.Scheduling;
 
 /// <summary>The daily checks: decide and record today's nudges (idempotent, so a run at start catches up after downtime).</summary>
 [DisallowConcurrentExecution]
-public sealed class DailyChecksJob(NudgeService nudges, IBookSource books, ILogger<DailyChecksJob> log) : IJob
+public sealed class DailyChecksJob(NudgeService nudges, IBookSource books, IHostApplicationLifetime host, ILogger<DailyChecksJob> log) : IJob
 {
     public static readonly JobKey Key = new("daily-checks");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
     {
-        // A check over a book still loading would miss accounts: the run at start waits for it.
-        await books.WhenReady.WaitAsync(cancel);
-        var summary = nudges.Check(CheckKind.All);
-        log.LogInformation("Checks: {Decided} reasons to nudge today, {Recorded} new cards (one per account and person).", summary.Decided, summary.Recorded);
+        // A run still going when the host stops would keep the store open under its shutdown: it stops between two slices.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, host.ApplicationStopping);
+        try
+        {
+            // A check over a book still loading would miss accounts: the run at start waits for it.
+            await books.WhenReady.WaitAsync(stopping.Token);
+            var summary = nudges.Check(CheckKind.All, stopping.Token);
+            log.LogInformation("Checks: {Decided} reasons to nudge today, {Recorded} new cards (one per account and person).", summary.Decided, summary.Recorded);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            log.LogInformation("Checks stopped with the host; the next start checks the accounts not reached.");
+        }
     }
 }
 

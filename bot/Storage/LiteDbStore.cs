@@ -15,6 +15,7 @@ namespace SuccessBot.Storage;
 public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
 {
     private readonly LiteDatabase _db;
+    private readonly ILogger<LiteDbStore>? _log;
     private readonly ThreadLocal<bool> _inTransaction = new();
     private readonly ThreadLocal<List<BookChange>?> _published = new();
 
@@ -40,6 +41,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     /// <param name="log">Where rows that break a rule the store now keeps (an MRR above 10^12, written before the bound) are named.</param>
     public LiteDbStore(string path, ILogger<LiteDbStore>? log = null)
     {
+        _log = log;
         Path = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
@@ -150,7 +152,13 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
 
     public void Dispose()
     {
-        _db.Dispose();
+        try { _db.Dispose(); }
+        catch (ApplicationException e)
+        {
+            // Another thread is still inside the store (work that did not stop with the host) and holds LiteDB's lock, which
+            // only that thread may release; the system releases it when the process ends, and the next opener takes it over.
+            _log?.LogWarning("The store was closed while another thread still used it: {Problem}", e.Message);
+        }
         _inTransaction.Dispose();
         _published.Dispose();
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SuccessBot.Core.Domain;
 
 namespace SuccessBot.Core.Metrics;
@@ -70,10 +71,24 @@ public static class Health
 
     public static HealthReport Assess(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
     {
-        var facts = Gather(book, account, today, coreFeatures, options);
+        var position = book.PositionOf(account);
+        var history = book.HistoryAt(position);
+        var table = book.FeatureSetTable;
+        if (KeptWith.TryGetValue(history, out var kept) && kept.Today == today && ReferenceEquals(kept.Report.Account, account)
+            && ReferenceEquals(kept.CoreFeatures, coreFeatures) && ReferenceEquals(kept.Report.Options, options) && ReferenceEquals(kept.FeatureTable, table))
+            return kept.Report;
+        var facts = Gather(book, position, account, today, coreFeatures, options);
         var score = Combine(Scores(facts, options), options);
-        return new HealthReport(account, score, BandOf(score, options), facts, options);
+        var report = new HealthReport(account, score, BandOf(score, options), facts, options);
+        KeptWith.AddOrUpdate(history, new Kept(today, coreFeatures, table, report));
+        return report;
     }
+
+    // Each assessment is kept with the immutable history it was computed from: book versions share the histories a write did
+    // not change, so the next version reassesses only the accounts it touched (at-risk over 100,000 accounts, every question).
+    private static readonly ConditionalWeakTable<AccountHistory, Kept> KeptWith = new();
+
+    private sealed record Kept(DateOnly Today, IReadOnlyList<string> CoreFeatures, object FeatureTable, HealthReport Report);
 
     public static HealthBand BandOf(int score, HealthOptions options) =>
         score >= options.GoodFrom ? HealthBand.Good : score < options.PoorBelow ? HealthBand.Poor : HealthBand.Medium;
@@ -97,9 +112,11 @@ public static class Health
         return (int)Math.Round(weights == 0 ? 0 : weighted / weights);
     }
 
-    public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
+    public static HealthFacts Gather(BookOfBusiness book, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options) =>
+        Gather(book, book.PositionOf(account), account, today, coreFeatures, options);
+
+    private static HealthFacts Gather(BookOfBusiness book, int position, Account account, DateOnly today, IReadOnlyList<string> coreFeatures, HealthOptions options)
     {
-        var position = book.PositionOf(account);
         var windowStart = today.AddDays(1 - WindowDays);
         int activeDays = 0, recentSessions = 0, previousSessions = 0, userDays = 0;
         Span<bool> used = stackalloc bool[coreFeatures.Count];

@@ -46,7 +46,8 @@ public sealed class NudgeService(
     }
 
     /// <summary>Runs the checks and records every reason not decided before, in its account's card of the day; delivery follows.</summary>
-    public CheckSummary Check(CheckKind kinds)
+    /// <param name="cancel">Stops the run between two slices of accounts; what the slices before recorded stays, and the next run does the rest.</param>
+    public CheckSummary Check(CheckKind kinds, CancellationToken cancel = default)
     {
         var now = clock.GetUtcNow();
         int decided = 0;
@@ -54,6 +55,7 @@ public sealed class NudgeService(
         var inputs = Inputs();
         foreach (var result in Slices(inputs, kinds))
         {
+            cancel.ThrowIfCancellationRequested();
             decided += result.Nudges.Count;
             var decision = Decide(result.Nudges, inputs, now);
             var states = result.Signals.ToLookup(s => inputs.Signals.ContainsKey(s.AccountId));

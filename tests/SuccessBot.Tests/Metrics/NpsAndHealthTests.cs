@@ -1,3 +1,4 @@
+using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Time;
 using SuccessBot.Tests.Builders;
@@ -64,5 +65,30 @@ public class NpsAndHealthTests
         Assert.Equal(HealthBand.Good, good.Band);
         Assert.False(good.IsFalling);
         Assert.Equal(today.AddDays(-1), good.LastActive(today));
+    }
+
+    [Fact]
+    public void A_new_version_of_the_book_reassesses_the_account_a_write_changed_and_keeps_the_others_assessment()
+    {
+        var today = new DateOnly(2026, 11, 25);
+        var quiet = An.Account().StartedOn(2025, 1, 1).Build();
+        var other = An.Account().StartedOn(2025, 1, 1).Build();
+        var book = new BookBuilder().With(quiet, other);
+        for (var d = 1; d <= 56; d++) book.Used(other, today.AddDays(-d), 10, "reports");
+        var before = book.Build();
+        string[] core = ["reports"];
+        var options = new HealthOptions();
+        var quietBefore = Health.Assess(before, quiet, today, core, options);
+        var otherBefore = Health.Assess(before, other, today, core, options);
+
+        var after = before.Apply([new UsageDaysCounted([new UsageDay(quiet.Id, today, 3, 12, 60, ["reports"])])]);
+
+        var quietAfter = Health.Assess(after, quiet, today, core, options);
+        Assert.Equal((0, 1), (quietBefore.Facts.ActiveDays, quietAfter.Facts.ActiveDays));
+        Assert.Equal(0, quietAfter.Facts.DaysIdle);
+        Assert.Same(otherBefore, Health.Assess(after, other, today, core, options));
+        // The same history on another day, or under other settings, is assessed again.
+        Assert.Equal(0, Health.Assess(after, quiet, today.AddDays(40), core, options).Facts.ActiveDays);
+        Assert.Equal(HealthBand.Poor, Health.Assess(after, quiet, today, core, options with { GoodFrom = 101, PoorBelow = 101 }).Band);
     }
 }

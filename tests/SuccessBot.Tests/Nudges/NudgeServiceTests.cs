@@ -271,6 +271,19 @@ public class NudgeServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_check_stopped_with_the_host_records_nothing_it_did_not_finish_and_the_next_run_records_it_all()
+    {
+        Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30));
+        using var stopped = new CancellationTokenSource();
+        stopped.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => Service().Check(CheckKind.All, stopped.Token));
+        Assert.Empty(_store.Ledger.AllNudges());
+
+        Assert.Equal(1, Service().Check(CheckKind.All).Recorded);
+    }
+
+    [Fact]
     public void A_reason_found_later_the_same_day_joins_the_waiting_card_as_the_ledger_kept_it()
     {
         Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
