@@ -273,8 +273,8 @@ public class BacktestTests
         Assert.DoesNotContain("health accuracy", csmHelp);
     }
 
-    [Fact]
-    public void After_a_backtest_health_of_an_account_says_how_often_the_rule_that_flags_it_was_right()
+    /// <summary>60 accounts that declined before they cancelled, 60 steady ones, and one whose usage is falling today; a chat bot whose `health accuracy` keeps its backtest.</summary>
+    private static (BookOfBusiness Book, Account Fading, BacktestMemory Memory, ChatBot Bot) FadingAfterAYearOfCancellations()
     {
         var history = new HistoryBook();
         for (var i = 0; i < 60; i++) history.DecliningThenCancels(Owners[i % 3], new DateOnly(2025, 11, 5).AddDays(i * 5));
@@ -284,6 +284,13 @@ public class BacktestTests
         var memory = new BacktestMemory();
         var routes = ChatBot.StandardRoutes().On(new HealthHandler(memory)).On(new HealthAccuracyHandler(Checks, memory));
         var bot = new ChatBot(new StaticBook(book), Team, new FixedClock(new DateTimeOffset(HistoryBook.Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero)), routes, new ActionRouter());
+        return (book, fading, memory, bot);
+    }
+
+    [Fact]
+    public void After_a_backtest_health_of_an_account_says_how_often_the_rule_that_flags_it_was_right()
+    {
+        var (_, fading, _, bot) = FadingAfterAYearOfCancellations();
 
         var before = bot.Answer(new IncomingMessage("health " + fading.Name, "boss@example.com"));
         bot.Answer(new IncomingMessage("health accuracy", "boss@example.com"));
@@ -292,6 +299,23 @@ public class BacktestTests
         Assert.DoesNotContain(before.Facts, f => f.Label == "Usage falling");
         var record = Assert.Single(after.Facts, f => f.Label == "Usage falling").Value;
         Assert.Matches(@"^in the last backtest \(Oct 2025 to Sep 2026\) this rule flagged 100% of the accounts that later cancelled, \d+ days ahead on median; 100% of its flags were followed by a cancellation within 90 days$", record);
+    }
+
+    [Fact]
+    public void After_health_accuracy_the_checks_card_quotes_the_same_record_as_health_of_the_account()
+    {
+        var (book, fading, memory, bot) = FadingAfterAYearOfCancellations();
+        CheckResult Check() => NudgeChecks.Run(new CheckInputs(book, HistoryBook.Today, Team, Checks, new Dictionary<string, AccountSignals>(), new Dictionary<string, Snooze>())
+            { Records = memory.Records }, CheckKind.Engagement);
+
+        var before = Check().Nudges.Single(n => n.AccountId == fading.Id).Card;
+        bot.Answer(new IncomingMessage("health accuracy", "boss@example.com"));
+        var health = bot.Answer(new IncomingMessage("health " + fading.Name, Owners[0]));
+        var card = Check().Nudges.Single(n => n.AccountId == fading.Id).Card;
+
+        Assert.Equal("Usage falling · " + fading.Name, card.Title);
+        Assert.DoesNotContain(before.Facts, RuleRecords.IsRecord);
+        Assert.Equal(Assert.Single(health.Facts, f => f.Label == "Usage falling").Value, Assert.Single(card.Facts, f => f.Label == "Usage falling").Value);
     }
 
     [Fact]
