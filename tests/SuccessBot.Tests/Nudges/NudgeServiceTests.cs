@@ -243,6 +243,11 @@ public class NudgeServiceTests : IDisposable
         model.Refresh();
         Assert.Equal(new DateOnly(2026, 11, 25), model.Current.Find("globex")!.CanceledOn);
         Assert.Equal("price", model.Current.Find("globex")!.ChurnReason);
+        // The renewal not taken stays for the backtest to replay from; the renewals ahead no longer list it.
+        Assert.Equal(new DateOnly(2026, 12, 21), model.Current.Find("globex")!.RenewalOn);
+        var renewals = PlainText.Render(Bot().Answer(new IncomingMessage("renewals next 30 days", "boss@example.com")));
+        Assert.Contains("ACME", renewals);
+        Assert.DoesNotContain("Globex", renewals);
         var record = Assert.Single(_store.Activity.ChurnRecordsKept());
         Assert.Equal(("globex", 11, "went with a cheaper tool"), (record.AccountId, record.MonthsAsCustomer, record.Note));
         Assert.Contains(model.Current.TouchpointsOf("acme"), t => t.Kind == "snooze" && t.By == "ana@example.com");
