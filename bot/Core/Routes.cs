@@ -7,17 +7,17 @@ using SuccessBot.Core.Surveys;
 namespace SuccessBot.Core;
 
 /// <summary>The routing tables with everything they act on: every command and every button, and who handles it.</summary>
+/// <param name="backtests">The last backtest `health accuracy` ran, which `health ACCOUNT` and the detractors' cards quote.</param>
 public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveyStore, SurveyService surveys,
-    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock)
+    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock, Backtest.BacktestMemory backtests)
 {
-    private readonly SurveyComments _comments = new(surveyStore, ledger, checks);
-    private readonly Backtest.BacktestMemory _backtests = new();
+    private readonly SurveyComments _comments = new(surveyStore, ledger, checks, backtests);
 
     public CommandRouter Commands() => ChatBot.StandardRoutes()
         .On(new NpsSendHandler(surveys))
         .On(new StopSurveysHandler(surveyStore, audit, clock))
-        .On(new HealthHandler(_backtests))
-        .On(new HealthAccuracyHandler(checks, _backtests))
+        .On(new HealthHandler(backtests))
+        .On(new HealthAccuracyHandler(checks, backtests))
         .OnCustomerWords(new SurveyWordsHandler(surveyStore, nps, _comments, clock));
 
     public ActionRouter Buttons() => new ActionRouter(audit)
@@ -25,7 +25,7 @@ public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurv
         .On(NudgeCards.LogTouchpoint, new LogTouchpointHandler(ledger, activity))
         .On(NudgeCards.MarkChurned, new MarkChurnedHandler(ledger, activity))
         .On(NudgeCards.Open, new OpenNudgeHandler(ledger))
-        .On(SurveyCards.Score, new NpsScoreHandler(surveyStore, nps, ledger, checks))
+        .On(SurveyCards.Score, new NpsScoreHandler(surveyStore, nps, ledger, checks, backtests))
         .On(SurveyCards.Comment, new NpsCommentHandler(surveyStore, nps, _comments))
         .On(SurveyCards.OptOut, new NpsOptOutHandler(surveyStore, nps));
 }

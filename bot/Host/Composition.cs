@@ -22,6 +22,7 @@ public static class Composition
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
+        services.AddSingleton<Core.Backtest.BacktestMemory>();
         services.AddSingleton<NudgeService>();
         services.AddSingleton<Routes>();
         services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());

@@ -22,7 +22,7 @@ public static class BacktestAnswer
               + $"; {Percent(any.Precision)} of the accounts flagged cancelled within {window.HorizonDays} days, {Times(any.Lift)} the base rate of {Percent(report.BaseRate, decimals: 1)}.";
         var notes = new List<string>
         {
-            $"Each month every customer is scored from what was known the day before (usage, NPS answers, the account as it stood; renewals on the anniversary of the start), "
+            $"Each month every customer is scored from what was known the day before (usage, NPS answers, the account as it stood; renewals a whole number of years from the renewal date, or from the start when there is none), "
             + $"with the rules and bands as configured now, and compared with the next {window.HorizonDays} days. Recall and lead time count accounts; precision, lift and alerts count account-months.",
         };
         if (window.MonthsLeftOut > 0)

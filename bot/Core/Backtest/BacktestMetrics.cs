@@ -89,12 +89,16 @@ public static class BacktestMetrics
     }
 }
 
-/// <summary>The last backtest this host ran (`health accuracy`), for answers that say how often a rule was right.</summary>
+/// <summary>The last backtest this host ran (`health accuracy`), for answers and cards that say how often a rule was right.</summary>
 public sealed class BacktestMemory
 {
-    private volatile BacktestReport? _last;
+    private sealed record Kept(BacktestReport Report, RuleRecords Records);
+    private volatile Kept? _last;
 
-    public BacktestReport? Last => _last;
+    public BacktestReport? Last => _last?.Report;
 
-    public void Keep(BacktestReport report) => _last = report;
+    /// <summary>The rules' records of the last backtest, as cards quote them; none before a backtest.</summary>
+    public RuleRecords Records => _last?.Records ?? RuleRecords.None;
+
+    public void Keep(BacktestReport report) => _last = new Kept(report, RuleRecords.Of(report));
 }

@@ -69,13 +69,30 @@ public static class Replay
         return new BacktestWindow(covered, horizonDays, usageFrom, starts.Length, starts.Length - covered.Length);
     }
 
-    /// <summary>The account as it was known at the end of <paramref name="day"/>: not cancelled yet, renewing on the next anniversary of its start.</summary>
-    /// <remarks>
-    /// The book keeps today's renewal date only, and marking an account churned clears it: reading it would tell the replay who
-    /// left. Contracts are annual, so the renewal then is the anniversary of the start.
-    /// </remarks>
+    /// <summary>The account as it was known at the end of <paramref name="day"/>: not cancelled yet, renewing as <see cref="RenewalAsOf"/> says.</summary>
     public static Account AsKnownOn(Account account, DateOnly day) =>
-        account with { CanceledOn = null, ChurnReason = null, RenewalOn = NextAnniversary(account.StartedOn, day) };
+        account with { CanceledOn = null, ChurnReason = null, RenewalOn = RenewalAsOf(account, day) };
+
+    /// <summary>Contracts run for whole terms of this many months: a renewal date says when every other renewal of the account falls.</summary>
+    public const int TermMonths = 12;
+
+    /// <summary>
+    /// The renewal ahead on <paramref name="day"/> (the first on or after it): the book's renewal date stepped back (or on) by whole
+    /// terms, or, when the book has none, the anniversary of the start.
+    /// </summary>
+    /// <remarks>
+    /// The book keeps today's renewal date only, and it moves on a term at each renewal: the date itself was not known on the day,
+    /// its place in the year was (a contract's terms are agreed in advance). Stepped to the day, it reads the same whichever renewal
+    /// it names, so nothing that happened after the day (a renewal, a cancellation) moves it.
+    /// </remarks>
+    public static DateOnly RenewalAsOf(Account account, DateOnly day)
+    {
+        if (account.RenewalOn is not { } known) return NextAnniversary(account.StartedOn, day);
+        // Terms counted from the known date, so that a renewal on 29 February keeps its place in the other years.
+        var terms = ((day.Year - known.Year) * 12 + day.Month - known.Month) / TermMonths - 1;
+        while (known.AddMonths(terms * TermMonths) < day) terms++;
+        return known.AddMonths(terms * TermMonths);
+    }
 
     /// <summary>The first anniversary of <paramref name="started"/> on or after <paramref name="day"/> (at least a year after the start).</summary>
     public static DateOnly NextAnniversary(DateOnly started, DateOnly day)
@@ -133,7 +150,7 @@ public static class Replay
         var age = asOf.DayNumber - account.StartedOn.DayNumber;
         Set(Signal.Inactivity, age >= checks.InactiveDays && (health.Facts.DaysIdle ?? int.MaxValue) >= checks.InactiveDays);
         Set(Signal.Detractor, DetractorDuring(book.NpsAt(position), start.AddMonths(-1), start));
-        var renewal = NextAnniversary(account.StartedOn, asOf);
+        var renewal = RenewalAsOf(account, asOf);
         Set(Signal.RenewalRisk, renewal.DayNumber - asOf.DayNumber <= renewalDays && health.Band != HealthBand.Good);
         Set(Signal.AnyRule, flags != 0);
 

@@ -26,10 +26,13 @@ public sealed record Account
     public bool CanceledWithin(DateOnly start, DateOnly endExclusive) =>
         CanceledOn is { } c && c >= start && c < endExclusive;
 
-    /// <summary>The account after a CSM marks it churned on <paramref name="on"/>: cancelled with the reason, no renewal ahead.</summary>
+    /// <summary>
+    /// The account after a CSM marks it churned on <paramref name="on"/>: cancelled with the reason. Its renewal date stays, as an
+    /// import of a cancelled account keeps it: the renewal it did not take, which the backtest replays its renewals from.
+    /// </summary>
     public Account ChurnedOn(DateOnly on, string reason) => CanceledOn is not null
         ? throw new InvalidOperationException($"{Name} was already cancelled on {CanceledOn:yyyy-MM-dd}.")
-        : this with { CanceledOn = on, ChurnReason = reason, RenewalOn = null };
+        : this with { CanceledOn = on, ChurnReason = reason };
 }
 
 /// <summary>The MRR an account pays from <see cref="EffectiveOn"/> on, until the next change.</summary>

@@ -14,7 +14,9 @@ public static class NudgeCards
     public static readonly string[] TouchpointKinds = ["call", "email", "meeting"];
     public static readonly string[] ChurnReasons = ["price", "missing feature", "switched to competitor", "low usage", "budget cuts", "champion left", "acquired", "other"];
 
-    public static Reply Card(string title, string happened, Account account, HealthReport health, BookOfBusiness book, DateOnly today, TeamSettings team, string key, string? note = null)
+    /// <param name="records">How often the rules that raised the card were right in the last backtest, one fact each.</param>
+    public static Reply Card(string title, string happened, Account account, HealthReport health, BookOfBusiness book, DateOnly today, TeamSettings team, string key,
+        IReadOnlyList<Fact>? records = null)
     {
         var money = (decimal m) => Format.Money(m, team.CurrencySymbol);
         var matters = account.RenewalOn is { } r && r >= today
@@ -29,9 +31,9 @@ public static class NudgeCards
                 new("MRR", money(account.Mrr) + (account.Plan is { } plan ? $" ({plan})" : "")),
                 new("Last touchpoint", HealthHandler.LastTouchpoint(book, account.Id)),
                 new("Open issues", OpenIssues(health, team.Health)),
+                .. records ?? [],
             ],
             Buttons = Actions(key),
-            Note = note,
         };
     }
 

@@ -20,9 +20,10 @@ public sealed record CheckSummary(int Decided, int Recorded, IReadOnlyList<Nudge
 /// the recipient's quiet hours. A delivery that fails stays pending and is tried again with back-off; a person no channel
 /// reaches is replaced by the managers, with that reason on the card.
 /// </summary>
+/// <param name="backtests">The last backtest, when there was one: each card quotes how often the rules that raised it were right.</param>
 public sealed class NudgeService(
     IBookSource books, INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveys, TeamSettings team, CheckOptions options,
-    TimeProvider clock, IEnumerable<IChatChannel> channels)
+    TimeProvider clock, IEnumerable<IChatChannel> channels, Backtest.BacktestMemory? backtests = null)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30), LongestWait = TimeSpan.FromHours(1);
 
@@ -297,5 +298,6 @@ public sealed class NudgeService(
         });
     }
 
-    private CheckInputs Inputs() => new(books.Current, Today, team, options, ledger.Signals(), activity.Snoozes());
+    // The records are read once a run: every card of the run quotes the same backtest, looked up, not worked out per card.
+    private CheckInputs Inputs() => new(books.Current, Today, team, options, ledger.Signals(), activity.Snoozes()) { Records = backtests?.Records ?? Backtest.RuleRecords.None };
 }

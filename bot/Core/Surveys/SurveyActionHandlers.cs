@@ -33,11 +33,12 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
     protected abstract ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context);
 
     /// <summary>The nudges a detractor's answer makes (the same keys whoever finds the answer first), empty for anyone else.</summary>
-    public static IEnumerable<Nudge> DetractorNudges(SurveyState answered, BookOfBusiness book, DateOnly today, TeamSettings team, CheckOptions checks)
+    public static IEnumerable<Nudge> DetractorNudges(SurveyState answered, BookOfBusiness book, DateOnly today, TeamSettings team, CheckOptions checks,
+        Backtest.BacktestMemory? backtests)
     {
         if (answered.Score > 6 || answered.Answer is not { } answer || book.Find(answered.AccountId) is not { } account) return [];
         var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
-        return NudgeChecks.Detractor(book, account, health, answer, today, team, checks);
+        return NudgeChecks.Detractor(book, account, health, answer, today, team, checks, backtests?.Records ?? Backtest.RuleRecords.None);
     }
 
     private static (string Id, string? Tail) Split(string value) =>
@@ -45,7 +46,9 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
 }
 
 /// <summary>A click on 0-10: records the score (or changes it within the edit window) and asks why.</summary>
-public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, INudgeLedger ledger, CheckOptions checks) : SurveyActionHandler(surveys, options)
+/// <param name="backtests">The last backtest, whose detractor record a detractor's nudge quotes.</param>
+public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, INudgeLedger ledger, CheckOptions checks, Backtest.BacktestMemory? backtests = null)
+    : SurveyActionHandler(surveys, options)
 {
     protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
     {
@@ -61,7 +64,7 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
             Channel = ledger.Find($"{SurveyService.Rule}|{survey.Id}")?.Channel,
         };
         Surveys.SaveAnswered(answered);
-        foreach (var nudge in DetractorNudges(answered, context.Book, context.Today, context.Team, checks))
+        foreach (var nudge in DetractorNudges(answered, context.Book, context.Today, context.Team, checks, backtests))
             ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
         return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null)
         {
@@ -86,7 +89,7 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
 /// Keeps the reason for a score, up to 2,000 characters, and puts it in the detractor's nudge while that still waits
 /// (`Nps:CommentGraceSeconds`), whether it came from the card's button or was typed into the chat.
 /// </summary>
-public sealed class SurveyComments(ISurveyStore surveys, INudgeLedger ledger, CheckOptions checks)
+public sealed class SurveyComments(ISurveyStore surveys, INudgeLedger ledger, CheckOptions checks, Backtest.BacktestMemory? backtests = null)
 {
     /// <summary>Keeps <paramref name="text"/> as the comment (after one already given) and returns the card that says so.</summary>
     public Reply Keep(SurveyState survey, string text, BookOfBusiness book, DateOnly today, TeamSettings team)
@@ -95,7 +98,7 @@ public sealed class SurveyComments(ISurveyStore surveys, INudgeLedger ledger, Ch
         var cut = whole.Length > Rules.MaxCommentLength;
         var commented = survey with { Comment = cut ? whole[..Rules.MaxCommentLength] : whole };
         surveys.SaveAnswered(commented);
-        foreach (var nudge in SurveyActionHandler.DetractorNudges(commented, book, today, team, checks))
+        foreach (var nudge in SurveyActionHandler.DetractorNudges(commented, book, today, team, checks, backtests))
             if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
         var note = cut ? $"Your comment was {whole.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
         return SurveyCards.Thanks(commented, null) with { Note = note };

@@ -122,15 +122,15 @@ public class BacktestTests
         var before = Planted();
         DateTimeOffset After(int days) => new(day.AddDays(days).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
         var accounts = before.Accounts.ToArray();
-        // After the day: other usage (none at all for 40 days), detractors, MRR changes, cancellations with the renewal date
-        // cleared as a churn mark clears it, other renewal dates, a touchpoint.
+        // After the day: other usage (none at all for 40 days), detractors, MRR changes, cancellations (one import blanking the
+        // renewal date), renewal dates learnt on the cycle the replay assumed, a touchpoint.
         var after = before.Apply(
         [
             new UsageDaysCounted([.. accounts.SelectMany(a => Enumerable.Range(1, 40).Select(d => new UsageDay(a.Id, day.AddDays(d), 0, 0, 0, [])))]),
             new NpsAnswersRecorded([.. accounts.Select(a => new NpsAnswer(a.Id, "ops@customer.example", 0, "awful", After(1)))]),
             new MrrHistoryRecorded([.. accounts.Select(a => new MrrChange(a.Id, day.AddDays(1), 1))]),
             new AccountsImported([.. accounts.Where(a => a.CanceledOn is null).Take(20).Select(a => a with { CanceledOn = day.AddDays(20), ChurnReason = "price", RenewalOn = null })], []),
-            new AccountsImported([.. accounts.Where(a => a.CanceledOn is null).Skip(20).Take(20).Select(a => a with { RenewalOn = day.AddDays(2) })], []),
+            new AccountsImported([.. accounts.Where(a => a.CanceledOn is null).Skip(20).Take(20).Select(a => a with { RenewalOn = a.StartedOn.AddYears(3) })], []),
             new TouchpointLogged(new Touchpoint(accounts[0].Id, "call", "after", "ana@example.com", After(2))),
         ]);
         var active = Enumerable.Range(0, before.Count).Where(p => before.HistoryAt(p).Account.IsActiveOn(day)).ToArray();
@@ -150,6 +150,61 @@ public class BacktestTests
         Assert.True(scored.Length > 1000, $"{scored.Length} account-months compared");
         // The future was really different: today's health of those accounts is not what it was.
         Assert.NotEqual(Replay.HealthOn(before, active[^1], day.AddDays(30), Team).Score, Replay.HealthOn(after, active[^1], day.AddDays(30), Team).Score);
+    }
+
+    [Theory]
+    [InlineData("2026-09-15", "2025-10-01", "2026-09-15")]
+    [InlineData("2026-09-15", "2025-09-15", "2025-09-15")]
+    [InlineData("2026-09-15", "2025-09-10", "2025-09-15")]
+    [InlineData("2026-09-15", "2024-07-01", "2024-09-15")]
+    [InlineData("2027-09-15", "2025-10-01", "2026-09-15")]
+    [InlineData("2025-03-15", "2026-03-31", "2027-03-15")]
+    [InlineData("2028-02-29", "2025-03-01", "2026-02-28")]
+    [InlineData(null, "2025-10-01", "2026-06-01")]
+    public void The_renewal_ahead_on_a_day_is_the_books_renewal_date_stepped_by_whole_years_or_the_starts_anniversary(string? renewalOn, string day, string expected)
+    {
+        var account = An.Account().StartedOn(2024, 6, 1).Build() with { RenewalOn = renewalOn is null ? null : DateOnly.Parse(renewalOn) };
+
+        Assert.Equal(DateOnly.Parse(expected), Replay.RenewalAsOf(account, DateOnly.Parse(day)));
+    }
+
+    [Fact]
+    public void Renewals_are_replayed_on_the_cycle_of_the_renewal_date_and_nothing_after_the_day_moves_them()
+    {
+        // Customers since June 2024 whose contracts renew on 15 November (the book knows the next renewal only), the declining ones
+        // cancelled after it; and on the day, 31 October 2025, nothing says when the next renewals will be but the cycle.
+        var history = new HistoryBook();
+        for (var i = 0; i < 30; i++) history.DecliningThenCancels(Owners[i % 3], new DateOnly(2025, 11, 20).AddDays(i * 3));
+        for (var i = 0; i < 60; i++) history.Steady(Owners[i % 3]);
+        var built = history.Build();
+        var before = built.Apply([new AccountsImported([.. built.Accounts.Select(a => a with { RenewalOn = a.CanceledOn is null ? new DateOnly(2026, 11, 15) : new DateOnly(2025, 11, 15) })], [])]);
+        var day = new DateOnly(2025, 10, 31);
+        var active = before.Accounts.Where(a => a.IsActiveOn(day)).ToArray();
+        // After the day: a third renew (the date moves on a year), a third are known two renewals ahead, a third cancel sooner,
+        // their renewal date kept as a churn mark keeps it.
+        var after = before.Apply([new AccountsImported([.. active.Select((a, i) => (i % 3) switch
+        {
+            0 => a with { RenewalOn = a.RenewalOn!.Value.AddYears(1) },
+            1 => a with { RenewalOn = a.RenewalOn!.Value.AddYears(2) },
+            _ => a.CanceledOn is null ? a.ChurnedOn(day.AddDays(10), "price") : a with { CanceledOn = day.AddDays(5) },
+        })], [])]);
+        var window = Replay.Window(before, HistoryBook.Today, 12, 90);
+        static object[] Scored(IEnumerable<Observation> o) => [.. o.Select(x => (x.Position, x.Start, x.Flags, x.Score, x.Scores))];
+
+        var observed = Replay.Observations(before, window, Team, Checks).ToArray();
+
+        Assert.Equal(Scored(observed.Where(o => o.Start <= day.AddDays(1))), Scored(Replay.Observations(after, window, Team, Checks).Where(o => o.Start <= day.AddDays(1))));
+        Assert.Equal(90, active.Length);
+        Assert.Equal("renews in 15 days", Replay.HealthOn(before, 0, new DateOnly(2025, 10, 31), Team).Components.Single(c => c.Name == "renewal").Detail);
+        // November 2025: every account not in good health, renewing on the 15th, is flagged for its renewal; those in good health are not.
+        var november = observed.Where(o => o.Start == new DateOnly(2025, 11, 1)).ToArray();
+        var notGood = november.Where(o => o.Score < Team.Health.GoodFrom).ToArray();
+        Assert.True(notGood.Length >= 5, $"{notGood.Length} accounts not in good health");
+        Assert.All(notGood, o => Assert.True(o.Has(Signal.RenewalRisk)));
+        Assert.All(november.Except(notGood), o => Assert.False(o.Has(Signal.RenewalRisk)));
+        // June, the anniversary of the start, is no renewal here.
+        Assert.All(observed.Where(o => o.Start == new DateOnly(2026, 6, 1)), o => Assert.Equal(100, o.Scores.Renewal));
+        Assert.DoesNotContain(observed, o => o.Start == new DateOnly(2026, 6, 1) && o.Has(Signal.RenewalRisk));
     }
 
     [Fact]
@@ -273,8 +328,8 @@ public class BacktestTests
         Assert.DoesNotContain("health accuracy", csmHelp);
     }
 
-    [Fact]
-    public void After_a_backtest_health_of_an_account_says_how_often_the_rule_that_flags_it_was_right()
+    /// <summary>60 accounts that declined before they cancelled, 60 steady ones, and one whose usage is falling today; a chat bot whose `health accuracy` keeps its backtest.</summary>
+    private static (BookOfBusiness Book, Account Fading, BacktestMemory Memory, ChatBot Bot) FadingAfterAYearOfCancellations()
     {
         var history = new HistoryBook();
         for (var i = 0; i < 60; i++) history.DecliningThenCancels(Owners[i % 3], new DateOnly(2025, 11, 5).AddDays(i * 5));
@@ -284,6 +339,13 @@ public class BacktestTests
         var memory = new BacktestMemory();
         var routes = ChatBot.StandardRoutes().On(new HealthHandler(memory)).On(new HealthAccuracyHandler(Checks, memory));
         var bot = new ChatBot(new StaticBook(book), Team, new FixedClock(new DateTimeOffset(HistoryBook.Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero)), routes, new ActionRouter());
+        return (book, fading, memory, bot);
+    }
+
+    [Fact]
+    public void After_a_backtest_health_of_an_account_says_how_often_the_rule_that_flags_it_was_right()
+    {
+        var (_, fading, _, bot) = FadingAfterAYearOfCancellations();
 
         var before = bot.Answer(new IncomingMessage("health " + fading.Name, "boss@example.com"));
         bot.Answer(new IncomingMessage("health accuracy", "boss@example.com"));
@@ -292,6 +354,23 @@ public class BacktestTests
         Assert.DoesNotContain(before.Facts, f => f.Label == "Usage falling");
         var record = Assert.Single(after.Facts, f => f.Label == "Usage falling").Value;
         Assert.Matches(@"^in the last backtest \(Oct 2025 to Sep 2026\) this rule flagged 100% of the accounts that later cancelled, \d+ days ahead on median; 100% of its flags were followed by a cancellation within 90 days$", record);
+    }
+
+    [Fact]
+    public void After_health_accuracy_the_checks_card_quotes_the_same_record_as_health_of_the_account()
+    {
+        var (book, fading, memory, bot) = FadingAfterAYearOfCancellations();
+        CheckResult Check() => NudgeChecks.Run(new CheckInputs(book, HistoryBook.Today, Team, Checks, new Dictionary<string, AccountSignals>(), new Dictionary<string, Snooze>())
+            { Records = memory.Records }, CheckKind.Engagement);
+
+        var before = Check().Nudges.Single(n => n.AccountId == fading.Id).Card;
+        bot.Answer(new IncomingMessage("health accuracy", "boss@example.com"));
+        var health = bot.Answer(new IncomingMessage("health " + fading.Name, Owners[0]));
+        var card = Check().Nudges.Single(n => n.AccountId == fading.Id).Card;
+
+        Assert.Equal("Usage falling · " + fading.Name, card.Title);
+        Assert.DoesNotContain(before.Facts, RuleRecords.IsRecord);
+        Assert.Equal(Assert.Single(health.Facts, f => f.Label == "Usage falling").Value, Assert.Single(card.Facts, f => f.Label == "Usage falling").Value);
     }
 
     [Fact]

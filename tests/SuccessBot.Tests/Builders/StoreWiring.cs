@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SuccessBot.Core;
+using SuccessBot.Core.Backtest;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
@@ -15,12 +16,13 @@ public static class StoreWiring
     public static BookReadModel ReadModel(this LiteDbStore store, ILogger<BookReadModel>? log = null) =>
         new(store.Book, store, new StoreFiles(store.Path), log ?? NullLogger<BookReadModel>.Instance);
 
-    public static NudgeService Nudges(this LiteDbStore store, IBookSource books, TeamSettings team, CheckOptions options, TimeProvider clock, IEnumerable<IChatChannel> channels) =>
-        new(books, store.Ledger, store.Activity, store.Surveys, team, options, clock, channels);
+    public static NudgeService Nudges(this LiteDbStore store, IBookSource books, TeamSettings team, CheckOptions options, TimeProvider clock, IEnumerable<IChatChannel> channels,
+        BacktestMemory? backtests = null) =>
+        new(books, store.Ledger, store.Activity, store.Surveys, team, options, clock, channels, backtests);
 
     public static SurveyService SurveyService(this LiteDbStore store, IBookSource books, TeamSettings team, NpsOptions nps, TimeProvider clock) =>
         new(books, store.Surveys, store.Ledger, store.Audit, team, nps, clock);
 
-    public static Routes Routes(this LiteDbStore store, SurveyService surveys, CheckOptions checks, NpsOptions nps, TimeProvider clock) =>
-        new(store.Ledger, store.Activity, store.Surveys, surveys, checks, nps, store.Audit, clock);
+    public static Routes Routes(this LiteDbStore store, SurveyService surveys, CheckOptions checks, NpsOptions nps, TimeProvider clock, BacktestMemory? backtests = null) =>
+        new(store.Ledger, store.Activity, store.Surveys, surveys, checks, nps, store.Audit, clock, backtests ?? new());
 }

@@ -1,3 +1,4 @@
+using SuccessBot.Core.Backtest;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
@@ -26,8 +27,62 @@ public class NudgeChecksTests
     private static readonly CheckOptions EveryWindow = new() { GoodHealthRenewalDays = 90 };
 
     private static CheckResult Run(BookOfBusiness book, CheckKind kinds, IReadOnlyDictionary<string, AccountSignals>? signals = null, IReadOnlyDictionary<string, Snooze>? snoozes = null,
-        DateOnly? today = null, CheckOptions? options = null) =>
-        NudgeChecks.Run(new CheckInputs(book, today ?? Today, Team, options ?? new CheckOptions(), signals ?? NoSignals, snoozes ?? NoSnoozes), kinds);
+        DateOnly? today = null, CheckOptions? options = null, RuleRecords? records = null) =>
+        NudgeChecks.Run(new CheckInputs(book, today ?? Today, Team, options ?? new CheckOptions(), signals ?? NoSignals, snoozes ?? NoSnoozes) { Records = records ?? RuleRecords.None }, kinds);
+
+    /// <summary>An account used every day until 29 days ago, seen in good health the day before: its health drops, usage falls and nobody uses it.</summary>
+    private static (BookOfBusiness Book, Dictionary<string, AccountSignals> Before) Fading()
+    {
+        var fading = An.Account("Fading").StartedOn(2025, 1, 1).Build();
+        var book = new BookBuilder().With(fading);
+        for (var d = 29; d < 56; d++) book.Used(fading, Today.AddDays(-d), 10, "reports", "dashboards", "integrations");
+        return (book.Build(), new() { [fading.Id] = new(fading.Id, HealthBand.Good, false, false, Today.AddDays(-1)) });
+    }
+
+    [Fact]
+    public void A_card_quotes_how_often_each_rule_that_raised_it_was_right_in_the_last_backtest()
+    {
+        var (book, before) = Fading();
+
+        var card = Assert.Single(Run(book, CheckKind.Engagement, before, records: RuleRecords.Of(PlantedBacktest.Report())).Nudges).Card;
+
+        Assert.Equal("Health dropped · Fading", card.Title);
+        Assert.Equal(PlantedBacktest.HealthDrop, Assert.Single(card.Facts, f => f.Label == "Health dropped").Value);
+        Assert.Equal(PlantedBacktest.FallingUsage, Assert.Single(card.Facts, f => f.Label == "Usage falling").Value);
+        // Inactivity raised it too, but never flagged in that backtest: no "0% ... n/a" to read.
+        Assert.DoesNotContain(card.Facts, f => f.Label == "No activity");
+        Assert.Contains("Nobody at Fading has used the product for 29 days", card.Summary);
+    }
+
+    [Theory]
+    [InlineData(19)]
+    [InlineData(0)]
+    public void With_fewer_than_twenty_cancellations_in_the_last_backtest_or_none_a_card_quotes_nothing(int canceled)
+    {
+        var (book, before) = Fading();
+        var records = canceled == 0 ? null : RuleRecords.Of(PlantedBacktest.Report(canceled));
+
+        var card = Assert.Single(Run(book, CheckKind.Engagement, before, records: records).Nudges).Card;
+
+        Assert.Equal(["Health", "MRR", "Last touchpoint", "Open issues"], card.Facts.Select(f => f.Label));
+    }
+
+    [Fact]
+    public void A_renewal_in_poor_health_quotes_the_renewal_risk_record_to_owner_and_manager_and_one_in_good_health_quotes_none()
+    {
+        var quiet = An.Account("Quiet").RenewsOn(2026, 12, 10).Build();
+        var healthy = An.Account("Healthy").RenewsOn(2026, 11, 30).Build();
+        var records = RuleRecords.Of(PlantedBacktest.Report());
+
+        var nudges = Run(Busy(healthy, new BookBuilder().With(quiet)).Build(), CheckKind.Renewals, records: records).Nudges;
+
+        var atRisk = nudges.Where(n => n.AccountId == quiet.Id).ToArray();
+        Assert.Equal(["csm@example.com", "boss@example.com"], atRisk.Select(n => n.Recipient));
+        Assert.All(atRisk, n => Assert.Equal(PlantedBacktest.Quarter, Assert.Single(n.Card.Facts, f => f.Label == "Renewal at risk").Value));
+        var reminder = Assert.Single(nudges, n => n.AccountId == healthy.Id);
+        Assert.Contains("in good health", reminder.Card.Summary);
+        Assert.DoesNotContain(reminder.Card.Facts, RuleRecords.IsRecord);
+    }
 
     [Theory]
     [InlineData(89, "good", null)]

@@ -70,8 +70,10 @@ public class NudgeServiceTests : IDisposable
     /// <summary>Every renewal window gets a card here, whatever the health (the window tests are about windows).</summary>
     private CheckOptions _options = new() { GoodHealthRenewalDays = 90 };
 
+    private readonly Core.Backtest.BacktestMemory _backtests = new();
+
     private NudgeService Service(BookOfBusiness? book = null) =>
-        _store.Nudges(new StaticBookSource(book ?? _store.Book.LoadBook()), _team, _options, _clock, [_channel]);
+        _store.Nudges(new StaticBookSource(book ?? _store.Book.LoadBook()), _team, _options, _clock, [_channel], _backtests);
 
     private ChatBot Bot()
     {
@@ -241,6 +243,11 @@ public class NudgeServiceTests : IDisposable
         model.Refresh();
         Assert.Equal(new DateOnly(2026, 11, 25), model.Current.Find("globex")!.CanceledOn);
         Assert.Equal("price", model.Current.Find("globex")!.ChurnReason);
+        // The renewal not taken stays for the backtest to replay from; the renewals ahead no longer list it.
+        Assert.Equal(new DateOnly(2026, 12, 21), model.Current.Find("globex")!.RenewalOn);
+        var renewals = PlainText.Render(Bot().Answer(new IncomingMessage("renewals next 30 days", "boss@example.com")));
+        Assert.Contains("ACME", renewals);
+        Assert.DoesNotContain("Globex", renewals);
         var record = Assert.Single(_store.Activity.ChurnRecordsKept());
         Assert.Equal(("globex", 11, "went with a cheaper tool"), (record.AccountId, record.MonthsAsCustomer, record.Note));
         Assert.Contains(model.Current.TouchpointsOf("acme"), t => t.Kind == "snooze" && t.By == "ana@example.com");
@@ -297,6 +304,26 @@ public class NudgeServiceTests : IDisposable
         Assert.StartsWith("ACME comes up for renewal on 2026-11-30 in good health (", card.Card.Summary);
         Assert.Contains("). ops@acme.example answered 3 on 2026-11-25: \"too slow\". Why it matters: renewal in 5 days", card.Card.Summary);
         Assert.Equal("Renewal in 5 days, Detractor (3)", card.Reason!.Headline);
+    }
+
+    [Fact]
+    public async Task After_a_backtest_the_card_of_the_day_carries_the_record_of_each_reason_that_has_one_also_when_it_joins_later()
+    {
+        Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
+        Service().Check(CheckKind.Renewals);
+        _backtests.Keep(PlantedBacktest.Report());
+        _store.Book.UpsertNps([new NpsAnswer("acme", "ops@acme.example", 3, "too slow", _clock.GetUtcNow().AddHours(-1))]);
+
+        Service().Check(CheckKind.All);
+        await Service().DeliverDueAsync(CancellationToken.None);
+
+        var ana = Assert.Single(_channel.Sent, s => s.To == "ana@example.com").Card;
+        Assert.Equal("Renewal in 5 days, Detractor (3) · ACME", ana.Title);
+        Assert.Equal(PlantedBacktest.Quarter, Assert.Single(ana.Facts, f => f.Label == "Detractor").Value);
+        // A renewal in good health is not the backtest's renewal risk: it has no record to quote.
+        Assert.DoesNotContain(ana.Facts, f => f.Label == "Renewal at risk");
+        var manager = Assert.Single(_channel.Sent, s => s.To == "boss@example.com").Card;
+        Assert.Equal(PlantedBacktest.Quarter, Assert.Single(manager.Facts, f => f.Label == "Detractor").Value);
     }
 
     [Fact]

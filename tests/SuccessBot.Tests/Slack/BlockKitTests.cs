@@ -4,7 +4,7 @@ using SuccessBot.Slack;
 
 namespace SuccessBot.Tests.Slack;
 
-public class BlockKitTests
+public static class BlockKitLimits
 {
     private static IEnumerable<string> Texts(JsonNode node) => node switch
     {
@@ -13,6 +13,24 @@ public class BlockKitTests
         _ => [],
     };
 
+    /// <summary>Slack's limits on a message's blocks: their number, each text's length, fields per section, buttons per block and their labels.</summary>
+    public static void Check(JsonArray blocks)
+    {
+        Assert.InRange(blocks.Count, 1, BlockKit.MessageBlocks);
+        Assert.All(Texts(blocks), t => Assert.True(t.Length <= BlockKit.SectionText, $"{t.Length} characters"));
+        Assert.True(blocks[0]!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.HeaderText);
+        Assert.All(blocks.Where(b => b!["fields"] is not null), b => Assert.InRange(b!["fields"]!.AsArray().Count, 1, BlockKit.FieldsPerSection));
+        Assert.All(blocks.Where(b => b!["fields"] is not null).SelectMany(b => b!["fields"]!.AsArray()),
+            f => Assert.True(f!["text"]!.GetValue<string>().Length <= BlockKit.FieldText));
+        Assert.All(blocks.Where(b => b!["type"]!.GetValue<string>() == "actions"), b => Assert.InRange(b!["elements"]!.AsArray().Count, 1, BlockKit.ButtonsPerBlock));
+        Assert.All(blocks.Where(b => b!["type"]!.GetValue<string>() == "actions").SelectMany(b => b!["elements"]!.AsArray()),
+            button => Assert.True(button!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.ButtonText));
+    }
+
+}
+
+public class BlockKitTests
+{
     [Fact]
     public void A_huge_reply_stays_inside_Slacks_limits_and_says_how_much_was_left_out()
     {
@@ -32,12 +50,7 @@ public class BlockKitTests
         Assert.Equal("actions", blocks[^1]!["type"]!.GetValue<string>());
         Assert.Equal("actions", blocks[^2]!["type"]!.GetValue<string>());
         Assert.Contains("more part(s) not shown", blocks[^3]!.ToJsonString());
-        Assert.All(Texts(blocks), t => Assert.True(t.Length <= BlockKit.SectionText, $"{t.Length} characters"));
-        Assert.True(blocks[0]!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.HeaderText);
-        Assert.All(blocks.Where(b => b!["fields"] is not null), b => Assert.InRange(b!["fields"]!.AsArray().Count, 1, BlockKit.FieldsPerSection));
-        Assert.All(blocks.Where(b => b!["type"]!.GetValue<string>() == "actions"), b => Assert.InRange(b!["elements"]!.AsArray().Count, 1, BlockKit.ButtonsPerBlock));
-        Assert.All(blocks.Where(b => b!["type"]!.GetValue<string>() == "actions").SelectMany(b => b!["elements"]!.AsArray()),
-            button => Assert.True(button!["text"]!["text"]!.GetValue<string>().Length <= BlockKit.ButtonText));
+        BlockKitLimits.Check(blocks);
         // 400 lines do not fit in 3,000 characters: the rest are counted with the 5 the core left out.
         Assert.Matches(@"… and \d{3} more$", blocks.First(b => b!.ToJsonString().Contains("Section 1*"))!["text"]!["text"]!.GetValue<string>());
     }

@@ -87,5 +87,9 @@ public sealed class TeamsChat(TeamsBotFactory bot, string userId, string? conver
     /// <summary>Cards the bot posted to this conversation, oldest first.</summary>
     public ConnectorCall[] CardsReceived => bot.Connector.Posted(ConversationId);
 
+    /// <summary>The cards posted in reply to <paramref name="activity"/>: its answer, not a nudge a delivery round brought meanwhile.</summary>
+    public ConnectorCall[] RepliesTo(JsonObject activity) => CardsReceived
+        .Where(c => c.Body is { } body && body.TryGetProperty("replyToId", out var to) && to.GetString() == activity["id"]!.GetValue<string>()).ToArray();
+
     public static async Task<JsonElement> Json(HttpResponseMessage response) => JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync());
 }

@@ -29,8 +29,8 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         if (account.RenewalOn is { } renewal) facts.Add(new("Renewal", $"{Format.Day(renewal)} (in {renewal.DayNumber - context.Today.DayNumber} days)"));
         facts.Add(new("Since last week", Moved(health, lastWeek)));
         if (backtests?.Last is { } report)
-            foreach (var (signal, name) in Flagging(health, context))
-                facts.Add(new(name, Backtest.BacktestAnswer.Record(report, signal)));
+            foreach (var signal in Flagging(health, context))
+                facts.Add(new(Backtest.RuleRecords.Label(signal), Backtest.BacktestAnswer.Record(report, signal)));
         var components = health.Components;
         var weakest = components.OrderBy(c => c.Score).First();
         var activity = context.Book.TouchpointsOf(account.Id).Reverse().ToArray();
@@ -65,11 +65,11 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
     }
 
     /// <summary>The rules of the backtest that flag the account today, as the card names them.</summary>
-    private static IEnumerable<(Backtest.Signal Signal, string Name)> Flagging(HealthReport health, AskContext context)
+    private static IEnumerable<Backtest.Signal> Flagging(HealthReport health, AskContext context)
     {
-        if (health.Band == HealthBand.Poor) yield return (Backtest.Signal.PoorBand, "Poor health");
-        if (health.IsFalling) yield return (Backtest.Signal.FallingUsage, "Usage falling");
-        if ((health.Facts.DaysIdle ?? int.MaxValue) >= context.Team.Health.InactiveDays) yield return (Backtest.Signal.Inactivity, "No activity");
+        if (health.Band == HealthBand.Poor) yield return Backtest.Signal.PoorBand;
+        if (health.IsFalling) yield return Backtest.Signal.FallingUsage;
+        if ((health.Facts.DaysIdle ?? int.MaxValue) >= context.Team.Health.InactiveDays) yield return Backtest.Signal.Inactivity;
     }
 
     /// <summary>"72 to 58 (-14); moved most: trend, -40 points (sessions 420 to 210 (-50%) in 4 weeks)".</summary>
