@@ -55,6 +55,8 @@ public static class Composition
             var connection = Settings.PostgresConnection(config);
             services.AddSingleton(s =>
             {
+                // The database holds the rows; the folder of Storage:Path keeps this host's snapshot and usage-event log.
+                Directory.CreateDirectory(Path.GetDirectoryName(s.GetRequiredService<StoreFiles>().Store)!);
                 var store = new PostgresStore(connection);
                 if (waitForTheStore) WaitUntilReachable(store, s.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot.Storage"), s.GetRequiredService<IConfiguration>());
                 return store;
@@ -86,8 +88,8 @@ public static class Composition
     /// </summary>
     private static void WaitUntilReachable(PostgresStore store, ILogger log, IConfiguration config)
     {
-        var wait = TimeSpan.FromSeconds(1);
         var longest = TimeSpan.FromSeconds(Settings.Number(config, "Storage:RetryMaxSeconds", 30.0));
+        var wait = TimeSpan.FromSeconds(1) < longest ? TimeSpan.FromSeconds(1) : longest;
         while (true)
         {
             try
@@ -108,13 +110,14 @@ public static class Composition
     /// The same services for a command-line verb, without a host or channels; the book is ready (from the snapshot and the
     /// change log when they serve the store). Warnings go to standard error, so what a verb prints stays its own.
     /// </summary>
-    public static ServiceProvider ForCommandLine(IConfiguration config)
+    /// <param name="loadBook">False for a verb that only writes or reads the store (import, audit).</param>
+    public static ServiceProvider ForCommandLine(IConfiguration config, bool loadBook = true)
     {
         var services = new ServiceCollection()
             .AddLogging(log => log.AddConfiguration(config.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning))
             .AddSuccessBot(config)
             .BuildServiceProvider();
-        services.GetRequiredService<BookReadModel>().Load();
+        if (loadBook) services.GetRequiredService<BookReadModel>().Load();
         return services;
     }
 }

@@ -14,6 +14,7 @@ namespace SuccessBot.Tests.Builders;
 public sealed class PostgresServer
 {
     private static readonly Lazy<(PostgresServer? Server, string? Missing)> Shared = new(Start);
+    private const string Password = "throwaway-test-password";
     private readonly string _admin;
 
     private PostgresServer(string admin) => _admin = admin;
@@ -32,18 +33,29 @@ public sealed class PostgresServer
     public string CreateDatabase()
     {
         var name = "t" + Guid.NewGuid().ToString("N");
-        using (var connection = new NpgsqlConnection(_admin))
-        {
-            connection.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            create.ExecuteNonQuery();
-        }
+        Create(name);
         return new NpgsqlConnectionStringBuilder(_admin) { Database = name, Pooling = true }.ConnectionString;
     }
 
-    /// <summary>The same database as a user with a wrong password: what a typo in the settings looks like.</summary>
-    public static string WithWrongPassword(string connection) =>
-        new NpgsqlConnectionStringBuilder(connection) { Username = "successbot_nobody", Password = "wrong" }.ConnectionString;
+    /// <summary>The same database with a wrong password: what a typo in the settings looks like.</summary>
+    public static string WithWrongPassword(string connection) => new NpgsqlConnectionStringBuilder(connection) { Password = "wrong" }.ConnectionString;
+
+    /// <summary>A database of that name that is not there (yet).</summary>
+    public string Missing(string name) => new NpgsqlConnectionStringBuilder(_admin) { Database = name }.ConnectionString;
+
+    /// <summary>Creates the database a host was told about before it existed.</summary>
+    public void Create(string name) => Admin($"CREATE DATABASE {name}");
+
+    /// <summary>Drops a database under the hosts using it, as an operator's mistake or a lost server would.</summary>
+    public void Drop(string name) => Admin($"DROP DATABASE {name} WITH (FORCE)");
+
+    private void Admin(string sql)
+    {
+        using var connection = new NpgsqlConnection(_admin);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
 
     private static (PostgresServer?, string?) Start()
     {
@@ -60,7 +72,11 @@ public sealed class PostgresServer
         Directory.CreateDirectory(folder);
         if (root) Run("chown", $"postgres {folder}", asPostgres: false);
         var data = Path.Combine(folder, "data");
-        Run(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust -E UTF8 --no-locale", root);
+        // Logins over TCP need the password, so that a wrong one is refused as on a real server.
+        var passwordFile = Path.Combine(folder, "password");
+        File.WriteAllText(passwordFile, Password);
+        if (root) Run("chown", $"postgres {passwordFile}", asPostgres: false);
+        Run(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --pwfile={passwordFile} --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale", root);
         var port = FreePort();
         // Durability is not what these tests check: without fsync a test database is made in milliseconds.
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {folder}/server.log -w -o \"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start", root);
@@ -69,7 +85,7 @@ public sealed class PostgresServer
             Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -m immediate -w stop", root);
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         };
-        return (new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"), null);
+        return (new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres"), null);
     }
 
     private static void Run(string file, string arguments, bool asPostgres)
