@@ -63,6 +63,8 @@ public static class Composition
             });
             services.AddSingleton(s => StorePorts.Of(s.GetRequiredService<PostgresStore>()));
             services.AddSingleton(s => new StoreDescription("postgres", s.GetRequiredService<PostgresStore>().Describes));
+            services.AddSingleton(s => new ChangeNotifications(s.GetRequiredService<PostgresStore>().FollowNotificationsAsync));
+            services.AddHostedService<ChangeWakeup>();
         }
         else
         {

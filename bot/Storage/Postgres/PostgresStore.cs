@@ -246,11 +246,35 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         while (reader.Read()) yield return read(reader);
     }
 
-    /// <summary>A connection of its own, outside any transaction (bulk copies, listening for changes).</summary>
-    internal NpgsqlConnection OpenConnection()
+    /// <summary>
+    /// Listens for the commits of every host on the database (LISTEN on <see cref="ChangesChannel"/>) and calls
+    /// <paramref name="changed"/> for each, and once when listening begins (for what was committed before); a lost
+    /// connection is reported to <paramref name="lost"/> and listened on again a second later, until <paramref name="stop"/>.
+    /// </summary>
+    public async Task FollowNotificationsAsync(Action changed, Action<Exception> lost, CancellationToken stop)
     {
-        EnsureReady();
-        return Open();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                EnsureReady();
+                await using var connection = await _source.OpenConnectionAsync(stop);
+                connection.Notification += (_, _) => changed();
+                await using (var listen = new NpgsqlCommand($"LISTEN {ChangesChannel}", connection)) await listen.ExecuteNonQueryAsync(stop);
+                changed();
+                while (true) await connection.WaitAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (IsStoreFault(e))
+            {
+                lost(e);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), stop); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
     }
 
     public void Dispose()

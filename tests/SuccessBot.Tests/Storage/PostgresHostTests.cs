@@ -145,6 +145,26 @@ public sealed class PostgresHostTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_commit_through_one_host_wakes_the_other_hosts_read_model_without_waiting_for_its_poll()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        // Polls an hour apart: only the notification can bring the import to the other host during this test.
+        var first = Started(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
+        var second = Started(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
+        var follower = second.Services.GetRequiredService<SuccessBot.Host.BookReadModel>();
+        var before = follower.Version;
+
+        Import(first.Services.GetRequiredService<IBookStore>(), Csvs());
+
+        var written = first.Services.GetRequiredService<IChangeFeed>().DataVersion;
+        Assert.True(written > before);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (follower.Version < written && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+        Assert.Equal(written, follower.Version);
+        Assert.StartsWith("16.7% logo churn: 2 of 12 accounts", (await second.Ask("churn last month")).GetProperty("summary").GetString());
+    }
+
+    [SkippableFact]
     public async Task Healthz_says_503_storage_unreadable_when_the_database_goes_away()
     {
         var server = PostgresServer.Require();
