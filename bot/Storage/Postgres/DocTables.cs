@@ -86,7 +86,9 @@ internal static class Tables
     public static readonly DocTable OptOuts = new("optouts", Collections.OptOuts);
     public static readonly DocTable Snoozes = new("snoozes", Collections.Snoozes);
     public static readonly DocTable Signals = new("signals", Collections.Signals);
-    public static readonly DocTable Nudges = new("nudges", Collections.Nudges, Text("status", "status"), At("next", "next"), At("sent", "sent"), At("created", "created"), Text("ref", "ref"));
+    // claimed_until: every write of a record ends the delivery lease on it (see PostgresNudgeLedger.DueForDelivery).
+    public static readonly DocTable Nudges = new("nudges", Collections.Nudges, Text("status", "status"), At("next", "next"), At("sent", "sent"), At("created", "created"), Text("ref", "ref"),
+        new Column("claimed_until", "timestamptz", _ => null));
 
     /// <summary>Every table of documents, in the order `migrate --from-litedb` copies them.</summary>
     public static readonly DocTable[] All = [Accounts, MrrHistory, Nps, Touchpoints, ChurnRecords, Surveys, OptOuts, Snoozes, Signals, Nudges];
