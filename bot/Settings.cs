@@ -20,6 +20,18 @@ public static class Settings
 
     public static string StoragePath(IConfiguration config) => config["Storage:Path"] is { Length: > 0 } p ? p : DefaultStoragePath;
 
+    /// <summary>`Storage:Provider`: litedb (the file at Storage:Path, the default) or postgres (ConnectionStrings:SuccessBot).</summary>
+    public static string StorageProvider(IConfiguration config) => (config["Storage:Provider"] is { Length: > 0 } p ? p.Trim().ToLowerInvariant() : "litedb") switch
+    {
+        "litedb" => "litedb",
+        "postgres" or "postgresql" => "postgres",
+        var other => throw new InvalidSettingException($"Storage:Provider: \"{other}\" is not litedb or postgres."),
+    };
+
+    /// <summary>The Npgsql connection string of `Storage:Provider` postgres.</summary>
+    public static string PostgresConnection(IConfiguration config) => config.GetConnectionString("SuccessBot") is { Length: > 0 } c ? c
+        : throw new InvalidSettingException("Storage:Provider is postgres but ConnectionStrings:SuccessBot (an Npgsql connection string, e.g. \"Host=db;Database=successbot;Username=bot;Password=...\") is not set.");
+
     /// <summary>
     /// The settings of a verb that works on a store (`--store PATH`, else `Storage:Path`): those of <see cref="Load()"/>, then the
     /// ones kept beside the store in <see cref="StoreSettingsPath"/> (the demo's managers and plan seats), so that `ask --store`

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using SuccessBot.Core.Audit;
 using SuccessBot.Host;
-using SuccessBot.Storage;
 
 namespace SuccessBot.Cli;
 
@@ -30,13 +29,13 @@ public static class AuditVerb
                 from = new DateTimeOffset(midnight, team.TimeZone.GetUtcOffset(midnight));
             }
             var path = Settings.StoragePath(config);
-            if (!File.Exists(path))
+            if (Settings.StorageProvider(config) == "litedb" && !File.Exists(path))
             {
                 Console.Error.WriteLine($"audit: there is no store at {Path.GetFullPath(path)} (Storage:Path).");
                 return 1;
             }
-            using var store = new LiteDbStore(path);
-            var entries = store.Audit.AuditEntries(parse.GetValue(account), from);
+            using var services = Composition.ForCommandLine(config, loadBook: false);
+            var entries = services.GetRequiredService<IAuditLog>().AuditEntries(parse.GetValue(account), from);
             if (entries.Count == 0) Console.WriteLine("No audit entries.");
             foreach (var entry in entries) Console.WriteLine(TerminalText.Escape(Line(entry)));
             return 0;

@@ -44,9 +44,23 @@ public static class Verbs
             Console.Error.WriteLine($"{verb.Name}: \"{string.Join(' ', parse.UnmatchedTokens)}\" is not something it takes; see {PathOf(parse.CommandResult)} --help.");
             return Task.FromResult(UsageError);
         }
-        // The host stops itself on SIGTERM or Ctrl+C within its own shutdown timeout; System.CommandLine's handler would end the
-        // process 2 s after the signal, before in-flight requests, the usage checkpoint and the snapshot were done.
-        return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+        return InvokeAsync(parse);
+    }
+
+    private static async Task<int> InvokeAsync(ParseResult parse)
+    {
+        try
+        {
+            // The host stops itself on SIGTERM or Ctrl+C within its own shutdown timeout; System.CommandLine's handler would end the
+            // process 2 s after the signal, before in-flight requests, the usage checkpoint and the snapshot were done.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+        }
+        catch (SuccessBot.Storage.Postgres.StoreUnreachable down)
+        {
+            // A verb on a database that is down, or that refuses the login: which connection and why, in one line.
+            Console.Error.WriteLine($"Storage: {down.Message}");
+            return Failure;
+        }
     }
 
     /// <summary>The words that name a verb, as typed: `import accounts`; empty for the program itself.</summary>
@@ -100,6 +114,7 @@ public static class Verbs
         root.Subcommands.Add(BacktestVerbs.Backtest());
         root.Subcommands.Add(BacktestVerbs.Calibrate());
         root.Subcommands.Add(AuditVerb.Build());
+        root.Subcommands.Add(MigrateVerb.Build());
         root.Subcommands.Add(BenchVerb());
         root.Subcommands.Add(ManifestVerb());
         root.Subcommands.Add(HelpVerb(root));
@@ -216,16 +231,17 @@ public static class Verbs
                 try
                 {
                     // Reading and checking the file comes first: a bad file never opens the store.
-                    using var store = new LiteDbStore(Settings.StoragePath(config));
+                    using var services = Composition.ForCommandLine(config, loadBook: false);
+                    var book = services.GetRequiredService<IBookStore>();
                     var today = Settings.Team(config).Today(DateTimeOffset.UtcNow);
                     var report = kind switch
                     {
-                        "accounts" => Importers.ImportAccounts(store.Book, path, today),
-                        "usage" => Importers.ImportUsage(store.Book, path),
-                        _ => Importers.ImportNps(store.Book, path),
+                        "accounts" => Importers.ImportAccounts(book, path, today),
+                        "usage" => Importers.ImportUsage(book, path),
+                        _ => Importers.ImportNps(book, path),
                     };
                     Console.WriteLine(report);
-                    Console.WriteLine($"Stored in {store.Path}.");
+                    Console.WriteLine($"Stored in {services.GetRequiredService<StoreDescription>().Where}.");
                     return 0;
                 }
                 catch (ImportFailed failed)
@@ -335,15 +351,16 @@ public static class Verbs
         _ = (Settings.Team(config), Settings.Checks(config), Settings.Nps(config));
         var path = Path.GetFullPath(Settings.StoragePath(config));
         var hint = "import accounts with `import accounts FILE.csv`, or name the store with --store PATH (or Storage:Path)";
-        if (!File.Exists(path))
+        if (Settings.StorageProvider(config) == "litedb" && !File.Exists(path))
         {
             Console.Error.WriteLine($"{verb}: there is no store at {path}; {hint}.");
             return null;
         }
         var services = Composition.ForCommandLine(config);
         if (services.GetRequiredService<BookReadModel>().Current.Count > 0) return services;
+        var where = services.GetRequiredService<StoreDescription>().Where;
         services.Dispose();
-        Console.Error.WriteLine($"{verb}: the store {path} is empty (no accounts); {hint}.");
+        Console.Error.WriteLine($"{verb}: the store {where} is empty (no accounts); {hint}.");
         return null;
     }
 

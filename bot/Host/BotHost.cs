@@ -44,7 +44,7 @@ public static class BotHost
         });
 
         var config = builder.Configuration;
-        builder.Services.AddSuccessBot(config);
+        builder.Services.AddSuccessBot(config, waitForTheStore: true);
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddHostedService<AuditUpkeep>();
         builder.AddSlack();
@@ -61,13 +61,13 @@ public static class BotHost
         app.MapSlack();
         app.MapTeams();
         app.MapIngest();
-        app.MapGet("/healthz", (IChangeFeed store, StoreFiles files, BookReadModel model) =>
+        app.MapGet("/healthz", (IChangeFeed store, StoreDescription where, BookReadModel model) =>
         {
             var readable = store.CanRead();
             var body = new
             {
                 status = !readable ? "storage unreadable" : !model.IsReady ? "starting" : "ok",
-                storage = new { path = files.Store, readable, dataVersion = model.Version, accounts = model.Current.Count },
+                storage = new { provider = where.Provider, path = where.Where, readable, dataVersion = model.Version, accounts = model.Current.Count },
             };
             return Results.Json(body, statusCode: readable && model.IsReady ? 200 : 503);
         });
@@ -79,7 +79,8 @@ public static class BotHost
     {
         var config = app.Configuration;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
-        log.LogInformation("Store: {Path}", app.Services.GetRequiredService<StoreFiles>().Store);
+        var store = app.Services.GetRequiredService<StoreDescription>();
+        log.LogInformation("Store: {Where} ({Provider})", store.Where, store.Provider);
         log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
         TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
         if (!app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");

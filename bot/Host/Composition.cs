@@ -4,21 +4,34 @@ using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Storage;
 using SuccessBot.Core.Surveys;
 using SuccessBot.Storage;
+using SuccessBot.Storage.Postgres;
 
 namespace SuccessBot.Host;
+
+/// <summary>Which store the host is on and where (the file, or the database without its password), for /healthz and the start line.</summary>
+public sealed record StoreDescription(string Provider, string Where);
+
+/// <summary>The core's storage ports, as one provider's stores implement them.</summary>
+public sealed record StorePorts(IStoreTransactions Transactions, IChangeFeed Feed, IBookStore Book, INudgeLedger Ledger, IAccountActivity Activity,
+    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IIngestStore Ingest)
+{
+    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest);
+
+    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest);
+}
 
 /// <summary>The one composition root: the services the host and every command-line verb share, registered in one place.</summary>
 public static class Composition
 {
     /// <summary>The store and its ports, the read model, the routing tables, the chat bot, nudges and surveys.</summary>
-    public static IServiceCollection AddSuccessBot(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddSuccessBot(this IServiceCollection services, IConfiguration config, bool waitForTheStore = false)
     {
         var team = Settings.Team(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(team);
         services.AddSingleton(Settings.Checks(config));
         services.AddSingleton(Settings.Nps(config));
-        AddStore(services, Settings.StoragePath(config));
+        AddStore(services, config, waitForTheStore);
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
@@ -31,34 +44,83 @@ public static class Composition
         return services;
     }
 
-    /// <summary>The LiteDB file and one small store per port over it.</summary>
-    private static void AddStore(IServiceCollection services, string path)
+    /// <summary>
+    /// The store `Storage:Provider` names (the LiteDB file, or the PostgreSQL database) and one small store per port over it; the
+    /// core sees the ports only. The host waits for an unreachable database at start (<paramref name="waitForTheStore"/>).
+    /// </summary>
+    private static void AddStore(IServiceCollection services, IConfiguration config, bool waitForTheStore)
     {
-        services.AddSingleton(new StoreFiles(Path.GetFullPath(path)));
-        services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store, s.GetRequiredService<ILogger<LiteDbStore>>()));
-        services.AddSingleton<IStoreTransactions>(s => s.GetRequiredService<LiteDbStore>());
-        services.AddSingleton<IChangeFeed>(s => s.GetRequiredService<LiteDbStore>());
-        services.AddSingleton<IBookStore>(s => s.GetRequiredService<LiteDbStore>().Book);
-        services.AddSingleton<INudgeLedger>(s => s.GetRequiredService<LiteDbStore>().Ledger);
-        services.AddSingleton<IAccountActivity>(s => s.GetRequiredService<LiteDbStore>().Activity);
-        services.AddSingleton<ISurveyStore>(s => s.GetRequiredService<LiteDbStore>().Surveys);
-        services.AddSingleton<Core.Audit.IAuditLog>(s => s.GetRequiredService<LiteDbStore>().Audit);
-        services.AddSingleton<IHandledEvents>(s => s.GetRequiredService<LiteDbStore>().SlackEvents);
-        services.AddSingleton<IConversationReferenceStore>(s => s.GetRequiredService<LiteDbStore>().TeamsReferences);
-        services.AddSingleton<IIngestStore>(s => s.GetRequiredService<LiteDbStore>().Ingest);
+        services.AddSingleton(new StoreFiles(Path.GetFullPath(Settings.StoragePath(config))));
+        if (Settings.StorageProvider(config) == "postgres")
+        {
+            var connection = Settings.PostgresConnection(config);
+            services.AddSingleton(s =>
+            {
+                // The database holds the rows; the folder of Storage:Path keeps this host's snapshot and usage-event log.
+                Directory.CreateDirectory(Path.GetDirectoryName(s.GetRequiredService<StoreFiles>().Store)!);
+                var store = new PostgresStore(connection);
+                if (waitForTheStore) WaitUntilReachable(store, s.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot.Storage"), s.GetRequiredService<IConfiguration>());
+                return store;
+            });
+            services.AddSingleton(s => StorePorts.Of(s.GetRequiredService<PostgresStore>()));
+            services.AddSingleton(s => new StoreDescription("postgres", s.GetRequiredService<PostgresStore>().Describes));
+            services.AddSingleton(s => new ChangeNotifications(s.GetRequiredService<PostgresStore>().FollowNotificationsAsync));
+            services.AddHostedService<ChangeWakeup>();
+        }
+        else
+        {
+            services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store, s.GetRequiredService<ILogger<LiteDbStore>>()));
+            services.AddSingleton(s => StorePorts.Of(s.GetRequiredService<LiteDbStore>()));
+            services.AddSingleton(s => new StoreDescription("litedb", s.GetRequiredService<StoreFiles>().Store));
+        }
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Transactions);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Feed);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Book);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Ledger);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Activity);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Surveys);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Audit);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().SlackEvents);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().TeamsReferences);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Ingest);
+    }
+
+    /// <summary>
+    /// Connects and migrates, and while the database cannot be reached says so in one line (which connection, why) and tries
+    /// again after a wait that doubles up to `Storage:RetryMaxSeconds` (30): a host started before its database comes up.
+    /// </summary>
+    private static void WaitUntilReachable(PostgresStore store, ILogger log, IConfiguration config)
+    {
+        var longest = TimeSpan.FromSeconds(Settings.Number(config, "Storage:RetryMaxSeconds", 30.0));
+        var wait = TimeSpan.FromSeconds(1) < longest ? TimeSpan.FromSeconds(1) : longest;
+        while (true)
+        {
+            try
+            {
+                store.EnsureReady();
+                return;
+            }
+            catch (StoreUnreachable down)
+            {
+                log.LogError("Store: {Problem}; trying again in {Seconds:0.#} s.", down.Message, wait.TotalSeconds);
+            }
+            Thread.Sleep(wait);
+            wait = wait * 2 < longest ? wait * 2 : longest;
+        }
     }
 
     /// <summary>
     /// The same services for a command-line verb, without a host or channels; the book is ready (from the snapshot and the
     /// change log when they serve the store). Warnings go to standard error, so what a verb prints stays its own.
     /// </summary>
-    public static ServiceProvider ForCommandLine(IConfiguration config)
+    /// <param name="loadBook">False for a verb that only writes or reads the store (import, audit).</param>
+    public static ServiceProvider ForCommandLine(IConfiguration config, bool loadBook = true)
     {
         var services = new ServiceCollection()
             .AddLogging(log => log.AddConfiguration(config.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning))
             .AddSuccessBot(config)
             .BuildServiceProvider();
-        services.GetRequiredService<BookReadModel>().Load();
+        if (loadBook) services.GetRequiredService<BookReadModel>().Load();
         return services;
     }
 }

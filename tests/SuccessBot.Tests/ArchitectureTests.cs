@@ -44,8 +44,10 @@ public class ArchitectureTests
         // The host (channels, ingest, scheduling, the command line) speaks to the stores through the core's ports only.
         Assert.Contains("SuccessBot.Storage", ReferencesOf(Host));
         Assert.DoesNotContain("LiteDB", ReferencesOf(Host));
+        Assert.DoesNotContain("Npgsql", ReferencesOf(Host));
         var hostProject = File.ReadAllText(Path.Combine(RepoRoot.Path, "bot", "SuccessBot.csproj"));
         Assert.DoesNotContain("Include=\"LiteDB\"", hostProject);
+        Assert.DoesNotContain("Include=\"Npgsql\"", hostProject);
         Assert.Contains("PrivateAssets=\"compile\"", File.ReadAllText(Path.Combine(RepoRoot.Path, "bot", "Storage", "SuccessBot.Storage.csproj")));
     }
 

@@ -17,30 +17,9 @@ public class CommandLineTests : IDisposable
 
     private (int Exit, string Out, string Err) Run(params string[] args) => RunWith([], args);
 
-    private (int Exit, string Out, string Err) RunWith(Dictionary<string, string> environment, params string[] args)
-    {
-        using var process = Start(environment, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the program did not finish within a minute");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Exit, string Out, string Err) RunWith(Dictionary<string, string> environment, params string[] args) => TheProgram.Run(_folder, environment, args);
 
-    /// <summary>The program started with the test's store and manager (and <paramref name="environment"/> over them).</summary>
-    private Process Start(Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder.Path };
-        start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["Storage__Path"] = _folder.Store;
-        start.Environment["Team__Managers__0"] = "boss@example.com";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        return Process.Start(start)!;
-    }
+    private Process Start(Dictionary<string, string> environment, params string[] args) => TheProgram.Start(_folder, environment, args);
 
     /// <summary>What a host printed up to the line that says where the local chat is, and that address.</summary>
     private static async Task<(List<string> Lines, string Url)> ReadUntilListening(Process process)
@@ -494,5 +473,35 @@ public class CommandLineTests : IDisposable
         Assert.DoesNotContain("nudge", check.Out);
         Assert.Equal(2, ask.Exit);
         Assert.Contains("ask: \"--bogus\" is not something it takes", ask.Err);
+    }
+}
+
+/// <summary>The built program, started in a test's folder with its store and manager, as a person would run it.</summary>
+public static class TheProgram
+{
+    /// <summary>Runs to the end (a minute at most) and gives back the exit code and what it printed.</summary>
+    public static (int Exit, string Out, string Err) Run(TempFolder folder, Dictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(folder, environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the program did not finish within a minute");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The program started with the folder's store and manager (and <paramref name="environment"/> over them).</summary>
+    public static Process Start(TempFolder folder, Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder.Path };
+        start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["Storage__Path"] = folder.Store;
+        start.Environment["Team__Managers__0"] = "boss@example.com";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        return Process.Start(start)!;
     }
 }

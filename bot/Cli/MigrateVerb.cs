@@ -1,0 +1,55 @@
+using System.CommandLine;
+using SuccessBot.Storage;
+using SuccessBot.Storage.Postgres;
+
+namespace SuccessBot.Cli;
+
+/// <summary>
+/// `migrate [--from-litedb FILE]`: the PostgreSQL schema's versions, applied and pending, then applies the pending ones (the
+/// host also does at start); with --from-litedb, copies a LiteDB store into the empty database and prints the counts.
+/// </summary>
+public static class MigrateVerb
+{
+    public static Command Build()
+    {
+        var from = new Option<string?>("--from-litedb") { Description = "A LiteDB store (a successbot.db file) to copy into the database, which must be empty.", HelpName = "FILE" };
+        var migrate = new Command("migrate", "Brings the PostgreSQL database (Storage:Provider postgres, ConnectionStrings:SuccessBot) to the current schema, saying what was applied and what was pending.") { from };
+        migrate.SetAction(parse =>
+        {
+            var config = Settings.Load();
+            if (Settings.StorageProvider(config) != "postgres")
+            {
+                Console.Error.WriteLine("migrate: Storage:Provider is litedb, whose file needs no migrations; set Storage:Provider to postgres and ConnectionStrings:SuccessBot to migrate a PostgreSQL database.");
+                return Verbs.UsageError;
+            }
+            var file = parse.GetValue(from);
+            if (file is not null && !File.Exists(file))
+            {
+                Console.Error.WriteLine($"migrate: there is no LiteDB store at {TerminalText.Escape(Path.GetFullPath(file))}.");
+                return Verbs.Failure;
+            }
+            using var store = new PostgresStore(Settings.PostgresConnection(config));
+            try
+            {
+                Console.WriteLine($"Database: {store.Describes}");
+                var (applied, pending) = store.MigrationState();
+                Console.WriteLine(applied.Count == 0 ? "Applied: none" : "Applied: " + string.Join(", ", applied.Select(a => $"{a.Version:0000} {a.Name} ({a.AppliedAt:yyyy-MM-dd HH:mm} UTC)")));
+                Console.WriteLine(pending.Count == 0 ? "Pending: none" : "Pending: " + string.Join(", ", pending.Select(m => $"{m.Version:0000} {m.Name}")));
+                var now = store.Migrate();
+                Console.WriteLine(now.Count == 0 ? $"The schema is up to date (version {Migrations.All[^1].Version})." : $"Applied now: {string.Join(", ", now.Select(m => $"{m.Version:0000} {m.Name}"))}.");
+                if (file is null) return 0;
+                using var source = new LiteDbStore(file);
+                foreach (var count in LiteDbCopy.Copy(source, store))
+                    Console.WriteLine($"  {count.Table}: {count.InDatabase} of {count.InFile}");
+                Console.WriteLine($"Copied {Path.GetFullPath(file)} into the database; hosts on it load the book from it at their next start.");
+                return 0;
+            }
+            catch (DatabaseNotEmpty full)
+            {
+                Console.Error.WriteLine($"migrate: {full.Message}");
+                return Verbs.Failure;
+            }
+        });
+        return migrate;
+    }
+}
