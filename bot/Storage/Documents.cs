@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiteDB;
+using SuccessBot.Core.Surveys;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
@@ -139,6 +140,23 @@ internal static class Documents
 
     public static Touchpoint ToTouchpoint(BsonDocument d) =>
         new(d["account"].AsString, d["kind"].AsString, OrNull(d["note"]), d["by"].AsString, At(d["at"])) { Id = d["_id"].IsObjectId ? d["_id"].AsObjectId.ToString() : d["_id"].AsString };
+
+    /// <summary>A survey's document, the same in every store (a store copied from a LiteDB file reads the same).</summary>
+    public static BsonDocument ToDoc(SurveyState s) => new()
+    {
+        ["_id"] = s.Id, ["account"] = s.AccountId, ["contact"] = s.Contact, ["lower"] = s.Contact.ToLowerInvariant(), ["created"] = s.CreatedAt.UtcDateTime,
+        ["score"] = s.Score is { } score ? new BsonValue(score) : BsonValue.Null,
+        ["first"] = s.FirstAnsweredAt is { } f ? f.UtcDateTime : BsonValue.Null, ["last"] = s.LastAnsweredAt is { } l ? l.UtcDateTime : BsonValue.Null,
+        ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed, ["channel"] = Nullable(s.Channel),
+    };
+
+    public static SurveyState ToSurveyState(BsonDocument d) => new()
+    {
+        Id = d["_id"].AsString, AccountId = d["account"].AsString, Contact = d["contact"].AsString, CreatedAt = At(d["created"]),
+        Score = d["score"].IsNull ? null : d["score"].AsInt32, FirstAnsweredAt = d["first"].IsNull ? null : At(d["first"]),
+        LastAnsweredAt = d["last"].IsNull ? null : At(d["last"]), Comment = OrNull(d["comment"]), Closed = d["closed"].AsBoolean,
+        Channel = d.TryGetValue("channel", out var channel) ? OrNull(channel) : null,
+    };
 
     public static SurveySent ToSurveySent(BsonDocument d) => new(d["account"].AsString, At(d["created"]), !d["score"].IsNull, d["_id"].AsString);
 

@@ -8,13 +8,7 @@ namespace SuccessBot.Storage.Postgres;
 /// <summary>NPS surveys sent and answered, opt-outs, and clicks refused on someone else's survey.</summary>
 public sealed class PostgresSurveyStore(PostgresStore store) : ISurveyStore
 {
-    public SurveyState? FindSurvey(string id) => Tables.Surveys.Find(store, id) is { } d ? new SurveyState
-    {
-        Id = d["_id"].AsString, AccountId = d["account"].AsString, Contact = d["contact"].AsString, CreatedAt = At(d["created"]),
-        Score = d["score"].IsNull ? null : d["score"].AsInt32, FirstAnsweredAt = d["first"].IsNull ? null : At(d["first"]),
-        LastAnsweredAt = d["last"].IsNull ? null : At(d["last"]), Comment = OrNull(d["comment"]), Closed = d["closed"].AsBoolean,
-        Channel = d.TryGetValue("channel", out var channel) ? OrNull(channel) : null,
-    } : null;
+    public SurveyState? FindSurvey(string id) => Tables.Surveys.Find(store, id) is { } d ? ToSurveyState(d) : null;
 
     public void SaveSurvey(SurveyState s) => store.InTransaction(() =>
     {
@@ -32,16 +26,9 @@ public sealed class PostgresSurveyStore(PostgresStore store) : ISurveyStore
         return 0;
     });
 
-    // The document LiteDbSurveyStore keeps, field for field, so that a store copied from a LiteDB file reads the same.
     private BsonDocument Write(SurveyState s)
     {
-        var doc = new BsonDocument
-        {
-            ["_id"] = s.Id, ["account"] = s.AccountId, ["contact"] = s.Contact, ["lower"] = s.Contact.ToLowerInvariant(), ["created"] = s.CreatedAt.UtcDateTime,
-            ["score"] = s.Score is { } score ? new BsonValue(score) : BsonValue.Null,
-            ["first"] = s.FirstAnsweredAt is { } f ? f.UtcDateTime : BsonValue.Null, ["last"] = s.LastAnsweredAt is { } l ? l.UtcDateTime : BsonValue.Null,
-            ["comment"] = Nullable(s.Comment), ["closed"] = s.Closed, ["channel"] = Nullable(s.Channel),
-        };
+        var doc = ToDoc(s);
         store.With(c => Tables.Surveys.Write(c, [doc]));
         return doc;
     }

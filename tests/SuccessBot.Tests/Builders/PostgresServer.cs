@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace SuccessBot.Tests.Builders;
@@ -77,7 +75,7 @@ public sealed class PostgresServer
         File.WriteAllText(passwordFile, Password);
         if (root) Run("chown", $"postgres {passwordFile}", asPostgres: false);
         Run(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --pwfile={passwordFile} --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale", root);
-        var port = FreePort();
+        var port = Ports.Free();
         // Durability is not what these tests check: without fsync a test database is made in milliseconds.
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {folder}/server.log -w -o \"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start", root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -97,12 +95,5 @@ public sealed class PostgresServer
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {errors} {output.Result}");
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SuccessBot.Demo;
 using SuccessBot.Storage;
+using SuccessBot.Tests.Builders;
 using SuccessBot.Tests.Import;
 using static SuccessBot.Tests.Ingest.SegmentPayloads;
 
@@ -27,8 +28,14 @@ public class GracefulStopTests
             account = book.Accounts[0].Id;
             minutesBefore = book.UsageOf(account).Where(u => u.Date == today).Sum(u => u.Minutes);
         }
-        var port = FreePort();
-        using var host = Process.Start(Serve(folder.Store, port))!;
+        var port = Ports.Free();
+        using var host = TheProgram.Start(folder, new()
+        {
+            ["Team__Managers__0"] = DemoGenerator.Manager,
+            ["Ingest__WriteKey"] = WriteKey,
+            // Nothing reaches the store, the read model or the snapshot on its own schedule during the test: only the stop does.
+            ["Ingest__PublishSeconds"] = "3600", ["Storage__SnapshotSeconds"] = "3600", ["Storage__PollSeconds"] = "3600",
+        }, "serve", "--urls", $"http://127.0.0.1:{port}");
         host.BeginOutputReadLine();
         host.BeginErrorReadLine();
         await WaitUntilServingAsync(port, host);
@@ -63,21 +70,6 @@ public class GracefulStopTests
 
     private const string WriteKey = "stop-test-write-key";
 
-    private static ProcessStartInfo Serve(string store, int port)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
-        foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(arg);
-        start.Environment["Storage__Path"] = store;
-        start.Environment["Team__Managers__0"] = DemoGenerator.Manager;
-        start.Environment["Ingest__WriteKey"] = WriteKey;
-        // Nothing reaches the store, the read model or the snapshot on its own schedule during the test: only the stop does.
-        start.Environment["Ingest__PublishSeconds"] = "3600";
-        start.Environment["Storage__SnapshotSeconds"] = "3600";
-        start.Environment["Storage__PollSeconds"] = "3600";
-        return start;
-    }
-
     private static async Task WaitUntilServingAsync(int port, Process host)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -102,10 +94,4 @@ public class GracefulStopTests
         return Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -57,6 +57,26 @@ public class LiteDbStoreTests
     }
 
     [Fact]
+    public async Task A_store_closed_while_another_thread_is_inside_it_says_so_instead_of_throwing()
+    {
+        using var folder = new TempFolder();
+        var lines = new LogLines();
+        using var logs = LoggerFactory.Create(l => l.AddProvider(lines));
+        var store = new LiteDbStore(folder.Store, logs.CreateLogger<LiteDbStore>());
+        using var inside = new ManualResetEventSlim();
+        using var leave = new ManualResetEventSlim();
+        // Work that did not stop with the host: it holds the store's lock while the host closes the store.
+        var job = Task.Factory.StartNew(() => store.InOne(() => { inside.Set(); leave.Wait(); return 0; }), TaskCreationOptions.LongRunning);
+        inside.Wait();
+
+        store.Dispose();
+
+        Assert.Contains(lines.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("The store was closed while another thread still used it"));
+        leave.Set();
+        await Assert.ThrowsAnyAsync<Exception>(() => job);
+    }
+
+    [Fact]
     public void An_mrr_above_the_bound_written_before_it_existed_is_counted_at_the_bound_named_in_the_log_and_answers_every_figure()
     {
         var today = new DateOnly(2026, 11, 25);
