@@ -12,14 +12,17 @@ namespace SuccessBot.Cli;
 public static class BacktestVerbs
 {
     /// <summary>What both verbs replay: the store's book, the team's settings as configured now, and the months whose horizon has ended.</summary>
-    private sealed record Replaying(BookOfBusiness Book, TeamSettings Team, CheckOptions Checks, BacktestWindow Window);
+    private sealed record Replaying(BookOfBusiness Book, TeamSettings Team, CheckOptions Checks, BacktestWindow Window, StoreFiles Files, DateOnly Today);
 
     public static Command Backtest() => Verb("backtest",
-        "Replays the history month by month: scores every customer from what was known the day before, applies the rules as configured now, and prints how many of the accounts that cancelled were flagged, how early, and at what cost in alerts.",
+        "Replays the history month by month: scores every customer from what was known the day before, applies the rules as configured now, and prints how many of the accounts that cancelled were flagged, how early, and at what cost in alerts. Saves the figures beside the store, where a serving host takes them for its cards and `health accuracy`.",
         r =>
         {
             var report = BacktestMetrics.Of(Replay.Observations(r.Book, r.Window, r.Team, r.Checks), r.Window);
             Console.Write(TerminalText.Render(BacktestAnswer.Of(report, r.Team, r.Checks)));
+            SavedBacktest.Write(r.Files.Backtest, report, r.Today);
+            Console.WriteLine();
+            Console.WriteLine($"Saved for the host's cards and `health accuracy`: {r.Files.Backtest}");
             return 0;
         });
 
@@ -51,13 +54,14 @@ public static class BacktestVerbs
             if (services is null) return Verbs.Failure;
             var (team, checks) = (services.GetRequiredService<TeamSettings>(), services.GetRequiredService<CheckOptions>());
             var book = services.GetRequiredService<BookReadModel>().Current;
-            var window = Replay.Window(book, team.Today(DateTimeOffset.UtcNow), parse.GetValue(months), parse.GetValue(horizon));
+            var today = team.Today(services.GetRequiredService<TimeProvider>().GetUtcNow());
+            var window = Replay.Window(book, today, parse.GetValue(months), parse.GetValue(horizon));
             if (window.IsEmpty)
             {
                 Console.Error.WriteLine($"{name}: {BacktestAnswer.NothingToReplay(window)}");
                 return Verbs.Failure;
             }
-            return run(new Replaying(book, team, checks, window));
+            return run(new Replaying(book, team, checks, window, services.GetRequiredService<StoreFiles>(), today));
         });
         return verb;
     }

@@ -6,10 +6,13 @@ using SuccessBot.Core.Surveys;
 
 namespace SuccessBot.Core;
 
+/// <summary>How large a book the chat host replays itself (`Backtest:MaxAccountsInChat`); above it `health accuracy` answers from the `backtest` verb's saved figures.</summary>
+public sealed record BacktestLimits(int MaxAccountsInChat);
+
 /// <summary>The routing tables with everything they act on: every command and every button, and who handles it.</summary>
 /// <param name="backtests">The last backtest `health accuracy` ran, which `health ACCOUNT` and the detractors' cards quote.</param>
 public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveyStore, SurveyService surveys,
-    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock, Backtest.BacktestMemory backtests)
+    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock, Backtest.BacktestMemory backtests, BacktestLimits? limits = null)
 {
     private readonly SurveyComments _comments = new(surveyStore, ledger, checks, backtests);
 
@@ -17,7 +20,7 @@ public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurv
         .On(new NpsSendHandler(surveys))
         .On(new StopSurveysHandler(surveyStore, audit, clock))
         .On(new HealthHandler(backtests))
-        .On(new HealthAccuracyHandler(checks, backtests))
+        .On(new HealthAccuracyHandler(checks, backtests, limits?.MaxAccountsInChat ?? HealthAccuracyHandler.MaxAccounts))
         .OnCustomerWords(new SurveyWordsHandler(surveyStore, nps, _comments, clock));
 
     public ActionRouter Buttons() => new ActionRouter(audit)

@@ -47,6 +47,7 @@ public static class BotHost
         builder.Services.AddSuccessBot(config, waitForTheStore: true);
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddHostedService<AuditUpkeep>();
+        builder.Services.AddHostedService<SavedBacktestFollower>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();

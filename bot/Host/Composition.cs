@@ -36,6 +36,7 @@ public static class Composition
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
         services.AddSingleton<Core.Backtest.BacktestMemory>();
+        services.AddSingleton(new BacktestLimits(Settings.WholeNumber(config, "Backtest:MaxAccountsInChat", Core.Chat.Handlers.HealthAccuracyHandler.MaxAccounts)));
         services.AddSingleton<NudgeService>();
         services.AddSingleton<Routes>();
         services.AddSingleton(s => s.GetRequiredService<Routes>().Buttons());

@@ -89,16 +89,22 @@ public static class BacktestMetrics
     }
 }
 
-/// <summary>The last backtest this host ran (`health accuracy`), for answers and cards that say how often a rule was right.</summary>
+/// <summary>
+/// The last backtest this host ran (`health accuracy`) or the `backtest` verb saved beside the store, for answers and cards that
+/// say how often a rule was right.
+/// </summary>
 public sealed class BacktestMemory
 {
-    private sealed record Kept(BacktestReport Report, RuleRecords Records);
+    private sealed record Kept(BacktestReport Report, RuleRecords Records, DateOnly? SavedOn);
     private volatile Kept? _last;
 
     public BacktestReport? Last => _last?.Report;
 
+    /// <summary>The day the `backtest` verb ran, when <see cref="Last"/> is its saved report; null when this host ran it.</summary>
+    public DateOnly? SavedOn => _last?.SavedOn;
+
     /// <summary>The rules' records of the last backtest, as cards quote them; none before a backtest.</summary>
     public RuleRecords Records => _last?.Records ?? RuleRecords.None;
 
-    public void Keep(BacktestReport report) => _last = new Kept(report, RuleRecords.Of(report));
+    public void Keep(BacktestReport report, DateOnly? savedOn = null) => _last = new Kept(report, RuleRecords.Of(report), savedOn);
 }

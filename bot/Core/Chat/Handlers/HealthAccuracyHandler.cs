@@ -5,13 +5,15 @@ namespace SuccessBot.Core.Chat.Handlers;
 
 /// <summary>
 /// `health accuracy`: the backtest of the last 12 months with a 90-day horizon, for managers (it reads the whole team's
-/// history). A book larger than <see cref="MaxAccounts"/> is left to the `backtest` verb, which has the machine to itself.
+/// history). A book larger than <paramref name="maxAccounts"/> is left to the `backtest` verb, which has the machine to itself
+/// and saves its figures beside the store: they are answered from there, with the day they were computed.
 /// </summary>
-public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? memory = null) : IChatCommandHandler<HealthAccuracyCommand>
+/// <param name="maxAccounts">Above this many accounts the replay takes seconds of both cores: more than a chat answer should hold the host for.</param>
+public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? memory = null, int maxAccounts = HealthAccuracyHandler.MaxAccounts) : IChatCommandHandler<HealthAccuracyCommand>
 {
     public const int Months = 12, HorizonDays = 90;
 
-    /// <summary>Above this many accounts the replay takes seconds of both cores: more than a chat answer should hold the host for.</summary>
+    /// <summary>The default of `Backtest:MaxAccountsInChat`.</summary>
     public const int MaxAccounts = 20_000;
 
     // The last answer, for the book version and day it was computed on: a version never changes, so neither does its backtest.
@@ -24,10 +26,18 @@ public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? m
             return Reply.Refusal("Health accuracy is for managers",
                 "`health accuracy` replays the whole team's history, so it is for managers (`Team:Managers`).",
                 "For your own accounts, `at-risk` lists the accounts the alerts flag today, and `health ACCOUNT` shows what drives one.");
-        if (context.Book.Count > MaxAccounts)
+        if (context.Book.Count > maxAccounts)
+        {
+            var rerun = $"`backtest --months {Months} --horizon {HorizonDays}` on the server reads the same store, prints the same figures and saves them here.";
+            if (memory is { Last: { } saved, SavedOn: { } on })
+            {
+                var answer = BacktestAnswer.Of(saved, context.Team, checks);
+                return answer with { Note = $"From the `backtest` run on {Format.Day(on)} (a book of more than {Format.Count(maxAccounts)} accounts is not replayed inside the chat host; {rerun}) {answer.Note}" };
+            }
             return Reply.Refusal("Health accuracy · run it at the command line",
-                $"The book has {Format.Count(context.Book.Count)} accounts; a replay of more than {Format.Count(MaxAccounts)} is not run inside the chat host.",
-                $"Run `backtest --months {Months} --horizon {HorizonDays}` on the server (it reads the same store and prints the same figures).");
+                $"The book has {Format.Count(context.Book.Count)} accounts; a replay of more than {Format.Count(maxAccounts)} is not run inside the chat host.",
+                $"Run {rerun}");
+        }
         if (_last is { } last && ReferenceEquals(last.Book, context.Book) && last.Today == context.Today) return last.Reply;
         var report = BacktestMetrics.Run(context.Book, context.Today, Months, HorizonDays, context.Team, checks);
         // The rules' record, for `health ACCOUNT` to quote (a replay with nothing in it has nothing to say).
