@@ -35,33 +35,42 @@ public static class Benchmark
     /// <summary>
     /// One chart end to end over the generated book, as a question is answered: the metric (the command's handler, not the
     /// answer memo) and the PNG; then the managed heap after a full collection, against before, to show the memory is released.
+    /// Each question is timed twice: the first answer on a book nothing was assessed on yet (cold), and then runs where one
+    /// account's usage day is written before each answer, as in a serving host (health is kept per account's history, so a
+    /// new version reassesses what changed); the write itself is not timed.
     /// </summary>
     private static void ChartTimes(TextWriter output, BookOfBusiness book, DateOnly today, int runs)
     {
         var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
         var routes = ChatBot.StandardRoutes();
         var context = new AskContext(Asker.Administrator, today, book, team);
-        var account = book.Accounts.First(a => a.IsActiveOn(today));
+        var active = book.Accounts.Where(a => a.IsActiveOn(today)).ToArray();
+        var account = active[0];
+        var random = new Random(11);
         output.WriteLine();
-        output.WriteLine($"Charts over {book.Accounts.Count:N0} accounts, the metric and an {SuccessBot.Charts.PngCharts.Width} x {SuccessBot.Charts.PngCharts.Height} PNG ({runs} runs each, target p99 < 150 ms):");
+        output.WriteLine($"Charts over {book.Accounts.Count:N0} accounts, the metric and an {SuccessBot.Charts.PngCharts.Width} x {SuccessBot.Charts.PngCharts.Height} PNG ({runs} runs each, one account's usage written before each; target p99 < 150 ms):");
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var clock = new Stopwatch();
         foreach (var question in new[] { "churn trend", "nps trend", "nps trend by month", "retention trend", "health " + account.Id, "at-risk" })
         {
             var command = CommandLanguage.Parse(question, today);
-            var bytes = 0L;
-            for (var i = 0; i < 5; i++) Render(routes.Route(command, context));
+            clock.Restart();
+            var bytes = Render(routes.Route(command, context));
+            var cold = clock.Elapsed.TotalMilliseconds;
             var times = new double[runs];
             for (var i = 0; i < runs; i++)
             {
+                var written = active[random.Next(active.Length)];
+                context = context with { Book = context.Book.Apply([new UsageDaysCounted([new UsageDay(written.Id, today, random.Next(1, 20), random.Next(1, 50), random.Next(10, 500), DemoGenerator.CoreFeatures)])]) };
                 clock.Restart();
                 bytes = Render(routes.Route(command, context));
                 times[i] = clock.Elapsed.TotalMilliseconds;
             }
             Array.Sort(times);
-            output.WriteLine($"  {(question.StartsWith("health ", StringComparison.Ordinal) ? "health ACCOUNT" : question),-20} median {times[runs / 2],7:0.00} ms   p99 {times[(int)Math.Ceiling(runs * 0.99) - 1],7:0.00} ms   ({bytes / 1024.0:0.0} KB of PNG)");
+            output.WriteLine($"  {(question.StartsWith("health ", StringComparison.Ordinal) ? "health ACCOUNT" : question),-20} first {cold,7:0.00} ms   then median {times[runs / 2],7:0.00} ms   p99 {times[(int)Math.Ceiling(runs * 0.99) - 1],7:0.00} ms   ({bytes / 1024.0:0.0} KB of PNG)");
         }
+        context = context with { Book = BookOfBusiness.Empty };
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         output.WriteLine($"  managed heap {before / 1024 / 1024:N0} MB before, {after / 1024 / 1024:N0} MB after the runs and a full collection ({(after - before) / 1024.0 / 1024:+0.0;-0.0} MB); process {Resident("VmRSS")}");
