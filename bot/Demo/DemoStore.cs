@@ -31,6 +31,8 @@ public static class DemoStore
         var settings = new JsonObject
         {
             ["Team"] = new JsonObject { ["Managers"] = new JsonArray([.. managers.Select(m => JsonValue.Create(m))]) },
+            // The demo's 512 days of usage stay daily, so that `health accuracy` replays 12 whole months (see the README).
+            ["Storage"] = new JsonObject { ["UsageHistoryDays"] = DemoGenerator.DefaultUsageDays },
             ["Checks"] = new JsonObject
             {
                 ["Health"] = new JsonObject { ["PlanSeats"] = new JsonObject(DemoGenerator.PlanSeats.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))) },

@@ -10,9 +10,10 @@ namespace SuccessBot.Host;
 /// The book every answer is computed from. At start it reads the snapshot beside the store (or the whole store when there is
 /// no usable snapshot), then follows the store's change log: <see cref="Refresh"/> applies the entries after its version, at a
 /// cost proportional to what they wrote, whether this process wrote them (a click) or another one did (`import`, `check`).
-/// A change it cannot apply is logged and the book is loaded whole once, rather than drift from the store.
+/// A change it cannot apply is logged and the book is loaded whole once, rather than drift from the store. Usage older than
+/// `Storage:UsageHistoryDays` is kept as weekly rollups (<see cref="BookOfBusiness.WithDailyUsageFrom"/>), so the book stops growing by a day's row per account.
 /// </summary>
-public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles files, ILogger<BookReadModel> log) : IBookSource
+public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles files, DailyUsage daily, TeamSettings team, TimeProvider clock, ILogger<BookReadModel> log) : IBookSource
 {
     private volatile Snapshot _current = new(BookOfBusiness.Empty, -1);
     private readonly Lock _following = new();
@@ -44,7 +45,7 @@ public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles
             if (snapshot is { } taken && taken.Version > feed.DataVersion) whyNot = "it is ahead of the store";
             else if (snapshot is { } usable)
             {
-                _current = new Snapshot(usable.Book, usable.Version);
+                Keep(usable.Book, usable.Version);
                 if (FollowLog())
                 {
                     StartedFromSnapshot = usable.Version;
@@ -80,6 +81,8 @@ public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles
             }
             var before = Version;
             if (!FollowLog()) LoadWhole();
+            // A new week rolls the oldest daily week up, with or without a write.
+            Keep(_current.Book, _current.Version);
             return Version != before;
         }
     }
@@ -106,7 +109,7 @@ public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles
         if (changes.Count == 0) return true;
         try
         {
-            _current = new Snapshot(at.Book.Apply(changes.Select(c => c.Change)), changes[^1].Version);
+            Keep(at.Book.Apply(changes.Select(c => c.Change)), changes[^1].Version);
             return true;
         }
         catch (ChangeNotApplicable bad)
@@ -119,8 +122,24 @@ public sealed class BookReadModel(IBookStore store, IChangeFeed feed, StoreFiles
     private void LoadWhole()
     {
         var (book, version) = store.LoadBookAndVersion();
-        _current = new Snapshot(book, version);
+        Keep(book, version);
     }
+
+    private void Keep(BookOfBusiness book, long version)
+    {
+        var rolled = book.WithDailyUsageFrom(team.Today(clock.GetUtcNow()).AddDays(-daily.Days));
+        if (!ReferenceEquals(rolled, _current.Book) || version != _current.Version) _current = new Snapshot(rolled, version);
+    }
+}
+
+/// <summary>How many days of usage the read model keeps day by day (`Storage:UsageHistoryDays`); older usage is kept by the week.</summary>
+public sealed record DailyUsage(int Days)
+{
+    /// <summary>15 months.</summary>
+    public const int DefaultDays = 456;
+
+    /// <summary>The 12 weeks `health ACCOUNT` draws, and the 8 the health score reads, stay daily.</summary>
+    public const int MinDays = 84;
 }
 
 /// <summary>

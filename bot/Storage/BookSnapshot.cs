@@ -14,7 +14,7 @@ namespace SuccessBot.Storage;
 public static class BookSnapshot
 {
     private const string Magic = "SuccessBot book snapshot", End = "end of snapshot";
-    private const int Format = 3;
+    private const int Format = 4;
 
     public static string PathFor(string storePath) => storePath + ".book";
 
@@ -28,6 +28,7 @@ public static class BookSnapshot
             w.Write(Format);
             w.Write(storeId);
             w.Write(version);
+            w.Write(book.DailyFrom?.DayNumber ?? -1);
             var sets = book.FeatureSetTable;
             w.Write(sets.Count);
             foreach (var set in sets)
@@ -58,6 +59,7 @@ public static class BookSnapshot
             if (r.ReadString() != Magic || r.ReadInt32() != Format) { whyNot = "it is not a snapshot of this version"; return null; }
             if (r.ReadString() != storeId) { whyNot = "it was taken of another store"; return null; }
             var version = r.ReadInt64();
+            var dailyFrom = Day(r);
             var sets = new IReadOnlyList<string>[r.ReadInt32()];
             for (var s = 0; s < sets.Length; s++)
             {
@@ -69,7 +71,7 @@ public static class BookSnapshot
             var pool = new Strings();
             for (var i = 0; i < histories.Length; i++) histories[i] = ReadHistory(r, sets.Length, file.Length, pool);
             if (r.ReadString() != End) { whyNot = "it does not end where it should"; return null; }
-            return (BookOfBusiness.FromHistories(sets, histories), version);
+            return (BookOfBusiness.FromHistories(sets, histories, dailyFrom), version);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)
         {
@@ -98,6 +100,8 @@ public static class BookSnapshot
         // Usage days (most of the file) as their 20 bytes each, in one write: a start reads them back in one copy per account.
         w.Write(h.Usage.Length);
         w.Write(MemoryMarshal.AsBytes(h.Usage.AsSpan()));
+        w.Write(h.Weeks.Length);
+        w.Write(MemoryMarshal.AsBytes(h.Weeks.AsSpan()));
         w.Write(h.Mrr.Length);
         foreach (var m in h.Mrr)
         {
@@ -150,10 +154,8 @@ public static class BookSnapshot
             Segment = pool.ReadOrNull(r),
         };
         var id = account.Id;
-        var usage = new DayOfUse[Count(r, length)];
-        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(usage.AsSpan()));
-        foreach (var day in usage)
-            if ((uint)day.FeatureSet >= (uint)featureSets || day.Date.DayNumber < 0) throw new InvalidDataException($"A usage day of {id} names feature set {day.FeatureSet}.");
+        var usage = Days(r, length, featureSets, id);
+        var weeks = Days(r, length, featureSets, id);
         var mrr = new MrrChange[Count(r, length)];
         for (var i = 0; i < mrr.Length; i++) mrr[i] = new MrrChange(id, DateOnly.FromDayNumber(r.ReadInt32()), Rules.BoundedMrr(r.ReadDecimal()));
         var nps = new NpsAnswer[Count(r, length)];
@@ -162,7 +164,16 @@ public static class BookSnapshot
         for (var i = 0; i < touchpoints.Length; i++) touchpoints[i] = new Touchpoint(id, pool.Read(r), Text(r), pool.Read(r), Moment(r)) { Id = r.ReadString() };
         var surveys = new SurveySent[Count(r, length)];
         for (var i = 0; i < surveys.Length; i++) surveys[i] = new SurveySent(id, Moment(r), r.ReadBoolean(), r.ReadString());
-        return new AccountHistory(account, usage, mrr, nps, touchpoints, surveys);
+        return new AccountHistory(account, usage, mrr, nps, touchpoints, surveys) { Weeks = weeks };
+    }
+
+    private static DayOfUse[] Days(BinaryReader r, long length, int featureSets, string id)
+    {
+        var days = new DayOfUse[Count(r, length)];
+        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(days.AsSpan()));
+        foreach (var day in days)
+            if ((uint)day.FeatureSet >= (uint)featureSets || day.Date.DayNumber < 0) throw new InvalidDataException($"A usage day of {id} names feature set {day.FeatureSet}.");
+        return days;
     }
 
     private static string[] ReadContacts(BinaryReader r, long length, Strings pool)

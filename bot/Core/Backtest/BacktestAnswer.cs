@@ -26,7 +26,7 @@ public static class BacktestAnswer
             + $"with the rules and bands as configured now, and compared with the next {window.HorizonDays} days. Recall and lead time count accounts; precision, lift and alerts count account-months.",
         };
         if (window.MonthsLeftOut > 0)
-            notes.Add($"{window.MonthsLeftOut} of the {window.MonthsAsked} months asked for are left out: the usage history starts on {Format.Day(window.UsageFrom!.Value)}, and health reads the 8 weeks before a month.");
+            notes.Add($"{window.MonthsLeftOut} of the {window.MonthsAsked} months asked for are left out: {UsageStart(window)}, and health reads the 8 weeks before a month.");
         if (!report.IsMeaningful)
             notes.Insert(0, $"Not meaningful yet: only {Count(report.CanceledAccounts)} account(s) cancelled within {window.HorizonDays} days of a month replayed. "
                 + $"With fewer than {BacktestReport.MeaningfulCancellations}, one cancellation more or less moves recall by 5 points or more.");
@@ -64,8 +64,8 @@ public static class BacktestAnswer
     }
 
     /// <summary>Why a backtest has no month to replay.</summary>
-    public static string NothingToReplay(BacktestWindow window) => window.UsageFrom is { } from
-        ? $"The usage history starts on {Format.Day(from)}, and health reads the 8 weeks before a month, so none of the {window.MonthsAsked} month(s) whose {window.HorizonDays}-day horizon has ended can be replayed yet."
+    public static string NothingToReplay(BacktestWindow window) => window.UsageFrom is not null
+        ? $"{Capitalised(UsageStart(window))}, and health reads the 8 weeks before a month, so none of the {window.MonthsAsked} month(s) whose {window.HorizonDays}-day horizon has ended can be replayed yet."
         : "The book has no usage history to replay; import usage (`import usage FILE.csv`) or send usage events first.";
 
     /// <summary>"poor band: recall 61% (22 of 36), 44 days ahead on median; precision 18% (22 of 120 flags), lift 4.1x; 0.8 flags per CSM a week".</summary>
@@ -87,6 +87,12 @@ public static class BacktestAnswer
         Signal.Baseline => $"sessions fell {Percent(Replay.BaselineFall)} in 4 weeks",
         var component => component.ToString().ToLowerInvariant(),
     };
+
+    private static string UsageStart(BacktestWindow w) => w.OlderUsageWeekly
+        ? $"daily usage is kept from {Format.Day(w.UsageFrom!.Value)} (`Storage:UsageHistoryDays`; older usage is kept by the week, which the replay cannot score)"
+        : $"the usage history starts on {Format.Day(w.UsageFrom!.Value)}";
+
+    private static string Capitalised(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Months(BacktestWindow w) =>
         $"{w.Months.Count} month{(w.Months.Count == 1 ? "" : "s")} from {w.Months[0].ToString("MMM yyyy", CultureInfo.InvariantCulture)} to {w.Months[^1].ToString("MMM yyyy", CultureInfo.InvariantCulture)}";

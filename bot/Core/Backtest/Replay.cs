@@ -17,7 +17,8 @@ public enum Signal
 /// <param name="Months">The first day of each month replayed, oldest first; every one's horizon has ended by today.</param>
 /// <param name="UsageFrom">The first day of usage the book has; months whose 8 weeks before it lie before it are left out.</param>
 /// <param name="MonthsLeftOut">How many of the months asked for were left out because the usage history does not reach back far enough.</param>
-public sealed record BacktestWindow(IReadOnlyList<DateOnly> Months, int HorizonDays, DateOnly? UsageFrom, int MonthsAsked, int MonthsLeftOut)
+/// <param name="OlderUsageWeekly">True when usage before <paramref name="UsageFrom"/> exists but is kept by the week (`Storage:UsageHistoryDays`), which the replay cannot score from.</param>
+public sealed record BacktestWindow(IReadOnlyList<DateOnly> Months, int HorizonDays, DateOnly? UsageFrom, int MonthsAsked, int MonthsLeftOut, bool OlderUsageWeekly = false)
 {
     public bool IsEmpty => Months.Count == 0;
 
@@ -63,10 +64,14 @@ public static class Replay
         while (last.AddDays(horizonDays) > today) last = last.AddMonths(-1);
         var starts = Enumerable.Range(0, Math.Max(0, months)).Select(k => last.AddMonths(k - months + 1)).ToArray();
         DateOnly? usageFrom = null;
+        var weekly = false;
         for (var p = 0; p < book.Count; p++)
+        {
             if (book.UsageAt(p) is { Length: > 0 } days && (usageFrom is null || days[0].Date < usageFrom)) usageFrom = days[0].Date;
+            weekly |= book.WeeksAt(p).Length > 0;
+        }
         var covered = usageFrom is { } from ? starts.Where(m => m.AddDays(-LookBackDays) >= from).ToArray() : [];
-        return new BacktestWindow(covered, horizonDays, usageFrom, starts.Length, starts.Length - covered.Length);
+        return new BacktestWindow(covered, horizonDays, usageFrom, starts.Length, starts.Length - covered.Length, weekly);
     }
 
     /// <summary>The account as it was known at the end of <paramref name="day"/>: not cancelled yet, renewing as <see cref="RenewalAsOf"/> says.</summary>

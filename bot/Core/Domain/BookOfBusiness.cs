@@ -4,7 +4,14 @@ using System.Collections.Immutable;
 namespace SuccessBot.Core.Domain;
 
 /// <summary>Everything the book knows of one account, each list in its own order (see <see cref="BookOfBusiness"/>).</summary>
-public sealed record AccountHistory(Account Account, DayOfUse[] Usage, MrrChange[] Mrr, NpsAnswer[] Nps, Touchpoint[] Touchpoints, SurveySent[] Surveys);
+public sealed record AccountHistory(Account Account, DayOfUse[] Usage, MrrChange[] Mrr, NpsAnswer[] Nps, Touchpoint[] Touchpoints, SurveySent[] Surveys)
+{
+    /// <summary>
+    /// Usage before the book's <see cref="BookOfBusiness.DailyFrom"/>, a row per week (Monday to Sunday) by date: the week's first
+    /// day of use, its most active users, its sessions and minutes summed, and every feature used that week.
+    /// </summary>
+    public DayOfUse[] Weeks { get; init; } = [];
+}
 
 /// <summary>
 /// An immutable, indexed version of everything the figures are computed from: accounts, their MRR history, daily usage,
@@ -27,6 +34,7 @@ public sealed class BookOfBusiness
     private readonly int[]? _scope;
     // The figures' index of what this book or view sees (over global positions).
     private readonly PeriodIndex _index;
+    private readonly DateOnly? _dailyFrom;
 
     public IReadOnlyList<Account> Accounts { get; }
 
@@ -38,10 +46,11 @@ public sealed class BookOfBusiness
 
     private BookOfBusiness((Lineage Lineage, AccountHistory[] Histories) loaded) : this(loaded.Lineage, Chunked<AccountHistory>.Of(loaded.Histories)) { }
 
-    private BookOfBusiness(Lineage lineage, Chunked<AccountHistory> all)
+    private BookOfBusiness(Lineage lineage, Chunked<AccountHistory> all, DateOnly? dailyFrom = null)
     {
         _lineage = lineage;
         _all = all;
+        _dailyFrom = dailyFrom;
         var owners = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         var contacts = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < all.Count; i++) Index(all[i].Account, i, owners, contacts);
@@ -53,20 +62,68 @@ public sealed class BookOfBusiness
     }
 
     private BookOfBusiness(Lineage lineage, Chunked<AccountHistory> all, ImmutableDictionary<string, int[]> byOwner, ImmutableDictionary<string, int[]> byContact,
-        ImmutableDictionary<string, PeriodIndex> ownerIndexes, int[]? scope, PeriodIndex index)
+        ImmutableDictionary<string, PeriodIndex> ownerIndexes, int[]? scope, PeriodIndex index, DateOnly? dailyFrom)
     {
-        (_lineage, _all, _byOwner, _byContact, _ownerIndexes, _scope, _index) = (lineage, all, byOwner, byContact, ownerIndexes, scope, index);
+        (_lineage, _all, _byOwner, _byContact, _ownerIndexes, _scope, _index, _dailyFrom) = (lineage, all, byOwner, byContact, ownerIndexes, scope, index, dailyFrom);
         Accounts = new AccountList(this);
     }
 
-    /// <summary>A book made of whole histories (a snapshot read back); <paramref name="featureSets"/> numbers the usage days' feature sets.</summary>
-    public static BookOfBusiness FromHistories(IReadOnlyList<IReadOnlyList<string>> featureSets, IReadOnlyList<AccountHistory> histories)
+    /// <summary>
+    /// A book made of whole histories (a snapshot read back); <paramref name="featureSets"/> numbers the usage days' feature sets,
+    /// and <paramref name="dailyFrom"/> is the <see cref="DailyFrom"/> the histories were rolled up to.
+    /// </summary>
+    public static BookOfBusiness FromHistories(IReadOnlyList<IReadOnlyList<string>> featureSets, IReadOnlyList<AccountHistory> histories, DateOnly? dailyFrom = null)
     {
         var lineage = new Lineage(featureSets);
         for (var i = 0; i < histories.Count; i++)
             if (!lineage.Positions.TryAdd(histories[i].Account.Id, i)) throw new ArgumentException($"Account {histories[i].Account.Id} appears twice.", nameof(histories));
-        return new BookOfBusiness(lineage, Chunked<AccountHistory>.Of(histories.ToArray()));
+        return new BookOfBusiness(lineage, Chunked<AccountHistory>.Of(histories.ToArray()), dailyFrom);
     }
+
+    /// <summary>The first day whose usage this book keeps day by day; before it, each history keeps weekly rollups (<see cref="AccountHistory.Weeks"/>). Null: every day.</summary>
+    public DateOnly? DailyFrom => _dailyFrom;
+
+    /// <summary>
+    /// This book with usage before the Monday on or before <paramref name="day"/> rolled up into weeks (this book when it keeps
+    /// nothing daily before that), so that the usage it holds grows by a row a week per account instead of a row a day beyond it.
+    /// A pass over the histories that have such days: once a week for a serving host.
+    /// </summary>
+    public BookOfBusiness WithDailyUsageFrom(DateOnly day)
+    {
+        if (_scope is not null) throw new InvalidOperationException("Usage is rolled up on the whole book, not on a view.");
+        var from = MondayOf(day);
+        if (_dailyFrom >= from) return this;
+        var rolled = new Dictionary<int, AccountHistory>();
+        for (var i = 0; i < _all.Count; i++)
+            if (_all[i].Usage is { Length: > 0 } days && days[0].Date < from) rolled[i] = RolledUp(_all[i], from);
+        return new BookOfBusiness(_lineage, _all.With(rolled, []), _byOwner, _byContact, _ownerIndexes, null, _index, from);
+    }
+
+    private AccountHistory RolledUp(AccountHistory history, DateOnly before)
+    {
+        var days = history.Usage;
+        var split = LowerBound(days, before);
+        var weeks = new List<DayOfUse>(history.Weeks);
+        for (var i = 0; i < split;)
+        {
+            var monday = MondayOf(days[i].Date);
+            int users = 0, sessions = 0, minutes = 0, set = days[i].FeatureSet, j = i;
+            var mixed = false;
+            for (; j < split && days[j].Date < monday.AddDays(7); j++)
+            {
+                users = Math.Max(users, days[j].ActiveUsers);
+                sessions += days[j].Sessions;
+                minutes += days[j].Minutes;
+                mixed |= days[j].FeatureSet != set;
+            }
+            if (mixed) set = _lineage.Features.NumberOf(days[i..j].SelectMany(d => _lineage.Features[d.FeatureSet]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+            weeks.Add(new DayOfUse(days[i].Date, users, sessions, minutes, set));
+            i = j;
+        }
+        return history with { Usage = days[split..], Weeks = [.. weeks] };
+    }
+
+    private static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     public int Count => _scope?.Length ?? _all.Count;
 
@@ -79,10 +136,10 @@ public sealed class BookOfBusiness
         var owner = ownerEmail.Trim();
         var owned = _byOwner.TryGetValue(owner, out var positions) ? positions : [];
         if (_scope is null)
-            return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, _ownerIndexes.GetValueOrDefault(owner) ?? PeriodIndex.Empty);
+            return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, _ownerIndexes.GetValueOrDefault(owner) ?? PeriodIndex.Empty, _dailyFrom);
         // A view of a view (rare): its own index, over what it sees.
         owned = owned.Where(p => Array.BinarySearch(_scope, p) >= 0).ToArray();
-        return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, PeriodIndex.Of(owned.Select(p => (p, _all[p]))));
+        return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, PeriodIndex.Of(owned.Select(p => (p, _all[p]))), _dailyFrom);
     }
 
     /// <summary>How many accounts were customers at the start of <paramref name="day"/> (<see cref="Account.IsCustomerAtStartOf"/>), and the MRR they paid that day.</summary>
@@ -180,6 +237,9 @@ public sealed class BookOfBusiness
     }
 
     public ReadOnlySpan<DayOfUse> UsageAt(int position) => History(position).Usage;
+
+    /// <summary>The weekly rollups of the account's usage before <see cref="DailyFrom"/>, oldest first.</summary>
+    public ReadOnlySpan<DayOfUse> WeeksAt(int position) => History(position).Weeks;
 
     /// <summary>The next version of the whole book: this one with <paramref name="changes"/> applied in order.</summary>
     /// <exception cref="ChangeNotApplicable">A change names an account the book does not have.</exception>
@@ -315,6 +375,9 @@ public sealed class BookOfBusiness
                     foreach (var group in counted.Days.GroupBy(d => d.AccountId))
                     {
                         var (position, history) = Existing(group.Key, "usage");
+                        // A week already rolled up cannot tell a day counted again from a new one: the book is loaded again instead.
+                        if (from._dailyFrom is { } dailyFrom && group.FirstOrDefault(u => u.Date < dailyFrom) is { AccountId: not null } early)
+                            throw new ChangeNotApplicable($"a usage day of {early.AccountId} on {early.Date:yyyy-MM-dd} is before {dailyFrom:yyyy-MM-dd}, from which the book keeps usage daily, and its week is rolled up.");
                         var days = group.Select(u => new DayOfUse(u.Date, u.ActiveUsers, u.Sessions, u.Minutes, from._lineage.Features.NumberOf(u.Features)));
                         Set(position, history with { Usage = Merge(history.Usage, days, UsageOrder, (a, b) => a.Date == b.Date) });
                     }
@@ -358,7 +421,7 @@ public sealed class BookOfBusiness
                 }
                 owners[after.Account.OwnerEmail] = (owners.GetValueOrDefault(after.Account.OwnerEmail) ?? PeriodIndex.Empty).With(position, before, after);
             }
-            return new(from._lineage, from._all.With(_changed, _added), Moved(from._byOwner, _owners), Moved(from._byContact, _contacts), owners.ToImmutable(), null, team);
+            return new(from._lineage, from._all.With(_changed, _added), Moved(from._byOwner, _owners), Moved(from._byContact, _contacts), owners.ToImmutable(), null, team, from._dailyFrom);
         }
 
         private int Count => from._all.Count + _added.Count;

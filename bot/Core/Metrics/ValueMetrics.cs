@@ -119,14 +119,22 @@ public static class ValueMetrics
     {
         DateOnly? first = null;
         for (var position = 0; position < book.Accounts.Count; position++)
-            if (book.UsageAt(position) is { Length: > 0 } days && (first is null || days[0].Date < first)) first = days[0].Date;
+        {
+            var days = book.WeeksAt(position) is { Length: > 0 } weeks ? weeks : book.UsageAt(position);
+            if (days.Length > 0 && (first is null || days[0].Date < first)) first = days[0].Date;
+        }
         return first;
     }
 
-    /// <summary>The first day since its start the account at <paramref name="position"/> used a core feature (<paramref name="core"/> ignores case).</summary>
+    /// <summary>
+    /// The first day since its start the account at <paramref name="position"/> used a core feature (<paramref name="core"/> ignores
+    /// case). Before the book's daily usage, a week's rollup stands for its first day of use (at most 6 days early).
+    /// </summary>
     public static DateOnly? FirstValueOn(BookOfBusiness book, int position, IReadOnlySet<string> core)
     {
         var started = book.Accounts[position].StartedOn;
+        foreach (var week in book.WeeksAt(position))
+            if (week.Date >= started && book.FeaturesOf(week).Any(core.Contains)) return week.Date;
         foreach (var day in book.UsageAt(position))
             if (day.Date >= started && book.FeaturesOf(day).Any(core.Contains)) return day.Date;
         return null;
