@@ -28,10 +28,6 @@ public sealed class ResxTexts : ITexts
 
     public string PluralOf(double n, CultureInfo culture) => _rules.GetOrAdd(culture.Name, name => PluralRules.GetInstance(CultureInfo.GetCultureInfo(name))).Select(n);
 
-    /// <summary>The keys and texts of one language's own file, without English filled in, for the test that every file is complete.</summary>
-    public IReadOnlyDictionary<string, string> OwnTextsOf(CultureInfo culture) => In(culture, () =>
-        _localizer.GetAllStrings(includeParentCultures: false).ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal));
-
     /// <summary>The localizer reads the current UI culture: the reader's is set around the one lookup.</summary>
     private static T In<T>(CultureInfo culture, Func<T> read)
     {

@@ -58,10 +58,7 @@ public class MessagesTests
     public void The_localizer_reads_each_language_from_its_own_file()
     {
         foreach (var culture in Languages.Supported)
-        {
-            var own = Texts.OwnTextsOf(culture);
-            Assert.Equal(File(culture.Name == "en" ? "Messages.resx" : $"Messages.{culture.Name}.resx")["Survey.DontAsk"], own["Survey.DontAsk"]);
-        }
+            Assert.Equal(File(culture.Name == "en" ? "Messages.resx" : $"Messages.{culture.Name}.resx")["Survey.DontAsk"], Texts.Text("Survey.DontAsk", culture));
     }
 
     [Theory]
