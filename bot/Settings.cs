@@ -58,9 +58,12 @@ public static class Settings
     /// <summary>Settings that belong to one store, beside it: `data/demo/successbot-demo.db.settings.json`.</summary>
     public static string StoreSettingsPath(string store) => store + ".settings.json";
 
+    /// <summary>The message texts of every language, read once.</summary>
+    public static Language.ResxTexts Texts { get; } = Language.ResxTexts.Create();
+
     public static TeamSettings Team(IConfiguration config)
     {
-        var defaults = new TeamSettings();
+        var defaults = new TeamSettings { Texts = Texts };
         var health = config.GetSection("Checks:Health");
         var defaultHealth = new HealthOptions();
         return new TeamSettings
@@ -68,6 +71,10 @@ public static class Settings
             Managers = List(config, "Team:Managers") ?? defaults.Managers,
             TimeZone = config["Team:TimeZone"] is { Length: > 0 } zone ? FindZone(zone) : TimeZoneInfo.Utc,
             CurrencySymbol = config["Team:CurrencySymbol"] ?? defaults.CurrencySymbol,
+            Language = config["Team:Language"] is { Length: > 0 } language
+                ? Core.Domain.Rules.LanguageProblem(language) is { } problem ? throw new InvalidSettingException($"Team:Language: {problem}.") : language
+                : defaults.Language,
+            Texts = Texts,
             CoreFeatures = List(config, "Adoption:CoreFeatures") ?? defaults.CoreFeatures,
             Health = new HealthOptions
             {
@@ -123,6 +130,8 @@ public static class Settings
             EditWindowHours = WholeNumber(config, "Nps:EditWindowHours", d.EditWindowHours),
             ExpiryDays = WholeNumber(config, "Nps:ExpiryDays", d.ExpiryDays),
             PromoterFollowUp = config["Nps:PromoterFollowUp"] is { Length: > 0 } text ? text : null,
+            PromoterFollowUps = config.GetSection("Nps:PromoterFollowUps").GetChildren().Where(c => c.Value is { Length: > 0 }).ToDictionary(
+                c => Core.Domain.Rules.LanguageProblem(c.Key) is { } problem ? throw new InvalidSettingException($"Nps:PromoterFollowUps:{c.Key}: {problem}.") : c.Key, c => c.Value!),
             Product = config["Nps:Product"] is { Length: > 0 } product ? product : d.Product,
             CommentGrace = TimeSpan.FromSeconds(Number(config, "Nps:CommentGraceSeconds", d.CommentGrace.TotalSeconds)),
         };

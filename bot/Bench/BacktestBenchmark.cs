@@ -20,7 +20,7 @@ public static class BacktestBenchmark
 
     public static void Run(TextWriter output, BookOfBusiness book, DateOnly today)
     {
-        var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Managers = [DemoGenerator.Manager], Health = new HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
+        var team = new TeamSettings { Texts = Settings.Texts, CoreFeatures = DemoGenerator.CoreFeatures, Managers = [DemoGenerator.Manager], Health = new HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
         var checks = new CheckOptions();
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var heap = GC.GetTotalMemory(forceFullCollection: true);

@@ -41,7 +41,7 @@ public static class Benchmark
     /// </summary>
     private static void ChartTimes(TextWriter output, BookOfBusiness book, DateOnly today, int runs)
     {
-        var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
+        var team = new TeamSettings { Texts = Settings.Texts, CoreFeatures = DemoGenerator.CoreFeatures, Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
         var routes = ChatBot.StandardRoutes();
         var context = new AskContext(Asker.Administrator, today, book, team);
         var active = book.Accounts.Where(a => a.IsActiveOn(today)).ToArray();
@@ -123,7 +123,7 @@ public static class Benchmark
     private static void Answers(TextWriter output, BookOfBusiness book, int runs)
     {
         var clock = new Stopwatch();
-        var bot = new ChatBot(new StaticBookSource(book), new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures }, TimeProvider.System);
+        var bot = new ChatBot(new StaticBookSource(book), new TeamSettings { Texts = Settings.Texts, CoreFeatures = DemoGenerator.CoreFeatures }, TimeProvider.System);
         output.WriteLine();
         output.WriteLine($"Answers in-process over {book.Accounts.Count:N0} accounts ({runs} runs each, target p99 < 50 ms):");
         foreach (var question in new[] { "churn last month", "nps this quarter", "renewals next 30 days" })
@@ -153,7 +153,7 @@ public static class Benchmark
             var heap = GC.GetTotalMemory(forceFullCollection: true);
             ResetPeakMemory();
             using var store = new LiteDbStore(Path.Combine(folder.FullName, "ledger.db"));
-            var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Managers = [DemoGenerator.Manager],
+            var team = new TeamSettings { Texts = Settings.Texts, CoreFeatures = DemoGenerator.CoreFeatures, Managers = [DemoGenerator.Manager],
                 Health = new Core.Metrics.HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
             var nudges = new NudgeService(new StaticBookSource(book), store.Ledger, store.Activity, store.Surveys, team, new CheckOptions(), TimeProvider.System, []);
             output.WriteLine($"Daily checks over {book.Accounts.Count:N0} accounts with 90 days of usage (read model {heap / 1024 / 1024:N0} MB managed, process {Resident("VmRSS")} before the run; target < 10 s, < 500 MB):");

@@ -216,7 +216,7 @@ public static class Verbs
         var import = new Command("import", "Adds or updates data from a CSV file; all rows or none.");
         foreach (var (kind, description) in new[]
         {
-            ("accounts", $"Accounts: {string.Join(", ", Importers.AccountColumns)} required; plan, renewal_on, canceled_on, churn_reason, contact_emails, slack_channel_id, teams_conversation_id, segment optional."),
+            ("accounts", $"Accounts: {string.Join(", ", Importers.AccountColumns)} required; plan, renewal_on, canceled_on, churn_reason, contact_emails, slack_channel_id, teams_conversation_id, segment, language, contact_languages optional."),
             ("usage", $"Daily usage: {string.Join(", ", Importers.UsageColumns)} required; features (;-separated keys) optional."),
             ("nps", $"NPS answers: {string.Join(", ", Importers.NpsColumns)} required; comment optional."),
         })

@@ -21,6 +21,9 @@ public sealed record DemoBook(
 public static class DemoGenerator
 {
     public const string Manager = "maria.manager@successbot.demo";
+    /// <summary>The accounts' languages in turn (null: the team's, English).</summary>
+    private static readonly string?[] DemoLanguages = [null, "pt-BR", null, "de", null, "ro", null, "ru", null, "pt-PT"];
+
     public static readonly string[] Csms =
     [
         "ana.silva@successbot.demo", "ben.okafor@successbot.demo", "chloe.martin@successbot.demo",
@@ -126,6 +129,9 @@ public static class DemoGenerator
                 CanceledOn = canceled,
                 ChurnReason = canceled is null ? null : Reasons[Pick(random, Reasons.Select(r => r.Weight).ToArray())].Reason,
                 ContactEmails = contacts,
+                // Half the accounts read English; the others one of SuccessBot's other languages, and every seventh account's second contact a language of their own.
+                Language = DemoLanguages[i % DemoLanguages.Length],
+                ContactLanguages = i % 7 == 0 && contacts.Length > 1 ? [null, DemoLanguages[(i / 7) % DemoLanguages.Length] ?? "de"] : [],
             };
             list.Add(account);
 

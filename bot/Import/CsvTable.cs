@@ -86,6 +86,11 @@ public sealed class CsvRow(string file, int line, IReadOnlyDictionary<string, in
     public IReadOnlyList<string> List(string column) =>
         (Text(column) ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>A list whose places matter (`contact_languages` beside `contact_emails`): an empty place is null.</summary>
+    public IReadOnlyList<string?> Aligned(string column) => Text(column) is { } text
+        ? text.Split(';', StringSplitOptions.TrimEntries).Select(v => v.Length == 0 ? null : v).ToArray()
+        : [];
+
     public void Fail(string column, string problem) =>
         errors.Add(new ImportError(file, line, columns.TryGetValue(column, out var i) ? i + 1 : null, column, problem));
 

@@ -36,6 +36,8 @@ public static class Importers
                 SlackChannelId = row.Text("slack_channel_id"),
                 TeamsConversationId = row.Text("teams_conversation_id"),
                 Segment = row.Text("segment"),
+                Language = row.Text("language"),
+                ContactLanguages = row.Aligned("contact_languages"),
             };
             // Every rule is checked, whatever else is wrong with the row; a field already reported (empty, not a date) is not reported again.
             foreach (var broken in Rules.Check(account).Where(b => !row.HasProblem(b.Field)).ToArray())

@@ -13,9 +13,10 @@ public static class LocalChatEndpoints
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    public sealed record MessageIn(string? As, string? Text);
+    /// <param name="Language">The language the person picked in the chat; without it, the browser's Accept-Language.</param>
+    public sealed record MessageIn(string? As, string? Text, string? Language = null);
 
-    public sealed record ActionIn(string? As, string? MessageId, string? ActionId, string? Value, Dictionary<string, string>? Inputs);
+    public sealed record ActionIn(string? As, string? MessageId, string? ActionId, string? Value, Dictionary<string, string>? Inputs, string? Language = null);
 
     /// <summary>The chat's conversations, who may use it and how, sign-in when configured, and its delivery channel.</summary>
     public static void AddLocalChat(this WebApplicationBuilder builder, bool reachesEveryone)
@@ -91,7 +92,7 @@ public static class LocalChatEndpoints
             if (refused is not null) return refused;
             var text = body.Text ?? "";
             if (hub.Post(who!, LocalMessage.Person, text, null) is not { } mine) return Full(hub);
-            var reply = hub.Post(who!, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local }));
+            var reply = hub.Post(who!, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) }));
             return reply is null ? Full(hub) : Results.Ok(new[] { mine, reply });
         });
 
@@ -105,7 +106,7 @@ public static class LocalChatEndpoints
             if (refused is not null) return refused;
             if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return JsonInput.Problem(400, "A click needs \"actionId\" and \"value\".");
             if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, "There is no such message in your conversation.");
-            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local });
+            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) });
             if (outcome.Unknown) return JsonInput.Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
             var messages = new List<LocalMessage>();
             if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who!, body.MessageId, card) is { } updated) messages.Add(updated);
@@ -164,6 +165,11 @@ public static class LocalChatEndpoints
         var (signedIn, denied) = await access.CheckAsync(context);
         return denied is not null ? (null, denied) : access.Person(signedIn, claimed);
     }
+
+    /// <summary>The browser's first language SuccessBot is written in (Accept-Language, by quality), or null.</summary>
+    private static string? BrowserLanguage(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value).FirstOrDefault(tag => Core.Language.Languages.Match(tag) is not null);
 
     private static IResult Full(LocalChatHub hub) =>
         JsonInput.Problem(503, $"The local chat is full: it keeps {hub.People:N0} conversations and each has an open page. Try again when one closes.");

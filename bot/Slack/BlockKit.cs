@@ -5,8 +5,10 @@ using SuccessBot.Core.Chat;
 
 namespace SuccessBot.Slack;
 
-/// <summary>What a Slack button carries back when clicked: the core's value and the questions it must ask first.</summary>
-public sealed record ButtonValue(string Value, IReadOnlyList<ReplyInput> Inputs)
+/// <summary>What a Slack button carries back when clicked: the core's value and the questions it must ask first, with the modal's button labels.</summary>
+public sealed record ButtonValue(string Value, IReadOnlyList<ReplyInput> Inputs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Submit = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Cancel = null)
 {
     public string Encode() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
 
@@ -61,13 +63,13 @@ public static class BlockKit
     }
 
     /// <summary>A modal that asks a button's questions; <paramref name="metadata"/> comes back with the answers.</summary>
-    public static JsonObject Modal(string title, IReadOnlyList<ReplyInput> inputs, string metadata) => new()
+    public static JsonObject Modal(string title, IReadOnlyList<ReplyInput> inputs, string metadata, string? submit = null, string? cancel = null) => new()
     {
         ["type"] = "modal",
         ["callback_id"] = InputsModal,
         ["title"] = Plain(Cut(title, ModalTitle)),
-        ["submit"] = Plain("Save"),
-        ["close"] = Plain("Cancel"),
+        ["submit"] = Plain(Cut(submit ?? "Save", ModalTitle)),
+        ["close"] = Plain(Cut(cancel ?? "Cancel", ModalTitle)),
         ["private_metadata"] = metadata,
         ["blocks"] = new JsonArray(inputs.Select(i => (JsonNode)new JsonObject
         {
@@ -122,7 +124,7 @@ public static class BlockKit
             ["type"] = "button",
             ["text"] = Plain(Cut(b.Label, ButtonText)),
             ["action_id"] = b.ActionId.Length <= IdLength ? b.ActionId : throw new InvalidOperationException($"Action id \"{b.ActionId[..40]}…\" is longer than Slack's {IdLength} characters."),
-            ["value"] = new ButtonValue(b.Value, b.Inputs).Encode() is { Length: <= ValueLength } v ? v : throw new InvalidOperationException($"The value of button \"{b.Label}\" is longer than Slack's {ValueLength} characters."),
+            ["value"] = (b.Inputs.Count == 0 ? new ButtonValue(b.Value, b.Inputs) : new ButtonValue(b.Value, b.Inputs, b.Submit, b.Cancel)).Encode() is { Length: <= ValueLength } v ? v : throw new InvalidOperationException($"The value of button \"{b.Label}\" is longer than Slack's {ValueLength} characters."),
         }).ToArray()),
     };
 

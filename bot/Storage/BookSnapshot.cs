@@ -97,6 +97,9 @@ public static class BookSnapshot
         Text(w, a.SlackChannelId);
         Text(w, a.TeamsConversationId);
         Text(w, a.Segment);
+        Text(w, a.Language);
+        w.Write(a.ContactLanguages.Count);
+        foreach (var language in a.ContactLanguages) Text(w, language);
         // Usage days (most of the file) as their 20 bytes each, in one write: a start reads them back in one copy per account.
         w.Write(h.Usage.Length);
         w.Write(MemoryMarshal.AsBytes(h.Usage.AsSpan()));
@@ -152,6 +155,8 @@ public static class BookSnapshot
             SlackChannelId = Text(r),
             TeamsConversationId = Text(r),
             Segment = pool.ReadOrNull(r),
+            Language = pool.ReadOrNull(r),
+            ContactLanguages = ReadLanguages(r, length, pool),
         };
         var id = account.Id;
         var usage = Days(r, length, featureSets, id);
@@ -181,6 +186,15 @@ public static class BookSnapshot
         var contacts = new string[Count(r, length)];
         for (var i = 0; i < contacts.Length; i++) contacts[i] = pool.Read(r);
         return contacts;
+    }
+
+    private static string?[] ReadLanguages(BinaryReader r, long length, Strings pool)
+    {
+        var count = Count(r, length);
+        if (count == 0) return [];
+        var languages = new string?[count];
+        for (var i = 0; i < count; i++) languages[i] = pool.ReadOrNull(r);
+        return languages;
     }
 
     /// <summary>

@@ -85,6 +85,8 @@ internal static class Documents
         ["slack"] = Nullable(a.SlackChannelId),
         ["teams"] = Nullable(a.TeamsConversationId),
         ["segment"] = Nullable(a.Segment),
+        ["language"] = Nullable(a.Language),
+        ["contactLanguages"] = new BsonArray(a.ContactLanguages.Select(Nullable)),
     };
 
     public static Account ToAccount(BsonDocument d) => new()
@@ -102,6 +104,9 @@ internal static class Documents
         SlackChannelId = OrNull(d["slack"]),
         TeamsConversationId = OrNull(d["teams"]),
         Segment = OrNull(d["segment"]),
+        // Accounts stored before languages were kept have neither field.
+        Language = d.TryGetValue("language", out var language) ? OrNull(language) : null,
+        ContactLanguages = d.TryGetValue("contactLanguages", out var languages) ? languages.AsArray.Select(OrNull).ToArray() : [],
     };
 
     public static UsageDay ToUsage(BsonDocument d) => new(d["account"].AsString, ToDay(d["date"]), d["users"].AsInt32, d["sessions"].AsInt32,

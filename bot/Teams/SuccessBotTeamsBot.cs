@@ -27,7 +27,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         }
         var email = await SenderEmailAsync(turn);
         var text = TextWithoutMention(turn.Activity);
-        var reply = bot.Answer(new IncomingMessage(text, Asking(email)) { Channel = AuditChannels.Teams });
+        var reply = bot.Answer(new IncomingMessage(text, Asking(email)) { Channel = AuditChannels.Teams, Locale = turn.Activity.Locale });
         var answer = await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, IsPersonal(turn.Activity), () => HasOutsidersAsync(turn));
         if (answer.Visibility == Visibility.Conversation) await turn.SendAsync(answer.Reply);
         else await SendPrivatelyAsync(turn, answer);
@@ -110,7 +110,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
     {
         var from = turn.Activity.From!;
         var (known, email) = await IdentifyAsync(turn, from);
-        var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)) { Channel = AuditChannels.Teams });
+        var outcome = bot.Act(new ActionRequest(click.ActionId, click.Value, click.Inputs, Asking(email)) { Channel = AuditChannels.Teams, Locale = turn.Activity.Locale });
         if (outcome.Unknown) return TurnResponse.Error(400, outcome.Answer?.Summary ?? "SuccessBot never sent this button.");
         Remember(turn.Activity, from, known, email);
         if (inPlace)

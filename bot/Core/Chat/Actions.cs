@@ -7,6 +7,9 @@ public sealed record ActionRequest(string ActionId, string Value, IReadOnlyDicti
 {
     /// <summary>Where the click came from (slack, teams, local, cli), for the audit log.</summary>
     public string Channel { get; init; } = AuditChannels.Cli;
+
+    /// <summary>The clicker's language as their chat tells it (a Teams activity's locale, the browser's Accept-Language), if it does.</summary>
+    public string? Locale { get; init; }
 }
 
 /// <summary>
@@ -18,12 +21,16 @@ public sealed record ActionOutcome(Reply? UpdatedCard, Reply? Answer, bool Unkno
     /// <summary>What the click changed, for the audit log; null when it changed nothing.</summary>
     public AuditFact? Audited { get; init; }
 
-    public static ActionOutcome NotSent(string why) => new(null, Reply.Refusal("Unknown button", why), Unknown: true);
+    public static ActionOutcome NotSent(string why, string title = "Unknown button") => new(null, Reply.Refusal(title, why), Unknown: true);
     public static ActionOutcome Refused(string title, string why, Reply? card = null) => new(card, Reply.Refusal(title, why));
 }
 
 /// <summary>Who clicked, when, and what they may see.</summary>
-public sealed record ActionContext(Asker Asker, DateOnly Today, DateTimeOffset Now, Domain.BookOfBusiness Book, TeamSettings Team);
+public sealed record ActionContext(Asker Asker, DateOnly Today, DateTimeOffset Now, Domain.BookOfBusiness Book, TeamSettings Team)
+{
+    /// <summary>The words of the person the click is about, once a handler has found whose language that is.</summary>
+    public Language.Reader? Reader { get; init; }
+}
 
 /// <summary>Acts on one kind of button; one small class per action.</summary>
 public interface IActionHandler

@@ -23,6 +23,9 @@ public sealed record IncomingMessage(string Text, string? SenderEmail)
 {
     /// <summary>Where it came from (slack, teams, local, cli), for the audit log of what it makes happen.</summary>
     public string Channel { get; init; } = Audit.AuditChannels.Cli;
+
+    /// <summary>The sender's language as their chat tells it, if it does.</summary>
+    public string? Locale { get; init; }
 }
 
 /// <summary>Reads a message, finds out who asks and answers with the figures they may see.</summary>
@@ -64,7 +67,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var command = Read(message.Text, today);
         // A customer's words may be the reason for a score just given: never answered from the memo.
         if (asker.Role == Role.Customer || !ReadOnlyCommands.Contains(command.GetType()))
-            return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text });
+            return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text, Locale = message.Locale });
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
             () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel }));
     }

@@ -21,6 +21,10 @@ public sealed record ReplySection(string Heading, IReadOnlyList<string> Lines, i
 public sealed record ReplyButton(string Label, string ActionId, string Value)
 {
     public IReadOnlyList<ReplyInput> Inputs { get; init; } = [];
+
+    /// <summary>The labels of the form that asks <see cref="Inputs"/> (Slack's modal), in the reader's language.</summary>
+    public string Submit { get; init; } = "Save";
+    public string Cancel { get; init; } = "Cancel";
 }
 
 /// <summary>A question a button asks before it acts: free text, or one of <see cref="Choices"/>.</summary>

@@ -15,6 +15,15 @@ public sealed record TeamSettings
     public IReadOnlyList<string> CoreFeatures { get; init; } = ["reports", "dashboards", "integrations"];
     public HealthOptions Health { get; init; } = new();
 
+    /// <summary>The language of anyone whose own is not known (`Team:Language`, default `en`).</summary>
+    public string Language { get; init; } = "en";
+
+    /// <summary>The message texts of every language.</summary>
+    public required Language.ITexts Texts { get; init; }
+
+    /// <summary>The words of a reader of <paramref name="culture"/>.</summary>
+    public Language.Reader ReaderIn(System.Globalization.CultureInfo culture) => new(Texts, culture);
+
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZone).DateTime);
 }
 
@@ -44,6 +53,9 @@ public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book
 {
     /// <summary>The channel the question came through, for the audit log of a command that acts (`nps send`, `stop`).</summary>
     public string Channel { get; init; } = Audit.AuditChannels.Cli;
+
+    /// <summary>The asker's language as their chat tells it (a Teams activity's locale, the browser's Accept-Language), if it does.</summary>
+    public string? Locale { get; init; }
 
     /// <summary>The message as typed, for what is read as words rather than a command (a customer's reason for a score).</summary>
     public string? Words { get; init; }

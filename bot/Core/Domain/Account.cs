@@ -13,9 +13,24 @@ public sealed record Account
     public DateOnly? CanceledOn { get; init; }
     public string? ChurnReason { get; init; }
     public IReadOnlyList<string> ContactEmails { get; init; } = [];
+
+    /// <summary>Each contact's language (a tag such as `de` or `pt-BR`, null when not known), aligned with <see cref="ContactEmails"/>.</summary>
+    public IReadOnlyList<string?> ContactLanguages { get; init; } = [];
+
+    /// <summary>The account's language (`language`), for contacts without their own.</summary>
+    public string? Language { get; init; }
     public string? SlackChannelId { get; init; }
     public string? TeamsConversationId { get; init; }
     public string? Segment { get; init; }
+
+    /// <summary>The language given for <paramref name="contact"/> in `contact_languages`, if any.</summary>
+    public string? LanguageOf(string? contact)
+    {
+        if (contact is null) return null;
+        for (var i = 0; i < ContactEmails.Count && i < ContactLanguages.Count; i++)
+            if (string.Equals(ContactEmails[i], contact.Trim(), StringComparison.OrdinalIgnoreCase)) return ContactLanguages[i];
+        return null;
+    }
 
     /// <summary>A customer at the start of <paramref name="day"/>: started on or before it, not cancelled before it.</summary>
     public bool IsCustomerAtStartOf(DateOnly day) => StartedOn <= day && (CanceledOn is null || CanceledOn >= day);

@@ -31,7 +31,17 @@ public static class Rules
                 yield return new(field, $"contains the control character U+{(int)control:X4}; names are shown in chat and on terminals and must be plain text");
         if (a.CanceledOn is { } c && c < a.StartedOn) yield return new("canceled_on", $"{c:yyyy-MM-dd} is before started_on {a.StartedOn:yyyy-MM-dd}");
         foreach (var e in a.ContactEmails.Where(e => !LooksLikeEmail(e))) yield return new("contact_emails", $"\"{e}\" is not an email address");
+        if (a.Language is { } language && LanguageProblem(language) is { } problem) yield return new("language", problem);
+        if (a.ContactLanguages.Count > a.ContactEmails.Count)
+            yield return new("contact_languages", $"has {a.ContactLanguages.Count} languages for {a.ContactEmails.Count} contact emails; give one per contact, in the same order, empty for none");
+        foreach (var contactLanguage in a.ContactLanguages)
+            if (contactLanguage is { } tag && LanguageProblem(tag) is { } contactProblem) yield return new("contact_languages", contactProblem);
     }
+
+    /// <summary>Why a language tag cannot be used, or null: SuccessBot is written in en, pt-BR, pt-PT, de, ro and ru.</summary>
+    public static string? LanguageProblem(string tag) => Language.Languages.Match(tag) is null
+        ? $"\"{tag}\" is not a language SuccessBot is written in ({string.Join(", ", Language.Languages.Supported.Select(c => c.Name))})"
+        : null;
 
     /// <summary>The first control character (ESC, BEL, a newline, ...) in <paramref name="text"/>, if any.</summary>
     public static char? ControlCharacterIn(string? text)

@@ -52,12 +52,13 @@ public static class NudgeCards
     {
         NudgeRules.Digest => [],
         NudgeRules.RollUp => kept,
-        Surveys.SurveyService.Rule => Surveys.SurveyCards.Buttons(key[(Surveys.SurveyService.Rule.Length + 1)..]),
+        // A survey's buttons are kept, their opt-out label in the contact's language; older ones were English.
+        Surveys.SurveyService.Rule => kept.Count > 0 ? kept : Surveys.SurveyCards.Buttons(key[(Surveys.SurveyService.Rule.Length + 1)..], Surveys.SurveyCards.EnglishOptOut),
         _ => Actions(key),
     };
 
     /// <summary>Whether the ledger keeps a card's buttons (they cannot be rebuilt from its rule and key).</summary>
-    public static bool KeepsButtons(string rule) => rule == NudgeRules.RollUp;
+    public static bool KeepsButtons(string rule) => rule is NudgeRules.RollUp or Surveys.SurveyService.Rule;
 
     /// <summary>The card after someone acted on it: no buttons, who did what, and the facts the action changed.</summary>
     public static Reply Done(Reply card, string what, IReadOnlyList<Fact>? changed = null) => card with

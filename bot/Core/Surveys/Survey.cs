@@ -23,11 +23,18 @@ public sealed record NpsOptions
     /// <summary>Said to promoters after they answer (a review or referral link); nothing when empty.</summary>
     public string? PromoterFollowUp { get; init; }
 
+    /// <summary>The follow-up in other languages (`Nps:PromoterFollowUps:de`, ...), for contacts who read one of them.</summary>
+    public IReadOnlyDictionary<string, string> PromoterFollowUps { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The follow-up in <paramref name="culture"/>'s language when one is given, else the default one.</summary>
+    public string? FollowUpIn(System.Globalization.CultureInfo culture) =>
+        PromoterFollowUps.FirstOrDefault(f => Language.Languages.Match(f.Key)?.Name == culture.Name).Value ?? PromoterFollowUp;
+
     /// <summary>A detractor's nudge waits this long for the comment that usually follows the score.</summary>
     public TimeSpan CommentGrace { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Who is recommended: "How likely are you to recommend {Product}...".</summary>
-    public string Product { get; init; } = "us";
+    /// <summary>Who is recommended: "How likely are you to recommend {Product}..."; "us" in each language when not set.</summary>
+    public string? Product { get; init; }
 }
 
 /// <summary>One survey sent to one contact, and its answer once given.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Nudges;
 
@@ -16,19 +17,32 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
         var (id, rest) = Split(request.Value);
-        if (surveys.FindSurvey(id) is not { } survey) return ActionOutcome.NotSent("There is no such survey.");
+        if (surveys.FindSurvey(id) is not { } survey)
+        {
+            var stranger = context.Team.ReaderIn(Languages.First(request.Locale, context.Team.Language));
+            return ActionOutcome.NotSent(stranger["Survey.NoSuchSurvey"], stranger["Survey.UnknownButton"]);
+        }
         if (!string.Equals(context.Asker.Email, survey.Contact, StringComparison.OrdinalIgnoreCase))
         {
             surveys.LogRefusedClick(survey.Id, context.Asker.Email, context.Now);
-            return ActionOutcome.Refused("Not your survey", "This survey was sent to someone else; only they can answer it.");
+            var clicker = context.Team.ReaderIn(Languages.OfContact(context.Book.Find(survey.AccountId), context.Asker.Email, request.Locale, context.Team));
+            return ActionOutcome.Refused(clicker["Survey.NotYoursTitle"], clicker["Survey.NotYours"]);
         }
+        var reader = ReaderOf(survey, request, context);
         if (survey.Closed || surveys.OptedOut().Contains(survey.Contact.ToLowerInvariant()))
-            return ActionOutcome.Refused("Survey closed", "You asked not to get these surveys; nothing was recorded.", SurveyCards.Closed("You asked not to get these surveys."));
+            return ActionOutcome.Refused(reader["Survey.Closed"], reader["Survey.AskedNotToNothingRecorded"], SurveyCards.Closed(reader, reader["Survey.AskedNotTo"]));
         if (survey.Score is null && context.Now - survey.CreatedAt > TimeSpan.FromDays(options.ExpiryDays))
-            return ActionOutcome.Refused("Survey closed", $"This survey closed on {survey.CreatedAt.AddDays(options.ExpiryDays):yyyy-MM-dd}.",
-                SurveyCards.Closed($"This survey closed on {survey.CreatedAt.AddDays(options.ExpiryDays):yyyy-MM-dd}, {options.ExpiryDays} days after it was sent."));
-        return Act(survey, rest, request, context);
+        {
+            var closedOn = DateOnly.FromDateTime(survey.CreatedAt.AddDays(options.ExpiryDays).UtcDateTime);
+            return ActionOutcome.Refused(reader["Survey.Closed"], reader["Survey.ClosedOn", ("date", closedOn)],
+                SurveyCards.Closed(reader, reader.Plural("Survey.ClosedAfter", options.ExpiryDays, ("date", closedOn))));
+        }
+        return Act(survey, rest, request, context with { Reader = reader });
     }
+
+    /// <summary>The contact's language: their own, their chat's, their account's, the team's.</summary>
+    private static Reader ReaderOf(SurveyState survey, ActionRequest request, ActionContext context) =>
+        context.Team.ReaderIn(Languages.OfContact(context.Book.Find(survey.AccountId), survey.Contact, request.Locale, context.Team));
 
     protected abstract ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context);
 
@@ -52,11 +66,13 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
 {
     protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
     {
+        var reader = context.Reader!;
         if (!int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var score) || !Rules.IsValidScore(score))
-            return ActionOutcome.NotSent("That is not a score SuccessBot offered (0 to 10).");
+            return ActionOutcome.NotSent(reader["Survey.NotAScore"], reader["Survey.UnknownButton"]);
         if (survey.FirstAnsweredAt is { } first && context.Now - first > TimeSpan.FromHours(Options.EditWindowHours))
-            return ActionOutcome.Refused("Already answered", $"You answered {survey.Score} on {first:yyyy-MM-dd}; an answer can be changed for {Options.EditWindowHours} hours.",
-                SurveyCards.Thanks(survey, null) with { Buttons = [] });
+            return ActionOutcome.Refused(reader["Survey.AlreadyAnsweredTitle"],
+                reader.Plural("Survey.AlreadyAnswered", Options.EditWindowHours, ("score", survey.Score), ("date", DateOnly.FromDateTime(first.UtcDateTime))),
+                SurveyCards.Thanks(reader, survey, null) with { Buttons = [] });
 
         var answered = survey with
         {
@@ -66,7 +82,7 @@ public sealed class NpsScoreHandler(ISurveyStore surveys, NpsOptions options, IN
         Surveys.SaveAnswered(answered);
         foreach (var nudge in DetractorNudges(answered, context.Book, context.Today, context.Team, checks, backtests))
             ledger.Add(NudgeRecord.From(nudge, context.Now) with { NextAttemptAt = context.Now + Options.CommentGrace });
-        return new ActionOutcome(SurveyCards.Thanks(answered, score >= 9 ? Options.PromoterFollowUp : null), null)
+        return new ActionOutcome(SurveyCards.Thanks(reader, answered, score >= 9 ? Options.FollowUpIn(reader.Culture) : null), null)
         {
             Audited = SurveyAudit.Answered(answered, "score", score.ToString(CultureInfo.InvariantCulture)),
         };
@@ -78,10 +94,11 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
 {
     protected override ActionOutcome Act(SurveyState survey, string? rest, ActionRequest request, ActionContext context)
     {
-        if (survey.Score is null) return ActionOutcome.Refused("Score first", "Pick a score from 0 to 10 first; the reason comes after.");
+        var reader = context.Reader!;
+        if (survey.Score is null) return ActionOutcome.Refused(reader["Survey.ScoreFirstTitle"], reader["Survey.ScoreFirst"]);
         var text = request.Inputs.GetValueOrDefault("comment")?.Trim();
-        if (string.IsNullOrEmpty(text)) return new ActionOutcome(SurveyCards.Thanks(survey, null) with { Buttons = [] }, null);
-        return new ActionOutcome(comments.Keep(survey, text, context.Book, context.Today, context.Team), null) { Audited = SurveyAudit.Answered(survey, "comment", text) };
+        if (string.IsNullOrEmpty(text)) return new ActionOutcome(SurveyCards.Thanks(reader, survey, null) with { Buttons = [] }, null);
+        return new ActionOutcome(comments.Keep(reader, survey, text, context.Book, context.Today, context.Team), null) { Audited = SurveyAudit.Answered(survey, "comment", text) };
     }
 }
 
@@ -92,7 +109,7 @@ public sealed class NpsCommentHandler(ISurveyStore surveys, NpsOptions options, 
 public sealed class SurveyComments(ISurveyStore surveys, INudgeLedger ledger, CheckOptions checks, Backtest.BacktestMemory? backtests = null)
 {
     /// <summary>Keeps <paramref name="text"/> as the comment (after one already given) and returns the card that says so.</summary>
-    public Reply Keep(SurveyState survey, string text, BookOfBusiness book, DateOnly today, TeamSettings team)
+    public Reply Keep(Reader reader, SurveyState survey, string text, BookOfBusiness book, DateOnly today, TeamSettings team)
     {
         var whole = survey.Comment is { Length: > 0 } earlier ? $"{earlier}\n{text}" : text;
         var cut = whole.Length > Rules.MaxCommentLength;
@@ -100,8 +117,8 @@ public sealed class SurveyComments(ISurveyStore surveys, INudgeLedger ledger, Ch
         surveys.SaveAnswered(commented);
         foreach (var nudge in SurveyActionHandler.DetractorNudges(commented, book, today, team, checks, backtests))
             if (ledger.Find(nudge.Key) is { Status: DeliveryStatus.Pending } waiting) ledger.Update(waiting with { Card = nudge.Card });
-        var note = cut ? $"Your comment was {whole.Length:N0} characters; the first {Rules.MaxCommentLength:N0} were kept." : null;
-        return SurveyCards.Thanks(commented, null) with { Note = note };
+        var note = cut ? reader.Plural("Survey.CommentCut", whole.Length, ("kept", Rules.MaxCommentLength)) : null;
+        return SurveyCards.Thanks(reader, commented, null) with { Note = note };
     }
 }
 
@@ -116,7 +133,8 @@ public sealed class SurveyWordsHandler(ISurveyStore surveys, NpsOptions options,
         if (context.Asker.Email is not { } email || words.Trim() is not { Length: > 0 } text) return null;
         var since = clock.GetUtcNow() - TimeSpan.FromHours(options.EditWindowHours);
         if (Latest(context.Book, email, since) is not { } survey || surveys.OptedOut().Contains(email.Trim().ToLowerInvariant())) return null;
-        return comments.Keep(survey, text, context.Book, context.Today, context.Team);
+        var reader = context.Team.ReaderIn(Languages.OfContact(context.Book.Find(survey.AccountId), survey.Contact, context.Locale, context.Team));
+        return comments.Keep(reader, survey, text, context.Book, context.Today, context.Team);
     }
 
     /// <summary>The survey this contact answered last, at or after <paramref name="since"/>.</summary>
@@ -143,6 +161,6 @@ public sealed class NpsOptOutHandler(ISurveyStore surveys, NpsOptions options) :
     {
         Surveys.OptOut(survey.Contact, context.Now);
         Surveys.SaveSurvey(survey with { Closed = true });
-        return new ActionOutcome(SurveyCards.Closed("You will not get these surveys again."), null) { Audited = SurveyAudit.Answered(survey, "opted out", "yes") };
+        return new ActionOutcome(SurveyCards.Closed(context.Reader!, context.Reader!["Survey.OptedOut"]), null) { Audited = SurveyAudit.Answered(survey, "opted out", "yes") };
     }
 }

@@ -1,28 +1,37 @@
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 
 namespace SuccessBot.Core.Surveys;
 
-/// <summary>How a survey reads before and after it is answered.</summary>
+/// <summary>How a survey reads before and after it is answered, in the reader's language.</summary>
 public static class SurveyCards
 {
     public const string Score = "nps.score", Comment = "nps.comment", OptOut = "nps.optout";
 
-    public static Reply Question(string surveyId, string product) => new($"How likely are you to recommend {product} to a friend or colleague?")
-    {
-        Summary = "One click: 0 is not likely at all, 10 is very likely.",
-        Buttons = Buttons(surveyId),
-        Note = "0 = Not likely · 10 = Very likely",
-    };
+    /// <summary>The opt-out label of surveys kept before their buttons were kept with them (all were English then).</summary>
+    public const string EnglishOptOut = "Don't ask me again";
 
-    public static IReadOnlyList<ReplyButton> Buttons(string surveyId) =>
-        [.. Enumerable.Range(0, 11).Select(s => new ReplyButton($"{s}", Score, $"{surveyId}|{s}")), new ReplyButton("Don't ask me again", OptOut, surveyId)];
+    /// <summary>The question, about <paramref name="product"/> (`Nps:Product`), or about "us" when none is set.</summary>
+    public static Reply Question(Reader reader, string surveyId, string? product) =>
+        new(product is null ? reader["Survey.QuestionUs"] : reader["Survey.Question", ("product", product)])
+        {
+            Summary = reader["Survey.Summary"],
+            Buttons = Buttons(surveyId, reader["Survey.DontAsk"]),
+            Note = reader["Survey.Scale"],
+        };
 
-    public static Reply Thanks(SurveyState survey, string? followUp) => new($"Thanks, you answered {survey.Score}")
+    public static IReadOnlyList<ReplyButton> Buttons(string surveyId, string optOutLabel) =>
+        [.. Enumerable.Range(0, 11).Select(s => new ReplyButton($"{s}", Score, $"{surveyId}|{s}")), new ReplyButton(optOutLabel, OptOut, surveyId)];
+
+    public static Reply Thanks(Reader reader, SurveyState survey, string? followUp) => new(reader["Survey.Thanks", ("score", survey.Score)])
     {
-        Summary = survey.Comment is null ? "What is the main reason for your score? (optional: type it here, or use the button)" : $"Your reason: \"{survey.Comment}\"",
-        Buttons = survey.Comment is null ? [new ReplyButton("Add a comment", Comment, survey.Id) { Inputs = [new("comment", "What is the main reason for your score?", Optional: false)] }] : [],
+        Summary = survey.Comment is null ? reader["Survey.ReasonPrompt"] : reader["Survey.YourReason", ("comment", survey.Comment)],
+        Buttons = survey.Comment is null
+            ? [new ReplyButton(reader["Survey.AddComment"], Comment, survey.Id)
+                { Inputs = [new("comment", reader["Survey.ReasonQuestion"], Optional: false)], Submit = reader["Survey.Send"], Cancel = reader["Survey.Cancel"] }]
+            : [],
         Note = followUp,
     };
 
-    public static Reply Closed(string why) => new("Survey closed") { Summary = why };
+    public static Reply Closed(Reader reader, string why) => new(reader["Survey.Closed"]) { Summary = why };
 }

@@ -1,5 +1,6 @@
 using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 
 namespace SuccessBot.Core.Surveys;
 
@@ -33,6 +34,7 @@ public sealed class StopSurveysHandler(ISurveyStore surveys, IAuditLog audit, Ti
             surveys.OptOut(email, now);
             return (0, SurveyAudit.Stopped(now, email, context.Channel));
         });
-        return new Reply("Surveys stopped") { Summary = "You will not get these surveys again." };
+        var reader = context.Team.ReaderIn(Languages.OfContact(context.Book, email, context.Locale, context.Team));
+        return new Reply(reader["Survey.StoppedTitle"]) { Summary = reader["Survey.OptedOut"] };
     }
 }

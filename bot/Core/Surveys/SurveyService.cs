@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Nudges;
 
 namespace SuccessBot.Core.Surveys;
@@ -73,6 +74,6 @@ public sealed class SurveyService(IBookSource books, ISurveyStore surveys, INudg
         // Unguessable: the id in a button value is what proves which survey a click answers.
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         surveys.SaveSurvey(new SurveyState { Id = id, AccountId = account.Id, Contact = contact, CreatedAt = now });
-        return ledger.Add(NudgeRecord.From(new Nudge($"{Rule}|{id}", Rule, account.Id, contact, SurveyCards.Question(id, options.Product)), now));
+        return ledger.Add(NudgeRecord.From(new Nudge($"{Rule}|{id}", Rule, account.Id, contact, SurveyCards.Question(team.ReaderIn(Languages.OfContact(account, contact, null, team)), id, options.Product)), now));
     }
 }

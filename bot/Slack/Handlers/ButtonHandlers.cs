@@ -19,7 +19,7 @@ public sealed class ButtonClickHandler(SlackPeople people, SlackClicks clicks, F
         {
             // views.open takes the trigger_id for 3 seconds only: the modal opens before the ack.
             if (click.TriggerId is not { } trigger) return SlackAck.Bad("A button that asks questions needs the click's trigger_id.");
-            await api().OpenViewAsync(trigger, BlockKit.Modal(click.Label ?? "SuccessBot", button.Inputs, origin.Encode()), cancel);
+            await api().OpenViewAsync(trigger, BlockKit.Modal(click.Label ?? "SuccessBot", button.Inputs, origin.Encode(), button.Submit, button.Cancel), cancel);
             return SlackAck.Ok();
         }
         if (clicks.Act(origin, person.Email!, new Dictionary<string, string>()) is not { } outcome) return SlackAck.Bad("SuccessBot never sent this button.");

@@ -64,7 +64,7 @@ public sealed class HistoryBook
 
 public class BacktestTests
 {
-    private static readonly TeamSettings Team = new() { Managers = ["boss@example.com"], CoreFeatures = HistoryBook.Core };
+    private static readonly TeamSettings Team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"], CoreFeatures = HistoryBook.Core };
     private static readonly CheckOptions Checks = new();
     private static readonly string[] Owners = ["ana@example.com", "ben@example.com", "chloe@example.com"];
 

@@ -25,7 +25,7 @@ public class CalibrationTests
         }
         for (var i = 0; i < 90; i++) history.Using(Owners[i % 3], null, day => day.Day <= 3 ? (10, HistoryBook.Core) : null);
         for (var i = 0; i < 90; i++) history.Steady(Owners[i % 3]);
-        return (history, new TeamSettings { CoreFeatures = HistoryBook.Core, Health = new HealthOptions { PoorBelow = 65, GoodFrom = 70 } });
+        return (history, new TeamSettings { Texts = SuccessBot.Settings.Texts, CoreFeatures = HistoryBook.Core, Health = new HealthOptions { PoorBelow = 65, GoodFrom = 70 } });
     }
 
     private static (Calibrated? Result, string? Refusal) Calibrate(HistoryBook history, TeamSettings team)

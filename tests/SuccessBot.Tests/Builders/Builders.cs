@@ -84,7 +84,7 @@ public sealed class Conversation(BookOfBusiness book, DateOnly today, TeamSettin
 {
     private sealed class Fixed(BookOfBusiness b) : IBookSource { public BookOfBusiness Current => b; }
 
-    private readonly ChatBot _bot = new(new Fixed(book), team ?? new TeamSettings { Managers = ["boss@example.com"] },
+    private readonly ChatBot _bot = new(new Fixed(book), team ?? new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] },
         new FixedClock(new DateTimeOffset(today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero)));
     private string? _as;
 

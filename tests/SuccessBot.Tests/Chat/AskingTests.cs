@@ -195,7 +195,7 @@ public class AskingTests
         var demo = SuccessBot.Demo.DemoGenerator.Generate(42, today);
         var book = new BookOfBusiness(demo.Accounts, demo.MrrChanges, demo.Usage, demo.Nps);
 
-        var reply = new Conversation(book, today, new TeamSettings { Managers = [SuccessBot.Demo.DemoGenerator.Manager] }).As(SuccessBot.Demo.DemoGenerator.Manager).Send("health acme c");
+        var reply = new Conversation(book, today, new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = [SuccessBot.Demo.DemoGenerator.Manager] }).As(SuccessBot.Demo.DemoGenerator.Manager).Send("health acme c");
 
         Assert.Equal("Health · Acme Capital", reply.Title);
     }

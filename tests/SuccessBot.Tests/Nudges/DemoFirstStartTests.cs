@@ -25,7 +25,7 @@ public sealed class DemoFirstStartTests(ITestOutputHelper output) : IDisposable
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
         var demo = DemoStore.Create(_folder.Store, 42, today);
         using var store = new LiteDbStore(_folder.Store);
-        var team = new TeamSettings { CoreFeatures = DemoGenerator.CoreFeatures, Managers = [demo.Manager], Health = new HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
+        var team = new TeamSettings { Texts = SuccessBot.Settings.Texts, CoreFeatures = DemoGenerator.CoreFeatures, Managers = [demo.Manager], Health = new HealthOptions { PlanSeats = DemoGenerator.PlanSeats } };
         var channel = new RecordingChannel();
         var options = new CheckOptions();
         var nudges = store.Nudges(new StaticBookSource(store.Book.LoadBook()), team, options, clock, [channel]);

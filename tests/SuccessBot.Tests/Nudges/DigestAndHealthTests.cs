@@ -15,7 +15,7 @@ public class DigestAndHealthTests : IDisposable
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     private readonly LiteDbStore _store;
-    private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
+    private readonly TeamSettings _team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
     private static readonly DateOnly Today = new(2026, 11, 23);
 
     public DigestAndHealthTests() => _store = new LiteDbStore(_folder.Store);

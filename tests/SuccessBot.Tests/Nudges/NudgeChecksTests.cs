@@ -11,7 +11,7 @@ namespace SuccessBot.Tests.Nudges;
 public class NudgeChecksTests
 {
     private static readonly DateOnly Today = new(2026, 11, 25);
-    private static readonly TeamSettings Team = new() { Managers = ["boss@example.com"] };
+    private static readonly TeamSettings Team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
     private static readonly Dictionary<string, AccountSignals> NoSignals = [];
     private static readonly Dictionary<string, Snooze> NoSnoozes = [];
 

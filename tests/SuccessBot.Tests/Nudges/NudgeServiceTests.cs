@@ -54,7 +54,7 @@ public class NudgeServiceTests : IDisposable
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly RecordingChannel _channel = new();
-    private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
+    private readonly TeamSettings _team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
     private LiteDbStore _store;
 
     public NudgeServiceTests() => _store = new LiteDbStore(_folder.Store);

@@ -39,7 +39,7 @@ public class CrashTests
         var restarted = store.ReadModel(NullLogger<BookReadModel>.Instance);
         restarted.Load();
         var whole = store.Book.LoadBook();
-        var team = new TeamSettings { Managers = [DemoGenerator.Manager] };
+        var team = new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = [DemoGenerator.Manager] };
         foreach (var question in new[] { "churn last month", "retention", "nps this quarter", "renewals next 90 days", "at-risk", "health crash-299", "health crash-0" })
         foreach (var asker in new[] { DemoGenerator.Manager, DemoGenerator.Csms[0] })
             Assert.Equal(Answer(whole, question, asker, team), Answer(restarted.Current, question, asker, team));

@@ -22,7 +22,7 @@ public class OneTruthTests
     private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
     private static readonly string[] Csms = ["ana@example.com", "ben@example.com", "cy@example.com"];
     private static readonly string[] Features = ["reports", "dashboards", "integrations", "exports"];
-    private static readonly TeamSettings Team = new() { Managers = ["boss@example.com"] };
+    private static readonly TeamSettings Team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
 
     private static readonly string[] Questions =
     [

@@ -40,7 +40,7 @@ public class ReadModelTests : IDisposable
     public void Until_the_book_is_loaded_questions_are_told_to_wait_and_never_answered_from_half_a_book()
     {
         var model = _store.ReadModel(_log);
-        var bot = new ChatBot(model, new TeamSettings(), TimeProvider.System);
+        var bot = new ChatBot(model, new TeamSettings { Texts = SuccessBot.Settings.Texts }, TimeProvider.System);
 
         Assert.False(model.IsReady);
         Assert.Equal("Starting up", bot.Answer(new IncomingMessage("churn last month", null)).Title);

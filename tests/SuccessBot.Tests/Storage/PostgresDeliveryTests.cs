@@ -65,7 +65,7 @@ public sealed class PostgresDeliveryTests : IDisposable
         hosts[0].Book.UpsertAccounts(accounts, today);
         hosts[0].Book.UpsertUsage(accounts.SelectMany(a => Enumerable.Range(-60, 61).Select(d => new UsageDay(a.Id, today.AddDays(d), 5, 10, 100, ["reports", "dashboards", "integrations"]))).ToArray());
         var options = new CheckOptions { GoodHealthRenewalDays = 90, QuietHours = QuietHours.Never, MaxNudgesPerDay = 100 };
-        var team = new TeamSettings { Managers = ["boss@example.com"] };
+        var team = new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
         var book = new StaticBookSource(hosts[0].Book.LoadBookAndVersion().Book);
         var channels = hosts.Select(_ => new RecordingChannel("slack")).ToArray();
         var services = hosts.Select((h, i) => new NudgeService(book, h.Ledger, h.Activity, h.Surveys, team, options, clock, [channels[i]])).ToArray();

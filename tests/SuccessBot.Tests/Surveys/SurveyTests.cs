@@ -21,7 +21,7 @@ public class SurveyTests : IDisposable
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly RecordingChannel _channel = new();
-    private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
+    private readonly TeamSettings _team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
     private readonly NpsOptions _nps = new() { PromoterFollowUp = "Would you leave us a review? https://example.com/review" };
     private LiteDbStore _store;
 

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+
+namespace SuccessBot.Core.Language;
+
+/// <summary>The message texts of every language (the host reads them from the .resx files of <see cref="Messages"/>).</summary>
+public interface ITexts
+{
+    /// <summary>The text of <paramref name="key"/> in <paramref name="culture"/>, English when that language lacks it.</summary>
+    string Text(string key, CultureInfo culture);
+
+    /// <summary>The CLDR plural category of <paramref name="n"/> in <paramref name="culture"/>: zero, one, two, few, many or other.</summary>
+    string PluralOf(double n, CultureInfo culture);
+}
+
+/// <summary>
+/// One reader's words: texts in their language with named placeholders (`{score}`, `{day:d}`) filled in their culture's way,
+/// and plurals picked by their language's CLDR rules from the keys `KEY#one`, `KEY#few`, `KEY#other`....
+/// </summary>
+public sealed record Reader(ITexts Texts, CultureInfo Culture)
+{
+    public string this[string key, params (string Name, object? Value)[] values] => Fill(Texts.Text(key, Culture), values, key);
+
+    /// <summary>The form of <paramref name="key"/> for <paramref name="count"/>, which fills `{count}`.</summary>
+    public string Plural(string key, double count, params (string Name, object? Value)[] values) =>
+        this[$"{key}#{Texts.PluralOf(count, Culture)}", [("count", count), .. values]];
+
+    /// <summary>Fills `{name}` and `{name:format}`; `{{` and `}}` are braces. A placeholder without a value is an error, not a blank.</summary>
+    public string Fill(string text, IReadOnlyList<(string Name, object? Value)> values, string key)
+    {
+        var filled = new StringBuilder(text.Length + 16);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c == '{' || c == '}') && i + 1 < text.Length && text[i + 1] == c) { filled.Append(c); i++; continue; }
+            if (c != '{') { filled.Append(c); continue; }
+            var end = text.IndexOf('}', i);
+            if (end < 0) throw new FormatException($"Message {key} has an unclosed placeholder: {text}");
+            var placeholder = text[(i + 1)..end];
+            var colon = placeholder.IndexOf(':');
+            var name = colon < 0 ? placeholder : placeholder[..colon];
+            var format = colon < 0 ? null : placeholder[(colon + 1)..];
+            var found = values.FirstOrDefault(v => v.Name == name);
+            if (found.Name is null) throw new FormatException($"Message {key} ({Culture.Name}) has {{{name}}}, which is given no value.");
+            filled.Append(found.Value switch
+            {
+                null => "",
+                DateOnly day => day.ToString(format ?? "d", Culture),
+                int or long or decimal when format is null => ((IFormattable)found.Value).ToString("N0", Culture),
+                double d when format is null => d.ToString(d == Math.Floor(d) ? "N0" : "N1", Culture),
+                IFormattable formattable => formattable.ToString(format, Culture),
+                var other => other.ToString(),
+            });
+            i = end;
+        }
+        return filled.ToString();
+    }
+
+    /// <summary>The placeholder names of a text, for the test that every language has the same ones.</summary>
+    public static IReadOnlySet<string> PlaceholdersOf(string text)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '{') continue;
+            if (i + 1 < text.Length && text[i + 1] == '{') { i++; continue; }
+            var end = text.IndexOf('}', i);
+            if (end < 0) break;
+            var placeholder = text[(i + 1)..end];
+            names.Add(placeholder.IndexOf(':') is var colon and >= 0 ? placeholder[..colon] : placeholder);
+            i = end;
+        }
+        return names;
+    }
+}
+
+/// <summary>The languages SuccessBot is written in, and whose language a reader gets.</summary>
+public static class Languages
+{
+    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+
+    /// <summary>en, pt-BR, pt-PT, de, ro, ru: the five languages of SuccessBot's own material, Portuguese in both its written forms.</summary>
+    public static readonly IReadOnlyList<CultureInfo> Supported =
+        [English, CultureInfo.GetCultureInfo("pt-BR"), CultureInfo.GetCultureInfo("pt-PT"), CultureInfo.GetCultureInfo("de"), CultureInfo.GetCultureInfo("ro"), CultureInfo.GetCultureInfo("ru")];
+
+    /// <summary>
+    /// The supported language a tag asks for ("de-AT" is German, "pt" and "pt_BR" Brazilian Portuguese, any other Portuguese
+    /// the European form), or null for a language SuccessBot is not written in, or no tag at all.
+    /// </summary>
+    public static CultureInfo? Match(string? tag)
+    {
+        if (string.IsNullOrWhiteSpace(tag)) return null;
+        var parts = tag.Trim().Replace('_', '-').Split('-', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return null;
+        var language = parts[0].ToLowerInvariant();
+        if (language == "pt")
+            return parts.Length == 1 || parts.Any(p => p.Equals("BR", StringComparison.OrdinalIgnoreCase)) ? Supported[1] : Supported[2];
+        return Supported.FirstOrDefault(c => c.Name == language);
+    }
+
+    /// <summary>The first of <paramref name="tags"/> SuccessBot is written in, in the order given; English when none is.</summary>
+    public static CultureInfo First(params string?[] tags) => tags.Select(Match).FirstOrDefault(c => c is not null) ?? English;
+
+    /// <summary>
+    /// A customer's language: their own (the `contact_languages` column), then their chat's (the Slack user's or the
+    /// Teams activity's locale), then their account's (`language`), then the team's (`Team:Language`).
+    /// </summary>
+    public static CultureInfo OfContact(Domain.Account? account, string? contact, string? chatLocale, Chat.TeamSettings team) =>
+        First(account?.LanguageOf(contact), chatLocale, account?.Language, team.Language);
+
+    /// <summary>The same for a contact known by email only (`stop`): the first of their accounts that gives a language.</summary>
+    public static CultureInfo OfContact(Domain.BookOfBusiness book, string email, string? chatLocale, Chat.TeamSettings team)
+    {
+        var accounts = book.PositionsOfContact(email).Select(p => book.HistoryAt(p).Account).ToArray();
+        return First(accounts.Select(a => a.LanguageOf(email)).FirstOrDefault(l => Match(l) is not null), chatLocale,
+            accounts.Select(a => a.Language).FirstOrDefault(l => Match(l) is not null), team.Language);
+    }
+}
