@@ -41,7 +41,7 @@ public class SavedBacktestTests
 
             var (read, ranOn) = SavedBacktest.Read(path, out var whyNot) ?? throw new Xunit.Sdk.XunitException(whyNot);
 
-            var team = new TeamSettings();
+            var team = new TeamSettings { Texts = SuccessBot.Settings.Texts };
             Assert.Equal(RanOn, ranOn);
             Assert.Equal(PlainText.Render(BacktestAnswer.Of(report, team, new CheckOptions())), PlainText.Render(BacktestAnswer.Of(read, team, new CheckOptions())));
             File.WriteAllText(path, """{"format":1,"ranOn":"2026-11-30","report":{"window":{"months":[],"horizonDays":90},"signals":[]}}""");
@@ -72,7 +72,7 @@ public class SavedBacktestTests
         Assert.Contains("`backtest --months 12 --horizon 90` on the server reads the same store, prints the same figures and saves them here.", before.GetProperty("note").GetString());
         Assert.Equal("Health accuracy · 12 months from Oct 2025 to Sep 2026 · 90-day horizon · all accounts", after.GetProperty("title").GetString());
         // The saved figures, not a replay of the demo's own 300 accounts.
-        Assert.Equal(BacktestAnswer.Of(PlantedBacktest.Report(), new TeamSettings(), new CheckOptions()).Summary, after.GetProperty("summary").GetString());
+        Assert.Equal(BacktestAnswer.Of(PlantedBacktest.Report(), new TeamSettings { Texts = SuccessBot.Settings.Texts }, new CheckOptions()).Summary, after.GetProperty("summary").GetString());
         Assert.Contains("of the 36 accounts that cancelled", after.GetProperty("summary").GetString());
         Assert.StartsWith("From the `backtest` run on 2026-11-30 (a book of more than 100 accounts is not replayed inside the chat host;", after.GetProperty("note").GetString());
         // A damaged file leaves the last good figures in use.

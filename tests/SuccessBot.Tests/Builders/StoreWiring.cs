@@ -15,7 +15,7 @@ public static class StoreWiring
 {
     /// <param name="daily">`Storage:UsageHistoryDays` (default 456), counted back from <paramref name="clock"/>'s today in UTC.</param>
     public static BookReadModel ReadModel(this LiteDbStore store, ILogger<BookReadModel>? log = null, DailyUsage? daily = null, TimeProvider? clock = null) =>
-        new(store.Book, store, new StoreFiles(store.Path), daily ?? new DailyUsage(DailyUsage.DefaultDays), new TeamSettings(), clock ?? TimeProvider.System, log ?? NullLogger<BookReadModel>.Instance);
+        new(store.Book, store, new StoreFiles(store.Path), daily ?? new DailyUsage(DailyUsage.DefaultDays), new TeamSettings { Texts = SuccessBot.Settings.Texts }, clock ?? TimeProvider.System, log ?? NullLogger<BookReadModel>.Instance);
 
     public static NudgeService Nudges(this LiteDbStore store, IBookSource books, TeamSettings team, CheckOptions options, TimeProvider clock, IEnumerable<IChatChannel> channels,
         BacktestMemory? backtests = null) =>
