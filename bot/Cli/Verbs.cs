@@ -109,6 +109,7 @@ public static class Verbs
             return Serve(parse.UnmatchedTokens, null, cancel);
         });
         root.Subcommands.Add(ImportVerb());
+        root.Subcommands.Add(SyncVerbs.Build());
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
         root.Subcommands.Add(BacktestVerbs.Backtest());

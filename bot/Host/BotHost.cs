@@ -9,6 +9,7 @@ using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Slack;
 using SuccessBot.Storage;
+using SuccessBot.Sync;
 using SuccessBot.Teams;
 using SuccessBot.Web;
 
@@ -61,6 +62,7 @@ public static class BotHost
         app.MapSlack();
         app.MapTeams();
         app.MapIngest();
+        app.MapStripe();
         app.MapGet("/healthz", (IChangeFeed store, StoreDescription where, BookReadModel model) =>
         {
             var readable = store.CanRead();
