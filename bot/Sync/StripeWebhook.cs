@@ -27,11 +27,13 @@ public static class StripeWebhook
         using var reader = new StreamReader(http.Request.Body);
         var json = await reader.ReadToEndAsync(http.RequestAborted);
         var now = clock.GetUtcNow();
+        if (http.Request.Headers["Stripe-Signature"].ToString() is not { Length: > 0 } signature)
+            return JsonInput.Problem(400, "There is no Stripe-Signature header: Stripe signs every webhook it sends; nothing was stored.");
         Event e;
         try
         {
             // Events come in the Stripe account's API version, often older than the library's: they are read all the same.
-            e = EventUtility.ConstructEvent(json, http.Request.Headers["Stripe-Signature"], settings.WebhookSecret!, (long)Tolerance.TotalSeconds,
+            e = EventUtility.ConstructEvent(json, signature, settings.WebhookSecret!, (long)Tolerance.TotalSeconds,
                 now.ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
         catch (StripeException bad)
