@@ -237,7 +237,7 @@ public static class Verbs
                     var today = Settings.Team(config).Today(DateTimeOffset.UtcNow);
                     var report = kind switch
                     {
-                        "accounts" => Importers.ImportAccounts(book, path, today),
+                        "accounts" => Importers.ImportAccounts(book, path, today, services.GetRequiredService<ISyncRecords>()),
                         "usage" => Importers.ImportUsage(book, path),
                         _ => Importers.ImportNps(book, path),
                     };

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 using SuccessBot.Core.Storage;
 using SuccessBot.Host;
+using SuccessBot.Import;
 using SuccessBot.Sync;
 using SuccessBot.Tests.Import;
 using static SuccessBot.Tests.Sync.StripeObjects;
@@ -172,5 +173,31 @@ public sealed class StripeSyncTests : IAsyncLifetime
         _stripe.RateLimitNext = 100;
         var failed = await Assert.ThrowsAsync<SyncFailed>(() => services.GetRequiredService<StripeSync>().RunAsync(full: true, CancellationToken.None));
         Assert.Equal("Stripe answered 429 reading the newest event: Too many requests hit the API too quickly.", failed.Message);
+    }
+
+    [Fact]
+    public async Task An_import_cannot_overwrite_what_Stripe_keeps_for_a_synced_account()
+    {
+        Customers(1);
+        using var services = Services();
+        await services.GetRequiredService<StripeSync>().RunAsync(full: true, CancellationToken.None);
+        var book = services.GetRequiredService<IBookStore>();
+        var synced = services.GetRequiredService<ISyncRecords>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var failed = Assert.Throws<ImportFailed>(() => Importers.ImportAccounts(book, _folder.File("accounts.csv", """
+            account_id,name,owner_email,mrr,started_on,segment
+            cus_0000,Customer 0,olivia.owner@example.com,999,2025-01-15,enterprise
+            """), today, synced));
+
+        Assert.Equal("accounts.csv, line 2, column 4 (mrr): cus_0000 comes from Stripe, which keeps its mrr (200); change it in Stripe, or leave the column out", Assert.Single(failed.Errors).ToString());
+
+        var report = Importers.ImportAccounts(book, _folder.File("same.csv", """
+            account_id,name,owner_email,mrr,started_on,segment
+            cus_0000,Customer 0,olivia.owner@example.com,200.00,2025-01-15,enterprise
+            """), today, synced);
+
+        Assert.Equal(1, report.Counts.Updated);
+        Assert.Equal((200m, "enterprise", new DateOnly(2026, 3, 15)), (book.FindAccount("cus_0000")!.Mrr, book.FindAccount("cus_0000")!.Segment, book.FindAccount("cus_0000")!.RenewalOn));
     }
 }

@@ -124,4 +124,16 @@ public sealed class StripeWebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, renamed.Status);
         Assert.Equal("Wren & Sons", Account("cus_w")!.Name);
     }
+
+    [Fact]
+    public async Task The_host_says_the_sync_runs_hourly_and_schedules_it_so()
+    {
+        using var client = _host.CreateClient();
+        var scheduler = await _host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+
+        var trigger = Assert.IsAssignableFrom<Quartz.ICronTrigger>(await scheduler.GetTrigger(new Quartz.TriggerKey("stripe-sync-cron")));
+
+        Assert.Equal("0 0 * * * ?", trigger.CronExpressionString);
+        Assert.Contains("Stripe: sync at 0 0 * * * ? (cron); webhook on at POST /stripe/webhook", _host.Log.Lines);
+    }
 }
