@@ -100,6 +100,11 @@ public static class Settings
         };
     }
 
+    /// <summary>`Team:Currency`: the ISO 4217 code MRR is kept in (USD by default); a sync refuses amounts in another.</summary>
+    public static string Currency(IConfiguration config) => config["Team:Currency"] is not { Length: > 0 } code ? "USD"
+        : code.Trim() is { Length: 3 } c && c.All(char.IsAsciiLetter) ? c.ToUpperInvariant()
+        : throw new InvalidSettingException($"Team:Currency: \"{code}\" is not an ISO 4217 currency code (three letters, e.g. USD, EUR).");
+
     public static CheckOptions Checks(IConfiguration config)
     {
         var d = new CheckOptions();

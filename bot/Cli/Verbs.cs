@@ -109,6 +109,7 @@ public static class Verbs
             return Serve(parse.UnmatchedTokens, null, cancel);
         });
         root.Subcommands.Add(ImportVerb());
+        root.Subcommands.Add(SyncVerbs.Build());
         root.Subcommands.Add(AskVerb());
         root.Subcommands.Add(CheckVerb());
         root.Subcommands.Add(BacktestVerbs.Backtest());
@@ -236,7 +237,7 @@ public static class Verbs
                     var today = Settings.Team(config).Today(DateTimeOffset.UtcNow);
                     var report = kind switch
                     {
-                        "accounts" => Importers.ImportAccounts(book, path, today),
+                        "accounts" => Importers.ImportAccounts(book, path, today, services.GetRequiredService<ISyncRecords>()),
                         "usage" => Importers.ImportUsage(book, path),
                         _ => Importers.ImportNps(book, path),
                     };

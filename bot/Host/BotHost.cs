@@ -9,6 +9,7 @@ using SuccessBot.LocalChat;
 using SuccessBot.Scheduling;
 using SuccessBot.Slack;
 using SuccessBot.Storage;
+using SuccessBot.Sync;
 using SuccessBot.Teams;
 using SuccessBot.Web;
 
@@ -62,6 +63,7 @@ public static class BotHost
         app.MapSlack();
         app.MapTeams();
         app.MapIngest();
+        app.MapStripe();
         app.MapGet("/healthz", (IChangeFeed store, StoreDescription where, BookReadModel model) =>
         {
             var readable = store.CanRead();
@@ -94,6 +96,9 @@ public static class BotHost
             Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
             Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
             app.Services.GetRequiredService<TeamSettings>().TimeZone.Id);
+        var stripe = app.Services.GetRequiredService<StripeSettings>();
+        log.LogInformation("Stripe: {Sync}; webhook {Webhook}", stripe.CanSync ? $"sync at {stripe.SyncCron} (cron)" : "no sync (Stripe:ApiKey is not set)",
+            stripe.WebhookSecret is null ? "off (Stripe:WebhookSecret is not set)" : $"on at POST {StripeWebhook.Path}");
         app.Services.GetRequiredService<LocalChatAccess>().SayWhatIsOn(log, bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl);
     }
 }

@@ -5,6 +5,7 @@ using SuccessBot.Core.Storage;
 using SuccessBot.Core.Surveys;
 using SuccessBot.Storage;
 using SuccessBot.Storage.Postgres;
+using SuccessBot.Sync;
 
 namespace SuccessBot.Host;
 
@@ -13,11 +14,12 @@ public sealed record StoreDescription(string Provider, string Where);
 
 /// <summary>The core's storage ports, as one provider's stores implement them.</summary>
 public sealed record StorePorts(IStoreTransactions Transactions, IChangeFeed Feed, IBookStore Book, INudgeLedger Ledger, IAccountActivity Activity,
-    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IIngestStore Ingest)
+    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IIngestStore Ingest,
+    ISyncRecords Sync)
 {
-    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest);
+    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync);
 
-    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest);
+    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync);
 }
 
 /// <summary>The one composition root: the services the host and every command-line verb share, registered in one place.</summary>
@@ -36,6 +38,7 @@ public static class Composition
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();
+        services.AddSyncs(config);
         services.AddSingleton<Core.Backtest.BacktestMemory>();
         services.AddSingleton(new BacktestLimits(Settings.WholeNumber(config, "Backtest:MaxAccountsInChat", Core.Chat.Handlers.HealthAccuracyHandler.MaxAccounts)));
         services.AddSingleton<NudgeService>();
@@ -85,6 +88,7 @@ public static class Composition
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().SlackEvents);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().TeamsReferences);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Ingest);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().Sync);
     }
 
     /// <summary>

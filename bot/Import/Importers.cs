@@ -16,12 +16,12 @@ public static class Importers
     public static readonly string[] UsageColumns = ["account_id", "date", "active_users", "sessions", "minutes"];
     public static readonly string[] NpsColumns = ["account_id", "contact_email", "score", "answered_at"];
 
-    public static IReadOnlyList<Account> ReadAccounts(string path)
+    public static IReadOnlyList<Account> ReadAccounts(string path, SyncedFields? synced = null)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         return CsvTable.Read(path, AccountColumns, row =>
         {
-            var account = new Account
+            var read = new Account
             {
                 Id = row.Required("account_id"),
                 Name = row.Required("name"),
@@ -39,6 +39,7 @@ public static class Importers
                 Language = row.Text("language"),
                 ContactLanguages = row.Aligned("contact_languages"),
             };
+            var account = synced?.Keep(row, read) ?? read;
             // Every rule is checked, whatever else is wrong with the row; a field already reported (empty, not a date) is not reported again.
             foreach (var broken in Rules.Check(account).Where(b => !row.HasProblem(b.Field)).ToArray())
                 row.Fail(broken.Field, broken.Problem);
@@ -86,9 +87,10 @@ public static class Importers
         return answers;
     }
 
-    public static ImportReport ImportAccounts(IBookStore store, string path, DateOnly today)
+    /// <param name="synced">What the syncs keep: a row may not change a field a system of record owns for its account.</param>
+    public static ImportReport ImportAccounts(IBookStore store, string path, DateOnly today, ISyncRecords? synced = null)
     {
-        var accounts = ReadAccounts(path);
+        var accounts = ReadAccounts(path, synced is null ? null : new SyncedFields(synced.Sources(), store.FindAccount));
         return new ImportReport(Path.GetFileName(path), accounts.Count, store.UpsertAccounts(accounts, today), []);
     }
 

@@ -82,6 +82,31 @@ public sealed class NpsCampaignJob(SurveyService surveys, IBookSource books, ILo
     }
 }
 
+/// <summary>The Stripe sync on `Stripe:SyncCron` (hourly): what changed since the last run; a failure is logged and the next run goes on.</summary>
+[DisallowConcurrentExecution]
+public sealed class StripeSyncJob(Sync.StripeSync sync, IHostApplicationLifetime host, ILogger<StripeSyncJob> log) : IJob
+{
+    public static readonly JobKey Key = new("stripe-sync");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, host.ApplicationStopping);
+        try
+        {
+            var report = await sync.RunAsync(full: false, stopping.Token);
+            log.LogInformation("{Report}", report);
+        }
+        catch (Sync.SyncFailed failed)
+        {
+            log.LogError("Stripe sync stopped: {Problem}; the next run goes on from there.", failed.Message);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            log.LogInformation("Stripe sync stopped with the host; the next run reads what it did not.");
+        }
+    }
+}
+
 public static class Scheduler
 {
     public const string DefaultChecksCron = "0 0 7 * * ?", DefaultNpsCron = "0 0 10 * * ?", DefaultDigestCron = "0 0 8 ? * MON";
@@ -91,6 +116,7 @@ public static class Scheduler
     {
         var cron = Cron(config, "Checks:Cron", DefaultChecksCron);
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
+        var stripe = Sync.StripeSettings.From(config);
         services.AddQuartz(q =>
         {
             q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
@@ -103,6 +129,11 @@ public static class Scheduler
             q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key));
             q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-cron").WithCronSchedule(npsCron, s => s.InTimeZone(zone)));
             q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow());
+            if (stripe.CanSync)
+            {
+                q.AddJob<StripeSyncJob>(j => j.WithIdentity(StripeSyncJob.Key));
+                q.AddTrigger(t => t.ForJob(StripeSyncJob.Key).WithIdentity("stripe-sync-cron").WithCronSchedule(stripe.SyncCron, s => s.InTimeZone(zone)));
+            }
             q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key));
             q.AddTrigger(t => t.ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()));

@@ -16,7 +16,7 @@ internal static class Collections
         Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes", Audit = "audit",
         SlackEventIds = "slack_event_ids", TeamsConversations = "teams_conversations",
         IngestUsers = "ingest_users", IngestAnonymous = "ingest_anonymous", IngestDays = "ingest_days", IngestAside = "ingest_aside",
-        IngestCheckpoint = "ingest_checkpoint";
+        IngestCheckpoint = "ingest_checkpoint", SyncedAccounts = "synced_accounts", SyncCursors = "sync_cursors", SyncEventIds = "sync_event_ids";
 }
 
 /// <summary>The core's records as LiteDB documents and back; dates are stored as UTC.</summary>

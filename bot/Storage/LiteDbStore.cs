@@ -10,7 +10,7 @@ namespace SuccessBot.Storage;
 /// The store of record: one LiteDB file, opened in shared mode so that `import` and `ask` can use it while the host serves.
 /// It owns the file, the transactions and the change log; each port of the core is one small store over it
 /// (<see cref="Book"/>, <see cref="Ledger"/>, <see cref="Activity"/>, <see cref="Surveys"/>, <see cref="Audit"/>,
-/// <see cref="SlackEvents"/>, <see cref="TeamsReferences"/>, <see cref="Ingest"/>).
+/// <see cref="SlackEvents"/>, <see cref="TeamsReferences"/>, <see cref="Ingest"/>, <see cref="Sync"/>).
 /// </summary>
 public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
 {
@@ -29,6 +29,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     public LiteDbHandledEvents SlackEvents { get; }
     public LiteDbConversationReferences TeamsReferences { get; }
     public LiteDbIngestStore Ingest { get; }
+    public LiteDbSyncRecords Sync { get; }
 
     /// <summary>
     /// LiteDB's page cache grows by up to 1,000 pages at a time (8 MB, on the large object heap) and every transaction in
@@ -55,6 +56,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         SlackEvents = new LiteDbHandledEvents(this, Collections.SlackEventIds);
         TeamsReferences = new LiteDbConversationReferences(this);
         Ingest = new LiteDbIngestStore(this);
+        Sync = new LiteDbSyncRecords(this);
     }
 
     public T InOne<T>(Func<T> work) => InTransaction(work);

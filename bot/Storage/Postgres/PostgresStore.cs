@@ -43,6 +43,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public PostgresHandledEvents SlackEvents { get; }
     public PostgresConversationReferences TeamsReferences { get; }
     public PostgresIngestStore Ingest { get; }
+    public PostgresSyncRecords Sync { get; }
 
     /// <summary>Opens nothing yet: the first use connects and migrates (a host down at start retries that, see the host).</summary>
     public PostgresStore(string connectionString)
@@ -60,6 +61,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         SlackEvents = new PostgresHandledEvents(this);
         TeamsReferences = new PostgresConversationReferences(this);
         Ingest = new PostgresIngestStore(this);
+        Sync = new PostgresSyncRecords(this);
     }
 
     /// <summary>Connects and applies the pending migrations once; throws <see cref="StoreUnreachable"/> when the database cannot be used.</summary>
