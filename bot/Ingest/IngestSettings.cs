@@ -21,6 +21,12 @@ public sealed record IngestSettings
     public TimeSpan FutureTolerance { get; init; } = TimeSpan.FromMinutes(60);
 
     /// <summary>
+    /// How far back an event may be (`Storage:UsageHistoryDays`): the read model keeps older usage by the week, where a day
+    /// counted again cannot be told from a new one.
+    /// </summary>
+    public int DailyUsageDays { get; init; } = Host.DailyUsage.DefaultDays;
+
+    /// <summary>
     /// How often the counted events are checkpointed to the store (usage rows, day states, users, accounts), which makes
     /// the host reload its read model: a reload reads the whole book, so under a steady stream of events answers see them
     /// within this span (plus the store poll) rather than on every write. 0: every write, before the sender is answered.
@@ -49,6 +55,7 @@ public sealed record IngestSettings
                 .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.Ordinal),
             RawEventDays = Settings.WholeNumber(config, "Ingest:RawEventDays", defaults.RawEventDays, min: 1),
             AsideDays = Settings.WholeNumber(config, "Ingest:AsideDays", defaults.AsideDays, min: 1),
+            DailyUsageDays = Settings.WholeNumber(config, "Storage:UsageHistoryDays", Host.DailyUsage.DefaultDays, min: Host.DailyUsage.MinDays),
             FutureTolerance = TimeSpan.FromMinutes(Settings.WholeNumber(config, "Ingest:FutureToleranceMinutes", (int)defaults.FutureTolerance.TotalMinutes, min: 1)),
             DedupeWindow = TimeSpan.FromHours(Settings.WholeNumber(config, "Ingest:DedupeHours", (int)defaults.DedupeWindow.TotalHours, min: 1)),
             DedupeIds = Settings.WholeNumber(config, "Ingest:DedupeIds", defaults.DedupeIds, min: 1),

@@ -82,6 +82,8 @@ public static class SegmentReader
                 return Fail($"\"timestamp\" {Cut(ts.GetRawText())} is not an ISO 8601 date and time");
             if (timestamp > now + settings.FutureTolerance)
                 return Fail($"\"timestamp\" {ts.GetString()} is more than {settings.FutureTolerance.TotalMinutes:0} minutes in the future");
+            if (timestamp < now.AddDays(-settings.DailyUsageDays))
+                return Fail($"\"timestamp\" {ts.GetString()} is more than {settings.DailyUsageDays} days ago, before the usage SuccessBot keeps day by day (Storage:UsageHistoryDays); import older usage as a CSV file");
         }
 
         var properties = Object(call, "properties");

@@ -159,6 +159,7 @@ public class IngestTests(IngestFactory host) : IClassFixture<IngestFactory>
         { "/v1/group", """{"messageId":"MSG","userId":"u1","groupId":"g1","traits":{"plan":"Gold\nline"}}""", "\"traits.plan\" contains the control character U+000A" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"yesterday at noon"}""", "ISO 8601" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"2999-01-01T00:00:00Z"}""", "in the future" },
+        { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"2001-01-01T00:00:00Z"}""", "\"timestamp\" 2001-01-01T00:00:00Z is more than 456 days ago, before the usage SuccessBot keeps day by day (Storage:UsageHistoryDays)" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","properties":{"minutes":"ten"}}""", "properties.minutes" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","properties":{"minutes":1e308}}""", "from 0 to 1440" },
         { "/v1/track", """{"messageId":"MSG","userId":"u1","event":"E","timestamp":"01/02/2024"}""", "ISO 8601" },
