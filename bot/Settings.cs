@@ -137,7 +137,8 @@ public static class Settings
             PromoterFollowUp = config["Nps:PromoterFollowUp"] is { Length: > 0 } text ? text : null,
             PromoterFollowUps = config.GetSection("Nps:PromoterFollowUps").GetChildren().Where(c => c.Value is { Length: > 0 }).ToDictionary(
                 c => Core.Domain.Rules.LanguageProblem(c.Key) is { } problem ? throw new InvalidSettingException($"Nps:PromoterFollowUps:{c.Key}: {problem}.") : c.Key, c => c.Value!),
-            Product = config["Nps:Product"] is { Length: > 0 } product ? product : d.Product,
+            // "us", the old default, is the word for "us" in each reader's language.
+            Product = config["Nps:Product"] is { Length: > 0 } product && product != "us" ? product : d.Product,
             CommentGrace = TimeSpan.FromSeconds(Number(config, "Nps:CommentGraceSeconds", d.CommentGrace.TotalSeconds)),
         };
     }

@@ -24,6 +24,9 @@ public sealed record SlackUser(string Id, string? TeamId, string? Email, bool Is
 {
     /// <summary>The IANA name of the user's time zone (users.info's `tz`, "Europe/Berlin"), when Slack gives one.</summary>
     public string? TimeZone { get; init; }
+
+    /// <summary>The user's Slack language (users.info's `locale` with `include_locale`, "de-DE"), when Slack gives one.</summary>
+    public string? Locale { get; init; }
 }
 
 /// <summary>A file to share: its name, bytes and type, the title Slack shows and the text read out instead of the picture.</summary>
@@ -98,10 +101,10 @@ public sealed class SlackApi(HttpClient http, SlackSettings settings, SlackLooku
     public Task<SlackUser?> UserAsync(string userId, CancellationToken cancel) =>
         lookups.GetAsync("user:" + userId, async () =>
         {
-            var json = await PostFormAsync("users.info", [new("user", userId)], cancel);
+            var json = await PostFormAsync("users.info", [new("user", userId), new("include_locale", "true")], cancel);
             if (!json.TryGetProperty("user", out var user) || user.ValueKind != JsonValueKind.Object) return null;
             var email = user.TryGetProperty("profile", out var profile) ? Text(profile, "email") : null;
-            return new SlackUser(userId, Text(user, "team_id"), email, Flag(user, "is_bot"), Flag(user, "deleted")) { TimeZone = Text(user, "tz") };
+            return new SlackUser(userId, Text(user, "team_id"), email, Flag(user, "is_bot"), Flag(user, "deleted")) { TimeZone = Text(user, "tz"), Locale = Text(user, "locale") };
         });
 
     /// <summary>Whether a channel is shared with another organisation (Slack Connect): nothing is ever posted there for all to see.</summary>

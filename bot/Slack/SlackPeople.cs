@@ -6,7 +6,11 @@ using SuccessBot.Core.Chat;
 namespace SuccessBot.Slack;
 
 /// <summary>A Slack user as SuccessBot answers them: by email, or not at all (<see cref="Refusal"/> says why, politely).</summary>
-public sealed record SlackPerson(string UserId, string? Email, Reply? Refusal);
+public sealed record SlackPerson(string UserId, string? Email, Reply? Refusal)
+{
+    /// <summary>Their Slack language, read with who they are.</summary>
+    public string? Locale { get; init; }
+}
 
 /// <summary>Finds out who a Slack user is; only members of the installing workspace are answered.</summary>
 public sealed class SlackPeople(Func<SlackApi> api)
@@ -32,7 +36,7 @@ public sealed class SlackPeople(Func<SlackApi> api)
         if (user is null || user.Deleted || user.IsBot) return Refused(userId, "SuccessBot answers the people of its workspace only.");
         if (user.TeamId != installed) return Refused(userId, "SuccessBot answers members of the workspace that installed it; guests from another organisation see no account data.");
         if (user.Email is null) return Refused(userId, "Slack does not show SuccessBot your email, so it cannot tell which accounts are yours.");
-        return new SlackPerson(userId, user.Email, null);
+        return new SlackPerson(userId, user.Email, null) { Locale = user.Locale };
     }
 
     private static SlackPerson Refused(string userId, string why) =>
@@ -48,7 +52,7 @@ public sealed class SlackAnswers(SlackPeople people, ChatBot bot)
     {
         var person = await people.IdentifyAsync(teamId, userId, cancel);
         if (person.Refusal is { } refusal) return ChannelPrivacy.Place(refusal, personal ? ConversationKind.Personal : ConversationKind.Team, share: false);
-        var reply = bot.Answer(new IncomingMessage(text, person.Email) { Channel = AuditChannels.Slack });
+        var reply = bot.Answer(new IncomingMessage(text, person.Email) { Channel = AuditChannels.Slack, Locale = person.Locale });
         return await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, personal, channelIsExternal);
     }
 
@@ -76,9 +80,9 @@ public sealed record ClickOrigin(string ActionId, string Value, string? Channel,
 public sealed class SlackClicks(ChatBot bot, Func<SlackApi> api, SlackWork work)
 {
     /// <summary>Null when SuccessBot never sent such a button.</summary>
-    public ActionOutcome? Act(ClickOrigin origin, string email, IReadOnlyDictionary<string, string> inputs)
+    public ActionOutcome? Act(ClickOrigin origin, SlackPerson person, IReadOnlyDictionary<string, string> inputs)
     {
-        var outcome = bot.Act(new ActionRequest(origin.ActionId, origin.Value, inputs, email) { Channel = AuditChannels.Slack });
+        var outcome = bot.Act(new ActionRequest(origin.ActionId, origin.Value, inputs, person.Email) { Channel = AuditChannels.Slack, Locale = person.Locale });
         return outcome.Unknown ? null : outcome;
     }
 

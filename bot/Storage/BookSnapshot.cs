@@ -14,7 +14,7 @@ namespace SuccessBot.Storage;
 public static class BookSnapshot
 {
     private const string Magic = "SuccessBot book snapshot", End = "end of snapshot";
-    private const int Format = 4;
+    private const int Format = 5;
 
     public static string PathFor(string storePath) => storePath + ".book";
 

@@ -22,6 +22,8 @@ public class SettingsTests
         Assert.Equal((7, 10, "20:00-08:00"), (checks.GoodHealthRenewalWindow, checks.MaxNudgesPerDay, checks.QuietHours.ToString()));
         Assert.Equal(TimeSpan.FromMinutes(2), nps.CommentGrace);
         Assert.StartsWith("Thank you!", nps.PromoterFollowUp);
+        Assert.StartsWith("Vielen Dank!", nps.FollowUpIn(System.Globalization.CultureInfo.GetCultureInfo("de")));
+        Assert.Equal(("en", "Acme Analytics"), (team.Language, nps.Product));
         Assert.Equal("data/successbot.db", Settings.StoragePath(config));
         Assert.False(SuccessBot.Ingest.IngestSettings.From(config).IsOn);
         Assert.All(SuccessBot.Host.BotHost.LogLevels, level => Assert.Equal(level.Value, config[level.Key]));
@@ -38,6 +40,8 @@ public class SettingsTests
     [InlineData("Checks:QuietHours", "8pm to 8am", "not hours like 20:00-08:00")]
     [InlineData("Checks:GoodHealthRenewalDays", "a week", "not a whole number of 0 or more")]
     [InlineData("Nps:CommentGraceSeconds", "soon", "not a number of 0 or more")]
+    [InlineData("Team:Language", "fr", "\"fr\" is not a language SuccessBot is written in")]
+    [InlineData("Nps:PromoterFollowUps:xx", "Merci", "\"xx\" is not a language SuccessBot is written in")]
     [InlineData("Ingest:RawEventDays", "0", "not a whole number of 1 or more")]
     [InlineData("Ingest:PublishSeconds", "often", "not a number of 0 or more")]
     public void A_bad_setting_says_which_key_and_why(string key, string value, string problem)

@@ -45,7 +45,8 @@ public sealed record Reader(ITexts Texts, CultureInfo Culture)
             filled.Append(found.Value switch
             {
                 null => "",
-                DateOnly day => day.ToString(format ?? "d", Culture),
+                // English keeps the ISO dates every other English answer shows; the other languages write theirs.
+                DateOnly day => day.ToString(format ?? (Culture.Name == "en" ? "yyyy-MM-dd" : "d"), Culture),
                 int or long or decimal when format is null => ((IFormattable)found.Value).ToString("N0", Culture),
                 double d when format is null => d.ToString(d == Math.Floor(d) ? "N0" : "N1", Culture),
                 IFormattable formattable => formattable.ToString(format, Culture),

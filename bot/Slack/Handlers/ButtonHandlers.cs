@@ -22,7 +22,7 @@ public sealed class ButtonClickHandler(SlackPeople people, SlackClicks clicks, F
             await api().OpenViewAsync(trigger, BlockKit.Modal(click.Label ?? "SuccessBot", button.Inputs, origin.Encode(), button.Submit, button.Cancel), cancel);
             return SlackAck.Ok();
         }
-        if (clicks.Act(origin, person.Email!, new Dictionary<string, string>()) is not { } outcome) return SlackAck.Bad("SuccessBot never sent this button.");
+        if (clicks.Act(origin, person, new Dictionary<string, string>()) is not { } outcome) return SlackAck.Bad("SuccessBot never sent this button.");
         clicks.Show(origin, click.UserId, outcome);
         return SlackAck.Ok();
     }
@@ -38,7 +38,7 @@ public sealed class ButtonInputsHandler(SlackPeople people, SlackClicks clicks) 
         var person = await people.IdentifyAsync(submission.TeamId, submission.UserId, cancel);
         if (person.Refusal is { } refusal) return Errors(firstBlock, refusal.Summary ?? refusal.Title);
         var inputs = submission.Values.Where(v => !string.IsNullOrWhiteSpace(v.Value)).ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal);
-        if (clicks.Act(origin, person.Email!, inputs) is not { } outcome) return SlackAck.Bad("SuccessBot never sent this button.");
+        if (clicks.Act(origin, person, inputs) is not { } outcome) return SlackAck.Bad("SuccessBot never sent this button.");
         // Nothing was done (a missing choice, not their nudge): say so in the modal, which stays open.
         if (outcome.UpdatedCard is null && outcome.Answer is { IsRefusal: true } problem) return Errors(firstBlock, problem.Summary ?? problem.Title);
         clicks.Show(origin, submission.UserId, outcome);

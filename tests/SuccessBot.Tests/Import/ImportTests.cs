@@ -47,6 +47,27 @@ public class ImportTests : IDisposable
     }
 
     [Fact]
+    public void Languages_are_stored_for_the_account_and_for_each_contact_in_the_order_of_contact_emails()
+    {
+        var path = _folder.File("accounts.csv", """
+            account_id,name,owner_email,mrr,started_on,contact_emails,language,contact_languages
+            a1,ACME Corp,ana@example.com,100,2025-01-15,ops@acme.example;cfo@acme.example;cto@acme.example,de,;ru;pt-PT
+            a2,Globex,ben@example.com,300,2024-06-01,it@globex.example,,
+            """);
+
+        Importers.ImportAccounts(_store.Book, path, Today);
+
+        var acme = _store.Book.LoadBook().Find("a1")!;
+        Assert.Equal("de", acme.Language);
+        Assert.Equal([null, "ru", "pt-PT"], acme.ContactLanguages);
+        Assert.Null(acme.LanguageOf("ops@acme.example"));
+        Assert.Equal("ru", acme.LanguageOf("CFO@acme.example"));
+        var globex = _store.Book.LoadBook().Find("a2")!;
+        Assert.Null(globex.Language);
+        Assert.Empty(globex.ContactLanguages);
+    }
+
+    [Fact]
     public void Importing_the_same_file_again_updates_and_never_duplicates()
     {
         var path = _folder.File("accounts.csv", Accounts);
@@ -123,6 +144,9 @@ public class ImportTests : IDisposable
         { "account_id,name,owner_email,mrr,started_on\na1,\u001b]8;;http://evil\u0007ACME,a@example.com,10,2025-01-01\n", "line 2, column 2 (name)", "contains the control character U+001B" },
         { "account_id,name,owner_email,mrr,started_on\na1,\"Two\nLines\",a@example.com,10,2025-01-01\n", "column 2 (name)", "contains the control character U+000A" },
         { "account_id,name,owner_email,mrr,started_on,plan\na1,ACME,a@example.com,10,2025-01-01,Gold\u0007\n", "line 2, column 6 (plan)", "contains the control character U+0007" },
+        { "account_id,name,owner_email,mrr,started_on,language\na1,ACME,a@example.com,10,2025-01-01,fr\n", "line 2, column 6 (language)", "\"fr\" is not a language SuccessBot is written in (en, pt-BR, pt-PT, de, ro, ru)" },
+        { "account_id,name,owner_email,mrr,started_on,contact_emails,contact_languages\na1,ACME,a@example.com,10,2025-01-01,x@acme.example,de;ru\n", "line 2, column 7 (contact_languages)", "has 2 languages for 1 contact emails" },
+        { "account_id,name,owner_email,mrr,started_on,contact_emails,contact_languages\na1,ACME,a@example.com,10,2025-01-01,x@acme.example;y@acme.example,;klingon\n", "line 2, column 7 (contact_languages)", "\"klingon\" is not a language" },
     };
 
     [Theory]

@@ -61,6 +61,19 @@ public class ReadModelTests : IDisposable
         Assert.Equal(_store.DataVersion, model.Version);
     }
 
+    [Fact]
+    public void The_snapshot_keeps_the_languages_of_accounts_and_contacts()
+    {
+        _store.Book.UpsertAccounts([An.Account("Initech").Id("initech").WithContacts("a@initech.example", "b@initech.example").Build() with { Language = "ro", ContactLanguages = [null, "ru"] }], Today);
+        Started().WriteSnapshot();
+
+        var initech = Started().Current.Find("initech")!;
+
+        Assert.Contains(_log.Lines, l => l.Contains("from its snapshot"));
+        Assert.Equal("ro", initech.Language);
+        Assert.Equal([null, "ru"], initech.ContactLanguages);
+    }
+
     [Theory]
     [InlineData("cut")]
     [InlineData("another store")]

@@ -39,6 +39,9 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>Slack users' time zones by id (users.info's `tz`), for those who have one.</summary>
     public IReadOnlyDictionary<string, string> TimeZones { get; } = new Dictionary<string, string> { [InTokyo] = "Asia/Tokyo" };
 
+    /// <summary>Slack users' languages by id (users.info's `locale`, given with `include_locale`), for those who have one.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> Locales { get; } = new();
+
     /// <summary>Slack users by id: their workspace and email.</summary>
     public Dictionary<string, (string Team, string Email)> Users { get; } = new()
     {
@@ -164,7 +167,8 @@ public sealed class FakeSlack : IAsyncDisposable
         {
             "auth.test" => Results.Json(new { ok = true, team_id = Team, user_id = Bot }),
             "users.info" => Users.TryGetValue(Field("user") ?? "", out var u)
-                ? Results.Json(new { ok = true, user = new { id = Field("user"), team_id = u.Team, is_bot = false, deleted = false, tz = TimeZones.GetValueOrDefault(Field("user") ?? ""), profile = new { email = u.Email } } })
+                ? Results.Json(new { ok = true, user = new { id = Field("user"), team_id = u.Team, is_bot = false, deleted = false, tz = TimeZones.GetValueOrDefault(Field("user") ?? ""),
+                    locale = Field("include_locale") == "true" ? Locales.GetValueOrDefault(Field("user") ?? "") : null, profile = new { email = u.Email } } })
                 : NotOk("user_not_found"),
             "users.lookupByEmail" => Users.FirstOrDefault(p => p.Value.Team == Team && string.Equals(p.Value.Email, Field("email"), StringComparison.OrdinalIgnoreCase)) is { Key: not null } found
                 ? Results.Json(new { ok = true, user = new { id = found.Key, team_id = Team } })

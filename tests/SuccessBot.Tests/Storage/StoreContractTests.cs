@@ -64,6 +64,7 @@ public abstract class StoreContractTests : IDisposable
     {
         Id = "acme", Name = "Acme", OwnerEmail = "ana@example.com", Mrr = 1200.50m, StartedOn = new DateOnly(2024, 3, 1), Plan = "pro",
         RenewalOn = new DateOnly(2027, 3, 1), ContactEmails = ["bo@acme.example", "cy@acme.example"], SlackChannelId = "C1", Segment = "mid-market",
+        Language = "pt-BR", ContactLanguages = [null, "de"],
     };
 
     private static Account Globex => new() { Id = "globex", Name = "Globex", OwnerEmail = "ana@example.com", Mrr = 300, StartedOn = new DateOnly(2025, 1, 1) };
