@@ -133,7 +133,8 @@ public static class Scheduler
         }));
         // Before Quartz's own hosted service starts the scheduler: the triggers are in its store when it starts.
         services.AddHostedService<ScheduleTriggers>();
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // A cluster does not wait for a running job at stop: with its database gone the wait never ends, and the jobs are idempotent and catch up.
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = !clustered);
     }
 
     internal static string Cron(IConfiguration config, string key, string fallback)
