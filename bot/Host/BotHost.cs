@@ -92,10 +92,12 @@ public static class BotHost
         // The addresses Kestrel actually bound (a port of 0 becomes a real one).
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        log.LogInformation("Scheduler: checks at {Checks}, NPS surveys at {Nps}, digest at {Digest} (cron, {Zone}); checks and surveys also once now",
+        log.LogInformation("Scheduler: checks at {Checks}, NPS surveys at {Nps}, digest at {Digest} (cron, {Zone}); {AtStart}",
             Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
             Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
-            app.Services.GetRequiredService<TeamSettings>().TimeZone.Id);
+            app.Services.GetRequiredService<TeamSettings>().TimeZone.Id, store.Provider == "postgres"
+                ? "clustered in the database: each run on one host, a run missed while every host was down once at the next start"
+                : "checks and surveys also once now");
         var stripe = app.Services.GetRequiredService<StripeSettings>();
         log.LogInformation("Stripe: {Sync}; webhook {Webhook}", stripe.CanSync ? $"sync at {stripe.SyncCron} (cron)" : "no sync (Stripe:ApiKey is not set)",
             stripe.WebhookSecret is null ? "off (Stripe:WebhookSecret is not set)" : $"on at POST {StripeWebhook.Path}");

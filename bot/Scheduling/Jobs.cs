@@ -111,34 +111,58 @@ public static class Scheduler
 {
     public const string DefaultChecksCron = "0 0 7 * * ?", DefaultNpsCron = "0 0 10 * * ?", DefaultDigestCron = "0 0 8 ? * MON";
 
-    /// <summary>Quartz with the checks on their cron schedule (and once at start), and delivery every few seconds.</summary>
+    /// <summary>
+    /// Quartz with the checks on their cron schedule (and once at start), and delivery every few seconds. On PostgreSQL the
+    /// schedules live in the database (Quartz's clustered ADO.NET job store, its tables made by the store's migrations): each run
+    /// is taken by one host of the cluster, and a run due while every host was down runs once when the first comes back.
+    /// </summary>
     public static void AddSuccessBotScheduler(this IServiceCollection services, IConfiguration config, TimeZoneInfo zone)
     {
         var cron = Cron(config, "Checks:Cron", DefaultChecksCron);
+        var digestCron = Cron(config, "Checks:DigestCron", DefaultDigestCron);
+        var npsCron = Cron(config, "Nps:Cron", DefaultNpsCron);
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         var stripe = Sync.StripeSettings.From(config);
+        var clustered = Settings.StorageProvider(config) == "postgres";
         services.AddQuartz(q =>
         {
-            q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
-            q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-cron").WithCronSchedule(cron, s => s.InTimeZone(zone)));
-            q.AddTrigger(t => t.ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow());
-            var digestCron = Cron(config, "Checks:DigestCron", DefaultDigestCron);
-            q.AddJob<ManagerDigestJob>(j => j.WithIdentity(ManagerDigestJob.Key));
-            q.AddTrigger(t => t.ForJob(ManagerDigestJob.Key).WithIdentity("manager-digest-cron").WithCronSchedule(digestCron, s => s.InTimeZone(zone)));
-            var npsCron = Cron(config, "Nps:Cron", DefaultNpsCron);
-            q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key));
-            q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-cron").WithCronSchedule(npsCron, s => s.InTimeZone(zone)));
-            q.AddTrigger(t => t.ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow());
-            if (stripe.CanSync)
+            if (clustered) q.UsePersistentStore(store =>
             {
-                q.AddJob<StripeSyncJob>(j => j.WithIdentity(StripeSyncJob.Key));
-                q.AddTrigger(t => t.ForJob(StripeSyncJob.Key).WithIdentity("stripe-sync-cron").WithCronSchedule(stripe.SyncCron, s => s.InTimeZone(zone)));
-            }
-            q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key));
-            q.AddTrigger(t => t.ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()));
+                store.UsePostgres(Settings.PostgresConnection(config));
+                store.UseClustering();
+            });
+            q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key).StoreDurably());
+            q.AddJob<ManagerDigestJob>(j => j.WithIdentity(ManagerDigestJob.Key).StoreDurably());
+            q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key).StoreDurably());
+            q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key).StoreDurably());
+            if (stripe.CanSync) q.AddJob<StripeSyncJob>(j => j.WithIdentity(StripeSyncJob.Key).StoreDurably());
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton(new Schedules(() =>
+        {
+            ITrigger Daily(JobKey job, string name, string expression) => TriggerBuilder.Create().ForJob(job).WithIdentity(name)
+                .WithCronSchedule(expression, s => s.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build();
+            var triggers = new List<ITrigger>
+            {
+                Daily(DailyChecksJob.Key, "daily-checks-cron", cron),
+                Daily(ManagerDigestJob.Key, "manager-digest-cron", digestCron),
+                Daily(NpsCampaignJob.Key, "nps-campaign-cron", npsCron),
+                TriggerBuilder.Create().ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()).Build(),
+            };
+            if (stripe.CanSync) triggers.Add(Daily(StripeSyncJob.Key, "stripe-sync-cron", stripe.SyncCron));
+            // One host runs the checks and surveys at its start, to catch up after downtime; a cluster has the misfire policy for
+            // that instead (a run due while every host was down fires once when one comes back), so that no start repeats a run.
+            if (!clustered)
+            {
+                triggers.Add(TriggerBuilder.Create().ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow().Build());
+                triggers.Add(TriggerBuilder.Create().ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow().Build());
+            }
+            return triggers;
+        }));
+        // Before Quartz's own hosted service starts the scheduler: the triggers are in its store when it starts.
+        services.AddHostedService<ScheduleTriggers>();
+        // A cluster does not wait for a running job at stop: with its database gone the wait never ends, and the jobs are idempotent and catch up.
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = !clustered);
     }
 
     internal static string Cron(IConfiguration config, string key, string fallback)
@@ -147,4 +171,39 @@ public static class Scheduler
         return CronExpression.TryParse(cron, out _) ? cron
             : throw new InvalidSettingException($"{key} \"{cron}\" is not a Quartz cron expression (seconds first, e.g. {fallback}).");
     }
+}
+
+/// <summary>The triggers this host's settings ask for, made when the host starts.</summary>
+public sealed record Schedules(Func<IReadOnlyList<ITrigger>> Triggers);
+
+/// <summary>
+/// Puts the triggers into the scheduler's store before it starts. A trigger already stored with the same schedule is kept as it
+/// is, with its next run, which is overdue when the cluster was down at that time (the misfire policy then fires it once); one
+/// stored with another schedule (a changed cron) is replaced, and a missing one added.
+/// </summary>
+public sealed class ScheduleTriggers(ISchedulerFactory factory, Schedules schedules) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await factory.GetScheduler(cancellationToken);
+        foreach (var wanted in schedules.Triggers())
+        {
+            var stored = await scheduler.GetTrigger(wanted.Key, cancellationToken);
+            if (stored is null)
+            {
+                try { await scheduler.ScheduleJob(wanted, cancellationToken: cancellationToken); }
+                catch (ObjectAlreadyExistsException) { } // another host of the cluster stored it at the same moment
+            }
+            else if (!SameSchedule(stored, wanted)) await scheduler.RescheduleJob(wanted.Key, wanted, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static bool SameSchedule(ITrigger stored, ITrigger wanted) => (stored, wanted) switch
+    {
+        (ICronTrigger s, ICronTrigger w) => s.CronExpressionString == w.CronExpressionString && s.TimeZone.Id == w.TimeZone.Id,
+        (ISimpleTrigger s, ISimpleTrigger w) => s.RepeatInterval == w.RepeatInterval,
+        _ => false,
+    };
 }
