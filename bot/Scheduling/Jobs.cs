@@ -107,6 +107,25 @@ public sealed class StripeSyncJob(Sync.StripeSync sync, IHostApplicationLifetime
     }
 }
 
+/// <summary>The HubSpot sync on `HubSpot:SyncCron` (hourly, at half past): the companies modified since the last run.</summary>
+[DisallowConcurrentExecution]
+public sealed class HubSpotSyncJob(Sync.HubSpotSync sync, ILogger<HubSpotSyncJob> log) : IJob
+{
+    public static readonly JobKey Key = new("hubspot-sync");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        try
+        {
+            log.LogInformation("{Report}", await sync.RunAsync(full: false, cancel));
+        }
+        catch (Sync.SyncFailed failed)
+        {
+            log.LogError("HubSpot sync stopped: {Problem}; the next run goes on from there.", failed.Message);
+        }
+    }
+}
+
 public static class Scheduler
 {
     public const string DefaultChecksCron = "0 0 7 * * ?", DefaultNpsCron = "0 0 10 * * ?", DefaultDigestCron = "0 0 8 ? * MON";
@@ -117,6 +136,7 @@ public static class Scheduler
         var cron = Cron(config, "Checks:Cron", DefaultChecksCron);
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         var stripe = Sync.StripeSettings.From(config);
+        var hubSpot = Sync.HubSpotSettings.From(config);
         services.AddQuartz(q =>
         {
             q.AddJob<DailyChecksJob>(j => j.WithIdentity(DailyChecksJob.Key));
@@ -133,6 +153,11 @@ public static class Scheduler
             {
                 q.AddJob<StripeSyncJob>(j => j.WithIdentity(StripeSyncJob.Key));
                 q.AddTrigger(t => t.ForJob(StripeSyncJob.Key).WithIdentity("stripe-sync-cron").WithCronSchedule(stripe.SyncCron, s => s.InTimeZone(zone)));
+            }
+            if (hubSpot.CanSync)
+            {
+                q.AddJob<HubSpotSyncJob>(j => j.WithIdentity(HubSpotSyncJob.Key));
+                q.AddTrigger(t => t.ForJob(HubSpotSyncJob.Key).WithIdentity("hubspot-sync-cron").WithCronSchedule(hubSpot.SyncCron, s => s.InTimeZone(zone)));
             }
             q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key));
             q.AddTrigger(t => t.ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
