@@ -105,6 +105,14 @@ public static class Settings
         : code.Trim() is { Length: 3 } c && c.All(char.IsAsciiLetter) ? c.ToUpperInvariant()
         : throw new InvalidSettingException($"Team:Currency: \"{code}\" is not an ISO 4217 currency code (three letters, e.g. USD, EUR).");
 
+    /// <summary>An http(s) URL setting (an API's base address); the default when it is not set.</summary>
+    public static Uri HttpUrl(IConfiguration config, string key, string fallback)
+    {
+        var text = config[key] is { Length: > 0 } value ? value : fallback;
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" ? url
+            : throw new InvalidSettingException($"{key}: \"{text}\" is not an http(s) URL (the default is {fallback}).");
+    }
+
     public static CheckOptions Checks(IConfiguration config)
     {
         var d = new CheckOptions();

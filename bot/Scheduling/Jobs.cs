@@ -107,6 +107,25 @@ public sealed class StripeSyncJob(Sync.StripeSync sync, IHostApplicationLifetime
     }
 }
 
+/// <summary>The HubSpot sync on `HubSpot:SyncCron` (hourly, at half past): the companies modified since the last run.</summary>
+[DisallowConcurrentExecution]
+public sealed class HubSpotSyncJob(Sync.HubSpotSync sync, ILogger<HubSpotSyncJob> log) : IJob
+{
+    public static readonly JobKey Key = new("hubspot-sync");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancel)
+    {
+        try
+        {
+            log.LogInformation("{Report}", await sync.RunAsync(full: false, cancel));
+        }
+        catch (Sync.SyncFailed failed)
+        {
+            log.LogError("HubSpot sync stopped: {Problem}; the next run goes on from there.", failed.Message);
+        }
+    }
+}
+
 public static class Scheduler
 {
     public const string DefaultChecksCron = "0 0 7 * * ?", DefaultNpsCron = "0 0 10 * * ?", DefaultDigestCron = "0 0 8 ? * MON";
@@ -124,6 +143,7 @@ public static class Scheduler
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         var stripe = Sync.StripeSettings.From(config);
         var clustered = Settings.StorageProvider(config) == "postgres";
+        var hubSpot = Sync.HubSpotSettings.From(config);
         services.AddQuartz(q =>
         {
             if (clustered) q.UsePersistentStore(store =>
@@ -136,6 +156,7 @@ public static class Scheduler
             q.AddJob<NpsCampaignJob>(j => j.WithIdentity(NpsCampaignJob.Key).StoreDurably());
             q.AddJob<DeliverNudgesJob>(j => j.WithIdentity(DeliverNudgesJob.Key).StoreDurably());
             if (stripe.CanSync) q.AddJob<StripeSyncJob>(j => j.WithIdentity(StripeSyncJob.Key).StoreDurably());
+            if (hubSpot.CanSync) q.AddJob<HubSpotSyncJob>(j => j.WithIdentity(HubSpotSyncJob.Key).StoreDurably());
         });
         services.AddSingleton(new Schedules(() =>
         {
@@ -150,6 +171,7 @@ public static class Scheduler
                     .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()).Build(),
             };
             if (stripe.CanSync) triggers.Add(Daily(StripeSyncJob.Key, "stripe-sync-cron", stripe.SyncCron));
+            if (hubSpot.CanSync) triggers.Add(Daily(HubSpotSyncJob.Key, "hubspot-sync-cron", hubSpot.SyncCron));
             // One host runs the checks and surveys at its start, to catch up after downtime; a cluster has the misfire policy for
             // that instead (a run due while every host was down fires once when one comes back), so that no start repeats a run.
             if (!clustered)

@@ -9,10 +9,7 @@ public sealed record StripeSettings(string? ApiKey, Uri ApiBaseUrl, string? Webh
 
     public static StripeSettings From(IConfiguration config)
     {
-        var baseUrl = config["Stripe:ApiBaseUrl"] is { Length: > 0 } url ? url : DefaultApiBaseUrl;
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
-            throw new InvalidSettingException($"Stripe:ApiBaseUrl: \"{baseUrl}\" is not an http(s) URL (the default is {DefaultApiBaseUrl}).");
-        return new StripeSettings(config["Stripe:ApiKey"] is { Length: > 0 } key ? key : null, api,
+        return new StripeSettings(config["Stripe:ApiKey"] is { Length: > 0 } key ? key : null, Settings.HttpUrl(config, "Stripe:ApiBaseUrl", DefaultApiBaseUrl),
             config["Stripe:WebhookSecret"] is { Length: > 0 } secret ? secret : null,
             Scheduling.Scheduler.Cron(config, "Stripe:SyncCron", DefaultSyncCron), Settings.Currency(config),
             TimeSpan.FromSeconds(Settings.Number(config, "Stripe:RetrySeconds", 1.0)));

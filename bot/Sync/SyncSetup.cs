@@ -24,6 +24,16 @@ public static class SyncSetup
             HttpClient = new SystemNetHttpClient(s.GetRequiredService<IHttpClientFactory>().CreateClient(StripeClientName), maxNetworkRetries: 0, enableTelemetry: false),
         }));
         services.AddSingleton<StripeSync>();
+        var hubSpot = HubSpotSettings.From(config);
+        services.AddSingleton(hubSpot);
+        services.AddHttpClient<HubSpotApi>(http =>
+            {
+                http.BaseAddress = new Uri(hubSpot.ApiBaseUrl.ToString().TrimEnd('/') + "/");
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", hubSpot.Token ?? "");
+                http.Timeout = TimeSpan.FromSeconds(60);
+            })
+            .AddResilienceHandler("hubspot-rate-limits", pipeline => pipeline.AddRetry(RateLimited(stripe.RetryDelay)));
+        services.AddTransient<HubSpotSync>();
         return services;
     }
 

@@ -26,6 +26,7 @@ public class SettingsTests
         Assert.Equal(("en", "Acme Analytics"), (team.Language, nps.Product));
         Assert.Equal("data/successbot.db", Settings.StoragePath(config));
         Assert.False(SuccessBot.Ingest.IngestSettings.From(config).IsOn);
+        Assert.Equal(("USD", false, "0 0 * * * ?"), (SuccessBot.Sync.StripeSettings.From(config).Currency, SuccessBot.Sync.StripeSettings.From(config).CanSync, SuccessBot.Sync.StripeSettings.From(config).SyncCron));
         Assert.All(SuccessBot.Host.BotHost.LogLevels, level => Assert.Equal(level.Value, config[level.Key]));
     }
 
@@ -44,11 +45,14 @@ public class SettingsTests
     [InlineData("Nps:PromoterFollowUps:xx", "Merci", "\"xx\" is not a language SuccessBot is written in")]
     [InlineData("Ingest:RawEventDays", "0", "not a whole number of 1 or more")]
     [InlineData("Ingest:PublishSeconds", "often", "not a number of 0 or more")]
+    [InlineData("Team:Currency", "dollars", "not an ISO 4217 currency code")]
+    [InlineData("Stripe:SyncCron", "hourly", "is not a Quartz cron expression")]
+    [InlineData("Stripe:ApiBaseUrl", "api.stripe.com", "is not an http(s) URL")]
     public void A_bad_setting_says_which_key_and_why(string key, string value, string problem)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 
-        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config), Settings.Nps(config), SuccessBot.Ingest.IngestSettings.From(config)));
+        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config), Settings.Nps(config), SuccessBot.Ingest.IngestSettings.From(config), SuccessBot.Sync.StripeSettings.From(config)));
 
         Assert.StartsWith(key.Replace(":0", ""), error.Message);
         Assert.Contains(problem, error.Message);

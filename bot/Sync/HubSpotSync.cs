@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Storage;
+using SuccessBot.Core.Domain;
+
+namespace SuccessBot.Sync;
+
+/// <summary>`HubSpot:*`: the private app's token, where the API is, the properties read, the schedule.</summary>
+public sealed record HubSpotSettings(string? Token, Uri ApiBaseUrl, string MatchProperty, string SegmentProperty, string? RenewalProperty, string SyncCron)
+{
+    public const string DefaultApiBaseUrl = "https://api.hubapi.com", DefaultSyncCron = "0 30 * * * ?";
+
+    public bool CanSync => Token is { Length: > 0 };
+
+    public static HubSpotSettings From(IConfiguration config)
+    {
+        return new HubSpotSettings(config["HubSpot:Token"] is { Length: > 0 } token ? token : null, Settings.HttpUrl(config, "HubSpot:ApiBaseUrl", DefaultApiBaseUrl),
+            config["HubSpot:MatchProperty"] is { Length: > 0 } match ? match : "stripe_customer_id",
+            config["HubSpot:SegmentProperty"] is { Length: > 0 } segment ? segment : "industry",
+            config["HubSpot:RenewalProperty"] is { Length: > 0 } renewal ? renewal : null,
+            Scheduling.Scheduler.Cron(config, "HubSpot:SyncCron", DefaultSyncCron));
+    }
+}
+
+/// <summary>HubSpot's CRM API as the sync reads it (v3 objects and owners, v4 associations): JSON in HubSpot's documented shapes.</summary>
+public sealed class HubSpotApi(HttpClient http)
+{
+    public sealed record Paging(Next? Next);
+    public sealed record Next(string After);
+    public sealed record Owner(string Id, string? Email);
+    public sealed record Page<T>(List<T> Results, Paging? Paging);
+    public sealed record CrmObject(string Id, Dictionary<string, string?> Properties);
+    public sealed record Association(AssociationFrom From, List<AssociationTo> To);
+    public sealed record AssociationFrom(string Id);
+    public sealed record AssociationTo(long ToObjectId);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public async Task<Dictionary<string, string>> OwnerEmailsAsync(CancellationToken cancel)
+    {
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? after = null;
+        do
+        {
+            var page = await Send<Page<Owner>>(HttpMethod.Get, $"crm/v3/owners?limit=100{(after is null ? "" : "&after=" + Uri.EscapeDataString(after))}", null, "the owners", cancel);
+            foreach (var o in page.Results.Where(o => o.Email is { Length: > 0 })) owners[o.Id] = o.Email!;
+            after = page.Paging?.Next?.After;
+        } while (after is not null);
+        return owners;
+    }
+
+    /// <summary>One page of the companies modified after <paramref name="since"/> (ms since 1970), oldest first.</summary>
+    public Task<Page<CrmObject>> CompaniesAsync(long since, string? after, IReadOnlyList<string> properties, CancellationToken cancel) =>
+        Send<Page<CrmObject>>(HttpMethod.Post, "crm/v3/objects/companies/search", new
+        {
+            filterGroups = new[] { new { filters = new[] { new { propertyName = "hs_lastmodifieddate", @operator = "GT", value = since.ToString(CultureInfo.InvariantCulture) } } } },
+            sorts = new[] { new { propertyName = "hs_lastmodifieddate", direction = "ASCENDING" } },
+            properties, limit = 100, after,
+        }, "the companies modified since the last sync", cancel);
+
+    /// <summary>The emails of the contacts associated with each company.</summary>
+    public async Task<Dictionary<string, List<string>>> ContactEmailsAsync(IReadOnlyList<string> companyIds, CancellationToken cancel)
+    {
+        var links = await Send<Page<Association>>(HttpMethod.Post, "crm/v4/associations/companies/contacts/batch/read",
+            new { inputs = companyIds.Select(id => new { id }) }, "the companies' contacts", cancel);
+        var contactIds = links.Results.SelectMany(l => l.To.Select(t => t.ToObjectId.ToString(CultureInfo.InvariantCulture))).Distinct().ToArray();
+        var emails = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in contactIds.Chunk(100))
+        {
+            var contacts = await Send<Page<CrmObject>>(HttpMethod.Post, "crm/v3/objects/contacts/batch/read",
+                new { properties = new[] { "email" }, inputs = chunk.Select(id => new { id }) }, "the contacts' emails", cancel);
+            foreach (var c in contacts.Results)
+                if (c.Properties.GetValueOrDefault("email") is { Length: > 0 } email) emails[c.Id] = email;
+        }
+        return links.Results.ToDictionary(l => l.From.Id, l => l.To.Select(t => emails.GetValueOrDefault(t.ToObjectId.ToString(CultureInfo.InvariantCulture)))
+            .OfType<string>().Order(StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.Ordinal);
+    }
+
+    private async Task<T> Send<T>(HttpMethod method, string path, object? body, string what, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancel);
+        }
+        catch (HttpRequestException down)
+        {
+            throw new SyncFailed($"HubSpot could not be reached reading {what}: {down.Message}", down);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancel);
+                var message = JsonDocument.Parse(text is { Length: > 0 } ? text : "{}").RootElement is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("message", out var m) ? m.GetString() : text;
+                throw new SyncFailed($"HubSpot answered {(int)response.StatusCode} reading {what}: {message}", new HttpRequestException(message, null, response.StatusCode));
+            }
+            return (await response.Content.ReadFromJsonAsync<T>(Json, cancel))!;
+        }
+    }
+}
+
+/// <summary>
+/// Companies from HubSpot onto the accounts they match (the match property, default `stripe_customer_id`, names the account):
+/// the company owner's email, the associated contacts' emails, the segment and optionally the renewal date. Incremental by
+/// `hs_lastmodifieddate`; a page a write, marked as HubSpot's; run twice it changes nothing.
+/// </summary>
+public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookStore book, ISyncRecords records, IStoreTransactions transactions,
+    TeamSettings team, TimeProvider clock)
+{
+    public sealed record Report(int Read, int Updated, int NotMatched)
+    {
+        public override string ToString() => $"HubSpot: {Read:N0} companies read, {Updated:N0} accounts updated, {NotMatched:N0} matched no account (no {NotMatchedHint}).";
+
+        private const string NotMatchedHint = "account with the id in the match property";
+    }
+
+    public async Task<Report> RunAsync(bool full, CancellationToken cancel)
+    {
+        var since = !full && long.TryParse(records.Cursor(RecordSource.HubSpot), out var cursor) ? cursor : 0;
+        var owners = await api.OwnerEmailsAsync(cancel);
+        string[] properties = ["name", "hubspot_owner_id", "hs_lastmodifieddate", settings.MatchProperty, settings.SegmentProperty, .. settings.RenewalProperty is { } r ? [r] : Array.Empty<string>()];
+        int read = 0, updated = 0, unmatched = 0;
+        var newest = since;
+        string? after = null;
+        do
+        {
+            var page = await api.CompaniesAsync(since, after, properties, cancel);
+            var contacts = page.Results.Count == 0 ? [] : await api.ContactEmailsAsync(page.Results.Select(c => c.Id).ToArray(), cancel);
+            var changed = new List<Account>();
+            foreach (var company in page.Results)
+            {
+                read++;
+                if (long.TryParse(company.Properties.GetValueOrDefault("hs_lastmodifieddate"), out var modified)
+                    || DateTimeOffset.TryParse(company.Properties.GetValueOrDefault("hs_lastmodifieddate"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (modified = at.ToUnixTimeMilliseconds()) > 0)
+                    newest = Math.Max(newest, modified);
+                if (company.Properties.GetValueOrDefault(settings.MatchProperty) is not { Length: > 0 } id || book.FindAccount(id) is not { } stored)
+                {
+                    unmatched++;
+                    continue;
+                }
+                var account = stored with
+                {
+                    OwnerEmail = company.Properties.GetValueOrDefault("hubspot_owner_id") is { } owner && owners.GetValueOrDefault(owner) is { } email ? email : stored.OwnerEmail,
+                    ContactEmails = contacts.GetValueOrDefault(company.Id) is { Count: > 0 } emails ? emails : stored.ContactEmails,
+                    Segment = company.Properties.GetValueOrDefault(settings.SegmentProperty) is { Length: > 0 } segment ? segment : stored.Segment,
+                    RenewalOn = settings.RenewalProperty is { } p && Day(company.Properties.GetValueOrDefault(p)) is { } renewal ? renewal : stored.RenewalOn,
+                };
+                if (Rules.Check(account).Any() || !StripeAccounts.Differs(account, stored)) continue;
+                changed.Add(account);
+            }
+            if (changed.Count > 0)
+                transactions.InOne(() =>
+                {
+                    book.UpsertAccounts(changed, team.Today(clock.GetUtcNow()));
+                    records.Mark(RecordSource.HubSpot, changed.Select(a => a.Id).ToArray());
+                    return 0;
+                });
+            updated += changed.Count;
+            after = page.Paging?.Next?.After;
+        } while (after is not null);
+        if (newest > since) records.SaveCursor(RecordSource.HubSpot, newest.ToString(CultureInfo.InvariantCulture));
+        return new Report(read, updated, unmatched);
+    }
+
+    /// <summary>A HubSpot date property: `2026-03-31` or a moment `2026-03-31T00:00:00Z` (its day).</summary>
+    private static DateOnly? Day(string? value) =>
+        value is { Length: >= 10 } && DateOnly.TryParseExact(value[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+}
