@@ -64,9 +64,12 @@ public sealed class BookBuilder
         return this;
     }
 
-    public BookBuilder Answered(Account a, int score, int y, int m, int d, string? comment = null, string contact = "ops@customer.example")
+    public BookBuilder Answered(Account a, int score, int y, int m, int d, string? comment = null, string contact = "ops@customer.example") =>
+        Answered(a, score, new DateTimeOffset(y, m, d, 12, 0, 0, TimeSpan.Zero), comment, contact);
+
+    public BookBuilder Answered(Account a, int score, DateTimeOffset at, string? comment = null, string contact = "ops@customer.example")
     {
-        _nps.Add(new NpsAnswer(a.Id, contact, score, comment, new DateTimeOffset(y, m, d, 12, 0, 0, TimeSpan.Zero)));
+        _nps.Add(new NpsAnswer(a.Id, contact, score, comment, at));
         return this;
     }
 

@@ -229,4 +229,114 @@ public class NudgeChecksTests
         Assert.Equal(["csm@example.com", "boss@example.com"], nudges.Select(n => n.Recipient));
         Assert.Contains("ops@customer.example answered 3 on 2026-11-24: \"Too slow <b>really</b>\"", nudges[0].Card.Summary);
     }
+
+    [Theory]
+    [InlineData(30, new[] { "csm@example.com", "boss@example.com" })]
+    [InlineData(31, new[] { "csm@example.com" })]
+    public void A_poor_renewal_reaches_the_managers_from_30_days_before_and_not_a_day_earlier(int daysToRenewal, string[] recipients)
+    {
+        var renewal = Today.AddDays(daysToRenewal);
+        var quiet = An.Account("Quiet").RenewsOn(renewal.Year, renewal.Month, renewal.Day).Build();
+
+        var nudges = Run(new BookBuilder().With(quiet).Build(), CheckKind.Renewals).Nudges;
+
+        Assert.Equal(recipients, nudges.Select(n => n.Recipient));
+        Assert.All(nudges.Skip(1), n => Assert.Equal($"Renewal at risk in {daysToRenewal} days · Quiet", n.Card.Title));
+    }
+
+    [Theory]
+    [InlineData(60, new[] { "csm@example.com", "boss@example.com" })]
+    [InlineData(61, new[] { "csm@example.com" })]
+    public void A_detractor_reaches_the_managers_when_the_renewal_is_60_days_away_or_nearer(int daysToRenewal, string[] recipients)
+    {
+        var renewal = Today.AddDays(daysToRenewal);
+        var a = An.Account("Grumpy").RenewsOn(renewal.Year, renewal.Month, renewal.Day).Build();
+
+        var nudges = Run(Busy(a).Answered(a, 6, 2026, 11, 24).Build(), CheckKind.Nps).Nudges;
+
+        Assert.Equal(recipients, nudges.Select(n => n.Recipient));
+        Assert.Equal("Detractor (6) · Grumpy", nudges[0].Card.Title);
+        Assert.All(nudges.Skip(1), n => Assert.Equal("Detractor (6) before renewal · Grumpy", n.Card.Title));
+    }
+
+    [Fact]
+    public void A_detractor_of_the_last_seven_days_is_told_from_midnight_seven_days_ago_without_a_comment_and_keyed_by_the_contact_in_lower_case()
+    {
+        var a = An.Account("Grumpy").Build();
+        var sevenDaysAgo = new DateTimeOffset(Today.AddDays(-7).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var book = Busy(a).Answered(a, 2, sevenDaysAgo, contact: "Ops@Customer.example").Answered(a, 1, sevenDaysAgo.AddTicks(-1), contact: "late@customer.example").Build();
+
+        var nudge = Assert.Single(Run(book, CheckKind.Nps).Nudges);
+
+        Assert.Equal($"detractor|{a.Id}|ops@customer.example|{sevenDaysAgo.ToUnixTimeMilliseconds()}|csm@example.com", nudge.Key);
+        Assert.StartsWith("Ops@Customer.example answered 2 on 2026-11-18 without a comment. Why it matters: $100 MRR.", nudge.Card.Summary);
+    }
+
+    [Theory]
+    [InlineData(14, true)]
+    [InlineData(13, false)]
+    public void Fourteen_days_without_use_is_inactive_and_thirteen_is_not(int daysIdle, bool told)
+    {
+        var a = An.Account("Idle").StartedOn(2025, 1, 1).Build();
+        var book = new BookBuilder().With(a);
+        for (var d = daysIdle; d < daysIdle + 3; d++) book.Used(a, Today.AddDays(-d), 10, "reports");
+
+        var summaries = Run(book.Build(), CheckKind.Engagement).Nudges.Select(n => n.Card.Summary);
+
+        Assert.Equal(told, summaries.Any(s => s is not null && s.Contains($"Nobody at Idle has used the product for {daysIdle} days")));
+    }
+
+    [Theory]
+    [InlineData(14, true)]
+    [InlineData(13, false)]
+    public void An_account_never_used_since_it_started_is_inactive_from_its_fourteenth_day(int age, bool told)
+    {
+        var started = Today.AddDays(-age);
+        var a = An.Account("Unused").StartedOn(started.Year, started.Month, started.Day).Build();
+        var seen = new Dictionary<string, AccountSignals> { [a.Id] = new(a.Id, HealthBand.Poor, false, false, Today.AddDays(-1)) };
+
+        var nudges = Run(new BookBuilder().With(a).Build(), CheckKind.Engagement, seen).Nudges;
+
+        Assert.Equal(told ? [$"Nobody at Unused has used the product since it started {age} days ago"] : [],
+            nudges.Select(n => n.Reason!.Happened));
+    }
+
+    [Theory]
+    [InlineData(13, null)]
+    [InlineData(14, 14)]
+    [InlineData(29, 14)]
+    [InlineData(30, 30)]
+    [InlineData(89, 30)]
+    [InlineData(90, null)]
+    public void Onboarding_is_nudged_from_its_first_milestone_until_it_ends(int age, int? milestone)
+    {
+        var started = Today.AddDays(-age);
+        var a = An.Account("New Co").StartedOn(started.Year, started.Month, started.Day).Build();
+
+        var nudges = Run(new BookBuilder().With(a).Build(), CheckKind.Onboarding).Nudges;
+
+        Assert.Equal(milestone is null ? [] : [$"onboarding|{a.Id}|{milestone}|csm@example.com"], nudges.Select(n => n.Key));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(-1, 1)]
+    public void A_snooze_holds_through_its_last_day(int untilDays, int nudged)
+    {
+        var a = An.Account("Snoozy").RenewsOn(2026, 12, 1).Build();
+        var snoozes = new Dictionary<string, Snooze> { [a.Id] = new(a.Id, Today.AddDays(untilDays), null, "csm@example.com", HealthBand.Poor) };
+
+        Assert.Equal(nudged, Run(new BookBuilder().With(a).Build(), CheckKind.Renewals, snoozes: snoozes).Nudges.Count(n => n.Recipient == "csm@example.com"));
+    }
+
+    [Fact]
+    public void A_card_tells_every_change_of_the_day_in_the_order_decided()
+    {
+        var (book, before) = Fading();
+
+        var nudge = Assert.Single(Run(book, CheckKind.Engagement, before).Nudges);
+
+        Assert.Matches(@"^Health fell from good to poor \(\d+/100\)\. Nobody at Fading has used the product for 29 days\. Sessions 270 to 0, -100% in 4 weeks\. Why it matters: \$100 MRR\.$",
+            nudge.Card.Summary);
+    }
 }

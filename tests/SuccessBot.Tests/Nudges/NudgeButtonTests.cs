@@ -1,0 +1,185 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Core.Nudges;
+using SuccessBot.Core.Surveys;
+using SuccessBot.Host;
+using SuccessBot.Storage;
+using SuccessBot.Tests.Builders;
+using SuccessBot.Tests.Import;
+
+namespace SuccessBot.Tests.Nudges;
+
+/// <summary>The three buttons of a card, clicked through the bot on a real store: what the card, the ledger and the next answer say.</summary>
+public class NudgeButtonTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+    private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
+    private readonly LiteDbStore _store;
+    private readonly ChatBot _bot;
+
+    public NudgeButtonTests()
+    {
+        _store = new LiteDbStore(_folder.Store);
+        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").StartedOn(2024, 11, 25).Build()], new DateOnly(2026, 11, 25));
+        var model = _store.ReadModel(NullLogger<BookReadModel>.Instance);
+        model.Refresh();
+        var routes = _store.Routes(_store.SurveyService(model, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _clock);
+        _bot = new ChatBot(model, _team, _clock, routes.Commands(), routes.Buttons());
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _folder.Dispose();
+    }
+
+    private NudgeRecord Card(string key, string to, DeliveryStatus status = DeliveryStatus.Sent, string account = "acme")
+    {
+        var record = NudgeRecord.From(new Nudge(key, NudgeRules.Engagement, account, to, new Reply("Usage falling · ACME") { Buttons = NudgeCards.Actions(key) }), _clock.GetUtcNow())
+            with { Status = status };
+        _store.Ledger.Add(record);
+        return record;
+    }
+
+    private ActionOutcome Click(string action, string key, string? who, params (string, string)[] inputs) =>
+        _bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who));
+
+    private string Health(string who = "ana@example.com") => PlainText.Render(_bot.Answer(new IncomingMessage("health acme", who)));
+
+    [Fact]
+    public void A_snooze_says_until_when_and_by_whom_on_the_card_and_in_the_accounts_touchpoints()
+    {
+        var card = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com");
+
+        var snoozed = Click(NudgeCards.Snooze, card.Key, "ana@example.com", ("days", " 7 "), ("reason", "  waiting for budget  "));
+
+        Assert.Contains(new Fact("Snoozed", "until 2026-12-02 by ana@example.com: waiting for budget"), snoozed.UpdatedCard!.Facts);
+        Assert.StartsWith("ana@example.com snoozed ACME for 7 days (waiting for budget) on 2026-11-25 09:00 UTC.", snoozed.UpdatedCard.Note);
+        var touchpoint = Assert.Single(_store.Book.LoadBook().TouchpointsOf("acme"));
+        Assert.Equal(("snooze", "7 days: waiting for budget", "ana@example.com"), (touchpoint.Kind, touchpoint.Note, touchpoint.By));
+        Assert.Equal((new DateOnly(2026, 12, 2), "waiting for budget"), (_store.Activity.Snoozes()["acme"].Until, _store.Activity.Snoozes()["acme"].Reason));
+    }
+
+    [Fact]
+    public void A_snooze_without_a_reason_says_none()
+    {
+        var card = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com");
+
+        var snoozed = Click(NudgeCards.Snooze, card.Key, "ana@example.com", ("days", "30"), ("reason", "   "));
+
+        Assert.Contains(new Fact("Snoozed", "until 2026-12-25 by ana@example.com"), snoozed.UpdatedCard!.Facts);
+        Assert.StartsWith("ana@example.com snoozed ACME for 30 days on 2026-11-25", snoozed.UpdatedCard.Note);
+        Assert.Equal("30 days", Assert.Single(_store.Book.LoadBook().TouchpointsOf("acme")).Note);
+        Assert.Null(_store.Activity.Snoozes()["acme"].Reason);
+    }
+
+    [Fact]
+    public void A_touchpoint_logged_at_the_command_line_is_the_administrators_and_a_long_note_is_cut_at_500_characters()
+    {
+        var card = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com");
+        var note = new string('x', 499) + "yz";
+
+        var logged = Click(NudgeCards.LogTouchpoint, card.Key, null, ("kind", "Meeting "), ("note", note));
+
+        Assert.StartsWith($"an administrator logged a meeting with ACME: {new string('x', 499)}y… on 2026-11-25", logged.UpdatedCard!.Note);
+        var touchpoint = Assert.Single(_store.Book.LoadBook().TouchpointsOf("acme"));
+        Assert.Equal(("meeting", new string('x', 499) + "y…", "an administrator"), (touchpoint.Kind, touchpoint.Note, touchpoint.By));
+        Assert.Equal("an administrator", _store.Ledger.Find(card.Key)!.ActedBy);
+    }
+
+    [Fact]
+    public void A_note_of_exactly_500_characters_is_kept_whole()
+    {
+        var card = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com");
+        var note = new string('n', 500);
+
+        Click(NudgeCards.LogTouchpoint, card.Key, "ana@example.com", ("kind", "email"), ("note", note));
+
+        Assert.Equal(note, Assert.Single(_store.Book.LoadBook().TouchpointsOf("acme")).Note);
+    }
+
+    [Fact]
+    public void A_button_without_its_choice_says_which_choices_there_are_and_does_nothing()
+    {
+        var card = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com");
+
+        var noKind = Click(NudgeCards.LogTouchpoint, card.Key, "ana@example.com", ("note", "hello"));
+        var noReason = Click(NudgeCards.MarkChurned, card.Key, "ana@example.com", ("reason", "bored"));
+        var noDays = Click(NudgeCards.Snooze, card.Key, "ana@example.com");
+
+        Assert.Equal(("Not done", "Say what kind of touchpoint: call, email, meeting."), (noKind.Answer!.Title, noKind.Answer.Summary));
+        Assert.Equal(("Not done", "Pick a churn reason: price, missing feature, switched to competitor, low usage, budget cuts, champion left, acquired, other."),
+            (noReason.Answer!.Title, noReason.Answer.Summary));
+        Assert.Equal(("Not done", "Snooze for 7, 14, 30 days."), (noDays.Answer!.Title, noDays.Answer.Summary));
+        Assert.Null(_store.Ledger.Find(card.Key)!.Action);
+        Assert.Empty(_store.Book.LoadBook().TouchpointsOf("acme"));
+        Assert.Contains("Last touchpoint: none logged", Health());
+    }
+
+    [Fact]
+    public void A_card_about_an_account_no_longer_in_the_book_says_so()
+    {
+        var card = Card("engagement|gone|2026-11-25|ana@example.com", "ana@example.com", account: "gone");
+
+        var clicked = Click(NudgeCards.LogTouchpoint, card.Key, "ana@example.com", ("kind", "call"));
+
+        Assert.Equal(("Account gone", "The account gone is no longer in the book."), (clicked.Answer!.Title, clicked.Answer.Summary));
+    }
+
+    [Fact]
+    public void A_stranger_may_not_act_on_a_card_a_manager_and_its_recipient_in_other_capitals_may()
+    {
+        var card = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com");
+
+        var stranger = Click(NudgeCards.LogTouchpoint, card.Key, "ben@example.com", ("kind", "call"));
+        Assert.Equal(("Not your nudge", "This nudge was sent to ana@example.com; only they or a manager can act on it."), (stranger.Answer!.Title, stranger.Answer.Summary));
+        Assert.Null(_store.Ledger.Find(card.Key)!.Action);
+
+        var ana = Click(NudgeCards.LogTouchpoint, card.Key, "Ana@Example.com", ("kind", "call"));
+        Assert.StartsWith("Ana@Example.com logged a call with ACME on", ana.UpdatedCard!.Note);
+
+        var other = Card("engagement|acme|2026-11-24|ana@example.com|2", "ana@example.com");
+        var boss = Click(NudgeCards.LogTouchpoint, other.Key, "boss@example.com", ("kind", "email"));
+        Assert.Null(boss.Answer);
+    }
+
+    [Fact]
+    public void Acting_on_a_card_retires_the_persons_cards_not_sent_yet_and_leaves_reasons_told_in_a_card_and_other_peoples_cards_alone()
+    {
+        var acted = Card("day|acme|2026-11-25|ana@example.com", "ana@example.com");
+        var waiting = Card("onboarding|acme|30|ana@example.com", "ana@example.com", DeliveryStatus.Pending);
+        var listed = Card("detractor|acme|x|ana@example.com", "ana@example.com", DeliveryStatus.Listed);
+        var sent = Card("renewal|acme|2026-12-20|30|ana@example.com", "ANA@example.com", DeliveryStatus.Sent);
+        var merged = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com", DeliveryStatus.Merged);
+        var boss = Card("renewal|acme|2026-12-20|30|boss@example.com", "boss@example.com", DeliveryStatus.Pending);
+
+        Click(NudgeCards.LogTouchpoint, acted.Key, "ana@example.com", ("kind", "call"));
+
+        NudgeRecord Now(NudgeRecord r) => _store.Ledger.Find(r.Key)!;
+        Assert.Equal((DeliveryStatus.Retired, "logged a call with ACME", acted.Key), (Now(waiting).Status, Now(waiting).Action, Now(waiting).HandledThrough));
+        Assert.Equal((DeliveryStatus.Retired, acted.Key), (Now(listed).Status, Now(listed).HandledThrough));
+        Assert.Equal((DeliveryStatus.Sent, "ana@example.com", acted.Key), (Now(sent).Status, Now(sent).ActedBy, Now(sent).HandledThrough));
+        Assert.Equal((DeliveryStatus.Merged, null), (Now(merged).Status, Now(merged).Action));
+        Assert.Equal((DeliveryStatus.Pending, null), (Now(boss).Status, Now(boss).Action));
+        Assert.Null(Now(acted).HandledThrough);
+    }
+
+    [Fact]
+    public void Marking_churned_retires_everyones_cards_of_the_account_and_counts_whole_months()
+    {
+        var acted = Card("day|acme|2026-11-25|ana@example.com", "ana@example.com");
+        var boss = Card("renewal|acme|2026-12-20|30|boss@example.com", "boss@example.com", DeliveryStatus.Pending);
+
+        var churned = Click(NudgeCards.MarkChurned, acted.Key, "ana@example.com", ("reason", "Budget Cuts"));
+
+        Assert.StartsWith("ana@example.com marked ACME churned (budget cuts) after 24 months on 2026-11-25", churned.UpdatedCard!.Note);
+        Assert.Contains(new Fact("Churned", "2026-11-25, budget cuts"), churned.UpdatedCard.Facts);
+        Assert.Equal((DeliveryStatus.Retired, acted.Key), (_store.Ledger.Find(boss.Key)!.Status, _store.Ledger.Find(boss.Key)!.HandledThrough));
+        var record = Assert.Single(_store.Activity.ChurnRecordsKept());
+        Assert.Equal(("budget cuts", 24, null), (record.Reason, record.MonthsAsCustomer, record.Note));
+        Assert.Equal(("churned", "budget cuts"), (_store.Book.LoadBook().TouchpointsOf("acme").Last().Kind, _store.Book.LoadBook().TouchpointsOf("acme").Last().Note));
+    }
+}
