@@ -76,7 +76,7 @@ public class ChatBotTests
     [Fact]
     public void While_the_book_loads_questions_and_clicks_are_asked_to_wait()
     {
-        var bot = new ChatBot(new Loading(), new TeamSettings(), new FixedClock(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero)));
+        var bot = new ChatBot(new Loading(), new TeamSettings { Texts = SuccessBot.Settings.Texts }, new FixedClock(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero)));
 
         var answer = bot.Answer(new IncomingMessage("churn", "ana@example.com"));
         var click = bot.Act(new ActionRequest(NudgeCards.Snooze, "day|acme|2026-11-25|ana@example.com", new Dictionary<string, string> { ["days"] = "7" }, "ana@example.com"));
@@ -91,7 +91,7 @@ public class ChatBotTests
     {
         using var folder = new TempFolder();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
-        var team = new TeamSettings { Managers = ["boss@example.com"] };
+        var team = new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
         using var store = new LiteDbStore(folder.Store);
         store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").StartedOn(2025, 1, 1).Build()], Today);
         var key = "engagement|acme|2026-11-25|ana@example.com";

@@ -16,7 +16,7 @@ public class NudgeButtonTests : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
-    private readonly TeamSettings _team = new() { Managers = ["boss@example.com"] };
+    private readonly TeamSettings _team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] };
     private readonly LiteDbStore _store;
     private readonly ChatBot _bot;
 
