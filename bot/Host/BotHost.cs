@@ -95,7 +95,7 @@ public static class BotHost
         log.LogInformation("Scheduler: checks at {Checks}, NPS surveys at {Nps}, digest at {Digest} (cron, {Zone}); {AtStart}",
             Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
             Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
-            app.Services.GetRequiredService<TeamSettings>().TimeZone.Id, store.Provider == "postgres"
+            app.Services.GetRequiredService<TeamSettings>().TimeZone.Id, Scheduler.Clustered(config)
                 ? "clustered in the database: each run on one host, a run missed while every host was down once at the next start"
                 : "checks and surveys also once now");
         var stripe = app.Services.GetRequiredService<StripeSettings>();

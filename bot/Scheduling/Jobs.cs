@@ -142,7 +142,8 @@ public static class Scheduler
         var npsCron = Cron(config, "Nps:Cron", DefaultNpsCron);
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         var stripe = Sync.StripeSettings.From(config);
-        var clustered = Settings.StorageProvider(config) == "postgres";
+        // Opt-in for now: a clustered scheduler whose database goes away can end the process (seen in the outage test), which a single host must not risk.
+        var clustered = Clustered(config);
         var hubSpot = Sync.HubSpotSettings.From(config);
         services.AddQuartz(q =>
         {
@@ -186,6 +187,10 @@ public static class Scheduler
         // A cluster does not wait for a running job at stop: with its database gone the wait never ends, and the jobs are idempotent and catch up.
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = !clustered);
     }
+
+    /// <summary>Whether the schedules live in the database, shared by a cluster: `Scheduling:Clustered` true, on PostgreSQL only.</summary>
+    public static bool Clustered(IConfiguration config) =>
+        Settings.StorageProvider(config) == "postgres" && string.Equals(config["Scheduling:Clustered"], "true", StringComparison.OrdinalIgnoreCase);
 
     internal static string Cron(IConfiguration config, string key, string fallback)
     {

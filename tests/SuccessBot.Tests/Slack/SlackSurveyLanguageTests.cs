@@ -24,11 +24,15 @@ public class SlackSurveyLanguageTests(SlackHost host) : IClassFixture<SlackHost>
         var account = services.GetRequiredService<IBookSource>().Current.Accounts.First(a => a.Language == language && a.CanceledOn is null
             && a.ContactEmails.Count > 0 && a.StartedOn < today.AddDays(-60) && a.LanguageOf(a.ContactEmails[0]) is null);
         var contact = account.ContactEmails[0];
+        // The contact is this Slack user only (the workspace's lookup by email answers the first user with it).
+        foreach (var other in host.Slack.Users.Where(u => string.Equals(u.Value.Email, contact, StringComparison.OrdinalIgnoreCase)).Select(u => u.Key).ToArray())
+            host.Slack.Users.Remove(other);
         host.Slack.Users[user] = (FakeSlack.Team, contact);
         services.GetRequiredService<SurveyService>().SendTo(account, force: true, AuditEntry.Administrator, AuditChannels.Cli);
         await services.GetRequiredService<NudgeService>().DeliverDueAsync(CancellationToken.None);
 
-        var survey = host.Slack.Calls("chat.postMessage").Last(c => c.Fields["channel"]!.GetValue<string>() == "D" + user);
+        // The host's own delivery job may have taken the survey first: wait for the post, whoever made it.
+        var survey = await host.Slack.WaitForAsync("chat.postMessage", c => c.Fields["channel"]!.GetValue<string>() == "D" + user);
         Assert.StartsWith(question, survey.Fields["text"]!.GetValue<string>());
         var buttons = ((JsonArray)survey.Fields["blocks"]!).SelectMany(b => b!["elements"] as JsonArray ?? []).ToArray();
         Assert.Equal(optOut, buttons.Last()!["text"]!["text"]!.GetValue<string>());
