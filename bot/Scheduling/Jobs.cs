@@ -159,16 +159,16 @@ public static class Scheduler
             if (stripe.CanSync) q.AddJob<StripeSyncJob>(j => j.WithIdentity(StripeSyncJob.Key).StoreDurably());
             if (hubSpot.CanSync) q.AddJob<HubSpotSyncJob>(j => j.WithIdentity(HubSpotSyncJob.Key).StoreDurably());
         });
-        services.AddSingleton(new Schedules(() =>
+        services.AddSingleton(new Schedules(clock =>
         {
-            ITrigger Daily(JobKey job, string name, string expression) => TriggerBuilder.Create().ForJob(job).WithIdentity(name)
+            ITrigger Daily(JobKey job, string name, string expression) => TriggerBuilder.Create(clock).ForJob(job).WithIdentity(name)
                 .WithCronSchedule(expression, s => s.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build();
             var triggers = new List<ITrigger>
             {
                 Daily(DailyChecksJob.Key, "daily-checks-cron", cron),
                 Daily(ManagerDigestJob.Key, "manager-digest-cron", digestCron),
                 Daily(NpsCampaignJob.Key, "nps-campaign-cron", npsCron),
-                TriggerBuilder.Create().ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
+                TriggerBuilder.Create(clock).ForJob(DeliverNudgesJob.Key).WithIdentity("deliver-nudges-every").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(deliverEvery).RepeatForever()).Build(),
             };
             if (stripe.CanSync) triggers.Add(Daily(StripeSyncJob.Key, "stripe-sync-cron", stripe.SyncCron));
@@ -177,8 +177,8 @@ public static class Scheduler
             // that instead (a run due while every host was down fires once when one comes back), so that no start repeats a run.
             if (!clustered)
             {
-                triggers.Add(TriggerBuilder.Create().ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow().Build());
-                triggers.Add(TriggerBuilder.Create().ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow().Build());
+                triggers.Add(TriggerBuilder.Create(clock).ForJob(DailyChecksJob.Key).WithIdentity("daily-checks-at-start").StartNow().Build());
+                triggers.Add(TriggerBuilder.Create(clock).ForJob(NpsCampaignJob.Key).WithIdentity("nps-campaign-at-start").StartNow().Build());
             }
             return triggers;
         }));
@@ -200,20 +200,23 @@ public static class Scheduler
     }
 }
 
-/// <summary>The triggers this host's settings ask for, made when the host starts.</summary>
-public sealed record Schedules(Func<IReadOnlyList<ITrigger>> Triggers);
+/// <summary>
+/// The triggers this host's settings ask for, made when the host starts on the clock the scheduler runs on (the host's
+/// TimeProvider): a trigger on another clock than its store's is misfired again at each update, without end.
+/// </summary>
+public sealed record Schedules(Func<TimeProvider, IReadOnlyList<ITrigger>> Triggers);
 
 /// <summary>
 /// Puts the triggers into the scheduler's store before it starts. A trigger already stored with the same schedule is kept as it
 /// is, with its next run, which is overdue when the cluster was down at that time (the misfire policy then fires it once); one
 /// stored with another schedule (a changed cron) is replaced, and a missing one added.
 /// </summary>
-public sealed class ScheduleTriggers(ISchedulerFactory factory, Schedules schedules) : IHostedService
+public sealed class ScheduleTriggers(ISchedulerFactory factory, Schedules schedules, TimeProvider clock) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await factory.GetScheduler(cancellationToken);
-        foreach (var wanted in schedules.Triggers())
+        foreach (var wanted in schedules.Triggers(clock))
         {
             var stored = await scheduler.GetTrigger(wanted.Key, cancellationToken);
             if (stored is null)
