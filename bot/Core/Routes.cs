@@ -12,7 +12,7 @@ public sealed record BacktestLimits(int MaxAccountsInChat);
 /// <summary>The routing tables with everything they act on: every command and every button, and who handles it.</summary>
 /// <param name="backtests">The last backtest `health accuracy` ran, which `health ACCOUNT` and the detractors' cards quote.</param>
 public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurveyStore surveyStore, SurveyService surveys,
-    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock, Backtest.BacktestMemory backtests, BacktestLimits? limits = null)
+    CheckOptions checks, NpsOptions nps, IAuditLog audit, TimeProvider clock, Backtest.BacktestMemory backtests, BacktestLimits limits)
 {
     private readonly SurveyComments _comments = new(surveyStore, ledger, checks, backtests);
 
@@ -20,7 +20,7 @@ public sealed class Routes(INudgeLedger ledger, IAccountActivity activity, ISurv
         .On(new NpsSendHandler(surveys))
         .On(new StopSurveysHandler(surveyStore, audit, clock))
         .On(new HealthHandler(backtests))
-        .On(new HealthAccuracyHandler(checks, backtests, limits?.MaxAccountsInChat ?? HealthAccuracyHandler.MaxAccounts))
+        .On(new HealthAccuracyHandler(checks, backtests, limits.MaxAccountsInChat))
         .OnCustomerWords(new SurveyWordsHandler(surveyStore, nps, _comments, clock));
 
     public ActionRouter Buttons() => new ActionRouter(audit)

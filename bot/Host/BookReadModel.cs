@@ -140,6 +140,8 @@ public sealed record DailyUsage(int Days)
 
     /// <summary>The 12 weeks `health ACCOUNT` draws, and the 8 the health score reads, stay daily.</summary>
     public const int MinDays = 84;
+
+    public static DailyUsage From(IConfiguration config) => new(Settings.WholeNumber(config, "Storage:UsageHistoryDays", DefaultDays, min: MinDays));
 }
 
 /// <summary>

@@ -34,7 +34,7 @@ public static class Composition
         services.AddSingleton(Settings.Checks(config));
         services.AddSingleton(Settings.Nps(config));
         AddStore(services, config, waitForTheStore);
-        services.AddSingleton(new DailyUsage(Settings.WholeNumber(config, "Storage:UsageHistoryDays", DailyUsage.DefaultDays, min: DailyUsage.MinDays)));
+        services.AddSingleton(DailyUsage.From(config));
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
         services.AddSingleton<SurveyService>();

@@ -55,7 +55,7 @@ public sealed record IngestSettings
                 .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.Ordinal),
             RawEventDays = Settings.WholeNumber(config, "Ingest:RawEventDays", defaults.RawEventDays, min: 1),
             AsideDays = Settings.WholeNumber(config, "Ingest:AsideDays", defaults.AsideDays, min: 1),
-            DailyUsageDays = Settings.WholeNumber(config, "Storage:UsageHistoryDays", Host.DailyUsage.DefaultDays, min: Host.DailyUsage.MinDays),
+            DailyUsageDays = Host.DailyUsage.From(config).Days,
             FutureTolerance = TimeSpan.FromMinutes(Settings.WholeNumber(config, "Ingest:FutureToleranceMinutes", (int)defaults.FutureTolerance.TotalMinutes, min: 1)),
             DedupeWindow = TimeSpan.FromHours(Settings.WholeNumber(config, "Ingest:DedupeHours", (int)defaults.DedupeWindow.TotalHours, min: 1)),
             DedupeIds = Settings.WholeNumber(config, "Ingest:DedupeIds", defaults.DedupeIds, min: 1),

@@ -376,8 +376,8 @@ public sealed class BookOfBusiness
                     {
                         var (position, history) = Existing(group.Key, "usage");
                         // A week already rolled up cannot tell a day counted again from a new one: the book is loaded again instead.
-                        if (from._dailyFrom is { } dailyFrom && group.FirstOrDefault(u => u.Date < dailyFrom) is { AccountId: not null } early)
-                            throw new ChangeNotApplicable($"a usage day of {early.AccountId} on {early.Date:yyyy-MM-dd} is before {dailyFrom:yyyy-MM-dd}, from which the book keeps usage daily, and its week is rolled up.");
+                        if (from._dailyFrom is { } dailyFrom && group.Min(u => u.Date) is var early && early < dailyFrom)
+                            throw new ChangeNotApplicable($"a usage day of {group.Key} on {early:yyyy-MM-dd} is before {dailyFrom:yyyy-MM-dd}, from which the book keeps usage daily, and its week is rolled up.");
                         var days = group.Select(u => new DayOfUse(u.Date, u.ActiveUsers, u.Sessions, u.Minutes, from._lineage.Features.NumberOf(u.Features)));
                         Set(position, history with { Usage = Merge(history.Usage, days, UsageOrder, (a, b) => a.Date == b.Date) });
                     }
@@ -528,21 +528,32 @@ public sealed class BookOfBusiness
     private static T[] Merge<T>(T[] existing, IEnumerable<T> incoming, IComparer<T> order, Func<T, T, bool> sameKey)
     {
         var sorted = incoming.OrderBy(r => r, order).ToList();
-        var result = new List<T>(existing.Length + sorted.Count);
-        int i = 0, j = 0;
+        if (sorted.Count == 0) return existing;
+        // The rows before the first incoming one (all but the last days, for a usage checkpoint) are copied as one block.
+        int low = 0, high = existing.Length;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (order.Compare(existing[mid], sorted[0]) < 0) low = mid + 1; else high = mid;
+        }
+        var tail = new List<T>(existing.Length - low + sorted.Count);
+        int i = low, j = 0;
         while (i < existing.Length || j < sorted.Count)
         {
-            if (j == sorted.Count) { result.Add(existing[i++]); continue; }
+            if (j == sorted.Count) { tail.Add(existing[i++]); continue; }
             // A later incoming row with the same key wins over an earlier one.
             if (j + 1 < sorted.Count && order.Compare(sorted[j], sorted[j + 1]) == 0 && sameKey(sorted[j], sorted[j + 1])) { j++; continue; }
-            if (i == existing.Length) { result.Add(sorted[j++]); continue; }
+            if (i == existing.Length) { tail.Add(sorted[j++]); continue; }
             var compared = order.Compare(existing[i], sorted[j]);
-            if (compared < 0) result.Add(existing[i++]);
-            else if (compared > 0) result.Add(sorted[j++]);
+            if (compared < 0) tail.Add(existing[i++]);
+            else if (compared > 0) tail.Add(sorted[j++]);
             else if (sameKey(existing[i], sorted[j])) i++;
-            else result.Add(existing[i++]);
+            else tail.Add(existing[i++]);
         }
-        return result.ToArray();
+        var result = new T[low + tail.Count];
+        Array.Copy(existing, result, low);
+        tail.CopyTo(result, low);
+        return result;
     }
 }
 

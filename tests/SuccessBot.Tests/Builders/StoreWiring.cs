@@ -25,5 +25,5 @@ public static class StoreWiring
         new(books, store.Surveys, store.Ledger, store.Audit, team, nps, clock);
 
     public static Routes Routes(this LiteDbStore store, SurveyService surveys, CheckOptions checks, NpsOptions nps, TimeProvider clock, BacktestMemory? backtests = null) =>
-        new(store.Ledger, store.Activity, store.Surveys, surveys, checks, nps, store.Audit, clock, backtests ?? new());
+        new(store.Ledger, store.Activity, store.Surveys, surveys, checks, nps, store.Audit, clock, backtests ?? new(), new BacktestLimits(SuccessBot.Core.Chat.Handlers.HealthAccuracyHandler.MaxAccounts));
 }
