@@ -58,6 +58,9 @@ public interface IChangeFeed
     /// <summary>Drops entries up to <paramref name="version"/> written before <paramref name="before"/> (a snapshot covers them).</summary>
     int TrimChanges(long version, DateTimeOffset before);
 
+    /// <summary>How long ago, by the store's clock, the change of <paramref name="version"/> was committed; null when the feed does not hold it (trimmed, or not yet written).</summary>
+    TimeSpan? AgeOf(long version);
+
     /// <summary>A cheap read that fails when the store cannot be reached, for /healthz.</summary>
     bool CanRead();
 

@@ -178,6 +178,9 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
 
     public int TrimChanges(long version, DateTimeOffset before) => Execute("DELETE FROM changes WHERE seq <= $1 AND at < $2", version, before.UtcDateTime);
 
+    public TimeSpan? AgeOf(long version) =>
+        Scalar<double?>("SELECT extract(epoch FROM now() - at)::float8 FROM changes WHERE seq = $1", version) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     public bool CanRead()
     {
         try { _ = DataVersion; return true; }
