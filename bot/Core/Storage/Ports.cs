@@ -6,6 +6,9 @@ namespace SuccessBot.Core.Storage;
 public interface IStoreTransactions
 {
     T InOne<T>(Func<T> work);
+
+    /// <summary>Whether <paramref name="e"/> is the store failing (busy, unreachable) rather than a bug: what was asked may be asked again later.</summary>
+    bool IsStoreFault(Exception e);
 }
 
 /// <summary>How many rows an import added and how many it replaced.</summary>
