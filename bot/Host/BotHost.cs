@@ -64,16 +64,7 @@ public static class BotHost
         app.MapTeams();
         app.MapIngest();
         app.MapStripe();
-        app.MapGet("/healthz", (IChangeFeed store, StoreDescription where, BookReadModel model) =>
-        {
-            var readable = store.CanRead();
-            var body = new
-            {
-                status = !readable ? "storage unreadable" : !model.IsReady ? "starting" : "ok",
-                storage = new { provider = where.Provider, path = where.Where, readable, dataVersion = model.Version, accounts = model.Current.Count },
-            };
-            return Results.Json(body, statusCode: readable && model.IsReady ? 200 : 503);
-        });
+        app.MapHealth();
         app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
         return app;
     }

@@ -91,8 +91,11 @@ public static class LocalChatEndpoints
             var (who, refused) = access.Person(signedIn, body!.As);
             if (refused is not null) return refused;
             var text = body.Text ?? "";
+            var answer = bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) });
+            // Neither the message nor its answer is kept when what it asked could not be written.
+            if (answer.StoreDown) return StoreDown(context, answer);
             if (hub.Post(who!, LocalMessage.Person, text, null) is not { } mine) return Full(hub);
-            var reply = hub.Post(who!, LocalMessage.Bot, null, bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) }));
+            var reply = hub.Post(who!, LocalMessage.Bot, null, answer);
             return reply is null ? Full(hub) : Results.Ok(new[] { mine, reply });
         });
 
@@ -108,6 +111,7 @@ public static class LocalChatEndpoints
             if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, "There is no such message in your conversation.");
             var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) });
             if (outcome.Unknown) return JsonInput.Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
+            if (outcome.Answer is { StoreDown: true } down) return StoreDown(context, down);
             var messages = new List<LocalMessage>();
             if (outcome.UpdatedCard is { } card && body.MessageId is not null && hub.Replace(who!, body.MessageId, card) is { } updated) messages.Add(updated);
             if (outcome.Answer is { } answer && hub.Post(who!, LocalMessage.Bot, null, answer) is { } answered) messages.Add(answered);
@@ -170,6 +174,12 @@ public static class LocalChatEndpoints
     private static string? BrowserLanguage(HttpRequest request) =>
         request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
             .Select(l => l.Value.Value).FirstOrDefault(tag => Core.Language.Languages.Match(tag) is not null);
+
+    private static IResult StoreDown(HttpContext context, Reply answer)
+    {
+        context.Response.Headers.RetryAfter = StoreFaults.RetryAfterSeconds;
+        return JsonInput.Problem(503, answer.Summary!);
+    }
 
     private static IResult Full(LocalChatHub hub) =>
         JsonInput.Problem(503, $"The local chat is full: it keeps {hub.People:N0} conversations and each has an open page. Try again when one closes.");

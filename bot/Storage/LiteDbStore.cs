@@ -88,6 +88,9 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     public int TrimChanges(long version, DateTimeOffset before) =>
         _db.GetCollection(Collections.Changes).DeleteMany(Query.And(Query.LTE("_id", version), Query.LT("at", before.UtcDateTime)));
 
+    public TimeSpan? AgeOf(long version) =>
+        _db.GetCollection(Collections.Changes).FindById(version) is { } entry ? DateTime.UtcNow - entry["at"].AsDateTime.ToUniversalTime() : null;
+
     public bool CanRead()
     {
         try { _ = DataVersion; return true; }

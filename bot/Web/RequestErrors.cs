@@ -55,6 +55,10 @@ public static class RequestErrors
             {
                 await JsonInput.Problem(e.StatusCode, Unreadable(e)).ExecuteAsync(http);
             }
+            catch (Exception e) when (!http.Response.HasStarted && StoreFaults.IsStoreFault(http, e))
+            {
+                await StoreFaults.AnswerAsync(http);
+            }
         });
     }
 

@@ -67,7 +67,11 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var command = Read(message.Text, today);
         // A customer's words may be the reason for a score just given: never answered from the memo.
         if (asker.Role == Role.Customer || !ReadOnlyCommands.Contains(command.GetType()))
-            return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text, Locale = message.Locale });
+        {
+            // These may write (a customer's score, a survey's answer): with the store down, nothing is, and the asker is told to try again.
+            try { return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text, Locale = message.Locale }); }
+            catch (Exception e) when (transactions?.IsStoreFault(e) == true) { return Reply.TryAgainSoon; }
+        }
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
             () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel }));
     }
@@ -92,9 +96,13 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);
         var context = new ActionContext(asker, team.Today(now), now, book, team);
         // A click's writes in one transaction: all or none, and one turn of the store's lock instead of one per write.
-        var outcome = transactions is null ? actions.Route(request, context) : transactions.InOne(() => actions.Route(request, context));
-        // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel.
-        if (!outcome.Unknown) books.Refresh();
+        ActionOutcome outcome;
+        try { outcome = transactions is null ? actions.Route(request, context) : transactions.InOne(() => actions.Route(request, context)); }
+        catch (Exception e) when (transactions?.IsStoreFault(e) == true) { return new ActionOutcome(null, Reply.TryAgainSoon); }
+        // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel; if the store
+        // went away just after the commit, the read model's poll brings it when the store is back.
+        try { if (!outcome.Unknown) books.Refresh(); }
+        catch (Exception e) when (transactions?.IsStoreFault(e) == true) { }
         return outcome;
     }
 }

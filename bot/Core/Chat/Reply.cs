@@ -48,6 +48,13 @@ public sealed record Reply(string Title)
 
     public static Reply Refusal(string title, string summary, string? note = null) => new(title) { Summary = summary, Note = note, IsRefusal = true };
 
+    /// <summary>True when the store could not be reached, so nothing was done: a channel says to try again (HTTP: 503 with Retry-After).</summary>
+    public bool StoreDown { get; init; }
+
+    /// <summary>What a write that could not reach the store answers.</summary>
+    public static readonly Reply TryAgainSoon = Refusal("Try again in a minute",
+        "SuccessBot cannot reach its database just now, so nothing was changed. Answers still come; please try this again in a minute.") with { StoreDown = true };
+
     /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
     public const int MaxHidden = 200;
 

@@ -6,6 +6,9 @@ namespace SuccessBot.Core.Storage;
 public interface IStoreTransactions
 {
     T InOne<T>(Func<T> work);
+
+    /// <summary>Whether <paramref name="e"/> is the store failing (busy, unreachable) rather than a bug: what was asked may be asked again later.</summary>
+    bool IsStoreFault(Exception e);
 }
 
 /// <summary>How many rows an import added and how many it replaced.</summary>
@@ -57,6 +60,9 @@ public interface IChangeFeed
 
     /// <summary>Drops entries up to <paramref name="version"/> written before <paramref name="before"/> (a snapshot covers them).</summary>
     int TrimChanges(long version, DateTimeOffset before);
+
+    /// <summary>How long ago, by the store's clock, the change of <paramref name="version"/> was committed; null when the feed does not hold it (trimmed, or not yet written).</summary>
+    TimeSpan? AgeOf(long version);
 
     /// <summary>A cheap read that fails when the store cannot be reached, for /healthz.</summary>
     bool CanRead();

@@ -120,21 +120,32 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public T InTransaction<T>(Func<T> work)
     {
         if (_session.Value is not null) return work();
-        EnsureReady();
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        _session.Value = new Session(connection, []);
         try
         {
+            EnsureReady();
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            _session.Value = new Session(connection, []);
             var result = work();
             AppendToLog(connection, _session.Value.Published);
             transaction.Commit();
             return result;
         }
+        catch (Exception e) when (DropsIdleConnections(e)) { throw; }
         finally
         {
             _session.Value = null;
         }
+    }
+
+    /// <summary>
+    /// A fault may have broken every idle connection of the pool (a server restarted, a network cut): they are dropped, so that the
+    /// first requests once the database is back get new ones instead of failing one by one on the old. Never catches.
+    /// </summary>
+    private bool DropsIdleConnections(Exception e)
+    {
+        if (IsStoreFault(e)) _source.Clear();
+        return false;
     }
 
     internal void Publish(BookChange change) =>
@@ -178,6 +189,9 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
 
     public int TrimChanges(long version, DateTimeOffset before) => Execute("DELETE FROM changes WHERE seq <= $1 AND at < $2", version, before.UtcDateTime);
 
+    public TimeSpan? AgeOf(long version) =>
+        Scalar<double?>("SELECT extract(epoch FROM now() - at)::float8 FROM changes WHERE seq = $1", version) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     public bool CanRead()
     {
         try { _ = DataVersion; return true; }
@@ -200,9 +214,13 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     internal T With<T>(Func<NpgsqlConnection, T> work)
     {
         if (_session.Value is { } session) return work(session.Connection);
-        EnsureReady();
-        using var connection = Open();
-        return work(connection);
+        try
+        {
+            EnsureReady();
+            using var connection = Open();
+            return work(connection);
+        }
+        catch (Exception e) when (DropsIdleConnections(e)) { throw; }
     }
 
     /// <remarks>An array given alone must be cast to object, or C# spreads it as the arguments.</remarks>
