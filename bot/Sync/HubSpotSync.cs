@@ -32,14 +32,18 @@ public sealed class HubSpotApi(HttpClient http)
 {
     public sealed record Paging(Next? Next);
     public sealed record Next(string After);
-    public sealed record Owner(string Id, string? Email);
-    public sealed record Page<T>(List<T> Results, Paging? Paging);
+    public sealed record Owner(string Id, string? Email = null);
+    public sealed record Page<T>(List<T> Results, Paging? Paging = null);
     public sealed record CrmObject(string Id, Dictionary<string, string?> Properties);
     public sealed record Association(AssociationFrom From, List<AssociationTo> To);
     public sealed record AssociationFrom(string Id);
     public sealed record AssociationTo(long ToObjectId);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // A page without its results (or an id) is malformed, not empty: required and non-null members are checked as it is read.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true,
+    };
 
     public async Task<Dictionary<string, string>> OwnerEmailsAsync(CancellationToken cancel)
     {
@@ -61,13 +65,13 @@ public sealed class HubSpotApi(HttpClient http)
             filterGroups = new[] { new { filters = new[] { new { propertyName = "hs_lastmodifieddate", @operator = "GT", value = since.ToString(CultureInfo.InvariantCulture) } } } },
             sorts = new[] { new { propertyName = "hs_lastmodifieddate", direction = "ASCENDING" } },
             properties, limit = 100, after,
-        }, "the companies modified since the last sync", cancel);
+        }, $"the companies modified since {DateTimeOffset.FromUnixTimeMilliseconds(since):yyyy-MM-ddTHH:mm:ss.fffZ}{(after is null ? "" : $", the page after {after}")}", cancel);
 
     /// <summary>The emails of the contacts associated with each company.</summary>
     public async Task<Dictionary<string, List<string>>> ContactEmailsAsync(IReadOnlyList<string> companyIds, CancellationToken cancel)
     {
         var links = await Send<Page<Association>>(HttpMethod.Post, "crm/v4/associations/companies/contacts/batch/read",
-            new { inputs = companyIds.Select(id => new { id }) }, "the companies' contacts", cancel);
+            new { inputs = companyIds.Select(id => new { id }) }, $"the contacts of companies {string.Join(", ", companyIds)}", cancel);
         var contactIds = links.Results.SelectMany(l => l.To.Select(t => t.ToObjectId.ToString(CultureInfo.InvariantCulture))).Distinct().ToArray();
         var emails = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in contactIds.Chunk(100))
@@ -93,23 +97,49 @@ public sealed class HubSpotApi(HttpClient http)
         {
             throw new SyncFailed($"HubSpot could not be reached reading {what}: {down.Message}", down);
         }
+        catch (TaskCanceledException slow) when (!cancel.IsCancellationRequested)
+        {
+            throw new SyncFailed($"HubSpot did not answer in {http.Timeout.TotalSeconds:0} s reading {what}", slow);
+        }
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(cancel);
-                var message = JsonDocument.Parse(text is { Length: > 0 } ? text : "{}").RootElement is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("message", out var m) ? m.GetString() : text;
+                var message = ErrorMessage(text);
                 throw new SyncFailed($"HubSpot answered {(int)response.StatusCode} reading {what}: {message}", new HttpRequestException(message, null, response.StatusCode));
             }
-            return (await response.Content.ReadFromJsonAsync<T>(Json, cancel))!;
+            try
+            {
+                return await response.Content.ReadFromJsonAsync<T>(Json, cancel) ?? throw new JsonException("The answer is null.");
+            }
+            catch (JsonException malformed)
+            {
+                throw new SyncFailed($"HubSpot's answer could not be read reading {what}: {malformed.Message}", malformed);
+            }
         }
+    }
+
+    /// <summary>HubSpot's error `message`; a body that is not its JSON (a proxy's page) is given as it came, cut short.</summary>
+    private static string ErrorMessage(string text)
+    {
+        try
+        {
+            if (JsonDocument.Parse(text).RootElement is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                return m.GetString()!;
+        }
+        catch (JsonException)
+        {
+        }
+        return text.Length > 200 ? text[..200] + "..." : text;
     }
 }
 
 /// <summary>
 /// Companies from HubSpot onto the accounts they match (the match property, default `stripe_customer_id`, names the account):
 /// the company owner's email, the associated contacts' emails, the segment and optionally the renewal date. Incremental by
-/// `hs_lastmodifieddate`; a page a write, marked as HubSpot's; run twice it changes nothing.
+/// `hs_lastmodifieddate`; a page a write, marked as HubSpot's, with where the next run goes on (a page that fails stores nothing);
+/// run twice it changes nothing.
 /// </summary>
 public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookStore book, ISyncRecords records, IStoreTransactions transactions,
     TeamSettings team, TimeProvider clock)
@@ -164,17 +194,21 @@ public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookS
                 if (Rules.Check(account).Any() || !StripeAccounts.Differs(account, stored)) continue;
                 changed.Add(account);
             }
-            if (changed.Count > 0)
-                transactions.InOne(() =>
+            after = page.Paging?.Next?.After;
+            // Oldest first: a run that stops later goes on from this page's newest, less 1 ms for a company modified in that same ms on the next page.
+            var resumeFrom = after is null ? newest : newest - 1;
+            if (changed.Count > 0 || resumeFrom > since) transactions.InOne(() =>
+            {
+                if (changed.Count > 0)
                 {
                     book.UpsertAccounts(changed, team.Today(clock.GetUtcNow()));
                     records.Mark(RecordSource.HubSpot, changed.Select(a => a.Id).ToArray());
-                    return 0;
-                });
+                }
+                if (resumeFrom > since) records.SaveCursor(RecordSource.HubSpot, resumeFrom.ToString(CultureInfo.InvariantCulture));
+                return 0;
+            });
             updated += changed.Count;
-            after = page.Paging?.Next?.After;
         } while (after is not null);
-        if (newest > since) records.SaveCursor(RecordSource.HubSpot, newest.ToString(CultureInfo.InvariantCulture));
         return new Report(read, updated, unmatched, refused);
     }
 

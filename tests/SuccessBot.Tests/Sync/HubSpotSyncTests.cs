@@ -26,6 +26,8 @@ public sealed class HubSpotSyncTests : IAsyncLifetime
     /// <summary>Each company's associated contacts: contact id and email.</summary>
     private readonly Dictionary<string, (long Id, string Email)[]> _contacts = [];
     private int _pageSize = 1;
+    /// <summary>The next request to break (`search after 1`, `associations 5002`) and what HubSpot answers it instead, once.</summary>
+    private (string Where, int Status, string Body)? _break;
 
     public async Task InitializeAsync() => _hubSpot = await LocalServer.StartAsync(HandleAsync);
 
@@ -67,6 +69,20 @@ public sealed class HubSpotSyncTests : IAsyncLifetime
             return;
         }
         var body = HttpMethods.IsPost(http.Request.Method) ? JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync())! : null;
+        var where = http.Request.Path.Value switch
+        {
+            "/crm/v3/objects/companies/search" => $"search after {(string?)body!["after"] ?? "-"}",
+            "/crm/v4/associations/companies/contacts/batch/read" => $"associations {(string?)body!["inputs"]![0]!["id"]}",
+            _ => null,
+        };
+        if (_break is { } broken && broken.Where == where)
+        {
+            _break = null;
+            if (where.StartsWith("search", StringComparison.Ordinal)) _searches.Enqueue($"broken {where}");
+            http.Response.StatusCode = broken.Status;
+            await http.Response.WriteAsync(broken.Body);
+            return;
+        }
         var answer = http.Request.Path.Value switch
         {
             "/crm/v3/owners" => """{"results":[{"id":"101","email":"casey.csm@example.com","firstName":"Casey","lastName":"Csm","userId":9,"archived":false},{"id":"102","email":"dana.csm@example.com","firstName":"Dana","lastName":"Csm","userId":10,"archived":false}]}""",
@@ -131,15 +147,22 @@ public sealed class HubSpotSyncTests : IAsyncLifetime
         ["Storage:Path"] = _folder.Store, ["HubSpot:Token"] = Token, ["HubSpot:ApiBaseUrl"] = _hubSpot.Url, ["HubSpot:RenewalProperty"] = "renewal_date", ["Stripe:RetrySeconds"] = "0",
     }).AddInMemoryCollection(more.Select(m => KeyValuePair.Create(m.Key, (string?)m.Value))).Build(), loadBook: false);
 
+    /// <summary>The accounts of the CSV, imported as a team starts; the book they are in.</summary>
+    private IBookStore Imported(ServiceProvider services, string csv)
+    {
+        var book = services.GetRequiredService<IBookStore>();
+        Importers.ImportAccounts(book, _folder.File("accounts.csv", csv), DateOnly.FromDateTime(DateTime.UtcNow));
+        return book;
+    }
+
     [Fact]
     public async Task Companies_give_their_accounts_the_owner_contacts_segment_and_renewal_and_a_second_run_changes_nothing()
     {
         using var services = Services();
-        var book = services.GetRequiredService<IBookStore>();
-        Importers.ImportAccounts(book, _folder.File("accounts.csv", """
+        var book = Imported(services, """
             account_id,name,owner_email,mrr,started_on
             acme,Acme,someone@example.com,1000,2025-01-01
-            """), DateOnly.FromDateTime(DateTime.UtcNow));
+            """);
         KeepAcmeAndAProspect();
         _rateLimitNext = 1;
 
@@ -169,14 +192,13 @@ public sealed class HubSpotSyncTests : IAsyncLifetime
     public async Task A_company_without_the_match_property_finds_its_account_by_domain_and_a_domain_two_accounts_share_is_refused_by_name()
     {
         using var services = Services();
-        var book = services.GetRequiredService<IBookStore>();
-        Importers.ImportAccounts(book, _folder.File("accounts.csv", """
+        var book = Imported(services, """
             account_id,name,owner_email,mrr,started_on,contact_emails
             acme,Acme,someone@example.com,1000,2025-01-01,ana@acme.example.com
             globex,Globex,someone@example.com,500,2025-01-01,zed@Globex.example
             initech-us,Initech US,someone@example.com,300,2025-01-01,bill@initech.example
             initech-eu,Initech EU,someone@example.com,200,2025-01-01,milton@initech.example
-            """), DateOnly.FromDateTime(DateTime.UtcNow));
+            """);
         KeepAcmeAndAProspect();
         _companies.Add(Company("5003", "Globex Corporation", 1767225700000, ("hubspot_owner_id", "102"), ("industry", "RETAIL"), ("domain", "https://www.globex.example/"), ("stripe_customer_id", "")));
         _companies.Add(Company("5004", "Initech", 1767225800000, ("hubspot_owner_id", "102"), ("domain", "initech.io"), ("hs_additional_domains", "initech.example; initech.de")));
@@ -202,16 +224,60 @@ public sealed class HubSpotSyncTests : IAsyncLifetime
     public async Task With_matching_by_domain_off_a_company_without_the_match_property_is_left_alone()
     {
         using var services = Services(("HubSpot:MatchByDomain", "false"));
-        var book = services.GetRequiredService<IBookStore>();
-        Importers.ImportAccounts(book, _folder.File("accounts.csv", """
+        var book = Imported(services, """
             account_id,name,owner_email,mrr,started_on,contact_emails
             globex,Globex,someone@example.com,500,2025-01-01,zed@globex.example
-            """), DateOnly.FromDateTime(DateTime.UtcNow));
+            """);
         _companies.Add(Company("5003", "Globex Corporation", 1767225700000, ("hubspot_owner_id", "102"), ("domain", "globex.example")));
 
         var report = await services.GetRequiredService<HubSpotSync>().RunAsync(full: false, CancellationToken.None);
 
         Assert.Equal((1, 0, 1), (report.Read, report.Updated, report.NotMatched));
         Assert.Equal("someone@example.com", book.FindAccount("globex")!.OwnerEmail);
+    }
+
+    [Fact]
+    public async Task A_sync_that_fails_half_way_stores_nothing_of_that_page_says_which_object_and_why_and_the_next_run_goes_on_from_there()
+    {
+        using var services = Services();
+        var book = Imported(services, """
+            account_id,name,owner_email,mrr,started_on
+            a,A,someone@example.com,100,2025-01-01
+            b,B,someone@example.com,100,2025-01-01
+            c,C,someone@example.com,100,2025-01-01
+            """);
+        foreach (var (id, at) in new[] { ("a", 1767225600000L), ("b", 1767225700000L), ("c", 1767225800000L) })
+        {
+            _companies.Add(Company($"50{id}", id.ToUpperInvariant(), at, ("hubspot_owner_id", "101"), ("industry", "RETAIL"), ("stripe_customer_id", id)));
+            _contacts[$"50{id}"] = [(at, $"ana@{id}.example")];
+        }
+        var sync = services.GetRequiredService<HubSpotSync>();
+        var synced = services.GetRequiredService<ISyncRecords>();
+        // Page 2's companies arrive, but their contacts do not: nothing of B is stored, not even what the search gave.
+        _break = ("associations 50b", 500, """{"status":"error","message":"internal error","correlationId":"4f2a9c1e-0000-4000-8000-000000000001","category":"INTERNAL_ERROR"}""");
+
+        var first = await Assert.ThrowsAsync<SyncFailed>(() => sync.RunAsync(full: false, CancellationToken.None));
+
+        Assert.Equal("HubSpot answered 500 reading the contacts of companies 50b: internal error", first.Message);
+        Assert.Equal(("casey.csm@example.com", "RETAIL"), (book.FindAccount("a")!.OwnerEmail, book.FindAccount("a")!.Segment));
+        Assert.All(new[] { "b", "c" }, id => Assert.Equal(("someone@example.com", null), (book.FindAccount(id)!.OwnerEmail, book.FindAccount(id)!.Segment)));
+        Assert.Equal(["a"], synced.Sources().Keys);
+
+        // The next run goes on from page 2 (A's moment, less 1 ms), and its page 2 is not JSON HubSpot documents.
+        _break = ("search after 1", 200, """{"total":2,"results":[{"id":"50b","properties":{"name":"B",""");
+        var second = await Assert.ThrowsAsync<SyncFailed>(() => sync.RunAsync(full: false, CancellationToken.None));
+
+        Assert.StartsWith("HubSpot's answer could not be read reading the companies modified since 2025-12-31T23:59:59.999Z, the page after 1: ", second.Message);
+        Assert.Equal(["a"], synced.Sources().Keys);
+
+        var third = await sync.RunAsync(full: false, CancellationToken.None);
+
+        Assert.Equal((3, 2), (third.Read, third.Updated));
+        Assert.All(new[] { "a", "b", "c" }, id => Assert.Equal("casey.csm@example.com", book.FindAccount(id)!.OwnerEmail));
+        Assert.Equal(["ana@c.example"], book.FindAccount("c")!.ContactEmails);
+        Assert.Equal(["a", "b", "c"], synced.Sources().Keys.Order());
+        Assert.Equal("1767225800000", synced.Cursor(RecordSource.HubSpot));
+        Assert.Equal(["GT 0 after -", "GT 0 after 1", "GT 1767225599999 after -", "broken search after 1", "GT 1767225599999 after -", "GT 1767225599999 after 1",
+            "GT 1767225599999 after 2"], _searches.ToArray());
     }
 }
