@@ -48,8 +48,9 @@ public static class SyncVerbs
             }
             try
             {
-                Console.WriteLine(TerminalText.Escape((await services.GetRequiredService<HubSpotSync>().RunAsync(parse.GetValue(hubFull), cancel)).ToString()));
-                return 0;
+                var report = await services.GetRequiredService<HubSpotSync>().RunAsync(parse.GetValue(hubFull), cancel);
+                Console.WriteLine(TerminalText.Escape(report.ToString()));
+                return report.Refused.Count == 0 ? 0 : Verbs.Failure;
             }
             catch (SyncFailed failed)
             {

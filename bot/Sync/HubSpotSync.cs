@@ -8,8 +8,8 @@ using SuccessBot.Core.Domain;
 
 namespace SuccessBot.Sync;
 
-/// <summary>`HubSpot:*`: the private app's token, where the API is, the properties read, the schedule.</summary>
-public sealed record HubSpotSettings(string? Token, Uri ApiBaseUrl, string MatchProperty, string SegmentProperty, string? RenewalProperty, string SyncCron)
+/// <summary>`HubSpot:*`: the private app's token, where the API is, the properties read, whether a domain matches, the schedule.</summary>
+public sealed record HubSpotSettings(string? Token, Uri ApiBaseUrl, string MatchProperty, string SegmentProperty, string? RenewalProperty, bool MatchByDomain, string SyncCron)
 {
     public const string DefaultApiBaseUrl = "https://api.hubapi.com", DefaultSyncCron = "0 30 * * * ?";
 
@@ -21,6 +21,8 @@ public sealed record HubSpotSettings(string? Token, Uri ApiBaseUrl, string Match
             config["HubSpot:MatchProperty"] is { Length: > 0 } match ? match : "stripe_customer_id",
             config["HubSpot:SegmentProperty"] is { Length: > 0 } segment ? segment : "industry",
             config["HubSpot:RenewalProperty"] is { Length: > 0 } renewal ? renewal : null,
+            config["HubSpot:MatchByDomain"] is not { Length: > 0 } byDomain || (bool.TryParse(byDomain, out var on)
+                ? on : throw new InvalidSettingException($"HubSpot:MatchByDomain: \"{byDomain}\" is not true or false.")),
             Scheduling.Scheduler.Cron(config, "HubSpot:SyncCron", DefaultSyncCron));
     }
 }
@@ -30,14 +32,18 @@ public sealed class HubSpotApi(HttpClient http)
 {
     public sealed record Paging(Next? Next);
     public sealed record Next(string After);
-    public sealed record Owner(string Id, string? Email);
-    public sealed record Page<T>(List<T> Results, Paging? Paging);
+    public sealed record Owner(string Id, string? Email = null);
+    public sealed record Page<T>(List<T> Results, Paging? Paging = null);
     public sealed record CrmObject(string Id, Dictionary<string, string?> Properties);
     public sealed record Association(AssociationFrom From, List<AssociationTo> To);
     public sealed record AssociationFrom(string Id);
     public sealed record AssociationTo(long ToObjectId);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // A page without its results (or an id) is malformed, not empty: required and non-null members are checked as it is read.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true,
+    };
 
     public async Task<Dictionary<string, string>> OwnerEmailsAsync(CancellationToken cancel)
     {
@@ -59,13 +65,13 @@ public sealed class HubSpotApi(HttpClient http)
             filterGroups = new[] { new { filters = new[] { new { propertyName = "hs_lastmodifieddate", @operator = "GT", value = since.ToString(CultureInfo.InvariantCulture) } } } },
             sorts = new[] { new { propertyName = "hs_lastmodifieddate", direction = "ASCENDING" } },
             properties, limit = 100, after,
-        }, "the companies modified since the last sync", cancel);
+        }, $"the companies modified since {DateTimeOffset.FromUnixTimeMilliseconds(since):yyyy-MM-ddTHH:mm:ss.fffZ}{(after is null ? "" : $", the page after {after}")}", cancel);
 
     /// <summary>The emails of the contacts associated with each company.</summary>
     public async Task<Dictionary<string, List<string>>> ContactEmailsAsync(IReadOnlyList<string> companyIds, CancellationToken cancel)
     {
         var links = await Send<Page<Association>>(HttpMethod.Post, "crm/v4/associations/companies/contacts/batch/read",
-            new { inputs = companyIds.Select(id => new { id }) }, "the companies' contacts", cancel);
+            new { inputs = companyIds.Select(id => new { id }) }, $"the contacts of companies {string.Join(", ", companyIds)}", cancel);
         var contactIds = links.Results.SelectMany(l => l.To.Select(t => t.ToObjectId.ToString(CultureInfo.InvariantCulture))).Distinct().ToArray();
         var emails = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in contactIds.Chunk(100))
@@ -91,39 +97,72 @@ public sealed class HubSpotApi(HttpClient http)
         {
             throw new SyncFailed($"HubSpot could not be reached reading {what}: {down.Message}", down);
         }
+        catch (TaskCanceledException slow) when (!cancel.IsCancellationRequested)
+        {
+            throw new SyncFailed($"HubSpot did not answer in {http.Timeout.TotalSeconds:0} s reading {what}", slow);
+        }
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(cancel);
-                var message = JsonDocument.Parse(text is { Length: > 0 } ? text : "{}").RootElement is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("message", out var m) ? m.GetString() : text;
+                var message = ErrorMessage(text);
                 throw new SyncFailed($"HubSpot answered {(int)response.StatusCode} reading {what}: {message}", new HttpRequestException(message, null, response.StatusCode));
             }
-            return (await response.Content.ReadFromJsonAsync<T>(Json, cancel))!;
+            try
+            {
+                return await response.Content.ReadFromJsonAsync<T>(Json, cancel) ?? throw new JsonException("The answer is null.");
+            }
+            catch (JsonException malformed)
+            {
+                throw new SyncFailed($"HubSpot's answer could not be read reading {what}: {malformed.Message}", malformed);
+            }
         }
+    }
+
+    /// <summary>HubSpot's error `message`; a body that is not its JSON (a proxy's page) is given as it came, cut short.</summary>
+    private static string ErrorMessage(string text)
+    {
+        try
+        {
+            if (JsonDocument.Parse(text).RootElement is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                return m.GetString()!;
+        }
+        catch (JsonException)
+        {
+        }
+        return text.Length > 200 ? text[..200] + "..." : text;
     }
 }
 
 /// <summary>
 /// Companies from HubSpot onto the accounts they match (the match property, default `stripe_customer_id`, names the account):
 /// the company owner's email, the associated contacts' emails, the segment and optionally the renewal date. Incremental by
-/// `hs_lastmodifieddate`; a page a write, marked as HubSpot's; run twice it changes nothing.
+/// `hs_lastmodifieddate`; a page a write, marked as HubSpot's, with where the next run goes on (a page that fails stores nothing);
+/// run twice it changes nothing.
 /// </summary>
 public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookStore book, ISyncRecords records, IStoreTransactions transactions,
     TeamSettings team, TimeProvider clock)
 {
-    public sealed record Report(int Read, int Updated, int NotMatched)
+    public sealed record Report(int Read, int Updated, int NotMatched, IReadOnlyList<string> Refused)
     {
-        public override string ToString() => $"HubSpot: {Read:N0} companies read, {Updated:N0} accounts updated, {NotMatched:N0} matched no account (no {NotMatchedHint}).";
-
-        private const string NotMatchedHint = "account with the id in the match property";
+        public override string ToString() =>
+            $"HubSpot: {Read:N0} companies read, {Updated:N0} accounts updated, {NotMatched:N0} matched no account, {Refused.Count:N0} refused."
+            + string.Concat(Refused.Select(r => Environment.NewLine + "  refused: " + r));
     }
+
+    /// <summary>HubSpot's company domain properties: the primary one and the others, separated by semicolons.</summary>
+    private const string DomainProperty = "domain", AdditionalDomainsProperty = "hs_additional_domains";
 
     public async Task<Report> RunAsync(bool full, CancellationToken cancel)
     {
         var since = !full && long.TryParse(records.Cursor(RecordSource.HubSpot), out var cursor) ? cursor : 0;
         var owners = await api.OwnerEmailsAsync(cancel);
-        string[] properties = ["name", "hubspot_owner_id", "hs_lastmodifieddate", settings.MatchProperty, settings.SegmentProperty, .. settings.RenewalProperty is { } r ? [r] : Array.Empty<string>()];
+        string[] properties = ["name", "hubspot_owner_id", "hs_lastmodifieddate", settings.MatchProperty, settings.SegmentProperty,
+            .. settings.RenewalProperty is { } r ? [r] : Array.Empty<string>(), .. settings.MatchByDomain ? [DomainProperty, AdditionalDomainsProperty] : Array.Empty<string>()];
+        // Built once a company without the match property asks: every account's contact email domains.
+        var byDomain = new Lazy<ILookup<string, string>>(DomainsOfAccounts);
+        var refused = new List<string>();
         int read = 0, updated = 0, unmatched = 0;
         var newest = since;
         string? after = null;
@@ -138,9 +177,11 @@ public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookS
                 if (long.TryParse(company.Properties.GetValueOrDefault("hs_lastmodifieddate"), out var modified)
                     || DateTimeOffset.TryParse(company.Properties.GetValueOrDefault("hs_lastmodifieddate"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (modified = at.ToUnixTimeMilliseconds()) > 0)
                     newest = Math.Max(newest, modified);
-                if (company.Properties.GetValueOrDefault(settings.MatchProperty) is not { Length: > 0 } id || book.FindAccount(id) is not { } stored)
+                var (stored, ambiguous) = Match(company, byDomain);
+                if (ambiguous is not null) refused.Add(ambiguous);
+                if (stored is null)
                 {
-                    unmatched++;
+                    if (ambiguous is null) unmatched++;
                     continue;
                 }
                 var account = stored with
@@ -153,18 +194,59 @@ public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookS
                 if (Rules.Check(account).Any() || !StripeAccounts.Differs(account, stored)) continue;
                 changed.Add(account);
             }
-            if (changed.Count > 0)
-                transactions.InOne(() =>
+            after = page.Paging?.Next?.After;
+            // Oldest first: a run that stops later goes on from this page's newest, less 1 ms for a company modified in that same ms on the next page.
+            var resumeFrom = after is null ? newest : newest - 1;
+            if (changed.Count > 0 || resumeFrom > since) transactions.InOne(() =>
+            {
+                if (changed.Count > 0)
                 {
                     book.UpsertAccounts(changed, team.Today(clock.GetUtcNow()));
                     records.Mark(RecordSource.HubSpot, changed.Select(a => a.Id).ToArray());
-                    return 0;
-                });
+                }
+                if (resumeFrom > since) records.SaveCursor(RecordSource.HubSpot, resumeFrom.ToString(CultureInfo.InvariantCulture));
+                return 0;
+            });
             updated += changed.Count;
-            after = page.Paging?.Next?.After;
         } while (after is not null);
-        if (newest > since) records.SaveCursor(RecordSource.HubSpot, newest.ToString(CultureInfo.InvariantCulture));
-        return new Report(read, updated, unmatched);
+        return new Report(read, updated, unmatched, refused);
+    }
+
+    /// <summary>
+    /// The account the match property names; when it is empty, the one account whose contacts' email domain is the company's
+    /// `domain` or one of its `hs_additional_domains`. A domain two accounts share matches neither: the refusal says which.
+    /// </summary>
+    private (Account? Account, string? Refused) Match(HubSpotApi.CrmObject company, Lazy<ILookup<string, string>> byDomain)
+    {
+        if (company.Properties.GetValueOrDefault(settings.MatchProperty) is { Length: > 0 } id) return (book.FindAccount(id), null);
+        if (!settings.MatchByDomain) return (null, null);
+        var domains = Domains(company.Properties.GetValueOrDefault(DomainProperty), company.Properties.GetValueOrDefault(AdditionalDomainsProperty));
+        var ids = domains.SelectMany(d => byDomain.Value[d]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return ids switch
+        {
+            [] => (null, null),
+            [var one] => (book.FindAccount(one), null),
+            _ => (null, $"HubSpot company {company.Id} \"{company.Properties.GetValueOrDefault("name")}\" (domain {string.Join(", ", domains)}) matches {ids.Length} accounts "
+                + $"by their contacts' email domain: {string.Join(", ", ids)}; it was left alone (set {settings.MatchProperty} on it to say which account it is)."),
+        };
+    }
+
+    private ILookup<string, string> DomainsOfAccounts() =>
+        book.AccountIds().Select(book.FindAccount).OfType<Account>()
+            .SelectMany(a => a.ContactEmails.Select(e => e.LastIndexOf('@') is var at and >= 0 ? Domain(e[(at + 1)..]) : null).OfType<string>().Distinct().Select(d => (Domain: d, a.Id)))
+            .ToLookup(p => p.Domain, p => p.Id, StringComparer.OrdinalIgnoreCase);
+
+    private static string[] Domains(string? primary, string? additional) =>
+        [.. new[] { primary }.Concat(additional?.Split(';') ?? []).Select(Domain).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>A domain as people write it (`https://www.Acme.com/`) as one compares it: `acme.com`.</summary>
+    private static string? Domain(string? text)
+    {
+        var d = text?.Trim().ToLowerInvariant();
+        if (d is not { Length: > 0 }) return null;
+        if (d.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0) d = d[(scheme + 3)..];
+        d = d.Split('/')[0].TrimEnd('.');
+        return d.StartsWith("www.", StringComparison.Ordinal) ? d[4..] : d is { Length: > 0 } ? d : null;
     }
 
     /// <summary>A HubSpot date property: `2026-03-31` or a moment `2026-03-31T00:00:00Z` (its day).</summary>

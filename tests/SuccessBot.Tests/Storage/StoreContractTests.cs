@@ -324,4 +324,46 @@ public abstract class StoreContractTests : IDisposable
         Assert.NotNull(ingest.Day("acme", day));
         Assert.Equal(new IngestPosition("events-1.ndjson", 500), ingest.Checkpointed());
     }
+
+    [SkippableFact]
+    public void The_sync_records_keep_each_sources_cursor_each_webhook_event_once_and_the_synced_marks_across_a_restart()
+    {
+        var store = OpenStore();
+        Assert.Empty(store.Sync.Sources());
+        Assert.Null(store.Sync.Cursor(RecordSource.Stripe));
+        store.Transactions.InOne(() =>
+        {
+            store.Book.UpsertAccounts([Acme, Globex], Today);
+            store.Sync.Mark(RecordSource.Stripe, ["acme", "globex"]);
+            return 0;
+        });
+        store.Sync.Mark(RecordSource.HubSpot, ["acme"]);
+        store.Sync.Mark(RecordSource.HubSpot, ["acme"]);
+        store.Sync.SaveCursor(RecordSource.Stripe, "evt_1");
+        store.Sync.SaveCursor(RecordSource.Stripe, "evt_2");
+        store.Sync.SaveCursor(RecordSource.HubSpot, "1767225600000");
+        Assert.False(store.Sync.WasApplied(RecordSource.Stripe, "evt_1"));
+        store.Sync.RecordApplied(RecordSource.Stripe, "evt_1", Now);
+        store.Sync.RecordApplied(RecordSource.Stripe, "evt_1", Now.AddMinutes(1));
+        // A write that fails marks nothing: an import may still set that account's fields.
+        Assert.Throws<InvalidOperationException>(() => store.Transactions.InOne<int>(() =>
+        {
+            store.Book.UpsertAccounts([Acme with { Id = "initech", Name = "Initech" }], Today);
+            store.Sync.Mark(RecordSource.Stripe, ["initech"]);
+            throw new InvalidOperationException("the page failed half way");
+        }));
+
+        var reopened = OpenStore();
+        var sources = reopened.Sync.Sources();
+        Assert.Equal(["acme", "globex"], sources.Keys.Order());
+        Assert.Equal([RecordSource.Stripe, RecordSource.HubSpot], sources["acme"].Order());
+        Assert.Equal([RecordSource.Stripe], sources["globex"]);
+        Assert.Equal(("evt_2", "1767225600000"), (reopened.Sync.Cursor(RecordSource.Stripe), reopened.Sync.Cursor(RecordSource.HubSpot)));
+        Assert.True(reopened.Sync.WasApplied(RecordSource.Stripe, "evt_1"));
+        Assert.False(reopened.Sync.WasApplied(RecordSource.HubSpot, "evt_1"));
+        // An event applied past the time ids are kept prunes the old one: a replay that late is new again.
+        reopened.Sync.RecordApplied(RecordSource.Stripe, "evt_9", Now + LiteDbSyncRecords.EventsKeptFor + TimeSpan.FromDays(1));
+        Assert.False(OpenStore().Sync.WasApplied(RecordSource.Stripe, "evt_1"));
+        Assert.True(OpenStore().Sync.WasApplied(RecordSource.Stripe, "evt_9"));
+    }
 }
