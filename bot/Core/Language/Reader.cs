@@ -53,6 +53,9 @@ public sealed record Reader(ITexts Texts, CultureInfo Culture)
     /// <summary>"1 Oct 2026 – 31 Oct 2026" in English, "01.10.2026 – 31.10.2026" in German.</summary>
     public string Range(Time.Period period) => IsEnglish ? period.Range : $"{Day(period.Start)} – {Day(period.LastDay)}";
 
+    /// <summary>A period named and dated, as answers title it: "October 2026 (1 Oct 2026 – 31 Oct 2026)"; only its dates when they are all its name.</summary>
+    public string Span(Time.Period period) => Label(period) is var label && label == Range(period) ? label : $"{label} ({Range(period)})";
+
     /// <summary>
     /// A period as the reader names it: the words it was asked in for English; a calendar month, quarter or year in the
     /// reader's words ("Oktober 2026", "T3 2026"); any other span by its dates.

@@ -13,7 +13,7 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
         var p = command.Period;
         var w = context.Reader;
         var money = (decimal m) => context.MoneyIn(w, m);
-        var title = w["Churn.Title", ("period", w.Label(p)), ("range", w.Range(p)), ("scope", context.ScopeIn(w))] + slice.Title;
+        var title = w["Churn.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title;
         var churn = ChurnMetrics.Churn(context.Book, p, slice.Includes);
         if (churn.ActiveAtStart == 0) return NoCustomersAtStart(w, title, p, context.Book.Accounts.Where(slice.Includes));
 

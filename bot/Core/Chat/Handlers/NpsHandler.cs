@@ -11,7 +11,7 @@ public sealed class NpsHandler : IChatCommandHandler<NpsCommand>
         var p = command.Period;
         var zone = context.Team.TimeZone;
         var w = context.Reader;
-        var title = w["Nps.Title", ("period", w.Label(p)), ("range", w.Range(p)), ("scope", context.ScopeIn(w))] + slice.Title;
+        var title = w["Nps.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title;
         var nps = NpsMetrics.Nps(context.Book, p, zone, includes: slice.Includes);
         var c = nps.Current;
         // Only an empty answer looks for the first answer of the book, to tell a period before any data from a quiet one.

@@ -19,7 +19,7 @@ public sealed class RenewalsHandler : IChatCommandHandler<RenewalsCommand>
         var mrr = renewing.Sum(r => r.Account.Mrr);
         var poor = renewing.Count(r => r.Health.Band == HealthBand.Poor);
         var groups = slice.Groups(renewing.Select(r => r.Account)).Select(g => (g.Name, Accounts: renewing.Where(r => g.Includes(r.Account)).ToArray())).ToArray();
-        return new Reply(w["Renewals.Title", ("period", w.Label(p)), ("range", w.Range(p)), ("scope", context.ScopeIn(w))] + slice.Title)
+        return new Reply(w["Renewals.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title)
         {
             Summary = w.Plural("Renewals.Summary", renewing.Length, ("mrr", money(mrr)), ("poor", poor)),
             Facts =
