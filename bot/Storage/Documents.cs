@@ -25,7 +25,7 @@ internal static class Documents
     public static BsonDocument ToDoc(NudgeRecord n) => new()
     {
         ["_id"] = n.Key, ["rule"] = n.Rule, ["account"] = n.AccountId, ["recipient"] = n.Recipient,
-        ["card"] = System.Text.Json.JsonSerializer.Serialize(NudgeCards.KeepsButtons(n.Rule) ? n.Card : n.Card with { Buttons = [] }, JsonSerializerOptions.Web),
+        ["card"] = System.Text.Json.JsonSerializer.Serialize(NudgeCards.KeepsButtons(n.Rule, n.Card) ? n.Card : n.Card with { Buttons = [] }, JsonSerializerOptions.Web),
         ["created"] = n.CreatedAt.UtcDateTime, ["status"] = n.Status.ToString(), ["attempts"] = n.Attempts, ["next"] = n.NextAttemptAt.UtcDateTime,
         ["error"] = Nullable(n.LastError), ["sent"] = n.SentAt is { } s ? s.UtcDateTime : BsonValue.Null, ["channel"] = Nullable(n.Channel),
         ["ref"] = Nullable(n.MessageRef), ["by"] = Nullable(n.ActedBy), ["action"] = Nullable(n.Action), ["acted"] = n.ActedAt is { } a ? a.UtcDateTime : BsonValue.Null,

@@ -65,6 +65,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
         var command = Read(message.Text, today);
+        if (asker.Role is Role.Csm or Role.Manager) team.Members.Remember(asker.Email, message.Locale);
         // A customer's words may be the reason for a score just given: never answered from the memo.
         if (asker.Role == Role.Customer || !ReadOnlyCommands.Contains(command.GetType()))
         {
@@ -72,8 +73,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
             try { return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text, Locale = message.Locale }); }
             catch (Exception e) when (transactions?.IsStoreFault(e) == true) { return Reply.TryAgainSoon; }
         }
-        return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today),
-            () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel }));
+        var language = Language.Languages.First(message.Locale, team.Language).Name;
+        return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today, language),
+            () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Locale = language }));
     }
 
     /// <summary>What a message asks for, as read today; the same words the same day read the same, so they are read once.</summary>
@@ -94,6 +96,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var book = books.Current;
         var now = clock.GetUtcNow();
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);
+        if (asker.Role is Role.Csm or Role.Manager) team.Members.Remember(asker.Email, request.Locale);
         var context = new ActionContext(asker, team.Today(now), now, book, team);
         // A click's writes in one transaction: all or none, and one turn of the store's lock instead of one per write.
         ActionOutcome outcome;
@@ -113,7 +116,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
 /// </summary>
 internal sealed class AnswerMemo
 {
-    public sealed record Question(string? Asker, Role Role, ChatCommand Command, DateOnly Today);
+    public sealed record Question(string? Asker, Role Role, ChatCommand Command, DateOnly Today, string Language);
 
     private const int MaxPerVersion = 2_000;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<BookOfBusiness, System.Collections.Concurrent.ConcurrentDictionary<Question, Reply>> _byVersion = new();

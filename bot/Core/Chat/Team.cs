@@ -24,6 +24,12 @@ public sealed record TeamSettings
     /// <summary>The words of a reader of <paramref name="culture"/>.</summary>
     public Language.Reader ReaderIn(System.Globalization.CultureInfo culture) => new(Texts, culture);
 
+    /// <summary>The languages team members' chats have told.</summary>
+    public Language.MemberLanguages Members { get; init; } = new();
+
+    /// <summary>A team member's words: their chat's language, else the team's.</summary>
+    public Language.Reader ReaderOfMember(string email) => ReaderIn(Members.Of(email) ?? SuccessBot.Core.Language.Languages.First(Language));
+
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZone).DateTime);
 }
 
@@ -60,8 +66,16 @@ public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book
     /// <summary>The message as typed, for what is read as words rather than a command (a customer's reason for a score).</summary>
     public string? Words { get; init; }
 
-    /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is.</summary>
-    public string Scope => Asker.SeesWholeTeam ? "all accounts" : "your accounts";
+    /// <summary>The asker's words: their chat's language, else the team's.</summary>
+    public Language.Reader Reader => Team.ReaderIn(Language.Languages.First(Locale, Team.Language));
 
+    /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is (in English, for the answers not translated yet).</summary>
+    public string Scope => ScopeIn(Team.ReaderIn(Language.Languages.English));
+
+    public string ScopeIn(Language.Reader reader) => reader[Asker.SeesWholeTeam ? "Scope.All" : "Scope.Yours"];
+
+    /// <summary>An amount in English, for the answers not translated yet; <see cref="Language.Reader.Money"/> in the asker's words.</summary>
     public string Money(decimal amount) => Format.Money(amount, Team.CurrencySymbol);
+
+    public string MoneyIn(Language.Reader reader, decimal amount) => reader.Money(amount, Team.CurrencySymbol);
 }

@@ -25,6 +25,57 @@ public sealed record Reader(ITexts Texts, CultureInfo Culture)
     public string Plural(string key, double count, params (string Name, object? Value)[] values) =>
         this[$"{key}#{Texts.PluralOf(count, Culture)}", [("count", count), .. values]];
 
+    /// <summary>English keeps the invariant figures and ISO dates every English answer has always shown.</summary>
+    public bool IsEnglish => Culture.Name == Languages.English.Name;
+
+    /// <summary>"5.0%" in English, "5,0 %" in German, "5,0%" in Portuguese.</summary>
+    public string Percent(double fraction) => IsEnglish ? Chat.Format.Percent(fraction) : fraction.ToString("P1", Culture);
+
+    public string Count(int n) => IsEnglish ? Chat.Format.Count(n) : n.ToString("N0", Culture);
+
+    /// <summary>One decimal when there is one: "+12.5", "−3".</summary>
+    public string Number(double n, string format = "0.#") => n.ToString(format, IsEnglish ? Chat.Format.Culture : Culture);
+
+    /// <summary>The team's currency in the reader's way of writing amounts: "$4,200", "4.200 $", "US$ 4.200" stays the team's symbol.</summary>
+    public string Money(decimal amount, string symbol)
+    {
+        if (IsEnglish) return Chat.Format.Money(amount, symbol);
+        var numbers = (NumberFormatInfo)Culture.NumberFormat.Clone();
+        numbers.CurrencySymbol = symbol;
+        return Math.Round(amount, 0, MidpointRounding.AwayFromZero).ToString("C0", numbers);
+    }
+
+    public string Day(DateOnly day) => IsEnglish ? Chat.Format.Day(day) : day.ToString("d", Culture);
+
+    /// <summary>A moment in UTC: "2026-11-25 14:30 UTC", "25.11.2026 14:30 UTC".</summary>
+    public string Moment(DateTimeOffset at) => IsEnglish ? $"{at:yyyy-MM-dd HH:mm} UTC" : at.UtcDateTime.ToString("g", Culture) + " UTC";
+
+    /// <summary>"1 Oct 2026 – 31 Oct 2026" in English, "01.10.2026 – 31.10.2026" in German.</summary>
+    public string Range(Time.Period period) => IsEnglish ? period.Range : $"{Day(period.Start)} – {Day(period.LastDay)}";
+
+    /// <summary>A period named and dated, as answers title it: "October 2026 (1 Oct 2026 – 31 Oct 2026)"; only its dates when they are all its name.</summary>
+    public string Span(Time.Period period) => Label(period) is var label && label == Range(period) ? label : $"{label} ({Range(period)})";
+
+    /// <summary>
+    /// A period as the reader names it: the words it was asked in for English; a calendar month, quarter or year in the
+    /// reader's words ("Oktober 2026", "T3 2026"); any other span by its dates.
+    /// </summary>
+    public string Label(Time.Period period)
+    {
+        if (IsEnglish) return period.Label;
+        var first = period.Start;
+        var toDate = period.CalendarMonths is { } months && period.EndExclusive < first.AddMonths(months);
+        string? calendar = period.CalendarMonths switch
+        {
+            1 => Culture.TextInfo.ToTitleCase(first.ToString("MMMM yyyy", Culture)),
+            3 when first.Month % 3 == 1 => this["Period.Quarter", ("quarter", (first.Month - 1) / 3 + 1), ("year", first.Year.ToString(CultureInfo.InvariantCulture))],
+            12 when first.Month == 1 => first.Year.ToString(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        if (calendar is null) return Range(period);
+        return toDate ? this["Period.ToDate", ("period", calendar)] : calendar;
+    }
+
     /// <summary>Fills `{name}` and `{name:format}`; `{{` and `}}` are braces. A placeholder without a value is an error, not a blank.</summary>
     public string Fill(string text, IReadOnlyList<(string Name, object? Value)> values, string key)
     {

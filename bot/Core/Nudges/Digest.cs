@@ -71,7 +71,7 @@ public static class Digest
             Summary = $"{renewing.Length} of your accounts renew in the next {horizon} days ({money(renewing.Sum(r => r.Account.Mrr))} MRR). " +
                 $"Those in good health get a card {options.GoodHealthRenewalWindow} days before; the others already have one.",
             Sections = [Reply.Section("Renewals", renewing, r => $"{Format.Day(r.Account.RenewalOn!.Value)} {r.Account.Name}: {money(r.Account.Mrr)} MRR, " +
-                $"{Chat.Handlers.HealthHandler.Band(r.Health.Band)} health ({r.Health.Score}/100)", max: 30)],
+                $"{Chat.Handlers.HealthHandler.Band(team.ReaderIn(Language.Languages.English), r.Health.Band)} health ({r.Health.Score}/100)", max: 30)],
         };
         return new Nudge(Key(today, $"renewals|{owner}"), NudgeRules.Digest, "", owner, card);
     }

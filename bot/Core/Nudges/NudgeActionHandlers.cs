@@ -24,6 +24,8 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
             return ActionOutcome.Refused("Already handled", NudgeCards.AlreadyHandled(nudge), NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(nudge)));
         if (context.Book.Find(nudge.AccountId) is not { } account)
             return ActionOutcome.Refused("Account gone", $"The account {nudge.AccountId} is no longer in the book.");
+        // The facts an action changes are labelled in the card's words, the recipient's language.
+        context = context with { Reader = context.Team.ReaderOfMember(nudge.Recipient) };
         if (AlreadyDone(account, context) is { } why) return ActionOutcome.Refused("Not done", why);
 
         var (acted, problem) = Act(account, request.Inputs, context);
@@ -88,7 +90,7 @@ public sealed class SnoozeHandler(INudgeLedger ledger, IAccountActivity activity
         activity.SaveSnooze(new Snooze(account.Id, until, reason, By(context), band));
         activity.AddTouchpoint(new Touchpoint(account.Id, "snooze", $"{days} days" + (reason is null ? "" : $": {reason}"), By(context), context.Now));
         return (new Acted($"snoozed {account.Name} for {days} days" + (reason is null ? "" : $" ({reason})"),
-            [new("Snoozed", $"until {Format.Day(until)} by {By(context)}" + (reason is null ? "" : $": {Format.Quote(reason, 80)}"))]), null);
+            [new(context.Reader!["Nudge.Snoozed"], $"until {Format.Day(until)} by {By(context)}" + (reason is null ? "" : $": {Format.Quote(reason, 80)}"))]), null);
     }
 }
 
@@ -100,7 +102,7 @@ public sealed class LogTouchpointHandler(INudgeLedger ledger, IAccountActivity a
         if (Choice(inputs, "kind", NudgeCards.TouchpointKinds) is not { } kind) return (null, $"Say what kind of touchpoint: {string.Join(", ", NudgeCards.TouchpointKinds)}.");
         var touchpoint = new Touchpoint(account.Id, kind, note, By(context), context.Now);
         activity.AddTouchpoint(touchpoint);
-        return (new Acted($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"), [new("Last touchpoint", HealthHandler.Describe(touchpoint))]), null);
+        return (new Acted($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"), [new(context.Reader!["Fact.LastTouchpoint"], HealthHandler.Describe(context.Reader!, touchpoint))]), null);
     }
 }
 
@@ -110,7 +112,7 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
 
     /// <summary>A second mark would silently change the churn day and reason: refused, saying who marked it and when.</summary>
     protected override string? AlreadyDone(Account account, ActionContext context) => account.CanceledOn is not { } canceled ? null
-        : $"{account.Name} already churned on {Format.Day(canceled)} ({account.ChurnReason ?? ChurnMetrics.UnknownReason}).{HealthHandler.ChurnMark(context.Book, account.Id)} Nothing was changed.";
+        : $"{account.Name} already churned on {Format.Day(canceled)} ({account.ChurnReason ?? ChurnMetrics.UnknownReason}).{HealthHandler.ChurnMark(context.Reader!, context.Book, account.Id)} Nothing was changed.";
 
     protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
     {
@@ -122,7 +124,7 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
             new ChurnRecord(account.Id, context.Today, reason, trimmedNote, By(context), months, account.Mrr, health.SessionTrend),
             new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now)));
         return (new Acted($"marked {account.Name} churned ({reason}) after {months} months",
-            [new("Churned", $"{Format.Day(context.Today)}, {reason}" + (trimmedNote is null ? "" : $": {Format.Quote(trimmedNote, 300)}"))]), null);
+            [new(context.Reader!["Nudge.Churned"], $"{Format.Day(context.Today)}, {reason}" + (trimmedNote is null ? "" : $": {Format.Quote(trimmedNote, 300)}"))]), null);
     }
 }
 

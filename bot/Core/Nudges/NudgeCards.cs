@@ -1,6 +1,7 @@
 using SuccessBot.Core.Chat;
 using SuccessBot.Core.Chat.Handlers;
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Metrics;
 
 namespace SuccessBot.Core.Nudges;
@@ -14,35 +15,42 @@ public static class NudgeCards
     public static readonly string[] TouchpointKinds = ["call", "email", "meeting"];
     public static readonly string[] ChurnReasons = ["price", "missing feature", "switched to competitor", "low usage", "budget cuts", "champion left", "acquired", "other"];
 
+    /// <param name="reader">The recipient's words.</param>
     /// <param name="records">How often the rules that raised the card were right in the last backtest, one fact each.</param>
-    public static Reply Card(string title, string happened, Account account, HealthReport health, BookOfBusiness book, DateOnly today, TeamSettings team, string key,
+    public static Reply Card(Reader reader, string title, string happened, Account account, HealthReport health, BookOfBusiness book, DateOnly today, TeamSettings team, string key,
         IReadOnlyList<Fact>? records = null)
     {
-        var money = (decimal m) => Format.Money(m, team.CurrencySymbol);
+        var mrr = reader.Money(account.Mrr, team.CurrencySymbol);
         var matters = account.RenewalOn is { } r && r >= today
-            ? $"renewal in {r.DayNumber - today.DayNumber} days ({Format.Day(r)}), {money(account.Mrr)} MRR"
-            : $"{money(account.Mrr)} MRR";
-        return new Reply($"{title} · {account.Name}")
+            ? reader.Plural("Nudge.MattersRenewal", r.DayNumber - today.DayNumber, ("date", r), ("mrr", mrr))
+            : reader["Nudge.MattersMrr", ("mrr", mrr)];
+        return new Reply(reader["Nudge.Title", ("title", title), ("account", account.Name)])
         {
-            Summary = $"{happened}{WhyItMatters}{matters}.",
+            Summary = reader["Nudge.Summary", ("happened", happened), ("matters", matters)],
             Facts =
             [
-                new("Health", $"{HealthHandler.Band(health.Band)} ({health.Score}); {Weakest(health)}"),
-                new("MRR", money(account.Mrr) + (account.Plan is { } plan ? $" ({plan})" : "")),
-                new("Last touchpoint", HealthHandler.LastTouchpoint(book, account.Id)),
-                new("Open issues", OpenIssues(health, team.Health)),
+                new(reader["Fact.Health"], reader["Nudge.HealthValue", ("band", HealthHandler.Band(reader, health.Band)), ("score", health.Score), ("weakest", Weakest(reader, health))]),
+                new(reader["Fact.Mrr"], account.Plan is { } plan ? reader["Fact.MrrPlan", ("mrr", mrr), ("plan", plan)] : mrr),
+                new(reader["Fact.LastTouchpoint"], HealthHandler.LastTouchpoint(reader, book, account.Id)),
+                new(reader["Nudge.OpenIssues"], OpenIssues(reader, health, team.Health)),
                 .. records ?? [],
             ],
-            Buttons = Actions(key),
+            Buttons = Actions(reader, key),
         };
     }
 
-    public static IReadOnlyList<ReplyButton> Actions(string key) =>
+    /// <summary>The buttons in English, as the ledger rebuilds them for an English card.</summary>
+    public static IReadOnlyList<ReplyButton> Actions(string key) => Actions(EnglishReader, key);
+
+    public static IReadOnlyList<ReplyButton> Actions(Reader reader, string key) =>
     [
-        new("Snooze", Snooze, key) { Inputs = [new("days", "Snooze for (days)", SnoozeDays, Optional: false), new("reason", "Reason")] },
-        new("Log touchpoint", LogTouchpoint, key) { Inputs = [new("kind", "Kind", TouchpointKinds, Optional: false), new("note", "Note")] },
-        new("Mark churned", MarkChurned, key) { Inputs = [new("reason", "Reason", ChurnReasons, Optional: false), new("note", "Note")] },
+        Button(reader, reader["Nudge.Snooze"], Snooze, key, new("days", reader["Nudge.SnoozeDays"], SnoozeDays, Optional: false), new("reason", reader["Nudge.Reason"])),
+        Button(reader, reader["Nudge.LogTouchpoint"], LogTouchpoint, key, new("kind", reader["Nudge.Kind"], TouchpointKinds, Optional: false), new("note", reader["Nudge.Note"])),
+        Button(reader, reader["Nudge.MarkChurned"], MarkChurned, key, new("reason", reader["Nudge.Reason"], ChurnReasons, Optional: false), new("note", reader["Nudge.Note"])),
     ];
+
+    private static ReplyButton Button(Reader reader, string label, string actionId, string key, params ReplyInput[] inputs) =>
+        new(label, actionId, key) { Inputs = inputs, Submit = reader["Modal.Save"], Cancel = reader["Modal.Cancel"] };
 
     /// <summary>
     /// The buttons a ledger card carries, rebuilt from its rule and key: they are derived, so the ledger does not store them
@@ -54,11 +62,28 @@ public static class NudgeCards
         NudgeRules.RollUp => kept,
         // A survey's buttons are kept, their opt-out label in the contact's language; older ones were English.
         Surveys.SurveyService.Rule => kept.Count > 0 ? kept : Surveys.SurveyCards.Buttons(key[(Surveys.SurveyService.Rule.Length + 1)..], Surveys.SurveyCards.EnglishOptOut),
-        _ => Actions(key),
+        // A card in another language keeps its buttons; an English one's are rebuilt.
+        _ => kept.Count > 0 ? kept : Actions(key),
     };
 
-    /// <summary>Whether the ledger keeps a card's buttons (they cannot be rebuilt from its rule and key).</summary>
-    public static bool KeepsButtons(string rule) => rule is NudgeRules.RollUp or Surveys.SurveyService.Rule;
+    /// <summary>Whether the ledger keeps a card's buttons: they cannot be rebuilt from its rule and key, or are not in English.</summary>
+    public static bool KeepsButtons(string rule, Reply card) =>
+        rule is NudgeRules.RollUp or Surveys.SurveyService.Rule || card.Buttons.Count > 0 && card.Buttons[0].Label != EnglishSnooze;
+
+    /// <summary>The English words the ledger's cards were written in before they had a reader's language.</summary>
+    private static readonly Reader EnglishReader = new(new EnglishTexts(), Languages.English);
+    private static readonly string EnglishSnooze = EnglishReader["Nudge.Snooze"];
+
+    /// <summary>The English file read straight from this assembly, for the ledger that rebuilds buttons without the host's localizer.</summary>
+    private sealed class EnglishTexts : ITexts
+    {
+        private static readonly System.Resources.ResourceManager Resources = new(typeof(Messages));
+
+        public string Text(string key, System.Globalization.CultureInfo culture) =>
+            Resources.GetString(key, System.Globalization.CultureInfo.InvariantCulture) ?? throw new KeyNotFoundException($"There is no message {key}.");
+
+        public string PluralOf(double n, System.Globalization.CultureInfo culture) => throw new NotSupportedException("Buttons do not count.");
+    }
 
     /// <summary>The card after someone acted on it: no buttons, who did what, and the facts the action changed.</summary>
     public static Reply Done(Reply card, string what, IReadOnlyList<Fact>? changed = null) => card with
@@ -78,20 +103,24 @@ public static class NudgeCards
     private static string WhatAndWhen(NudgeRecord handled) =>
         $"{handled.Action}{(handled.HandledThrough is null ? "" : " (through another card)")} on {handled.ActedAt:yyyy-MM-dd HH:mm} UTC.";
 
-    public static string Weakest(HealthReport health)
+    public static string Weakest(Reader reader, HealthReport health)
     {
         var weakest = health.Components.OrderBy(c => c.Score).First();
-        return $"weakest: {weakest.Name}, {weakest.Detail}";
+        return reader["Nudge.Weakest", ("name", weakest.Name), ("detail", weakest.Detail)];
     }
 
-    private static string OpenIssues(HealthReport health, HealthOptions options)
+    /// <summary>"+12%", "-50%" in English; "-50 %" as a German writes it.</summary>
+    public static string Signed(Reader reader, double share) =>
+        reader.IsEnglish ? Health.Signed(share) : (share >= 0 ? "+" : "") + share.ToString("P0", reader.Culture);
+
+    private static string OpenIssues(Reader reader, HealthReport health, HealthOptions options)
     {
         var issues = new List<string>();
-        if (health.IsFalling) issues.Add($"sessions {Health.Signed(health.SessionTrend!.Value)} in 4 weeks");
-        if (health.Facts.DaysIdle is not { } idle) issues.Add("never used");
-        else if (idle >= options.InactiveDays) issues.Add($"no use for {idle} days");
-        if (health.Facts.LatestNps is { Score: <= 6 } nps) issues.Add($"detractor: NPS {nps.Score} on {nps.AnsweredAt:yyyy-MM-dd}");
-        if (health.Facts.CoreFeaturesUsed == 0 && health.Facts.CoreFeatures > 0) issues.Add("no core feature used in 4 weeks");
-        return issues.Count == 0 ? "none" : string.Join("; ", issues);
+        if (health.IsFalling) issues.Add(reader["Nudge.IssueSessions", ("trend", Signed(reader, health.SessionTrend!.Value))]);
+        if (health.Facts.DaysIdle is not { } idle) issues.Add(reader["Nudge.IssueNeverUsed"]);
+        else if (idle >= options.InactiveDays) issues.Add(reader.Plural("Nudge.IssueIdle", idle));
+        if (health.Facts.LatestNps is { Score: <= 6 } nps) issues.Add(reader["Nudge.IssueDetractor", ("score", nps.Score), ("date", DateOnly.FromDateTime(nps.AnsweredAt.DateTime))]);
+        if (health.Facts.CoreFeaturesUsed == 0 && health.Facts.CoreFeatures > 0) issues.Add(reader["Nudge.IssueNoCoreFeature"]);
+        return issues.Count == 0 ? reader["Nudge.IssuesNone"] : string.Join("; ", issues);
     }
 }

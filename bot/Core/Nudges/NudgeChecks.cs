@@ -1,5 +1,6 @@
 using SuccessBot.Core.Backtest;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Metrics;
 
@@ -22,6 +23,9 @@ public sealed record CheckInputs(
 
     /// <summary>The rules' records in the last backtest, read once for the run, which the cards quote.</summary>
     public RuleRecords Records { get; init; } = RuleRecords.None;
+
+    /// <summary>The words of the person a card goes to.</summary>
+    public Reader ReaderFor(string recipient) => Team.ReaderOfMember(recipient);
 }
 
 /// <summary>What a check decided: nudges to record, the account states that changed, and snoozes that ended early.</summary>
@@ -54,6 +58,7 @@ public static class NudgeChecks
             var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
             var snooze = input.Snoozes.GetValueOrDefault(account.Id) is { } s && s.Until >= today ? s : null;
             var age = today.DayNumber - account.StartedOn.DayNumber;
+            var owner = input.ReaderFor(account.OwnerEmail);
 
             if (kinds.HasFlag(CheckKind.Engagement))
             {
@@ -69,11 +74,13 @@ public static class NudgeChecks
                 var changes = new List<(string Title, string Happened, Signal Rule)>();
                 // An account seen for the first time has no earlier band to fall from: it is new, and its state is only remembered.
                 if (known is not null && health.Band < old.Band && (snooze is null || worseThanSnoozed))
-                    changes.Add(("Health dropped", $"Health fell from {Band(old.Band)} to {Band(health.Band)} ({health.Score}/100)", Signal.HealthDrop));
+                    changes.Add((owner["Nudge.HealthDropped"], owner["Nudge.HealthFell", ("from", Band(owner, old.Band)), ("to", Band(owner, health.Band)), ("score", health.Score)], Signal.HealthDrop));
                 if (snooze is null && inactive && !old.Inactive && (known is not null || health.Facts.DaysIdle is not null))
-                    changes.Add(("No activity", health.Facts.DaysIdle is { } idle ? $"Nobody at {account.Name} has used the product for {idle} days" : $"Nobody at {account.Name} has used the product since it started {age} days ago", Signal.Inactivity));
+                    changes.Add((owner["Nudge.NoActivity"], health.Facts.DaysIdle is { } idle
+                        ? owner.Plural("Nudge.IdleFor", idle, ("account", account.Name)) : owner.Plural("Nudge.NeverUsedSince", age, ("account", account.Name)), Signal.Inactivity));
                 if (snooze is null && health.IsFalling && !old.Falling)
-                    changes.Add(("Usage falling", $"Sessions {health.Facts.PreviousSessions:N0} to {health.Facts.RecentSessions:N0}, {Health.Signed(health.SessionTrend!.Value)} in 4 weeks", Signal.FallingUsage));
+                    changes.Add((owner["Nudge.UsageFalling"], owner["Nudge.SessionsFell", ("before", health.Facts.PreviousSessions), ("after", health.Facts.RecentSessions),
+                        ("trend", NudgeCards.Signed(owner, health.SessionTrend!.Value))], Signal.FallingUsage));
                 if (changes.Count > 0)
                     nudges.Add(Make(NudgeRules.Engagement, $"{today:yyyy-MM-dd}", changes[0].Title, string.Join(". ", changes.Select(c => c.Happened)), changes.Select(c => c.Rule)));
             }
@@ -85,13 +92,18 @@ public static class NudgeChecks
                 // A renewal in good health needs no one until its nearest window; the weekly digest lists it meanwhile.
                 if (windows.FirstOrDefault(w => w >= daysTo) is var window and > 0 && (health.Band != HealthBand.Good || window <= options.GoodHealthRenewalWindow))
                 {
-                    var happened = $"{account.Name} comes up for renewal on {Format.Day(renewal)} in {Band(health.Band)} health ({health.Score}/100)";
+                    string Happened(Reader reader) =>
+                        reader["Nudge.RenewalComing", ("account", account.Name), ("date", renewal), ("band", Band(reader, health.Band)), ("score", health.Score)];
                     // The backtest's renewal risk is a renewal in health that is not good: a good one's reminder has no record of its own.
                     Signal[] rules = health.Band == HealthBand.Good ? [] : [Signal.RenewalRisk];
-                    nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", $"Renewal in {daysTo} days", happened, rules));
+                    nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", owner.Plural("Nudge.RenewalIn", daysTo), Happened(owner), rules));
                     if (health.Band == HealthBand.Poor && daysTo <= options.ManagerRenewalDays)
                         foreach (var manager in team.Managers)
-                            nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", $"Renewal at risk in {daysTo} days", happened + $"; owner {account.OwnerEmail}", rules, manager));
+                        {
+                            var words = input.ReaderFor(manager);
+                            nudges.Add(Make(NudgeRules.Renewal, $"{renewal:yyyy-MM-dd}|{window}", words.Plural("Nudge.RenewalAtRiskIn", daysTo),
+                                words["Nudge.WithOwner", ("happened", Happened(words)), ("owner", account.OwnerEmail)], rules, manager));
+                        }
                 }
             }
 
@@ -99,61 +111,67 @@ public static class NudgeChecks
             {
                 var milestone = options.FirstValueDays.Where(d => d <= age).DefaultIfEmpty(0).Max();
                 if (age < options.OnboardingDays && milestone > 0 && ValueMetrics.FirstValueOn(book, position, coreFeatures) is null)
-                    nudges.Add(Make(NudgeRules.Onboarding, $"{milestone}", "Onboarding stalled",
-                        $"{account.Name} started {age} days ago and has not used a core feature ({string.Join(", ", team.CoreFeatures)}) yet; the goal is within {milestone} days", []));
+                    nudges.Add(Make(NudgeRules.Onboarding, $"{milestone}", owner["Nudge.OnboardingStalled"],
+                        owner.Plural("Nudge.OnboardingHappened", age, ("account", account.Name), ("features", string.Join(", ", team.CoreFeatures)), ("goal", milestone)), []));
             }
 
             if (kinds.HasFlag(CheckKind.Nps))
             {
                 foreach (var answer in book.NpsAt(position).Where(a => a.AnsweredAt >= detractorsSince && a.Category == NpsCategory.Detractor))
-                    nudges.AddRange(Detractor(book, account, health, answer, today, team, options, input.Records));
+                    nudges.AddRange(Detractor(book, account, health, answer, today, team, options, input.Records, input.ReaderFor));
             }
 
             Nudge Make(string rule, string occasion, string title, string happened, IEnumerable<Signal> rules, string? to = null) =>
-                Build(rule, occasion, title, happened, account, health, book, today, team, to ?? account.OwnerEmail, input.Records.Facts(rules));
+                Build(input.ReaderFor(to ?? account.OwnerEmail), rule, occasion, title, happened, account, health, book, today, team, to ?? account.OwnerEmail, input.Records.Facts(rules));
         }
         return new CheckResult(nudges, signals, woken);
     }
 
     /// <summary>A detractor's answer, to the owner and, before a renewal, to the managers; the same keys whoever finds it first.</summary>
     public static IEnumerable<Nudge> Detractor(BookOfBusiness book, Account account, HealthReport health, NpsAnswer answer, DateOnly today, TeamSettings team, CheckOptions options,
-        RuleRecords records)
+        RuleRecords records, Func<string, Reader> readerFor)
     {
         var record = records.Facts([Signal.Detractor]);
-        var happened = $"{answer.ContactEmail} answered {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"
-            + (string.IsNullOrWhiteSpace(answer.Comment) ? " without a comment" : $": \"{Format.Quote(answer.Comment, 300)}\"");
+        string Happened(Reader reader) => string.IsNullOrWhiteSpace(answer.Comment)
+            ? reader["Nudge.DetractorAnswered", ("contact", answer.ContactEmail), ("score", answer.Score), ("date", DateOnly.FromDateTime(answer.AnsweredAt.DateTime))]
+            : reader["Nudge.DetractorCommented", ("contact", answer.ContactEmail), ("score", answer.Score), ("date", DateOnly.FromDateTime(answer.AnsweredAt.DateTime)),
+                ("comment", Format.Quote(answer.Comment, 300))];
         // Milliseconds, as the store keeps moments: the same answer read back gives the same key.
         var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.ToUnixTimeMilliseconds()}";
-        yield return Build(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score})", happened, account, health, book, today, team, account.OwnerEmail, record);
+        var owner = readerFor(account.OwnerEmail);
+        yield return Build(owner, NudgeRules.Detractor, occasion, owner["Nudge.Detractor", ("score", answer.Score)], Happened(owner), account, health, book, today, team, account.OwnerEmail, record);
         if (account.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= options.DetractorManagerRenewalDays)
             foreach (var manager in team.Managers)
-                yield return Build(NudgeRules.Detractor, occasion, $"Detractor ({answer.Score}) before renewal", happened + $"; owner {account.OwnerEmail}",
-                    account, health, book, today, team, manager, record);
+            {
+                var words = readerFor(manager);
+                yield return Build(words, NudgeRules.Detractor, occasion, words["Nudge.DetractorBeforeRenewal", ("score", answer.Score)],
+                    words["Nudge.WithOwner", ("happened", Happened(words)), ("owner", account.OwnerEmail)], account, health, book, today, team, manager, record);
+            }
     }
 
-    private static Nudge Build(string rule, string occasion, string title, string happened, Account account, HealthReport health,
+    private static Nudge Build(Reader reader, string rule, string occasion, string title, string happened, Account account, HealthReport health,
         BookOfBusiness book, DateOnly today, TeamSettings team, string recipient, IReadOnlyList<Fact> records)
     {
         var key = $"{rule}|{account.Id}|{occasion}|{recipient.ToLowerInvariant()}";
-        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key, records)) { Reason = new(title, happened) };
+        return new Nudge(key, rule, account.Id, recipient, NudgeCards.Card(reader, title, happened, account, health, book, today, team, key, records)) { Reason = new(title, happened) };
     }
 
     /// <summary>The key of the one card a person gets about an account on a day, whatever the number of reasons.</summary>
     public static string DayKey(string accountId, DateOnly day, string recipient) => $"{NudgeRules.Day}|{accountId}|{day:yyyy-MM-dd}|{recipient.ToLowerInvariant()}";
 
     /// <summary>All of a day's reasons about one account for one person in one card, the reasons in the order they were decided, with their rules' records as their cards had them.</summary>
-    public static Nudge DayCard(BookOfBusiness book, Account account, IReadOnlyList<Nudge> reasons, DateOnly today, TeamSettings team, string recipient)
+    public static Nudge DayCard(Reader reader, BookOfBusiness book, Account account, IReadOnlyList<Nudge> reasons, DateOnly today, TeamSettings team, string recipient)
     {
         var key = DayKey(account.Id, today, recipient);
         if (reasons.Count == 1)
-            return new Nudge(key, NudgeRules.Day, account.Id, recipient, reasons[0].Card with { Buttons = NudgeCards.Actions(key) }) { Reason = reasons[0].Reason };
+            return new Nudge(key, NudgeRules.Day, account.Id, recipient, reasons[0].Card with { Buttons = NudgeCards.Actions(reader, key) }) { Reason = reasons[0].Reason };
         var told = reasons.Select(r => r.Reason ?? throw new ArgumentException($"{r.Key} has no reason to tell in a card of the day.", nameof(reasons))).ToArray();
         var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
         var title = string.Join(", ", told.Select(t => t.Headline).Distinct());
         var happened = string.Join(". ", told.Select(t => t.Happened));
         var records = reasons.SelectMany(r => r.Card.Facts.Where(RuleRecords.IsRecord)).DistinctBy(f => f.Label).ToArray();
-        return new Nudge(key, NudgeRules.Day, account.Id, recipient, NudgeCards.Card(title, happened, account, health, book, today, team, key, records)) { Reason = new(title, happened) };
+        return new Nudge(key, NudgeRules.Day, account.Id, recipient, NudgeCards.Card(reader, title, happened, account, health, book, today, team, key, records)) { Reason = new(title, happened) };
     }
 
-    private static string Band(HealthBand band) => Chat.Handlers.HealthHandler.Band(band);
+    private static string Band(Reader reader, HealthBand band) => Chat.Handlers.HealthHandler.Band(reader, band);
 }

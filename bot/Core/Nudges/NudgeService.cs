@@ -98,7 +98,7 @@ public sealed class NudgeService(
                 reasons.AddRange(news.Select(n => NudgeRecord.From(n, now)));
                 continue;
             }
-            var card = NudgeChecks.DayCard(inputs.Book, account, [.. (earlier ?? []).Select(r => r.ToNudge()), .. news], inputs.Today, team, news[0].Recipient);
+            var card = NudgeChecks.DayCard(inputs.ReaderFor(news[0].Recipient), inputs.Book, account, [.. (earlier ?? []).Select(r => r.ToNudge()), .. news], inputs.Today, team, news[0].Recipient);
             reasons.AddRange(news.Select(n => NudgeRecord.From(n, now) with { Status = DeliveryStatus.Merged }));
             if (existing is null) cards.Add(NudgeRecord.From(card, now));
             else grown.Add(existing with { Card = card.Card, Reason = card.Reason });

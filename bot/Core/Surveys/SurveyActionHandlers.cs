@@ -52,7 +52,7 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
     {
         if (answered.Score > 6 || answered.Answer is not { } answer || book.Find(answered.AccountId) is not { } account) return [];
         var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
-        return NudgeChecks.Detractor(book, account, health, answer, today, team, checks, backtests?.Records ?? Backtest.RuleRecords.None);
+        return NudgeChecks.Detractor(book, account, health, answer, today, team, checks, backtests?.Records ?? Backtest.RuleRecords.None, team.ReaderOfMember);
     }
 
     private static (string Id, string? Tail) Split(string value) =>

@@ -22,6 +22,12 @@ public static partial class PeriodParser
     {
         var t = Regex.Replace(text.Trim().ToLowerInvariant(), @"\s+", " ");
         if (t.Length is 0 or > 80) return null;
+        // The other languages' period words ("letzten Monat", "mês passado") are read as the English ones they say.
+        return Parse(t, today, ahead) ?? (OtherLanguages.InEnglish(t) is { } english && english != t ? Parse(english, today, ahead) : null);
+    }
+
+    private static Period? Parse(string t, DateOnly today, bool ahead)
+    {
 
         var range = Range().Match(t);
         if (range.Success)

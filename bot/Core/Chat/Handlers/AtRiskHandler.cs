@@ -34,7 +34,7 @@ public sealed class AtRiskHandler : IChatCommandHandler<AtRiskCommand>
                 .. groups.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section(slice.Heading, groups, g =>
                     $"{g.Name}: {Format.Count(g.AtRisk.Length)} of {Format.Count(g.Active)} active accounts at risk, {context.Money(g.AtRisk.Sum(h => h.Account.Mrr))} MRR", max: 20)],
                 .. atRisk.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section("Soonest renewal first", atRisk, h =>
-                    $"{h.Account.Name}: {HealthHandler.Band(h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}", max: 20)],
+                    $"{h.Account.Name}: {HealthHandler.Band(context.Team.ReaderIn(Language.Languages.English), h.Band)} ({h.Score}), {(h.SessionTrend is { } t ? "sessions " + Health.Signed(t) : "no recent sessions")}, {context.Money(h.Account.Mrr)} MRR, renews {(h.Account.RenewalOn is { } r ? Format.Day(r) : "not set")}, owner {h.Account.OwnerEmail}", max: 20)],
             ],
         };
     }

@@ -1,4 +1,5 @@
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Time;
 
@@ -10,54 +11,62 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
     {
         if (Slices.Resolve(command.Slice, context, out var refusal) is not { } slice) return refusal!;
         var p = command.Period;
-        var title = $"Churn · {p.Label} ({p.Range}) · {context.Scope}{slice.Title}";
+        var w = context.Reader;
+        var money = (decimal m) => context.MoneyIn(w, m);
+        var title = w["Churn.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title;
         var churn = ChurnMetrics.Churn(context.Book, p, slice.Includes);
-        if (churn.ActiveAtStart == 0) return NoCustomersAtStart(title, p, context.Book.Accounts.Where(slice.Includes));
+        if (churn.ActiveAtStart == 0) return NoCustomersAtStart(w, title, p, context.Book.Accounts.Where(slice.Includes));
 
         return new Reply(title)
         {
-            Summary = $"{Format.Percent(churn.LogoChurnRate)} logo churn: {Format.Count(churn.Lost)} of {Format.Count(churn.ActiveAtStart)} accounts active on {Period.Format(p.Start)} cancelled.",
+            Summary = w.Plural("Churn.Summary", churn.ActiveAtStart, ("rate", w.Percent(churn.LogoChurnRate)), ("lost", churn.Lost), ("start", Start(w, p))),
             Facts =
             [
-                new("Logo churn", $"{Format.Percent(churn.LogoChurnRate)} ({Format.Count(churn.Lost)} / {Format.Count(churn.ActiveAtStart)}) for the period shown"),
-                new("Annualised", Annualised(churn)),
-                new("MRR churned", $"{context.Money(churn.MrrChurned)} of {context.Money(churn.MrrAtStart)} at the start"),
-                new("Gross MRR churn", Format.Percent(churn.GrossMrrChurnRate)),
+                new(w["Churn.LogoChurn"], w["Churn.LogoChurnValue", ("rate", w.Percent(churn.LogoChurnRate)), ("lost", churn.Lost), ("active", churn.ActiveAtStart)]),
+                new(w["Churn.Annualised"], Annualised(w, churn)),
+                new(w["Churn.MrrChurned"], w["Churn.MrrChurnedValue", ("churned", money(churn.MrrChurned)), ("start", money(churn.MrrAtStart))]),
+                new(w["Churn.GrossMrrChurn"], w.Percent(churn.GrossMrrChurnRate)),
             ],
             Sections =
             [
                 .. slice.Groups(context.Book.Accounts).Select(g => (g.Name, Churn: ChurnMetrics.Churn(context.Book, p, g.Includes))).Where(g => g.Churn.ActiveAtStart > 0).ToArray() is { Length: > 0 } groups
-                    ? [Reply.Section(slice.Heading, groups, g => $"{g.Name}: {Format.Percent(g.Churn.LogoChurnRate)} logo churn ({Format.Count(g.Churn.Lost)} of {Format.Count(g.Churn.ActiveAtStart)}), {context.Money(g.Churn.MrrChurned)} of {context.Money(g.Churn.MrrAtStart)} MRR", max: 20)]
+                    ? [Reply.Section(slice.Heading, groups, g => w["Churn.GroupLine", ("group", g.Name), ("rate", w.Percent(g.Churn.LogoChurnRate)), ("lost", g.Churn.Lost),
+                        ("active", g.Churn.ActiveAtStart), ("churned", money(g.Churn.MrrChurned)), ("start", money(g.Churn.MrrAtStart))], max: 20)]
                     : Array.Empty<ReplySection>(),
                 .. churn.Lost == 0 ? Array.Empty<ReplySection>() :
                 [
-                    Reply.Section("Reasons", churn.Reasons.Select((r, i) => (Rank: i + 1, r.Reason, r.Accounts, r.Mrr)).ToArray(), r => $"{r.Rank}. {r.Reason}: {Format.Count(r.Accounts)} ({context.Money(r.Mrr)} MRR)"),
-                    Reply.Section("Churned accounts", churn.Churned, c =>
-                        $"{c.Account.Name}: {context.Money(c.MrrLost)} MRR, owner {c.Account.OwnerEmail}, cancelled {Format.Day(c.Account.CanceledOn!.Value)}, reason: {c.Account.ChurnReason ?? ChurnMetrics.UnknownReason}"),
+                    Reply.Section(w["Churn.Reasons"], churn.Reasons.Select((r, i) => (Rank: i + 1, r.Reason, r.Accounts, r.Mrr)).ToArray(),
+                        r => w["Churn.ReasonLine", ("rank", r.Rank), ("reason", r.Reason), ("accounts", r.Accounts), ("mrr", money(r.Mrr))]),
+                    Reply.Section(w["Churn.ChurnedAccounts"], churn.Churned, c => w["Churn.ChurnedLine", ("account", c.Account.Name), ("mrr", money(c.MrrLost)), ("owner", c.Account.OwnerEmail),
+                        ("date", c.Account.CanceledOn!.Value), ("reason", c.Account.ChurnReason ?? ChurnMetrics.UnknownReason)]),
                 ],
             ],
         };
     }
 
+    /// <summary>The first day of the period as the titles write it: "1 Oct 2026" in English.</summary>
+    private static string Start(Reader reader, Period p) => reader.IsEnglish ? Period.Format(p.Start) : reader.Day(p.Start);
+
     /// <summary>The annualised rate with the formula it was computed by; not shown under a month, where one day's cancellation would read as a year's.</summary>
-    public static string Annualised(ChurnResult churn)
+    public static string Annualised(Reader w, ChurnResult churn)
     {
         var p = churn.Period;
-        if (p.Days < 28) return $"not shown for a period under a month ({Format.Count(p.Days)} {(p.Days == 1 ? "day" : "days")})";
+        if (p.Days < 28) return w.Plural("Churn.AnnualisedNotShown", p.Days);
         var exponent = p.WholeCalendarMonths is { } months
-            ? months == 1 ? "12" : $"(12 / {Format.Count(months)} months)"
-            : $"(365.25 / {Format.Count(p.Days)} days)";
-        return $"{Format.Percent(churn.AnnualisedLogoChurnRate)} = 1 - (1 - {Format.Percent(churn.LogoChurnRate)})^{exponent}";
+            ? months == 1 ? "12" : w["Churn.ExponentMonths", ("months", months)]
+            : w["Churn.ExponentDays", ("days", p.Days)];
+        return w["Churn.AnnualisedValue", ("annual", w.Percent(churn.AnnualisedLogoChurnRate)), ("rate", w.Percent(churn.LogoChurnRate)), ("exponent", exponent)];
     }
 
     /// <summary>A period before any data, or with no customers at its start, says so instead of "0 of 0".</summary>
-    public static Reply NoCustomersAtStart(string title, Period p, IEnumerable<Account> accounts)
+    public static Reply NoCustomersAtStart(Reader w, string title, Period p, IEnumerable<Account> accounts)
     {
         var first = accounts.Select(a => (DateOnly?)a.StartedOn).Min();
+        string Day(DateOnly day) => w.IsEnglish ? Period.Format(day) : w.Day(day);
         return Reply.Refusal(title, first is { } day
             ? day >= p.EndExclusive
-                ? $"No data for {p.Label}: the first account started on {Period.Format(day)}."
-                : $"No account was a customer on {Period.Format(p.Start)}, so there is no one to have churned; the first account started on {Period.Format(day)}."
-            : "There are no accounts yet.", "Figures count the accounts that were customers on the first day of the period.");
+                ? w["Churn.NoData", ("period", w.Label(p)), ("first", Day(day))]
+                : w["Churn.NoCustomerAtStart", ("start", Start(w, p)), ("first", Day(day))]
+            : w["Churn.NoAccounts"], w["Churn.NoCustomersNote"]);
     }
 }

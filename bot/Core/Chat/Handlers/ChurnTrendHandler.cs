@@ -13,7 +13,7 @@ public sealed class ChurnTrendHandler : IChatCommandHandler<ChurnTrendCommand>
         // Without a filter each month reads the book's index (see ChurnMetrics.Churn).
         var months = Trends.Churn(context.Book, Trends.Buckets(p, 1), command.Slice.IsWhole ? null : slice.Includes);
         var counted = months.Where(m => m.ActiveAtStart > 0).ToArray();
-        if (counted.Length == 0) return ChurnHandler.NoCustomersAtStart(title, p, context.Book.Accounts.Where(slice.Includes));
+        if (counted.Length == 0) return ChurnHandler.NoCustomersAtStart(context.Team.ReaderIn(Language.Languages.English), title, p, context.Book.Accounts.Where(slice.Includes));
 
         var chart = TrendCharts.Churn(months, context.Money);
         var highest = counted.MaxBy(m => m.LogoChurnRate)!;

@@ -1,3 +1,4 @@
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Metrics;
 
 namespace SuccessBot.Core.Chat.Handlers;
@@ -10,24 +11,27 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
         if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
 
+        var reader = context.Reader;
+        var mrr = context.MoneyIn(reader, account.Mrr);
         var facts = new List<Fact>
         {
-            new("Owner", account.OwnerEmail),
-            new("MRR", context.Money(account.Mrr) + (account.Plan is { } plan ? $" ({plan})" : "")),
-            new("Customer since", Format.Day(account.StartedOn)),
+            new(reader["Fact.Owner"], account.OwnerEmail),
+            new(reader["Fact.Mrr"], account.Plan is { } plan ? reader["Fact.MrrPlan", ("mrr", mrr), ("plan", plan)] : mrr),
+            new(reader["Health.CustomerSince"], reader.Day(account.StartedOn)),
         };
-        facts.Add(new("Last touchpoint", LastTouchpoint(context.Book, account.Id)));
+        facts.Add(new(reader["Fact.LastTouchpoint"], LastTouchpoint(reader, context.Book, account.Id)));
+        var title = reader["Health.Title", ("account", account.Name)];
         if (account.CanceledOn is { } canceled)
-            return new Reply($"Health · {account.Name}")
+            return new Reply(title)
             {
-                Summary = $"{account.Name} churned on {Format.Day(canceled)} ({account.ChurnReason ?? ChurnMetrics.UnknownReason})." + ChurnMark(context.Book, account.Id),
+                Summary = reader["Health.Churned", ("account", account.Name), ("date", canceled), ("reason", account.ChurnReason ?? ChurnMetrics.UnknownReason)] + ChurnMark(reader, context.Book, account.Id),
                 Facts = facts,
             };
 
         var health = Metrics.Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
         var lastWeek = Metrics.Health.Assess(context.Book, account, context.Today.AddDays(-7), context.Team.CoreFeatures, context.Team.Health);
-        if (account.RenewalOn is { } renewal) facts.Add(new("Renewal", $"{Format.Day(renewal)} (in {renewal.DayNumber - context.Today.DayNumber} days)"));
-        facts.Add(new("Since last week", Moved(health, lastWeek)));
+        if (account.RenewalOn is { } renewal) facts.Add(new(reader["Fact.Renewal"], reader.Plural("Health.RenewalIn", renewal.DayNumber - context.Today.DayNumber, ("date", renewal))));
+        facts.Add(new(reader["Health.SinceLastWeek"], Moved(reader, health, lastWeek)));
         if (backtests?.Last is { } report)
             foreach (var signal in Flagging(health, context))
                 facts.Add(new(Backtest.RuleRecords.Label(signal), Backtest.BacktestAnswer.Record(report, signal)));
@@ -35,19 +39,20 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         var weakest = components.OrderBy(c => c.Score).First();
         var activity = context.Book.TouchpointsOf(account.Id).Reverse().ToArray();
         var charts = Weekly(account, context);
-        return new Reply($"Health · {account.Name}")
+        return new Reply(title)
         {
-            Summary = $"{Band(health.Band)}: {health.Score}/100. Weakest: {weakest.Name}, {weakest.Detail}.",
+            Summary = reader["Health.Summary", ("band", Band(reader, health.Band)), ("score", health.Score), ("name", weakest.Name), ("detail", weakest.Detail)],
             Facts = facts,
             Sections =
             [
-                Reply.Section("Components (score out of 100, weight)", components, c => $"{c.Name}: {Math.Round(c.Score):0} (weight {c.Weight:0.#}): {c.Detail}"),
+                Reply.Section(reader["Health.Components"], components, c =>
+                    reader["Health.Component", ("name", c.Name), ("score", Math.Round(c.Score).ToString("0", reader.IsEnglish ? Format.Culture : reader.Culture)), ("weight", reader.Number(c.Weight)), ("detail", c.Detail)]),
                 .. charts.Length == 0 ? Array.Empty<ReplySection>() : [charts[^1].Section()],
-                .. activity.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section("Recent actions", activity, t =>
-                    $"{t.At:yyyy-MM-dd} {t.Kind} by {t.By}" + (t.Note is { Length: > 0 } note ? $": {Format.Quote(note, 120)}" : ""), max: 5)],
+                .. activity.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section(reader["Health.RecentActions"], activity, t =>
+                    reader["Health.Action", ("date", DateOnly.FromDateTime(t.At.DateTime)), ("kind", Kind(reader, t.Kind)), ("by", t.By)] + (t.Note is { Length: > 0 } note ? $": {Format.Quote(note, 120)}" : ""), max: 5)],
             ],
             Charts = charts,
-            Note = charts.Length == 1 ? $"No sessions in the last {Format.Count(WeeksDrawn)} weeks, so there is no usage chart." : null,
+            Note = charts.Length == 1 ? reader["Health.NoSessions", ("weeks", WeeksDrawn)] : null,
         };
     }
 
@@ -73,32 +78,37 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
     }
 
     /// <summary>"72 to 58 (-14); moved most: trend, -40 points (sessions 420 to 210 (-50%) in 4 weeks)".</summary>
-    private static string Moved(HealthReport now, HealthReport before)
+    private static string Moved(Reader reader, HealthReport now, HealthReport before)
     {
         var then = before.Components.ToDictionary(c => c.Name, c => c.Score);
         var most = now.Components.Select(c => (c.Name, c.Detail, Delta: c.Score - then.GetValueOrDefault(c.Name, c.Score)))
             .OrderByDescending(c => Math.Abs(c.Delta)).First();
         var change = now.Score - before.Score;
-        var moved = Math.Abs(most.Delta) < 0.5 ? "no component moved" : $"moved most: {most.Name}, {(most.Delta > 0 ? "+" : "")}{most.Delta:0} points ({most.Detail})";
-        return $"{before.Score} to {now.Score} ({(change >= 0 ? "+" : "")}{change}); {moved}";
+        var moved = Math.Abs(most.Delta) < 0.5 ? reader["Health.NoneMoved"]
+            : reader["Health.MovedMost", ("name", most.Name), ("delta", (most.Delta > 0 ? "+" : "") + reader.Number(most.Delta, "0")), ("detail", most.Detail)];
+        return reader["Health.Moved", ("before", before.Score), ("now", now.Score), ("change", (change >= 0 ? "+" : "") + reader.Number(change, "0")), ("moved", moved)];
     }
 
     /// <summary>The last call, email or meeting logged: "call on 2026-11-25 by ana@example.com: talked budgets".</summary>
-    public static string LastTouchpoint(Domain.BookOfBusiness book, string accountId) =>
-        book.TouchpointsOf(accountId).LastOrDefault(t => t.Kind is "call" or "email" or "meeting") is { } last ? Describe(last) : "none logged";
+    public static string LastTouchpoint(Reader reader, Domain.BookOfBusiness book, string accountId) =>
+        book.TouchpointsOf(accountId).LastOrDefault(t => t.Kind is "call" or "email" or "meeting") is { } last ? Describe(reader, last) : reader["Touchpoint.NoneLogged"];
 
-    public static string Describe(Domain.Touchpoint t) => $"{t.Kind} on {t.At:yyyy-MM-dd} by {t.By}" + (t.Note is { Length: > 0 } n ? $": {Format.Quote(n, 80)}" : "");
+    public static string Describe(Reader reader, Domain.Touchpoint t) =>
+        reader["Touchpoint.Described", ("kind", Kind(reader, t.Kind)), ("date", DateOnly.FromDateTime(t.At.DateTime)), ("by", t.By)] + (t.Note is { Length: > 0 } n ? $": {Format.Quote(n, 80)}" : "");
+
+    /// <summary>A call, email or meeting in the reader's words; any other kind as it was logged.</summary>
+    public static string Kind(Reader reader, string kind) => kind is "call" or "email" or "meeting" or "churned" or "snooze" ? reader[$"Touchpoint.{kind}"] : kind;
 
     /// <summary>Who marked the account churned in chat, when, with the reason and note; empty when it was imported so.</summary>
-    public static string ChurnMark(Domain.BookOfBusiness book, string accountId) =>
+    public static string ChurnMark(Reader reader, Domain.BookOfBusiness book, string accountId) =>
         book.TouchpointsOf(accountId).LastOrDefault(t => t.Kind == "churned") is { } mark
-            ? $" Marked churned by {mark.By} on {mark.At:yyyy-MM-dd HH:mm} UTC: {Format.Quote(mark.Note ?? "", 300)}."
+            ? reader["Health.ChurnMark", ("by", mark.By), ("at", reader.Moment(mark.At)), ("note", Format.Quote(mark.Note ?? "", 300))]
             : "";
 
-    public static string Band(HealthBand band) => band switch
+    public static string Band(Reader reader, HealthBand band) => reader[band switch
     {
-        HealthBand.Good => "good",
-        HealthBand.Medium => "medium",
-        _ => "poor",
-    };
+        HealthBand.Good => "Band.Good",
+        HealthBand.Medium => "Band.Medium",
+        _ => "Band.Poor",
+    }];
 }

@@ -14,25 +14,27 @@ public sealed class RenewalsHandler : IChatCommandHandler<RenewalsCommand>
             .OrderBy(a => a.RenewalOn).ThenByDescending(a => a.Mrr)
             .Select(a => (Account: a, Health: Health.Assess(context.Book, a, context.Today, context.Team.CoreFeatures, context.Team.Health)))
             .ToArray();
+        var w = context.Reader;
+        var money = (decimal m) => context.MoneyIn(w, m);
         var mrr = renewing.Sum(r => r.Account.Mrr);
         var poor = renewing.Count(r => r.Health.Band == HealthBand.Poor);
         var groups = slice.Groups(renewing.Select(r => r.Account)).Select(g => (g.Name, Accounts: renewing.Where(r => g.Includes(r.Account)).ToArray())).ToArray();
-        return new Reply($"Renewals · {p.Label} ({p.Range}) · {context.Scope}{slice.Title}")
+        return new Reply(w["Renewals.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title)
         {
-            Summary = $"{Format.Count(renewing.Length)} accounts renew, {context.Money(mrr)} MRR; {Format.Count(poor)} of them in poor health.",
+            Summary = w.Plural("Renewals.Summary", renewing.Length, ("mrr", money(mrr)), ("poor", poor)),
             Facts =
             [
-                new("Accounts", Format.Count(renewing.Length)),
-                new("MRR up for renewal", context.Money(mrr)),
-                new("Health", string.Join(", ", new[] { HealthBand.Good, HealthBand.Medium, HealthBand.Poor }
-                    .Select(b => $"{Format.Count(renewing.Count(r => r.Health.Band == b))} {HealthHandler.Band(b)}"))),
+                new(w["Renewals.Accounts"], w.Count(renewing.Length)),
+                new(w["Renewals.MrrUp"], money(mrr)),
+                new(w["Fact.Health"], string.Join(", ", new[] { HealthBand.Good, HealthBand.Medium, HealthBand.Poor }
+                    .Select(b => w["Renewals.InBand", ("count", renewing.Count(r => r.Health.Band == b)), ("band", HealthHandler.Band(w, b))]))),
             ],
             Sections = renewing.Length == 0 ? [] :
             [
                 .. groups.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section(slice.Heading, groups, g =>
-                    $"{g.Name}: {Format.Count(g.Accounts.Length)} accounts, {context.Money(g.Accounts.Sum(r => r.Account.Mrr))} MRR, {Format.Count(g.Accounts.Count(r => r.Health.Band == HealthBand.Poor))} in poor health", max: 20)],
-                Reply.Section("Renewing", renewing, r =>
-                    $"{Format.Day(r.Account.RenewalOn!.Value)} {r.Account.Name}: {context.Money(r.Account.Mrr)} MRR, owner {r.Account.OwnerEmail}, health {HealthHandler.Band(r.Health.Band)} ({r.Health.Score})", max: 20),
+                    w.Plural("Renewals.GroupLine", g.Accounts.Length, ("group", g.Name), ("mrr", money(g.Accounts.Sum(r => r.Account.Mrr))), ("poor", g.Accounts.Count(r => r.Health.Band == HealthBand.Poor))), max: 20)],
+                Reply.Section(w["Renewals.Renewing"], renewing, r => w["Renewals.Line", ("date", r.Account.RenewalOn!.Value), ("account", r.Account.Name), ("mrr", money(r.Account.Mrr)),
+                    ("owner", r.Account.OwnerEmail), ("band", HealthHandler.Band(w, r.Health.Band)), ("score", r.Health.Score)], max: 20),
             ],
         };
     }

@@ -10,7 +10,7 @@ public sealed class RetentionHandler : IChatCommandHandler<RetentionCommand>
         var p = command.Period;
         var title = $"Retention · {p.Label} ({p.Range}) · {context.Scope}{slice.Title}";
         var r = ChurnMetrics.Retention(context.Book, p, slice.Includes);
-        if (r.ActiveAtStart == 0) return ChurnHandler.NoCustomersAtStart(title, p, context.Book.Accounts.Where(slice.Includes));
+        if (r.ActiveAtStart == 0) return ChurnHandler.NoCustomersAtStart(context.Team.ReaderIn(Language.Languages.English), title, p, context.Book.Accounts.Where(slice.Includes));
         var groups = slice.Groups(context.Book.Accounts).Select(g => (g.Name, Retention: ChurnMetrics.Retention(context.Book, p, g.Includes))).Where(g => g.Retention.ActiveAtStart > 0).ToArray();
         return new Reply(title)
         {
