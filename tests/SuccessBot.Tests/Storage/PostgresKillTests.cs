@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Nudges;
+using SuccessBot.Demo;
+using SuccessBot.Storage.Postgres;
+using SuccessBot.Tests.Builders;
+using SuccessBot.Tests.Import;
+using SuccessBot.Tests.Slack;
+
+namespace SuccessBot.Tests.Storage;
+
+/// <summary>Two real host processes delivering from one PostgreSQL: the one killed (-9) in the middle of its round leaves its cards to the other, each sent once.</summary>
+public sealed class PostgresKillTests
+{
+    private const string Marker = "Kill test card";
+    private static readonly string Csm = DemoGenerator.Csms[0];
+
+    [SkippableFact]
+    public async Task A_host_killed_during_delivery_leaves_its_cards_to_the_other_host_which_sends_each_once()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        using var folder = new TempFolder();
+        await using var slack = await FakeSlack.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        using (var store = new PostgresStore(connection))
+            store.Ledger.Record(Enumerable.Range(1, 8).Select(i => new NudgeRecord
+            {
+                Key = $"renewal|kill{i}|test", Rule = NudgeRules.Renewal, AccountId = $"kill{i}", Recipient = Csm,
+                Card = new Reply($"{Marker} {i}"), CreatedAt = now.AddMinutes(-i), NextAttemptAt = now.AddMinutes(-1),
+            }).ToArray(), [], [], []);
+        // The first card posted never gets its answer: the host that sent it is killed while it waits, its other cards still leased to it.
+        slack.Script("chat.postMessage", fields => fields.ToJsonString().Contains(Marker), () => new Hanging());
+
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var one = Started(Host(connection, folder, "first", slack), "first", said);
+        using var two = Started(Host(connection, folder, "second", slack), "second", said);
+        try
+        {
+            var waitedForTheFirst = Stopwatch.StartNew();
+            FakeCall? first = null;
+            while ((first = slack.Calls("chat.postMessage").FirstOrDefault(c => c.Fields.ToJsonString().Contains(Marker))) is null && waitedForTheFirst.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+            var hung = first ?? throw new Xunit.Sdk.XunitException("No card was posted:\n" + string.Join('\n', said));
+            var killed = hung.Authorization!.EndsWith("first") ? one : two;
+            killed.Kill();
+            await killed.WaitForExitAsync();
+
+            // The survivor sends what the killed host held once its lease (2 s here) runs out, and what it took itself.
+            var waited = Stopwatch.StartNew();
+            while (Posted(slack, hung).Length < 8 && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+            var posted = Posted(slack, hung);
+            Assert.True(posted.Length >= 8, string.Join('\n', said));
+            Assert.Equal(Enumerable.Range(1, 8).Select(i => $"{Marker} {i}").Order(), posted.Order());
+            using var store = new PostgresStore(connection);
+            Assert.All(Enumerable.Range(1, 8), i => Assert.Equal(DeliveryStatus.Sent, store.Ledger.Find($"renewal|kill{i}|test")!.Status));
+            var survivor = ReferenceEquals(killed, one) ? "second" : "first";
+            Assert.All(slack.Calls("chat.postMessage").Where(c => c != hung && c.Fields.ToJsonString().Contains(Marker)), c => Assert.EndsWith(survivor, c.Authorization));
+        }
+        finally
+        {
+            foreach (var host in new[] { one, two }.Where(h => !h.HasExited)) host.Kill();
+        }
+    }
+
+    /// <summary>A host process whose output is kept (and read, so that it never blocks on a full pipe).</summary>
+    private static Process Started(ProcessStartInfo start, string name, System.Collections.Concurrent.ConcurrentQueue<string> said)
+    {
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, line) => { if (line.Data is { } text) said.Enqueue($"{name}: {text}"); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is { } text) said.Enqueue($"{name}! {text}"); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Slack taking the call and never answering it (until the caller goes away).</summary>
+    private sealed class Hanging : Microsoft.AspNetCore.Http.IResult
+    {
+        public async Task ExecuteAsync(Microsoft.AspNetCore.Http.HttpContext http)
+        {
+            try { await Task.Delay(TimeSpan.FromMinutes(2), http.RequestAborted); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>The cards posted and answered (every call but the one left hanging), by their title.</summary>
+    private static string[] Posted(FakeSlack slack, FakeCall hung) => slack.Calls("chat.postMessage").Where(c => !ReferenceEquals(c, hung))
+        .Select(c => c.Fields.ToJsonString()).Where(j => j.Contains(Marker))
+        .Select(j => System.Text.RegularExpressions.Regex.Match(j, Marker + @" \d+").Value).ToArray();
+
+    private static ProcessStartInfo Host(string connection, TempFolder folder, string name, FakeSlack slack)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(SuccessBot.Cli.Verbs).Assembly.Location);
+        foreach (var arg in new[] { "serve", "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(arg);
+        start.Environment["Storage__Provider"] = "postgres";
+        start.Environment["ConnectionStrings__SuccessBot"] = connection;
+        start.Environment["Storage__Path"] = Path.Combine(folder.Path, name, "successbot.db");
+        start.Environment["Storage__DeliveryLeaseSeconds"] = "2";
+        start.Environment["Checks__DeliverySeconds"] = "0.5";
+        start.Environment["Checks__QuietHours"] = "off";
+        start.Environment["Checks__MaxNudgesPerDay"] = "100";
+        start.Environment["Nps__MaxPerDay"] = "0";
+        start.Environment["Team__Managers__0"] = DemoGenerator.Manager;
+        start.Environment["Slack__BotToken"] = "token-" + name;
+        start.Environment["Slack__ApiBaseUrl"] = slack.ApiBaseUrl;
+        start.Environment["Slack__SigningSecret"] = SlackBotFactory.SigningSecret;
+        return start;
+    }
+}
