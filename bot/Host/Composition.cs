@@ -63,7 +63,7 @@ public static class Composition
             {
                 // The database holds the rows; the folder of Storage:Path keeps this host's snapshot and usage-event log.
                 Directory.CreateDirectory(Path.GetDirectoryName(s.GetRequiredService<StoreFiles>().Store)!);
-                var store = new PostgresStore(connection);
+                var store = new PostgresStore(connection, DeliveryLease(config));
                 if (waitForTheStore) WaitUntilReachable(store, s.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot.Storage"), s.GetRequiredService<IConfiguration>());
                 return store;
             });
@@ -89,6 +89,14 @@ public static class Composition
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().TeamsReferences);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Ingest);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Sync);
+    }
+
+    /// <summary>`Storage:DeliveryLeaseSeconds`: how long a host's delivery round holds the cards it took before another host may send them.</summary>
+    private static TimeSpan DeliveryLease(IConfiguration config)
+    {
+        var seconds = Settings.Number(config, "Storage:DeliveryLeaseSeconds", PostgresNudgeLedger.DeliveryLease.TotalSeconds);
+        // A lease shorter than a Slack call would let a second host send a card the first is still sending.
+        return seconds >= 1 ? TimeSpan.FromSeconds(seconds) : throw new InvalidSettingException($"Storage:DeliveryLeaseSeconds: {seconds} is less than 1 second.");
     }
 
     /// <summary>

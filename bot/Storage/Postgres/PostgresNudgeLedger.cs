@@ -4,7 +4,7 @@ using static SuccessBot.Storage.Documents;
 namespace SuccessBot.Storage.Postgres;
 
 /// <summary>The nudge ledger: every card decided, keyed so that none is decided twice (the primary key refuses a second), with its delivery.</summary>
-public sealed class PostgresNudgeLedger(PostgresStore store) : INudgeLedger
+public sealed class PostgresNudgeLedger(PostgresStore store, TimeSpan lease) : INudgeLedger
 {
     private static readonly DocTable Nudges = Tables.Nudges;
 
@@ -36,7 +36,7 @@ public sealed class PostgresNudgeLedger(PostgresStore store) : INudgeLedger
         NudgeRules.AboutAnAccount.SelectMany(rule => Nudges.Where(store, "starts_with(id, $1) ORDER BY id", $"{rule}|{accountId}|")).Select(ToNudge).ToArray();
 
     /// <summary>
-    /// The pending records due, each taken for this host's round for <see cref="DeliveryLease"/>: rows another host's round
+    /// The pending records due, each taken for this host's round for its lease (<see cref="DeliveryLease"/> unless set): rows another host's round
     /// holds (locked, or leased) are skipped, so two hosts delivering at once never send one twice. The round writes each
     /// record it handles, which ends the lease; one a host was killed holding is due again when the lease runs out.
     /// </summary>
@@ -45,10 +45,10 @@ public sealed class PostgresNudgeLedger(PostgresStore store) : INudgeLedger
             WITH due AS (
                 SELECT id FROM nudges WHERE status = $1 AND next <= $2 AND (claimed_until IS NULL OR claimed_until <= $2) FOR UPDATE SKIP LOCKED)
             UPDATE nudges n SET claimed_until = $3 FROM due WHERE n.id = due.id RETURNING n.doc
-            """, r => ToNudge(DocTable.Doc(r.GetFieldValue<byte[]>(0))), nameof(DeliveryStatus.Pending), now.UtcDateTime, (now + DeliveryLease).UtcDateTime)
+            """, r => ToNudge(DocTable.Doc(r.GetFieldValue<byte[]>(0))), nameof(DeliveryStatus.Pending), now.UtcDateTime, (now + lease).UtcDateTime)
             .OrderBy(n => n.CreatedAt).ThenBy(n => n.Key, StringComparer.Ordinal).ToArray();
 
-    /// <summary>Longer than a delivery round takes (a few seconds; Slack's retries included).</summary>
+    /// <summary>The default lease (`Storage:DeliveryLeaseSeconds`): longer than a delivery round takes (a few seconds; Slack's retries included).</summary>
     public static readonly TimeSpan DeliveryLease = TimeSpan.FromMinutes(2);
 
     public IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from) => Nudges.Where(store, "created >= $1 ORDER BY created, id", from.UtcDateTime).Select(ToNudge).ToArray();

@@ -46,7 +46,8 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public PostgresSyncRecords Sync { get; }
 
     /// <summary>Opens nothing yet: the first use connects and migrates (a host down at start retries that, see the host).</summary>
-    public PostgresStore(string connectionString)
+    /// <param name="deliveryLease">How long a delivery round holds the records it took (<see cref="PostgresNudgeLedger.DeliveryLease"/>).</param>
+    public PostgresStore(string connectionString, TimeSpan? deliveryLease = null)
     {
         NpgsqlConnectionStringBuilder parsed;
         try { parsed = new NpgsqlConnectionStringBuilder(connectionString); }
@@ -54,7 +55,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         Describes = $"PostgreSQL at {parsed.Host}:{parsed.Port}, database {parsed.Database ?? parsed.Username}, user {parsed.Username}";
         _source = NpgsqlDataSource.Create(parsed);
         Book = new PostgresBookStore(this);
-        Ledger = new PostgresNudgeLedger(this);
+        Ledger = new PostgresNudgeLedger(this, deliveryLease ?? PostgresNudgeLedger.DeliveryLease);
         Activity = new PostgresAccountActivity(this);
         Surveys = new PostgresSurveyStore(this);
         Audit = new PostgresAuditLog(this);
