@@ -19,7 +19,7 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes", "backtest"];
+    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes", "backtest", "stripe"];
 
     public static int Run(TextWriter output, string part, int accounts)
     {

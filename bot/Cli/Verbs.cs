@@ -376,7 +376,7 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process), or backtest (a 12-month backtest and calibration over 15 months of usage).", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process), or backtest (a 12-month backtest and calibration over 15 months of usage), or stripe (a full Stripe sync of --accounts customers from a local fake Stripe).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = WholeNumberOption("--accounts", "How many accounts to generate.", 100_000, min: 1);
         var minutes = WholeNumberOption("--minutes", "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", 0, min: 0);
@@ -389,6 +389,7 @@ public static class Verbs
         {
             "slack" => SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wrk), parse.GetValue(peers)),
             "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(minutes)),
+            "stripe" => Sync.StripeBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
             "writes" => WritesBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wholeLoad), parse.GetValue(hostLog)),
             var other => Task.FromResult(Benchmark.Run(Console.Out, other!, parse.GetValue(accounts))),
         });

@@ -44,12 +44,18 @@ public sealed class LiteDbBookStore(LiteDbStore store, ILogger? log) : IBookStor
         return (LoadBook(), version);
     }
 
+    private const int SeekAtMost = 1_000;
+
     public ImportCounts UpsertAccounts(IReadOnlyList<Account> accounts, DateOnly today) => store.InTransaction(() =>
     {
         var col = store.Collection(Collections.Accounts);
         var history = store.Collection(Collections.MrrHistory);
-        var paying = col.Query().Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable()
-            .ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
+        // A sync's page or a webhook seeks its few accounts; a large import scans (id, mrr) once, cheaper than as many seeks.
+        var paying = accounts.Count <= SeekAtMost
+            ? col.Query().Where(Query.In("_id", accounts.Select(a => new BsonValue(a.Id)).Distinct())).Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable()
+                .ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal)
+            : col.Query().Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable()
+                .ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
         var added = new List<BsonDocument>();
         var updated = new List<BsonDocument>();
         var mrrChanges = new List<MrrChange>();

@@ -162,54 +162,62 @@ public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookS
             .. settings.RenewalProperty is { } r ? [r] : Array.Empty<string>(), .. settings.MatchByDomain ? [DomainProperty, AdditionalDomainsProperty] : Array.Empty<string>()];
         // Built once a company without the match property asks: every account's contact email domains.
         var byDomain = new Lazy<ILookup<string, string>>(DomainsOfAccounts);
-        var refused = new List<string>();
-        int read = 0, updated = 0, unmatched = 0;
-        var newest = since;
+        var tally = new Tally { Newest = since };
         string? after = null;
         do
         {
             var page = await api.CompaniesAsync(since, after, properties, cancel);
             var contacts = page.Results.Count == 0 ? [] : await api.ContactEmailsAsync(page.Results.Select(c => c.Id).ToArray(), cancel);
-            var changed = new List<Account>();
-            foreach (var company in page.Results)
-            {
-                read++;
-                if (long.TryParse(company.Properties.GetValueOrDefault("hs_lastmodifieddate"), out var modified)
-                    || DateTimeOffset.TryParse(company.Properties.GetValueOrDefault("hs_lastmodifieddate"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (modified = at.ToUnixTimeMilliseconds()) > 0)
-                    newest = Math.Max(newest, modified);
-                var (stored, ambiguous) = Match(company, byDomain);
-                if (ambiguous is not null) refused.Add(ambiguous);
-                if (stored is null)
-                {
-                    if (ambiguous is null) unmatched++;
-                    continue;
-                }
-                var account = stored with
-                {
-                    OwnerEmail = company.Properties.GetValueOrDefault("hubspot_owner_id") is { } owner && owners.GetValueOrDefault(owner) is { } email ? email : stored.OwnerEmail,
-                    ContactEmails = contacts.GetValueOrDefault(company.Id) is { Count: > 0 } emails ? emails : stored.ContactEmails,
-                    Segment = company.Properties.GetValueOrDefault(settings.SegmentProperty) is { Length: > 0 } segment ? segment : stored.Segment,
-                    RenewalOn = settings.RenewalProperty is { } p && Day(company.Properties.GetValueOrDefault(p)) is { } renewal ? renewal : stored.RenewalOn,
-                };
-                if (Rules.Check(account).Any() || !StripeAccounts.Differs(account, stored)) continue;
-                changed.Add(account);
-            }
             after = page.Paging?.Next?.After;
-            // Oldest first: a run that stops later goes on from this page's newest, less 1 ms for a company modified in that same ms on the next page.
-            var resumeFrom = after is null ? newest : newest - 1;
-            if (changed.Count > 0 || resumeFrom > since) transactions.InOne(() =>
+            // The page's accounts are read in the transaction that writes them: one consistent read, one opening of a shared LiteDB file.
+            tally.Updated += transactions.InOne(() =>
             {
+                var changed = page.Results.Select(c => Changed(c, contacts, owners, byDomain, tally)).OfType<Account>().ToList();
                 if (changed.Count > 0)
                 {
                     book.UpsertAccounts(changed, team.Today(clock.GetUtcNow()));
                     records.Mark(RecordSource.HubSpot, changed.Select(a => a.Id).ToArray());
                 }
+                // Oldest first: a run that stops later goes on from this page's newest, less 1 ms for a company modified in that same ms on the next page.
+                var resumeFrom = after is null ? tally.Newest : tally.Newest - 1;
                 if (resumeFrom > since) records.SaveCursor(RecordSource.HubSpot, resumeFrom.ToString(CultureInfo.InvariantCulture));
-                return 0;
+                return changed.Count;
             });
-            updated += changed.Count;
         } while (after is not null);
-        return new Report(read, updated, unmatched, refused);
+        return new Report(tally.Read, tally.Updated, tally.NotMatched, tally.Refused);
+    }
+
+    private sealed class Tally
+    {
+        public int Read, Updated, NotMatched;
+        public long Newest;
+        public List<string> Refused { get; } = [];
+    }
+
+    /// <summary>The company's account with what HubSpot says of it, or null: no account, refused, or nothing new.</summary>
+    private Account? Changed(HubSpotApi.CrmObject company, Dictionary<string, List<string>> contacts, Dictionary<string, string> owners,
+        Lazy<ILookup<string, string>> byDomain, Tally tally)
+    {
+        tally.Read++;
+        var lastModified = company.Properties.GetValueOrDefault("hs_lastmodifieddate");
+        if (long.TryParse(lastModified, out var modified)
+            || DateTimeOffset.TryParse(lastModified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (modified = at.ToUnixTimeMilliseconds()) > 0)
+            tally.Newest = Math.Max(tally.Newest, modified);
+        var (stored, ambiguous) = Match(company, byDomain);
+        if (ambiguous is not null) tally.Refused.Add(ambiguous);
+        if (stored is null)
+        {
+            if (ambiguous is null) tally.NotMatched++;
+            return null;
+        }
+        var account = stored with
+        {
+            OwnerEmail = company.Properties.GetValueOrDefault("hubspot_owner_id") is { } owner && owners.GetValueOrDefault(owner) is { } email ? email : stored.OwnerEmail,
+            ContactEmails = contacts.GetValueOrDefault(company.Id) is { Count: > 0 } emails ? emails : stored.ContactEmails,
+            Segment = company.Properties.GetValueOrDefault(settings.SegmentProperty) is { Length: > 0 } segment ? segment : stored.Segment,
+            RenewalOn = settings.RenewalProperty is { } p && Day(company.Properties.GetValueOrDefault(p)) is { } renewal ? renewal : stored.RenewalOn,
+        };
+        return Rules.Check(account).Any() || !StripeAccounts.Differs(account, stored) ? null : account;
     }
 
     /// <summary>
@@ -231,10 +239,10 @@ public sealed class HubSpotSync(HubSpotApi api, HubSpotSettings settings, IBookS
         };
     }
 
-    private ILookup<string, string> DomainsOfAccounts() =>
+    private ILookup<string, string> DomainsOfAccounts() => transactions.InOne(() =>
         book.AccountIds().Select(book.FindAccount).OfType<Account>()
             .SelectMany(a => a.ContactEmails.Select(e => e.LastIndexOf('@') is var at and >= 0 ? Domain(e[(at + 1)..]) : null).OfType<string>().Distinct().Select(d => (Domain: d, a.Id)))
-            .ToLookup(p => p.Domain, p => p.Id, StringComparer.OrdinalIgnoreCase);
+            .ToLookup(p => p.Domain, p => p.Id, StringComparer.OrdinalIgnoreCase));
 
     private static string[] Domains(string? primary, string? additional) =>
         [.. new[] { primary }.Concat(additional?.Split(';') ?? []).Select(Domain).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)];

@@ -124,31 +124,41 @@ public sealed class StripeSync(IStripeClient client, IBookStore book, ISyncRecor
         _ => null,
     };
 
-    /// <summary>One page: the accounts that changed in one write with their Stripe mark; the refused are named and not written.</summary>
+    /// <summary>
+    /// One page: the accounts that changed in one write with their Stripe mark; the refused are named and not written. The
+    /// page's accounts are read in the same transaction (one consistent read, and one opening of a shared LiteDB file, not one per customer).
+    /// </summary>
     private void Store(IReadOnlyList<(Customer Customer, IReadOnlyList<Subscription> Subscriptions)> page, IReadOnlyDictionary<string, Coupon> coupons, Tally total)
     {
         var now = clock.GetUtcNow();
-        var changed = new List<Account>();
-        foreach (var (customer, subscriptions) in page)
+        var (added, updated, refused) = transactions.InOne(() =>
         {
-            total.Read++;
-            var stored = book.FindAccount(customer.Id);
-            var mapped = StripeAccounts.Map(customer, subscriptions, settings.Currency, stored, coupons, now, team.TimeZone);
-            if (mapped.Refused is { } why) total.Refused.Add(why);
-            else if (mapped.Account is { } account && StripeAccounts.Differs(account, stored))
+            var changed = new List<Account>();
+            var (added, updated, refused) = (0, 0, new List<string>());
+            foreach (var (customer, subscriptions) in page)
             {
-                changed.Add(account);
-                if (stored is null) total.Added++;
-                else total.Updated++;
+                var stored = book.FindAccount(customer.Id);
+                var mapped = StripeAccounts.Map(customer, subscriptions, settings.Currency, stored, coupons, now, team.TimeZone);
+                if (mapped.Refused is { } why) refused.Add(why);
+                else if (mapped.Account is { } account && StripeAccounts.Differs(account, stored))
+                {
+                    changed.Add(account);
+                    if (stored is null) added++;
+                    else updated++;
+                }
             }
-        }
-        if (changed.Count == 0) return;
-        transactions.InOne(() =>
-        {
-            book.UpsertAccounts(changed, team.Today(now));
-            records.Mark(RecordSource.Stripe, changed.Select(a => a.Id).ToArray());
-            return 0;
+            if (changed.Count > 0)
+            {
+                book.UpsertAccounts(changed, team.Today(now));
+                records.Mark(RecordSource.Stripe, changed.Select(a => a.Id).ToArray());
+            }
+            return (added, updated, refused);
         });
+        // Counted once the page is kept: a write that fails counts nothing of it.
+        total.Read += page.Count;
+        total.Added += added;
+        total.Updated += updated;
+        total.Refused.AddRange(refused);
     }
 
     private async Task<IReadOnlyDictionary<string, Coupon>> CouponsAsync(CancellationToken cancel)
