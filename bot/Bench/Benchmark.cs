@@ -103,7 +103,7 @@ public static class Benchmark
             output.WriteLine("Import (CSV read, checked, stored in one transaction; target >= 20,000 rows/s):");
             var seconds = Import(output, "accounts", book.Accounts.Count, () => Importers.ImportAccounts(store.Book, files.Accounts, today))
                 + Import(output, "usage", book.Usage.Count, () => Importers.ImportUsage(store.Book, files.Usage))
-                + Import(output, "nps", book.Nps.Count, () => Importers.ImportNps(store.Book, files.Nps));
+                + Import(output, "nps", book.Nps.Count, () => Importers.ImportNps(store.Book, files.Nps, store, today));
             var rows = book.Accounts.Count + book.Usage.Count + book.Nps.Count;
             output.WriteLine($"  all three {rows,10:N0} rows in {seconds,6:0.00} s = {rows / seconds,9:N0} rows/s");
             // The generated MRR history (expansion and contraction over two years) has no CSV form; it is stored as is.

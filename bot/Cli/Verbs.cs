@@ -219,7 +219,7 @@ public static class Verbs
         {
             ("accounts", $"Accounts: {string.Join(", ", Importers.AccountColumns)} required; plan, renewal_on, canceled_on, churn_reason, contact_emails, slack_channel_id, teams_conversation_id, segment, language, contact_languages optional."),
             ("usage", $"Daily usage: {string.Join(", ", Importers.UsageColumns)} required; features (;-separated keys) optional."),
-            ("nps", $"NPS answers: {string.Join(", ", Importers.NpsColumns)} required; comment optional."),
+            ("nps", $"NPS answers: {string.Join(", ", Importers.NpsColumns)} required; comment, language optional."),
         })
         {
             var file = new Argument<string>("FILE") { Description = "The CSV file (header row, any column order)." };
@@ -239,7 +239,7 @@ public static class Verbs
                     {
                         "accounts" => Importers.ImportAccounts(book, path, today, services.GetRequiredService<ISyncRecords>()),
                         "usage" => Importers.ImportUsage(book, path),
-                        _ => Importers.ImportNps(book, path),
+                        _ => Importers.ImportNps(book, path, services.GetRequiredService<IStoreTransactions>(), today),
                     };
                     Console.WriteLine(report);
                     Console.WriteLine($"Stored in {services.GetRequiredService<StoreDescription>().Where}.");

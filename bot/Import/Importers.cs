@@ -68,9 +68,16 @@ public static class Importers
         });
     }
 
-    public static IReadOnlyList<NpsAnswer> ReadNps(string path, IReadOnlySet<string> knownAccounts, out int commentsCut)
+    /// <summary>A contact's language as an NPS file's `language` column gives it.</summary>
+    public sealed record ContactLanguage(string AccountId, string ContactEmail, string Language);
+
+    public static IReadOnlyList<NpsAnswer> ReadNps(string path, IReadOnlySet<string> knownAccounts, out int commentsCut) =>
+        ReadNps(path, knownAccounts, out commentsCut, out _);
+
+    public static IReadOnlyList<NpsAnswer> ReadNps(string path, IReadOnlySet<string> knownAccounts, out int commentsCut, out IReadOnlyList<ContactLanguage> languages)
     {
         var cut = 0;
+        var told = new Dictionary<(string, string), (string Language, int Line)>();
         var answers = CsvTable.Read(path, NpsColumns, row =>
         {
             var email = row.Required("contact_email");
@@ -81,9 +88,18 @@ public static class Importers
                 cut++;
                 comment = comment[..Rules.MaxCommentLength];
             }
-            return new NpsAnswer(KnownAccount(row, knownAccounts), email, row.Int("score", 0, 10), comment, row.Moment("answered_at") ?? default);
+            var account = KnownAccount(row, knownAccounts);
+            if (row.Text("language") is { } language)
+            {
+                if (Rules.LanguageProblem(language) is { } problem) row.Fail("language", problem);
+                else if (told.TryGetValue((account, email.ToLowerInvariant()), out var earlier) && !string.Equals(earlier.Language, language, StringComparison.OrdinalIgnoreCase))
+                    row.Fail("language", $"{email} of {account} is given \"{earlier.Language}\" on line {earlier.Line} and \"{language}\" here; give one language per contact");
+                else told.TryAdd((account, email.ToLowerInvariant()), (language, row.Line));
+            }
+            return new NpsAnswer(account, email, row.Int("score", 0, 10), comment, row.Moment("answered_at") ?? default);
         });
         commentsCut = cut;
+        languages = told.Select(t => new ContactLanguage(t.Key.Item1, t.Key.Item2, t.Value.Language)).ToArray();
         return answers;
     }
 
@@ -100,11 +116,48 @@ public static class Importers
         return new ImportReport(Path.GetFileName(path), days.Count, store.UpsertUsage(days), []);
     }
 
-    public static ImportReport ImportNps(IBookStore store, string path)
+    /// <summary>
+    /// The answers, and the `language` of each contact listed in their account's `contact_emails`, in one transaction; a
+    /// language for a contact the account does not list is not kept (the report says how many), so an NPS file adds no one to survey.
+    /// </summary>
+    /// <param name="transactions">The store's, so the answers and the languages are kept all or none; without, one after the other.</param>
+    public static ImportReport ImportNps(IBookStore store, string path, IStoreTransactions? transactions = null, DateOnly? today = null)
     {
-        var answers = ReadNps(path, store.AccountIds(), out var cut);
-        string[] notes = cut == 0 ? [] : [$"{cut:N0} comments were longer than {Core.Domain.Rules.MaxCommentLength:N0} characters and were cut to that length."];
-        return new ImportReport(Path.GetFileName(path), answers.Count, store.UpsertNps(answers), notes);
+        var answers = ReadNps(path, store.AccountIds(), out var cut, out var languages);
+        var (accounts, unlisted) = WithContactLanguages(store, languages);
+        var notes = new List<string>();
+        if (cut > 0) notes.Add($"{cut:N0} comments were longer than {Core.Domain.Rules.MaxCommentLength:N0} characters and were cut to that length.");
+        if (accounts.Count > 0) notes.Add($"{languages.Count - unlisted:N0} contact languages kept, on {accounts.Count:N0} accounts.");
+        if (unlisted > 0) notes.Add($"{unlisted:N0} languages were for contacts not in their account's contact_emails and were not kept.");
+        ImportCounts Write()
+        {
+            // The accounts' MRR is not changed, so the day a change would take effect does not matter.
+            if (accounts.Count > 0) store.UpsertAccounts(accounts, today ?? DateOnly.FromDateTime(DateTime.UtcNow));
+            return store.UpsertNps(answers);
+        }
+        var counts = transactions is null ? Write() : transactions.InOne(Write);
+        return new ImportReport(Path.GetFileName(path), answers.Count, counts, notes);
+    }
+
+    /// <summary>The accounts whose contacts' languages the file changes, and how many languages were for contacts they do not list.</summary>
+    private static (IReadOnlyList<Account> Changed, int Unlisted) WithContactLanguages(IBookStore store, IReadOnlyList<ContactLanguage> languages)
+    {
+        var changed = new List<Account>();
+        var unlisted = 0;
+        foreach (var group in languages.GroupBy(l => l.AccountId))
+        {
+            var account = store.FindAccount(group.Key)!;
+            var kept = account.ContactEmails.Select((_, i) => i < account.ContactLanguages.Count ? account.ContactLanguages[i] : null).ToArray();
+            foreach (var told in group)
+            {
+                var at = account.ContactEmails.ToList().FindIndex(e => string.Equals(e.Trim(), told.ContactEmail, StringComparison.OrdinalIgnoreCase));
+                if (at < 0) unlisted++;
+                else kept[at] = told.Language;
+            }
+            if (!kept.SequenceEqual(account.ContactLanguages.Concat(Enumerable.Repeat<string?>(null, Math.Max(0, kept.Length - account.ContactLanguages.Count)))))
+                changed.Add(account with { ContactLanguages = kept });
+        }
+        return (changed, unlisted);
     }
 
     private static string KnownAccount(CsvRow row, IReadOnlySet<string> known)

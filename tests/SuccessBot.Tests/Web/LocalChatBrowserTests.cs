@@ -45,6 +45,25 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
     }
 
     [SkippableFact]
+    public async Task A_csm_picks_german_asks_in_german_period_words_and_reads_the_answer_in_german_and_the_pick_stays_after_a_reload()
+    {
+        Browser.Require();
+        var page = await Open();
+        // A CSM of their own: the manager's conversation, which other tests read, gets no German answer.
+        await BecomeAsync(page, DemoGenerator.Csms[2]);
+        await page.SelectOptionAsync("#language", "de");
+
+        await SayAsync(page, "churn letzten Monat");
+
+        var answer = page.Locator(".msg.bot .card", new() { Has = page.Locator(".card-title", new() { HasTextRegex = new Regex(@"^Churn · [^ ]+ \d{4} \(01\.\d\d\.\d{4} – \d\d\.\d\d\.\d{4}\) · Ihre Accounts$") }) });
+        await Assertions.Expect(answer.Locator(".card-summary").Last).ToHaveTextAsync(new Regex(@"^\d+,\d\s%\sLogo-Churn: \d+ von \d+ am \d\d\.\d\d\.\d{4} aktiven Accounts"));
+        await Assertions.Expect(answer.Locator(".facts th").First).ToHaveTextAsync("Logo-Churn");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#language")).ToHaveValueAsync("de");
+        await page.EvaluateAsync("() => localStorage.removeItem('successbot.language')");
+    }
+
+    [SkippableFact]
     public async Task A_manager_asks_for_the_churn_trend_and_sees_the_chart_with_its_numbers_under_it_even_on_a_phone()
     {
         Browser.Require();
