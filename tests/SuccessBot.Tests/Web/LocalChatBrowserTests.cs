@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -155,6 +156,40 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
         var snoozed = page.Locator(".msg.bot .card", new() { Has = page.Locator(".note", new() { HasText = $"{csm} snoozed" }) });
         await Assertions.Expect(snoozed).ToContainTextAsync("Snoozed");
         await Assertions.Expect(page.Locator(".msg.bot .card-title", new() { HasText = "Done · " })).ToHaveCountAsync(0);
+    }
+
+    [SkippableFact]
+    public async Task Switching_person_while_the_first_history_is_still_loading_shows_only_the_second_persons_conversation()
+    {
+        Browser.Require();
+        var page = await browser.Chrome!.NewPageAsync();
+        // The manager's history is held back until the page has switched to a CSM: a slow answer must not land in the CSM's log.
+        var release = new TaskCompletionSource();
+        var managersHistory = "/chat/history?as=" + Uri.EscapeDataString(DemoGenerator.Manager);
+        await page.RouteAsync(url => url.Contains(managersHistory), async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(browser.Url + "?as=" + Uri.EscapeDataString(DemoGenerator.Manager));
+        await page.Locator("#who option").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var csm = DemoGenerator.Csms[3];
+        await BecomeAsync(page, csm);
+        using var http = new HttpClient { BaseAddress = new Uri(browser.Url) };
+        var managerSays = $"only the manager asked this {Guid.NewGuid():N}";
+        await http.PostAsJsonAsync("/chat/messages", new { @as = DemoGenerator.Manager, text = managerSays });
+
+        var held = page.WaitForResponseAsync(r => r.Url.Contains(managersHistory));
+        release.SetResult();
+        await held;
+        await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 300))");
+
+        Assert.Equal(csm, await page.EvaluateAsync<string>("() => document.body.dataset.listening"));
+        await Assertions.Expect(page.Locator(".msg.person", new() { HasText = managerSays })).ToHaveCountAsync(0);
+        var ids = await page.EvalOnSelectorAllAsync<string[]>("#log .msg", "ms => ms.map(m => m.dataset.id)");
+        var history = await http.GetFromJsonAsync<JsonElement[]>("/chat/history?as=" + Uri.EscapeDataString(csm));
+        var mine = history!.Select(m => m.GetProperty("id").GetString()).ToHashSet();
+        Assert.All(ids, id => Assert.Contains(id, mine));
     }
 
     private static readonly BrowserNewPageOptions Phone = new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true };
