@@ -50,9 +50,12 @@ public sealed class LiteDbBookStore(LiteDbStore store, ILogger? log) : IBookStor
     {
         var col = store.Collection(Collections.Accounts);
         var history = store.Collection(Collections.MrrHistory);
-        // A sync's page or a webhook seeks its few accounts; a large import scans (id, mrr) once, cheaper than as many seeks.
-        var stored = accounts.Count <= SeekAtMost ? col.Query().Where(Query.In("_id", accounts.Select(a => new BsonValue(a.Id)).Distinct())) : col.Query();
-        var paying = stored.Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable().ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
+        // A sync's page or a webhook seeks its few accounts by id (LiteDB's Query.In took three times as long for a page of 100);
+        // a large import scans (id, mrr) once, cheaper than as many seeks.
+        var stored = accounts.Count <= SeekAtMost
+            ? accounts.Select(a => a.Id).Distinct().Select(id => col.FindById(id)).OfType<BsonDocument>()
+            : col.Query().Select("{ _id: $._id, mrr: $.mrr }").ToEnumerable();
+        var paying = stored.ToDictionary(d => d["_id"].AsString, d => d["mrr"].AsDecimal, StringComparer.Ordinal);
         var added = new List<BsonDocument>();
         var updated = new List<BsonDocument>();
         var mrrChanges = new List<MrrChange>();

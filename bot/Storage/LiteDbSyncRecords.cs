@@ -16,11 +16,18 @@ public sealed class LiteDbSyncRecords(LiteDbStore store) : ISyncRecords
     public void Mark(RecordSource source, IReadOnlyCollection<string> accountIds) => store.InTransaction(() =>
     {
         var col = store.Collection(Collections.SyncedAccounts);
-        foreach (var id in accountIds)
+        // The first mark of an account is inserted with the others (an upsert would seek it a second time).
+        var first = new List<BsonDocument>();
+        foreach (var id in accountIds.Distinct())
         {
-            var sources = col.FindById(id)?["sources"].AsArray.Select(s => s.AsString).ToHashSet() ?? [];
-            if (sources.Add(source.ToString())) col.Upsert(new BsonDocument { ["_id"] = id, ["sources"] = new BsonArray(sources.Order().Select(s => new BsonValue(s))) });
+            var stored = col.FindById(id);
+            var sources = stored?["sources"].AsArray.Select(s => s.AsString).ToHashSet() ?? [];
+            if (!sources.Add(source.ToString())) continue;
+            var marked = new BsonDocument { ["_id"] = id, ["sources"] = new BsonArray(sources.Order().Select(s => new BsonValue(s))) };
+            if (stored is null) first.Add(marked);
+            else col.Update(marked);
         }
+        col.InsertBulk(first);
         return 0;
     });
 

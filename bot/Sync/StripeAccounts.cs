@@ -61,6 +61,43 @@ public static class StripeAccounts
             : new MappedCustomer(account, null);
     }
 
+    /// <summary>
+    /// What <see cref="Map"/> reads of a subscription, as a new object: Stripe.net keeps each object's JSON beside it twice
+    /// (about 6 KB a subscription), and a full sync holds every subscription until it has read the customers.
+    /// </summary>
+    public static Subscription Kept(Subscription s) => new()
+    {
+        Id = s.Id,
+        CustomerId = s.CustomerId,
+        Status = s.Status,
+        Currency = s.Currency,
+        StartDate = s.StartDate,
+        TrialEnd = s.TrialEnd,
+        EndedAt = s.EndedAt,
+        CanceledAt = s.CanceledAt,
+        CancellationDetails = s.CancellationDetails is { } c ? new SubscriptionCancellationDetails { Feedback = c.Feedback, Comment = c.Comment } : null,
+        Items = s.Items is { } items ? new StripeList<SubscriptionItem> { Data = items.Data.Select(Kept).ToList() } : null,
+        Discounts = s.Discounts?.OfType<Discount>().Select(d => new Discount
+        {
+            End = d.End,
+            // The id first: setting it after the coupon would drop the coupon.
+            Source = d.Source is { } source ? new DiscountSource { CouponId = source.CouponId, Coupon = source.Coupon is { } coupon ? Kept(coupon) : null } : null,
+        }).ToList(),
+    };
+
+    private static SubscriptionItem Kept(SubscriptionItem i) => new()
+    {
+        Quantity = i.Quantity,
+        CurrentPeriodEnd = i.CurrentPeriodEnd,
+        Price = i.Price is { } p ? new Price
+        {
+            Nickname = p.Nickname, LookupKey = p.LookupKey, UnitAmount = p.UnitAmount, UnitAmountDecimal = p.UnitAmountDecimal,
+            Recurring = p.Recurring is { } r ? new PriceRecurring { Interval = r.Interval, IntervalCount = r.IntervalCount } : null,
+        } : null,
+    };
+
+    private static Coupon Kept(Coupon c) => new() { Id = c.Id, Duration = c.Duration, PercentOff = c.PercentOff, AmountOff = c.AmountOff, Currency = c.Currency };
+
     /// <summary>What one subscription brings in a month: each item's price per month times its quantity, less its discounts; a trial brings nothing.</summary>
     public static decimal MonthlyMrr(Subscription subscription, IReadOnlyDictionary<string, Coupon> coupons, DateTimeOffset now)
     {

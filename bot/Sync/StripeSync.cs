@@ -59,7 +59,7 @@ public sealed class StripeSync(IStripeClient client, IBookStore book, ISyncRecor
             new SubscriptionListOptions { Status = "all", Limit = PageSize, Expand = [.. ExpandDiscounts] }, cancellationToken: cancel)))
         {
             if (!subscriptions.TryGetValue(s.CustomerId, out var list)) subscriptions[s.CustomerId] = list = [];
-            list.Add(s);
+            list.Add(StripeAccounts.Kept(s));
         }
         var total = new Tally();
         string? after = null;

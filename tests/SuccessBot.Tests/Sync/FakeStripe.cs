@@ -183,6 +183,13 @@ public static class StripeObjects
         ["source"] = new JsonObject { ["coupon"] = coupon, ["type"] = "coupon" },
     };
 
+    /// <summary>A discount whose coupon is the object itself (Stripe expands `source.coupon` when asked), not in the coupon list.</summary>
+    public static JsonObject Discount(string id, JsonObject coupon, string customer) => new()
+    {
+        ["id"] = id, ["object"] = "discount", ["customer"] = customer, ["start"] = Unix(Start), ["end"] = null,
+        ["source"] = new JsonObject { ["coupon"] = coupon, ["type"] = "coupon" },
+    };
+
     public static JsonObject Event(string id, string type, JsonObject data, DateTimeOffset created, string apiVersion = "2024-06-20") => new()
     {
         ["id"] = id, ["object"] = "event", ["api_version"] = apiVersion, ["created"] = Unix(created), ["type"] = type, ["livemode"] = false,
