@@ -221,6 +221,36 @@ public sealed class HubSpotSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Sync_hubspot_on_the_command_line_exits_1_naming_a_refused_company_0_when_nothing_is_refused_and_2_without_a_token()
+    {
+        using (var services = Services())
+            Imported(services, """
+                account_id,name,owner_email,mrr,started_on,contact_emails
+                initech-us,Initech US,someone@example.com,300,2025-01-01,bill@initech.example
+                initech-eu,Initech EU,someone@example.com,200,2025-01-01,milton@initech.example
+                """);
+        _companies.Add(Company("5004", "Initech", 1767225800000, ("hubspot_owner_id", "102"), ("domain", "initech.example")));
+        var hubSpot = new Dictionary<string, string> { ["HubSpot__Token"] = Token, ["HubSpot__ApiBaseUrl"] = _hubSpot.Url };
+
+        var refused = TheProgram.Run(_folder, hubSpot, "sync", "hubspot");
+
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("refused: HubSpot company 5004 \"Initech\"", refused.Out);
+        Assert.Contains("matches 2 accounts", refused.Out);
+
+        _companies[0]["properties"]!["stripe_customer_id"] = "initech-us";
+        var fixedUp = TheProgram.Run(_folder, hubSpot, "sync", "hubspot", "--full");
+
+        Assert.Equal((0, ""), (fixedUp.Exit, fixedUp.Err));
+        Assert.Contains("0 refused.", fixedUp.Out);
+
+        var noToken = TheProgram.Run(_folder, [], "sync", "hubspot");
+
+        Assert.Equal(2, noToken.Exit);
+        Assert.Contains("HubSpot:Token is not set", noToken.Err);
+    }
+
+    [Fact]
     public async Task With_matching_by_domain_off_a_company_without_the_match_property_is_left_alone()
     {
         using var services = Services(("HubSpot:MatchByDomain", "false"));
