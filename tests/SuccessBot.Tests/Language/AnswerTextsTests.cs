@@ -188,4 +188,18 @@ public class AnswerTextsTests
         foreach (var command in CommandLanguage.Commands.Where(c => c.Audience == Audience.Team))
             Assert.Equal(command.Description, SuccessBot.Settings.Texts.Text(Core.Chat.Handlers.HelpHandler.DescriptionKey(command), english));
     }
+
+    [Theory]
+    [InlineData("en", "Try again in a minute", "SuccessBot cannot reach its database just now")]
+    [InlineData("pt-PT", "Tente novamente daqui a um minuto", "O SuccessBot não consegue aceder à base de dados")]
+    [InlineData("de", "Bitte in einer Minute noch einmal", "SuccessBot erreicht seine Datenbank gerade nicht")]
+    [InlineData("ru", "Попробуйте через минуту", "SuccessBot сейчас не может связаться со своей базой данных")]
+    public void A_write_while_the_store_is_down_says_so_in_the_askers_language(string language, string title, string summary)
+    {
+        var reply = Reply.TryAgainSoon(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.Match(language)!));
+
+        Assert.True(reply.StoreDown && reply.IsRefusal);
+        Assert.Equal(title, reply.Title);
+        Assert.StartsWith(summary, reply.Summary);
+    }
 }
