@@ -62,14 +62,19 @@ public static class AccountLookup
     private static string Key(string name) =>
         string.Join(' ', new string(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>The reply for a name that matched none or several accounts.</summary>
-    public static Reply NotFound(Result result, string query, AskContext context) => result switch
+    /// <summary>The reply for a name that matched none or several accounts, in the asker's words.</summary>
+    public static Reply NotFound(Result result, string query, AskContext context)
     {
-        Ambiguous many => Reply.Refusal("Which account?", $"\"{Format.Quote(query)}\" matches {Format.Count(many.Candidates.Count)} accounts; type more of the name.")
-            with { Sections = [Reply.Section("Candidates", many.Candidates, a => $"{a.Name} ({a.Id})")] },
-        NoMatch { NearMisses.Count: > 0 } near => Reply.Refusal("No such account",
-                $"No account {(context.Asker.SeesWholeTeam ? "" : "of yours ")}matches \"{Format.Quote(query)}\". Did you mean {string.Join(" or ", near.NearMisses.Take(3).Select(a => $"`{a.Name}`"))}?")
-            with { Sections = [Reply.Section("Did you mean", near.NearMisses, a => $"{a.Name} ({a.Id})")] },
-        _ => Reply.Refusal("No such account", $"No account {(context.Asker.SeesWholeTeam ? "" : "of yours ")}matches \"{Format.Quote(query)}\"."),
-    };
+        var w = context.Reader;
+        var none = w[context.Asker.SeesWholeTeam ? "Lookup.NoMatch" : "Lookup.NoMatchOfYours", ("query", Format.Quote(query))];
+        return result switch
+        {
+            Ambiguous many => Reply.Refusal(w["Lookup.WhichTitle"], w.Plural("Lookup.Ambiguous", many.Candidates.Count, ("query", Format.Quote(query))))
+                with { Sections = [Reply.Section(w["Lookup.Candidates"], many.Candidates, a => $"{a.Name} ({a.Id})")] },
+            NoMatch { NearMisses.Count: > 0 } near => Reply.Refusal(w["Lookup.NoSuchTitle"],
+                    none + " " + w["Lookup.DidYouMean", ("names", w.List(near.NearMisses.Take(3).Select(a => $"`{a.Name}`").ToArray(), "Words.Or"))])
+                with { Sections = [Reply.Section(w["Lookup.DidYouMeanHeading"], near.NearMisses, a => $"{a.Name} ({a.Id})")] },
+            _ => Reply.Refusal(w["Lookup.NoSuchTitle"], none),
+        };
+    }
 }

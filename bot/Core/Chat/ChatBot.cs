@@ -70,8 +70,9 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         if (asker.Role == Role.Customer || !ReadOnlyCommands.Contains(command.GetType()))
         {
             // These may write (a customer's score, a survey's answer): with the store down, nothing is, and the asker is told to try again.
-            try { return router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text, Locale = message.Locale }); }
-            catch (Exception e) when (transactions?.IsStoreFault(e) == true) { return Reply.TryAgainSoon; }
+            var context = new AskContext(asker, today, book, team) { Channel = message.Channel, Words = message.Text, Locale = message.Locale };
+            try { return router.Route(command, context); }
+            catch (Exception e) when (transactions?.IsStoreFault(e) == true) { return Reply.TryAgainSoon(context.Reader); }
         }
         var language = Language.Languages.First(message.Locale, team.Language).Name;
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today, language),
@@ -101,7 +102,10 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         // A click's writes in one transaction: all or none, and one turn of the store's lock instead of one per write.
         ActionOutcome outcome;
         try { outcome = transactions is null ? actions.Route(request, context) : transactions.InOne(() => actions.Route(request, context)); }
-        catch (Exception e) when (transactions?.IsStoreFault(e) == true) { return new ActionOutcome(null, Reply.TryAgainSoon); }
+        catch (Exception e) when (transactions?.IsStoreFault(e) == true)
+        {
+            return new ActionOutcome(null, Reply.TryAgainSoon(asker.Email is { } email ? team.ReaderOfMember(email) : team.ReaderIn(Language.Languages.First(request.Locale, team.Language))));
+        }
         // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel; if the store
         // went away just after the commit, the read model's poll brings it when the store is back.
         try { if (!outcome.Unknown) books.Refresh(); }

@@ -40,7 +40,7 @@ public sealed record StopSurveysCommand : ChatCommand;
 /// A message that could not be read; <see cref="Problem"/> says what was not understood, <see cref="Nearest"/> is the
 /// verb of the command closest to what was typed, when one is close.
 /// </summary>
-public sealed record NotUnderstood(string Problem, string? Hint = null, string? Nearest = null) : ChatCommand;
+public sealed record NotUnderstood(Language.Said Problem, Language.Said? Hint = null, string? Nearest = null) : ChatCommand;
 
 /// <summary>How a figure is split: not at all, or one line per segment, plan or owner.</summary>
 public enum Breakdown { None, Segment, Plan, Owner }

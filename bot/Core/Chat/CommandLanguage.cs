@@ -127,11 +127,11 @@ public static class CommandLanguage
     public static ChatCommand Parse(string? message, DateOnly today)
     {
         var text = string.Join(' ', (message ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (text.Length == 0) return new NotUnderstood("The message was empty.");
-        if (text.Length > 500) return new NotUnderstood($"That message is {Format.Count(text.Length)} characters long; commands are a few words.");
+        if (text.Length == 0) return new NotUnderstood(new("Parse.Empty"));
+        if (text.Length > 500) return new NotUnderstood(new("Parse.TooLong", ("length", text.Length)));
 
         var words = Words.Of(text);
-        if (words.Count == 0) return text.Trim('`', '\'', '"', ' ') == "?" ? new HelpCommand() : new NotUnderstood($"I didn't understand \"{Format.Quote(text)}\".");
+        if (words.Count == 0) return text.Trim('`', '\'', '"', ' ') == "?" ? new HelpCommand() : new NotUnderstood(new("Parse.NotUnderstood", ("text", Format.Quote(text))));
         var share = words.Count > 1 && words.Lower(words.Count - 1) == "share";
         if (share) words.RemoveLast();
 
@@ -145,14 +145,14 @@ public static class CommandLanguage
         if (topics.Count == 0)
         {
             if (HowIsItDoing(words) is { } account) return new HealthCommand(account);
-            return new NotUnderstood($"I didn't understand \"{Format.Quote(text)}\".", Nearest: Nearest(words));
+            return new NotUnderstood(new("Parse.NotUnderstood", ("text", Format.Quote(text))), Nearest: Nearest(words));
         }
 
         var (spec, at, length) = topics[0];
         if (spec.TakesAccount) return ReadAccount(spec, words, at, length);
         var specs = topics.Select(t => t.Spec).Distinct().ToArray();
         if (specs.Length > 1)
-            return new NotUnderstood($"I read more than one question in \"{Format.Quote(text)}\" ({string.Join(" and ", specs.Select(s => $"`{s.Verb}`"))}); ask one at a time.");
+            return new NotUnderstood(new("Parse.MoreThanOne", ("text", Format.Quote(text)), ("verbs", specs.Select(s => $"`{s.Verb}`").ToArray())));
         foreach (var (_, start, count) in topics) words.Consume(start, count);
         // "churn over time", "monthly churn", "a chart of nps by month": the figure's trend.
         var trend = spec.IsTrend ? spec : spec.Trend is { } verb ? Commands.First(c => c.Verb == verb) : null;
@@ -161,30 +161,30 @@ public static class CommandLanguage
 
         var period = FindPeriod(words, today, spec.LooksAhead);
         if (period is not null && FindPeriod(words, today, spec.LooksAhead) is { } second)
-            return new NotUnderstood($"I read two periods, \"{Format.Quote(period.Value.Words)}\" and \"{Format.Quote(second.Words)}\"; ask for one.", Nearest: spec.Verb);
+            return new NotUnderstood(new("Parse.TwoPeriods", ("first", Format.Quote(period.Value.Words)), ("second", Format.Quote(second.Words))), Nearest: spec.Verb);
         var slice = FindSlice(words, out var badBreakdown);
         if (badBreakdown is not null)
-            return new NotUnderstood($"I can split figures by segment, plan or owner, not \"{Format.Quote(badBreakdown)}\".", $"For example `{spec.Verb} by segment`.");
+            return new NotUnderstood(new("Parse.BadBreakdown", ("what", Format.Quote(badBreakdown))), new("Parse.BreakdownExample", ("verb", spec.Verb)));
 
         var unread = words.Unread().Where(w => !Filler.Contains(w.Lower)).ToArray();
         if (unread.Length > 0)
         {
             var unreadText = string.Join(' ', unread.Select(w => w.Original));
             if (spec.DefaultPeriod is not null && unread.Any(w => LooksLikePeriod(w.Lower)))
-                return new NotUnderstood($"I couldn't read \"{Format.Quote(unreadText)}\" as a period.", $"Periods look like {PeriodParser.Examples}.", spec.Verb);
+                return new NotUnderstood(new("Parse.NotAPeriod", ("text", Format.Quote(unreadText))), new("Parse.PeriodsLookLike", ("examples", PeriodParser.Examples)), spec.Verb);
             // "enterprise churn": words left over may name a segment, plan or owner; the answer finds out, against the book.
             if (!spec.Sliceable || slice.For is not null)
-                return new NotUnderstood($"I read `{spec.Verb}` but not \"{Format.Quote(unreadText)}\".", Nearest: spec.Verb);
+                return new NotUnderstood(new("Parse.ReadVerbNotRest", ("verb", spec.Verb), ("text", Format.Quote(unreadText))), Nearest: spec.Verb);
             slice = slice with { For = unreadText, Guessed = true };
         }
 
         if (!slice.IsWhole && !spec.Sliceable)
-            return new NotUnderstood($"`{spec.Verb}` has no breakdown or filter; `churn`, `retention`, `nps`, `renewals` and `at-risk` do.", Nearest: spec.Verb);
+            return new NotUnderstood(new("Parse.NoSlice", ("verb", spec.Verb)), Nearest: spec.Verb);
         if (spec.DefaultPeriod is null)
         {
             // "at risk today" asks for what at-risk always answers; any other period is a different question.
             if (period is { Period.Label: not "today" } asked)
-                return new NotUnderstood($"`{spec.Verb}` is about today and takes no period (got \"{Format.Quote(asked.Words)}\").", Nearest: spec.Verb);
+                return new NotUnderstood(new("Parse.TakesNoPeriod", ("verb", spec.Verb), ("text", Format.Quote(asked.Words))), Nearest: spec.Verb);
             return spec.Make(new Reading(null, "", false)) with { Slice = slice };
         }
 
@@ -193,7 +193,7 @@ public static class CommandLanguage
         {
             // A look-back figure over days still to come: "churn next month" is a question for later.
             if (chosen.Start > today || (chosen.Start == today && chosen.EndExclusive > today.AddDays(1) && chosen.CalendarMonths is null))
-                return new NotUnderstood($"{Capitalised(chosen.Label)} {(chosen.Start > today ? "has not started yet" : "are still to come")}; `{spec.Verb}` looks back.", "Try `last month` or `this quarter`.");
+                return new NotUnderstood(new(chosen.Start > today ? "Parse.NotStarted" : "Parse.StillToCome", ("period", chosen), ("verb", spec.Verb)), new("Parse.TryLastMonth"));
             chosen = chosen.UpTo(today);
         }
         return spec.Make(new Reading(chosen, "", false, byMonth)) with { Slice = slice };
@@ -256,7 +256,7 @@ public static class CommandLanguage
         if (force) after.RemoveAt(after.Count - 1);
         var account = after.Count > 0 ? after : Edges(words.Range(0, at)).ToList();
         var name = Name(account);
-        return name.Length == 0 ? new NotUnderstood($"`{spec.Verb}` needs an account name.", spec.Example) : spec.Make(new Reading(null, name, force));
+        return name.Length == 0 ? new NotUnderstood(new("Parse.NeedsAccount", ("verb", spec.Verb)), new("Parse.ForExample", ("example", spec.Example))) : spec.Make(new Reading(null, name, force));
     }
 
     /// <summary>"how is Acme Capital doing?" asks for the health of Acme Capital.</summary>
@@ -394,25 +394,23 @@ public static class CommandLanguage
         return d[a.Length, b.Length];
     }
 
-    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-
     /// <summary>What a refusal of something not understood suggests: the nearest command, then examples for the asker's role.</summary>
-    public static string Suggestion(NotUnderstood problem, Role role)
+    public static string Suggestion(Language.Reader reader, NotUnderstood problem, Role role)
     {
         var nearest = problem.Nearest is { } verb && Commands.FirstOrDefault(c => c.Verb == verb) is { } spec && (spec.Audience == Audience.Customers || role is not Role.Customer)
-            ? $"Did you mean `{spec.Example}`? " : "";
-        var hint = problem.Hint is { } h && role is not Role.Customer ? h + " " : "";
-        return nearest + hint + ExamplesFor(role);
+            ? reader["Refusal.DidYouMean", ("example", spec.Example)] + " " : "";
+        var hint = problem.Hint is { } h && role is not Role.Customer ? reader.Say(h) + " " : "";
+        return nearest + hint + ExamplesFor(reader, role);
     }
 
     /// <summary>Examples of what this person may ask, never someone else's commands.</summary>
-    public static string ExamplesFor(Role role) => role switch
+    public static string ExamplesFor(Language.Reader reader, Role role) => reader[role switch
     {
-        Role.Customer => "Here you can answer a survey with its buttons, or type `stop` for no more surveys.",
-        Role.Unknown => "Figures are for the customer success team; `help` says what SuccessBot answers.",
-        Role.Csm => "Try `renewals next 30 days`, `at-risk`, `health ACME` or `churn this quarter` (your accounts), or `help` for every command.",
-        _ => "Try `churn last month`, `nps last quarter by segment`, `at-risk by owner` or `renewals next 30 days for enterprise`, or `help` for every command.",
-    };
+        Role.Customer => "Refusal.ExamplesCustomer",
+        Role.Unknown => "Refusal.ExamplesUnknown",
+        Role.Csm => "Refusal.ExamplesCsm",
+        _ => "Refusal.ExamplesManager",
+    }];
 }
 
 /// <summary>A word of a message as typed and in lower case; <see cref="Read"/> once a command, period or filter has used it.</summary>

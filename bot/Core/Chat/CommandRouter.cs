@@ -39,16 +39,16 @@ public sealed class CommandRouter
         if (context.Asker.Role is Role.Customer && command is not (HelpCommand or StopSurveysCommand) && context.Words is { } words
             && _customerWords?.Handle(words, context) is { } kept)
             return kept;
+        var w = context.Reader;
         if (command is NotUnderstood problem)
-            return Reply.Refusal("Not understood", problem.Problem, CommandLanguage.Suggestion(problem, context.Asker.Role));
+            return Reply.Refusal(w["Refusal.NotUnderstoodTitle"], w.Say(problem.Problem), CommandLanguage.Suggestion(w, problem, context.Asker.Role));
         if (command is not (HelpCommand or StopSurveysCommand) && context.Asker.Role is Role.Customer)
-            return Reply.Refusal("Only survey answers here", "This chat is for your feedback surveys; account figures are for the customer success team.");
+            return Reply.Refusal(w["Refusal.SurveysOnlyTitle"], w["Refusal.SurveysOnly"]);
         if (command is not HelpCommand && context.Asker.Role is Role.Unknown)
-            return Reply.Refusal("Who are you?",
-                $"I don't know {(context.Asker.Email is { } email ? email : "you")} as a member of the customer success team, so I can't share account figures.",
-                "A manager is listed in `Team:Managers`; a CSM is the owner of at least one account.");
+            return Reply.Refusal(w["Refusal.WhoAreYouTitle"],
+                context.Asker.Email is { } email ? w["Refusal.WhoIs", ("email", email)] : w["Refusal.WhoAreYou"], w["Refusal.WhoCounts"]);
         if (!_routes.TryGetValue(command.GetType(), out var route))
-            return Reply.Refusal("Not available", $"`{command.GetType().Name}` has no handler.");
+            return Reply.Refusal(w["Refusal.NotAvailableTitle"], w["Refusal.NotAvailable", ("command", command.GetType().Name)]);
 
         var scoped = context.Asker.SeesWholeTeam ? context : context with { Book = context.Book.OwnedBy(context.Asker.Email!) };
         return route(command, scoped);

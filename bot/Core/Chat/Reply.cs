@@ -51,9 +51,8 @@ public sealed record Reply(string Title)
     /// <summary>True when the store could not be reached, so nothing was done: a channel says to try again (HTTP: 503 with Retry-After).</summary>
     public bool StoreDown { get; init; }
 
-    /// <summary>What a write that could not reach the store answers.</summary>
-    public static readonly Reply TryAgainSoon = Refusal("Try again in a minute",
-        "SuccessBot cannot reach its database just now, so nothing was changed. Answers still come; please try this again in a minute.") with { StoreDown = true };
+    /// <summary>What a write that could not reach the store answers, in the asker's words.</summary>
+    public static Reply TryAgainSoon(Language.Reader w) => Refusal(w["Store.TryAgainTitle"], w["Store.TryAgain"]) with { StoreDown = true };
 
     /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
     public const int MaxHidden = 200;

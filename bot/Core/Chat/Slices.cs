@@ -1,9 +1,10 @@
 using SuccessBot.Core.Domain;
+using SuccessBot.Core.Language;
 
 namespace SuccessBot.Core.Chat;
 
-/// <summary>A <see cref="Slice"/> read against the book: the accounts a figure counts, what its title adds, and the groups it is split into.</summary>
-public sealed record BookSlice(Func<Account, bool> Includes, string Title, Breakdown By)
+/// <summary>A <see cref="Slice"/> read against the book: the accounts a figure counts, what its title adds, and the groups it is split into, in the asker's words.</summary>
+public sealed record BookSlice(Func<Account, bool> Includes, string Title, Breakdown By, Reader Words)
 {
     /// <summary>One group per segment, plan or owner of the included accounts, named as the book names it; none without a breakdown.</summary>
     public IReadOnlyList<(string Name, Func<Account, bool> Includes)> Groups(IEnumerable<Account> accounts)
@@ -15,12 +16,12 @@ public sealed record BookSlice(Func<Account, bool> Includes, string Title, Break
     }
 
     /// <summary>"By segment", "By plan", "By owner".</summary>
-    public string Heading => "By " + By.ToString().ToLowerInvariant();
+    public string Heading => Words[$"Slice.Heading{By}"];
 
     private string GroupOf(Account account) => By switch
     {
-        Breakdown.Segment => account.Segment ?? "(no segment)",
-        Breakdown.Plan => account.Plan ?? "(no plan)",
+        Breakdown.Segment => account.Segment ?? Words["Slice.NoSegment"],
+        Breakdown.Plan => account.Plan ?? Words["Slice.NoPlan"],
         _ => account.OwnerEmail,
     };
 }
@@ -32,14 +33,14 @@ public static class Slices
     public static BookSlice? Resolve(Slice slice, AskContext context, out Reply? refusal)
     {
         refusal = null;
+        var w = context.Reader;
         if (slice.By == Breakdown.Owner && !context.Asker.SeesWholeTeam)
         {
-            refusal = Reply.Refusal("By owner is for managers", "You see your own accounts, so every figure you ask for is already yours alone; a manager sees one line per owner.",
-                "Ask without `by owner`, or split by `segment` or `plan`.");
+            refusal = Reply.Refusal(w["Slice.ByOwnerTitle"], w["Slice.ByOwner"], w["Slice.ByOwnerNote"]);
             return null;
         }
-        var title = slice.By == Breakdown.None ? "" : " · by " + slice.By.ToString().ToLowerInvariant();
-        if (slice.For is not { } asked) return new BookSlice(_ => true, title, slice.By);
+        var title = slice.By == Breakdown.None ? "" : " · " + w[$"Slice.Title{slice.By}"];
+        if (slice.For is not { } asked) return new BookSlice(_ => true, title, slice.By, w);
 
         var accounts = context.Book.Accounts;
         if (asked.Contains('@'))
@@ -47,32 +48,32 @@ public static class Slices
             var email = asked.Trim();
             if (!context.Asker.SeesWholeTeam && !string.Equals(email, context.Asker.Email, StringComparison.OrdinalIgnoreCase))
             {
-                refusal = Reply.Refusal("Only your own accounts", $"You see figures for your own accounts; figures for {Format.Quote(email)} are for a manager.");
+                refusal = Reply.Refusal(w["Slice.OnlyYoursTitle"], w["Slice.OnlyYours", ("email", Format.Quote(email))]);
                 return null;
             }
             if (!accounts.Any(a => Owns(a, email)))
             {
-                refusal = Reply.Refusal("No such owner", $"No {(context.Asker.SeesWholeTeam ? "" : "account of yours ")}is owned by {Format.Quote(email)}.",
-                    $"Owners: {string.Join(", ", accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Order().Take(20))}.");
+                refusal = Reply.Refusal(w["Slice.NoOwnerTitle"], w[context.Asker.SeesWholeTeam ? "Slice.NoOwner" : "Slice.NoOwnerOfYours", ("email", Format.Quote(email))],
+                    w["Slice.Owners", ("owners", string.Join(", ", accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Order().Take(20)))]);
                 return null;
             }
-            return new BookSlice(a => Owns(a, email), $"{title} · for {email}", slice.By);
+            return new BookSlice(a => Owns(a, email), title + " · " + w["Slice.For", ("name", email)], slice.By, w);
         }
 
         var key = Key(asked);
         if (Named(accounts.Select(a => a.Segment), key) is { } segment)
-            return new BookSlice(a => string.Equals(a.Segment, segment, StringComparison.OrdinalIgnoreCase), $"{title} · for {segment}", slice.By);
+            return new BookSlice(a => string.Equals(a.Segment, segment, StringComparison.OrdinalIgnoreCase), title + " · " + w["Slice.For", ("name", segment)], slice.By, w);
         if (Named(accounts.Select(a => a.Plan), key) is { } plan)
-            return new BookSlice(a => string.Equals(a.Plan, plan, StringComparison.OrdinalIgnoreCase), $"{title} · for the {plan} plan", slice.By);
+            return new BookSlice(a => string.Equals(a.Plan, plan, StringComparison.OrdinalIgnoreCase), title + " · " + w["Slice.ForPlan", ("plan", plan)], slice.By, w);
         // "for ana" is the owner whose address starts so, when only one does.
         var owners = accounts.Select(a => a.OwnerEmail).Distinct(StringComparer.OrdinalIgnoreCase).Where(o => Key(o.Split('@')[0]).StartsWith(key, StringComparison.Ordinal)).ToArray();
         if (key.Length >= 3 && owners.Length == 1 && (context.Asker.SeesWholeTeam || string.Equals(owners[0], context.Asker.Email, StringComparison.OrdinalIgnoreCase)))
-            return new BookSlice(a => Owns(a, owners[0]), $"{title} · for {owners[0]}", slice.By);
+            return new BookSlice(a => Owns(a, owners[0]), title + " · " + w["Slice.For", ("name", owners[0])], slice.By, w);
 
-        var known = $"Segments: {List(accounts.Select(a => a.Segment))}. Plans: {List(accounts.Select(a => a.Plan))}.";
+        var known = w["Slice.Known", ("segments", List(w, accounts.Select(a => a.Segment))), ("plans", List(w, accounts.Select(a => a.Plan)))];
         refusal = slice.Guessed
-            ? Reply.Refusal("Not understood", $"I didn't understand \"{Format.Quote(asked)}\": no segment, plan or owner is called so.", $"{known} {CommandLanguage.ExamplesFor(context.Asker.Role)}")
-            : Reply.Refusal("Which accounts?", $"No segment, plan or owner is called \"{Format.Quote(asked)}\".", $"{known} For an owner, type their email.");
+            ? Reply.Refusal(w["Refusal.NotUnderstoodTitle"], w["Slice.NotUnderstood", ("text", Format.Quote(asked))], $"{known} {CommandLanguage.ExamplesFor(w, context.Asker.Role)}")
+            : Reply.Refusal(w["Slice.WhichTitle"], w["Slice.NoSuchName", ("text", Format.Quote(asked))], $"{known} {w["Slice.TypeEmail"]}");
         return null;
     }
 
@@ -84,9 +85,9 @@ public static class Slices
 
     private static string Key(string text) => new(text.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());
 
-    private static string List(IEnumerable<string?> names)
+    private static string List(Reader w, IEnumerable<string?> names)
     {
         var distinct = names.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray();
-        return distinct.Length == 0 ? "none" : string.Join(", ", distinct);
+        return distinct.Length == 0 ? w["Slice.None"] : string.Join(", ", distinct);
     }
 }

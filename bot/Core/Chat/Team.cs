@@ -66,8 +66,10 @@ public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book
     /// <summary>The message as typed, for what is read as words rather than a command (a customer's reason for a score).</summary>
     public string? Words { get; init; }
 
-    /// <summary>The asker's words: their chat's language, else the team's.</summary>
-    public Language.Reader Reader => Team.ReaderIn(Language.Languages.First(Locale, Team.Language));
+    /// <summary>The asker's words: a customer's own language (see <see cref="Language.Languages.OfContact(BookOfBusiness, string, string?, TeamSettings)"/>); a team member's chat's language, else the team's.</summary>
+    public Language.Reader Reader => Team.ReaderIn(Asker is { Role: Role.Customer, Email: { } email }
+        ? Language.Languages.OfContact(Book, email, Locale, Team)
+        : Language.Languages.First(Locale, Team.Language));
 
     /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is (in English, for the answers not translated yet).</summary>
     public string Scope => ScopeIn(Team.ReaderIn(Language.Languages.English));

@@ -14,6 +14,16 @@ public interface ITexts
 }
 
 /// <summary>
+/// A message not yet in anyone's words (what the command reader could not read, before it knows who asks): its key and
+/// named values; a <see cref="Time.Period"/> is named and a list of words joined as the reader does.
+/// </summary>
+public sealed class Said(string key, params (string Name, object? Value)[] values)
+{
+    public string Key => key;
+    public IReadOnlyList<(string Name, object? Value)> Values => values;
+}
+
+/// <summary>
 /// One reader's words: texts in their language with named placeholders (`{score}`, `{day:d}`) filled in their culture's way,
 /// and plurals picked by their language's CLDR rules from the keys `KEY#one`, `KEY#few`, `KEY#other`....
 /// </summary>
@@ -47,6 +57,12 @@ public sealed record Reader(ITexts Texts, CultureInfo Culture)
 
     public string Day(DateOnly day) => IsEnglish ? Chat.Format.Day(day) : day.ToString("d", Culture);
 
+    /// <summary>A day as titles and sentences write it: "1 Oct 2026" in English, "01.10.2026" in German.</summary>
+    public string Date(DateOnly day) => IsEnglish ? Time.Period.Format(day) : Day(day);
+
+    /// <summary>"+12%", "-50%" in English; "-50 %" as a German writes it.</summary>
+    public string Signed(double share) => IsEnglish ? Metrics.Health.Signed(share) : (share >= 0 ? "+" : "") + share.ToString("P0", Culture);
+
     /// <summary>A moment in UTC: "2026-11-25 14:30 UTC", "25.11.2026 14:30 UTC".</summary>
     public string Moment(DateTimeOffset at) => IsEnglish ? $"{at:yyyy-MM-dd HH:mm} UTC" : at.UtcDateTime.ToString("g", Culture) + " UTC";
 
@@ -75,6 +91,27 @@ public sealed record Reader(ITexts Texts, CultureInfo Culture)
         if (calendar is null) return Range(period);
         return toDate ? this["Period.ToDate", ("period", calendar)] : calendar;
     }
+
+    /// <summary>A month or quarter as a chart's axis names it: "Oct '26", "Q4 '26" in English; "Okt. '26", "4. Q. '26" in German.</summary>
+    public string Short(Time.Period bucket, int months) => IsEnglish ? Metrics.Trends.Short(bucket, months) : months == 3
+        ? this["Period.QuarterShort", ("quarter", (bucket.Start.Month - 1) / 3 + 1), ("year", (bucket.Start.Year % 100).ToString("00", CultureInfo.InvariantCulture))]
+        : Culture.TextInfo.ToTitleCase(bucket.Start.ToString("MMM", Culture)) + $" '{bucket.Start.Year % 100:00}";
+
+    /// <summary>A <see cref="Said"/> in this reader's words, its first letter a capital as a sentence starts.</summary>
+    public string Say(Said said)
+    {
+        var text = this[said.Key, [.. said.Values.Select(v => v.Value switch
+        {
+            Time.Period period => (v.Name, (object?)Label(period)),
+            string[] words => (v.Name, (object?)List(words)),
+            _ => v,
+        })]];
+        return text.Length == 0 ? text : char.ToUpper(text[0], Culture) + text[1..];
+    }
+
+    /// <summary>"a, b and c" as the reader joins a list (<paramref name="last"/> "Words.Or": "a, b or c").</summary>
+    public string List(IReadOnlyList<string> items, string last = "Words.And") => items.Count <= 1 ? string.Join("", items)
+        : this[last, ("first", string.Join(", ", items.Take(items.Count - 1))), ("last", items[^1])];
 
     /// <summary>Fills `{name}` and `{name:format}`; `{{` and `}}` are braces. A placeholder without a value is an error, not a blank.</summary>
     public string Fill(string text, IReadOnlyList<(string Name, object? Value)> values, string key)

@@ -49,8 +49,8 @@ public static class Digest
         var nps = Trends.Nps(book, quarters, team.TimeZone);
         return
         [
-            .. churn.Any(m => m.ActiveAtStart > 0) ? [TrendCharts.Churn(churn, money)] : Array.Empty<Chart>(),
-            .. nps.Any(c => c.Responses > 0) ? [TrendCharts.NpsScores(quarters, nps, 3)] : Array.Empty<Chart>(),
+            .. churn.Any(m => m.ActiveAtStart > 0) ? [TrendCharts.Churn(team.ReaderIn(Language.Languages.English), churn, money)] : Array.Empty<Chart>(),
+            .. nps.Any(c => c.Responses > 0) ? [TrendCharts.NpsScores(team.ReaderIn(Language.Languages.English), quarters, nps, 3)] : Array.Empty<Chart>(),
         ];
     }
 

@@ -6,8 +6,8 @@ using SuccessBot.Core.Metrics;
 
 namespace SuccessBot.Core.Nudges;
 
-/// <summary>What a nudge action did: the words for the card's note, and the card's facts it changed.</summary>
-public sealed record Acted(string What, IReadOnlyList<Fact> Changed);
+/// <summary>What a nudge action did: the words for the ledger and the audit log, the card's note in its reader's words, and the card's facts it changed.</summary>
+public sealed record Acted(string What, string Note, IReadOnlyList<Fact> Changed);
 
 /// <summary>What the three nudge buttons share: find the nudge, check who clicks, refuse a second click, record the action.</summary>
 public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
@@ -16,26 +16,27 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
 
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
-        if (ledger.Find(request.Value) is not { } nudge) return ActionOutcome.NotSent("SuccessBot never sent this nudge.");
+        var w = ClickerWords(context);
+        if (ledger.Find(request.Value) is not { } nudge) return ActionOutcome.NotSent(w["Click.NeverSent"], w["Click.UnknownTitle"]);
         var clicker = context.Asker.Email;
         if (!context.Asker.SeesWholeTeam && !string.Equals(clicker, nudge.Recipient, StringComparison.OrdinalIgnoreCase))
-            return ActionOutcome.Refused("Not your nudge", $"This nudge was sent to {nudge.Recipient}; only they or a manager can act on it.");
+            return ActionOutcome.Refused(w["Click.NotYoursTitle"], w["Click.NotYours", ("recipient", nudge.Recipient)]);
         if (nudge.Action is not null)
-            return ActionOutcome.Refused("Already handled", NudgeCards.AlreadyHandled(nudge), NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(nudge)));
+            return ActionOutcome.Refused(w["Click.AlreadyHandledTitle"], NudgeCards.AlreadyHandled(nudge), NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(nudge)));
         if (context.Book.Find(nudge.AccountId) is not { } account)
-            return ActionOutcome.Refused("Account gone", $"The account {nudge.AccountId} is no longer in the book.");
-        // The facts an action changes are labelled in the card's words, the recipient's language.
+            return ActionOutcome.Refused(w["Click.AccountGoneTitle"], w["Click.AccountGone", ("account", nudge.AccountId)]);
+        // The card's note and the facts an action changes are in the card's words, the recipient's language; refusals in the clicker's.
         context = context with { Reader = context.Team.ReaderOfMember(nudge.Recipient) };
-        if (AlreadyDone(account, context) is { } why) return ActionOutcome.Refused("Not done", why);
+        if (AlreadyDone(account, context, w) is { } why) return ActionOutcome.Refused(w["Click.NotDoneTitle"], why);
 
-        var (acted, problem) = Act(account, request.Inputs, context);
-        if (acted is null) return ActionOutcome.Refused("Not done", problem ?? "Nothing was done.");
+        var (acted, problem) = Act(account, request.Inputs, context, w);
+        if (acted is null) return ActionOutcome.Refused(w["Click.NotDoneTitle"], problem ?? w["Click.NothingDone"]);
         var by = clicker ?? "an administrator";
         var done = nudge with { Action = acted.What, ActedBy = by, ActedAt = context.Now };
         ledger.Update(done);
         Retire(done, RetiresEveryones);
         // The card says who did what: no second message, whichever the action.
-        return new ActionOutcome(NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(done), acted.Changed), null)
+        return new ActionOutcome(NudgeCards.Done(nudge.Card, acted.Note, acted.Changed), null)
         {
             Audited = new AuditFact(request.ActionId, account.Id,
                 new Dictionary<string, string>(request.Inputs.Select(i => KeyValuePair.Create(i.Key, Text(request.Inputs, i.Key) ?? ""))) { ["done"] = acted.What, ["nudge"] = nudge.Key }),
@@ -45,11 +46,18 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
     /// <summary>Marked churned: every open card of the account is done with, whoever it was for; otherwise only the clicker's.</summary>
     protected virtual bool RetiresEveryones => false;
 
-    /// <summary>Why the action cannot be taken on this account at all (null: it can).</summary>
-    protected virtual string? AlreadyDone(Account account, ActionContext context) => null;
+    /// <summary>Why the action cannot be taken on this account at all (null: it can), in the clicker's words <paramref name="w"/>.</summary>
+    protected virtual string? AlreadyDone(Account account, ActionContext context, Language.Reader w) => null;
 
-    /// <summary>Does the action; returns what was done ("snoozed for 14 days: waiting for budget") or why it was not.</summary>
-    protected abstract (Acted? Acted, string? Problem) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context);
+    /// <summary>Does the action; returns what was done ("snoozed for 14 days: waiting for budget") or why it was not, in the clicker's words <paramref name="w"/>.</summary>
+    protected abstract (Acted? Acted, string? Problem) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, Language.Reader w);
+
+    /// <summary>The clicker's words: their chat's language (the click's own locale is remembered before it is routed), else the team's.</summary>
+    public static Language.Reader ClickerWords(ActionContext context) =>
+        context.Asker.Email is { } email ? context.Team.ReaderOfMember(email) : context.Team.ReaderIn(Language.Languages.First(context.Team.Language));
+
+    /// <summary>A moment on a card as its reader writes it: "2026-11-25 14:30 UTC".</summary>
+    protected static string At(ActionContext context) => context.Reader!.Moment(context.Now);
 
     /// <summary>The account's other open cards for the same person (for anyone after a churn) are handled by this one: a click on them is refused, a card not sent yet is not sent.</summary>
     private void Retire(NudgeRecord done, bool everyones)
@@ -81,28 +89,37 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
 
 public sealed class SnoozeHandler(INudgeLedger ledger, IAccountActivity activity) : NudgeActionHandler(ledger)
 {
-    protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
+    protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, Language.Reader w)
     {
-        if (Choice(inputs, "days", NudgeCards.SnoozeDays) is not { } days) return (null, $"Snooze for {string.Join(", ", NudgeCards.SnoozeDays)} days.");
+        if (Choice(inputs, "days", NudgeCards.SnoozeDays) is not { } days) return (null, w["Click.SnoozeFor", ("days", string.Join(", ", NudgeCards.SnoozeDays))]);
         var reason = Text(inputs, "reason");
         var band = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health).Band;
         var until = context.Today.AddDays(int.Parse(days));
         activity.SaveSnooze(new Snooze(account.Id, until, reason, By(context), band));
         activity.AddTouchpoint(new Touchpoint(account.Id, "snooze", $"{days} days" + (reason is null ? "" : $": {reason}"), By(context), context.Now));
-        return (new Acted($"snoozed {account.Name} for {days} days" + (reason is null ? "" : $" ({reason})"),
-            [new(context.Reader!["Nudge.Snoozed"], $"until {Format.Day(until)} by {By(context)}" + (reason is null ? "" : $": {Format.Quote(reason, 80)}"))]), null);
+        var r = context.Reader!;
+        var note = reason is null
+            ? r.Plural("Click.Snoozed", int.Parse(days), ("by", By(context)), ("account", account.Name), ("at", At(context)))
+            : r.Plural("Click.SnoozedBecause", int.Parse(days), ("by", By(context)), ("account", account.Name), ("reason", reason), ("at", At(context)));
+        return (new Acted($"snoozed {account.Name} for {days} days" + (reason is null ? "" : $" ({reason})"), note,
+            [new(r["Nudge.Snoozed"], reason is null ? r["Click.SnoozedUntil", ("date", until), ("by", By(context))]
+                : r["Click.SnoozedUntilBecause", ("date", until), ("by", By(context)), ("reason", Format.Quote(reason, 80))])]), null);
     }
 }
 
 public sealed class LogTouchpointHandler(INudgeLedger ledger, IAccountActivity activity) : NudgeActionHandler(ledger)
 {
-    protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
+    protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, Language.Reader w)
     {
         var note = Text(inputs, "note");
-        if (Choice(inputs, "kind", NudgeCards.TouchpointKinds) is not { } kind) return (null, $"Say what kind of touchpoint: {string.Join(", ", NudgeCards.TouchpointKinds)}.");
+        if (Choice(inputs, "kind", NudgeCards.TouchpointKinds) is not { } kind) return (null, w["Click.WhichKind", ("kinds", string.Join(", ", NudgeCards.TouchpointKinds))]);
         var touchpoint = new Touchpoint(account.Id, kind, note, By(context), context.Now);
         activity.AddTouchpoint(touchpoint);
-        return (new Acted($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"), [new(context.Reader!["Fact.LastTouchpoint"], HealthHandler.Describe(context.Reader!, touchpoint))]), null);
+        var r = context.Reader!;
+        var told = note is null
+            ? r["Click.Logged", ("by", By(context)), ("kind", HealthHandler.Kind(r, kind)), ("account", account.Name), ("at", At(context))]
+            : r["Click.LoggedNote", ("by", By(context)), ("kind", HealthHandler.Kind(r, kind)), ("account", account.Name), ("note", note), ("at", At(context))];
+        return (new Acted($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"), told, [new(r["Fact.LastTouchpoint"], HealthHandler.Describe(r, touchpoint))]), null);
     }
 }
 
@@ -111,20 +128,24 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
     protected override bool RetiresEveryones => true;
 
     /// <summary>A second mark would silently change the churn day and reason: refused, saying who marked it and when.</summary>
-    protected override string? AlreadyDone(Account account, ActionContext context) => account.CanceledOn is not { } canceled ? null
-        : $"{account.Name} already churned on {Format.Day(canceled)} ({account.ChurnReason ?? ChurnMetrics.UnknownReason}).{HealthHandler.ChurnMark(context.Reader!, context.Book, account.Id)} Nothing was changed.";
+    protected override string? AlreadyDone(Account account, ActionContext context, Language.Reader w) => account.CanceledOn is not { } canceled ? null
+        : w["Click.AlreadyChurned", ("account", account.Name), ("date", canceled), ("reason", account.ChurnReason ?? ChurnMetrics.UnknownReason)] + HealthHandler.ChurnMark(w, context.Book, account.Id)
+            + " " + w["Click.NothingChanged"];
 
-    protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context)
+    protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, Language.Reader w)
     {
-        if (Choice(inputs, "reason", NudgeCards.ChurnReasons) is not { } reason) return (null, $"Pick a churn reason: {string.Join(", ", NudgeCards.ChurnReasons)}.");
+        if (Choice(inputs, "reason", NudgeCards.ChurnReasons) is not { } reason) return (null, w["Click.WhichReason", ("reasons", string.Join(", ", NudgeCards.ChurnReasons))]);
         var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
         var months = (int)Math.Round((context.Today.DayNumber - account.StartedOn.DayNumber) / (365.25 / 12));
         var trimmedNote = Text(inputs, "note");
         activity.MarkChurned(new AccountChurned(account.ChurnedOn(context.Today, reason),
             new ChurnRecord(account.Id, context.Today, reason, trimmedNote, By(context), months, account.Mrr, health.SessionTrend),
             new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now)));
+        var r = context.Reader!;
         return (new Acted($"marked {account.Name} churned ({reason}) after {months} months",
-            [new(context.Reader!["Nudge.Churned"], $"{Format.Day(context.Today)}, {reason}" + (trimmedNote is null ? "" : $": {Format.Quote(trimmedNote, 300)}"))]), null);
+            r.Plural("Click.MarkedChurned", months, ("by", By(context)), ("account", account.Name), ("reason", reason), ("at", At(context))),
+            [new(r["Nudge.Churned"], trimmedNote is null ? r["Click.ChurnedOn", ("date", context.Today), ("reason", reason)]
+                : r["Click.ChurnedOnNote", ("date", context.Today), ("reason", reason), ("note", Format.Quote(trimmedNote, 300))])]), null);
     }
 }
 
@@ -133,9 +154,10 @@ public sealed class OpenNudgeHandler(INudgeLedger ledger) : IActionHandler
 {
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
-        if (ledger.Find(request.Value) is not { } nudge || !NudgeRules.IsCard(nudge.Rule)) return ActionOutcome.NotSent("SuccessBot never listed this nudge.");
+        var w = NudgeActionHandler.ClickerWords(context);
+        if (ledger.Find(request.Value) is not { } nudge || !NudgeRules.IsCard(nudge.Rule)) return ActionOutcome.NotSent(w["Click.NeverListed"], w["Click.UnknownTitle"]);
         if (!context.Asker.SeesWholeTeam && !string.Equals(context.Asker.Email, nudge.Recipient, StringComparison.OrdinalIgnoreCase))
-            return ActionOutcome.Refused("Not your nudge", $"This nudge was listed for {nudge.Recipient}; only they or a manager can open it.");
+            return ActionOutcome.Refused(w["Click.NotYoursTitle"], w["Click.NotYoursListed", ("recipient", nudge.Recipient)]);
         var rollUp = nudge.MessageRef is { } listedIn && listedIn.StartsWith(NudgeRules.RollUp + "|", StringComparison.Ordinal) ? ledger.Find(listedIn)?.Card : null;
         var card = nudge.Action is null ? nudge.Card : NudgeCards.Done(nudge.Card, NudgeCards.AlreadyHandled(nudge));
         return new ActionOutcome(rollUp, card);

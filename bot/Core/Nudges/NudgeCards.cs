@@ -109,14 +109,10 @@ public static class NudgeCards
         return reader["Nudge.Weakest", ("name", weakest.Name), ("detail", weakest.Detail)];
     }
 
-    /// <summary>"+12%", "-50%" in English; "-50 %" as a German writes it.</summary>
-    public static string Signed(Reader reader, double share) =>
-        reader.IsEnglish ? Health.Signed(share) : (share >= 0 ? "+" : "") + share.ToString("P0", reader.Culture);
-
     private static string OpenIssues(Reader reader, HealthReport health, HealthOptions options)
     {
         var issues = new List<string>();
-        if (health.IsFalling) issues.Add(reader["Nudge.IssueSessions", ("trend", Signed(reader, health.SessionTrend!.Value))]);
+        if (health.IsFalling) issues.Add(reader["Nudge.IssueSessions", ("trend", reader.Signed(health.SessionTrend!.Value))]);
         if (health.Facts.DaysIdle is not { } idle) issues.Add(reader["Nudge.IssueNeverUsed"]);
         else if (idle >= options.InactiveDays) issues.Add(reader.Plural("Nudge.IssueIdle", idle));
         if (health.Facts.LatestNps is { Score: <= 6 } nps) issues.Add(reader["Nudge.IssueDetractor", ("score", nps.Score), ("date", DateOnly.FromDateTime(nps.AnsweredAt.DateTime))]);

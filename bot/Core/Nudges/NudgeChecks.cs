@@ -80,7 +80,7 @@ public static class NudgeChecks
                         ? owner.Plural("Nudge.IdleFor", idle, ("account", account.Name)) : owner.Plural("Nudge.NeverUsedSince", age, ("account", account.Name)), Signal.Inactivity));
                 if (snooze is null && health.IsFalling && !old.Falling)
                     changes.Add((owner["Nudge.UsageFalling"], owner["Nudge.SessionsFell", ("before", health.Facts.PreviousSessions), ("after", health.Facts.RecentSessions),
-                        ("trend", NudgeCards.Signed(owner, health.SessionTrend!.Value))], Signal.FallingUsage));
+                        ("trend", owner.Signed(health.SessionTrend!.Value))], Signal.FallingUsage));
                 if (changes.Count > 0)
                     nudges.Add(Make(NudgeRules.Engagement, $"{today:yyyy-MM-dd}", changes[0].Title, string.Join(". ", changes.Select(c => c.Happened)), changes.Select(c => c.Rule)));
             }

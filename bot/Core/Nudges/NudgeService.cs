@@ -220,7 +220,7 @@ public sealed class NudgeService(
         var listed = over.Select(n => n with { Status = DeliveryStatus.Listed, MessageRef = key, LastError = null }).ToArray();
         foreach (var nudge in listed) ledger.Update(nudge);
         var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(round.UrgencyOf).ToArray();
-        var card = RollUps.Card(all, options.MaxNudgesPerDay);
+        var card = RollUps.Card(team.ReaderOfMember(recipient), all, options.MaxNudgesPerDay);
         var now = clock.GetUtcNow();
         if (ledger.Find(key) is not { } existing)
         {

@@ -19,13 +19,13 @@ public static class Urgency
     }
 }
 
-/// <summary>The one message of a day that lists the cards over a person's budget, each with a button that opens it.</summary>
+/// <summary>The one message of a day that lists the cards over a person's budget, each with a button that opens it, in their words.</summary>
 public static class RollUps
 {
-    public static Reply Card(IReadOnlyList<NudgeRecord> listed, int budget) => new($"{Format.Count(listed.Count)} more account(s) to look at today")
+    public static Reply Card(Language.Reader w, IReadOnlyList<NudgeRecord> listed, int budget) => new(w.Plural("RollUp.Title", listed.Count))
     {
-        Summary = $"You got today's {Format.Count(budget)} most urgent cards (MRR at stake x nearness of renewal x health); these wait here, the most urgent first. Open one to act on it.",
-        Sections = [Reply.Section("Waiting", listed, n => n.Card.Title, max: 50)],
-        Buttons = [.. listed.Take(NudgeService.MaxOpenButtons).Select(n => new ReplyButton($"Open: {n.Card.Title}", NudgeCards.Open, n.Key))],
+        Summary = w.Plural("RollUp.Summary", budget),
+        Sections = [Reply.Section(w["RollUp.Waiting"], listed, n => n.Card.Title, max: 50)],
+        Buttons = [.. listed.Take(NudgeService.MaxOpenButtons).Select(n => new ReplyButton(w["RollUp.Open", ("title", n.Card.Title)], NudgeCards.Open, n.Key))],
     };
 }

@@ -11,12 +11,19 @@ public sealed class NpsSendHandler(SurveyService surveys) : IChatCommandHandler<
     {
         var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
         if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
-        if (account.ContactEmails.Count == 0) return Reply.Refusal("No contacts", $"{account.Name} has no contact emails to survey (the `contact_emails` column).");
+        var w = context.Reader;
+        if (account.ContactEmails.Count == 0) return Reply.Refusal(w["NpsSend.NoContactsTitle"], w["NpsSend.NoContacts", ("account", account.Name)]);
         var (sent, skipped) = surveys.SendTo(account, command.Force, AuditEntry.WhoIs(context.Asker.Email), context.Channel);
-        return new Reply($"NPS survey · {account.Name}")
+        return new Reply(w["NpsSend.Title", ("account", account.Name)])
         {
-            Summary = sent.Count == 0 ? "No survey sent." : $"Survey sent to {Format.Count(sent.Count)} contact(s); answers appear in `nps`.",
-            Sections = [.. new[] { ("Sent to", sent), ("Skipped", skipped) }.Where(s => s.Item2.Count > 0).Select(s => Reply.Section(s.Item1, s.Item2, l => l))],
+            Summary = sent.Count == 0 ? w["NpsSend.NoneSent"] : w.Plural("NpsSend.Sent", sent.Count),
+            Sections =
+            [
+                .. sent.Count == 0 ? Array.Empty<ReplySection>() : [Reply.Section(w["NpsSend.SentTo"], sent, contact => contact)],
+                .. skipped.Count == 0 ? Array.Empty<ReplySection>() : [Reply.Section(w["NpsSend.Skipped"], skipped, s => s.AskedOn is { } on
+                    ? w["NpsSend.Cooldown", ("contact", s.Contact), ("date", on)]
+                    : w["NpsSend.OptedOut", ("contact", s.Contact)])],
+            ],
         };
     }
 }

@@ -45,24 +45,24 @@ public sealed class SurveyService(IBookSource books, ISurveyStore surveys, INudg
     }));
 
     /// <summary>`nps send ACCOUNT [force]`: the account's contacts, cooldown respected unless forced, opt-outs always; audited when it sent one.</summary>
-    public (IReadOnlyList<string> Sent, IReadOnlyList<string> Skipped) SendTo(Account account, bool force, string who, string channel) => audit.Recorded(() =>
+    public (IReadOnlyList<string> Sent, IReadOnlyList<SkippedContact> Skipped) SendTo(Account account, bool force, string who, string channel) => audit.Recorded(() =>
     {
         var outcome = SendNow(account, force);
         return (outcome, outcome.Sent.Count == 0 ? null : SurveyAudit.Sent(clock.GetUtcNow(), who, channel, account.Id, outcome.Sent, force));
     });
 
-    private (IReadOnlyList<string> Sent, IReadOnlyList<string> Skipped) SendNow(Account account, bool force)
+    private (IReadOnlyList<string> Sent, IReadOnlyList<SkippedContact> Skipped) SendNow(Account account, bool force)
     {
         var last = surveys.LastSurveyed();
         var optedOut = surveys.OptedOut();
         var cooldownStart = clock.GetUtcNow().AddDays(-options.CooldownDays);
         var sent = new List<string>();
-        var skipped = new List<string>();
+        var skipped = new List<SkippedContact>();
         foreach (var contact in account.ContactEmails)
         {
             var key = contact.ToLowerInvariant();
-            if (optedOut.Contains(key)) skipped.Add($"{contact} (opted out)");
-            else if (!force && last.TryGetValue(key, out var at) && at >= cooldownStart) skipped.Add($"{contact} (asked on {at:yyyy-MM-dd}; add `force` to ask again)");
+            if (optedOut.Contains(key)) skipped.Add(new(contact, null));
+            else if (!force && last.TryGetValue(key, out var at) && at >= cooldownStart) skipped.Add(new(contact, DateOnly.FromDateTime(at.DateTime)));
             else if (Send(account, contact)) sent.Add(contact);
         }
         return (sent, skipped);
@@ -77,3 +77,6 @@ public sealed class SurveyService(IBookSource books, ISurveyStore surveys, INudg
         return ledger.Add(NudgeRecord.From(new Nudge($"{Rule}|{id}", Rule, account.Id, contact, SurveyCards.Question(team.ReaderIn(Languages.OfContact(account, contact, null, team)), id, options.Product)), now));
     }
 }
+
+/// <summary>A contact `nps send` did not survey: opted out (<see cref="AskedOn"/> null), or asked within the cooldown on that day.</summary>
+public sealed record SkippedContact(string Contact, DateOnly? AskedOn);

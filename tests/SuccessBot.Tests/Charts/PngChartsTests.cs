@@ -8,6 +8,8 @@ namespace SuccessBot.Tests.Charts;
 /// <summary>The PNG a chat shows: it decodes, has the size asked, and is not blank (the series' colours are in its pixels).</summary>
 public class PngChartsTests
 {
+    private static readonly SuccessBot.Core.Language.Reader English = new(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English);
+
     private static readonly ChartTable NoTable = new("Numbers", ["Month"], []);
 
     private static Chart Churn() => new(ChartKind.Line, "Monthly churn", ["Jan '26", "Feb '26", "Mar '26", "Apr '26", "May '26", "Jun '26"],
@@ -58,8 +60,8 @@ public class PngChartsTests
     {
         var quarters = Trends.Buckets(new Core.Time.Period(new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1), "2026"), 3);
         var counts = new[] { new NpsCounts(30, 10, 8), new NpsCounts(25, 12, 15), new NpsCounts(40, 5, 3), new NpsCounts(20, 20, 20) };
-        using var bars = Decoded(PngCharts.Render(TrendCharts.NpsMix(quarters, counts, 3)));
-        using var donut = Decoded(PngCharts.Render(TrendCharts.Bands(new BandCounts(120, 60, 20), 1, 1, 1, new HealthOptions(), m => m.ToString(Format.Culture))));
+        using var bars = Decoded(PngCharts.Render(TrendCharts.NpsMix(English, quarters, counts, 3)));
+        using var donut = Decoded(PngCharts.Render(TrendCharts.Bands(English, new BandCounts(120, 60, 20), 1, 1, 1, new HealthOptions(), m => m.ToString(Format.Culture))));
 
         foreach (var tone in new[] { ChartTone.Good, ChartTone.Warning, ChartTone.Attention })
         {

@@ -4,6 +4,8 @@ namespace SuccessBot.Tests.Chat;
 
 public class CommandLanguageTests
 {
+    private static readonly SuccessBot.Core.Language.Reader English = new(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English);
+
     private static readonly DateOnly Today = new(2026, 11, 25);
 
     [Theory]
@@ -57,7 +59,7 @@ public class CommandLanguageTests
     public void Says_what_it_did_not_understand(string text, string expected)
     {
         var problem = Assert.IsType<NotUnderstood>(CommandLanguage.Parse(text, Today));
-        Assert.Contains(expected, problem.Problem);
+        Assert.Contains(expected, English.Say(problem.Problem));
     }
 
     [Fact]
@@ -65,7 +67,8 @@ public class CommandLanguageTests
     {
         var problem = Assert.IsType<NotUnderstood>(CommandLanguage.Parse(new string('x', 10_000), Today));
 
-        Assert.Contains("10,000 characters", problem.Problem);
-        Assert.True(problem.Problem.Length < 200);
+        var said = English.Say(problem.Problem);
+        Assert.Contains("10,000 characters", said);
+        Assert.True(said.Length < 200);
     }
 }

@@ -9,6 +9,8 @@ namespace SuccessBot.Tests.Chat;
 /// </summary>
 public class PhrasingTableTests
 {
+    private static readonly SuccessBot.Core.Language.Reader English = new(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English);
+
     private const string Table = """
         2026-11-25 | churn last month? | churn 2026-10-01..2026-10-31
         2026-11-25 | churn q3 | churn 2026-07-01..2026-09-30
@@ -294,7 +296,7 @@ public class PhrasingTableTests
         var read = CommandLanguage.Parse(phrasing, DateOnly.Parse(asked, CultureInfo.InvariantCulture));
 
         if (meaning.StartsWith("refused: ", StringComparison.Ordinal))
-            Assert.Contains(meaning["refused: ".Length..], Assert.IsType<NotUnderstood>(read).Problem);
+            Assert.Contains(meaning["refused: ".Length..], English.Say(Assert.IsType<NotUnderstood>(read).Problem));
         else
             Assert.Equal(meaning, Meaning(read));
     }
@@ -320,7 +322,7 @@ public class PhrasingTableTests
             ClvCommand => "clv",
             StopSurveysCommand => "stop",
             HelpCommand => "help",
-            NotUnderstood n => "not understood: " + n.Problem,
+            NotUnderstood n => "not understood: " + English.Say(n.Problem),
             _ => command.GetType().Name,
         };
         var by = command.Slice.By == Breakdown.None ? "" : " by " + command.Slice.By.ToString().ToLowerInvariant();

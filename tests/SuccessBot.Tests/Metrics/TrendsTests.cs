@@ -9,6 +9,8 @@ namespace SuccessBot.Tests.Metrics;
 /// <summary>The figures the charts draw, against worked examples, and the charts' points against the pure metric functions.</summary>
 public class TrendsTests
 {
+    private static readonly SuccessBot.Core.Language.Reader English = new(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English);
+
     private static readonly DateOnly Today = new(2026, 11, 25);
 
     private static Period Asked(string words) => PeriodParser.TryParse(words, Today)!.UpTo(Today);
@@ -63,7 +65,7 @@ public class TrendsTests
             An.Account().StartedOn(2026, 2, 10).Paying(100).CanceledOn(2026, 4, 3)).Build();
         var months = Trends.Churn(book, Trends.Buckets(new Period(new DateOnly(2026, 1, 1), new DateOnly(2026, 5, 1), "jan-apr"), 1));
 
-        var chart = TrendCharts.Churn(months, m => "$" + m);
+        var chart = TrendCharts.Churn(English, months, m => "$" + m);
 
         Assert.Equal(ChartKind.Line, chart.Kind);
         Assert.Equal(["Jan '26", "Feb '26", "Mar '26", "Apr '26"], chart.Labels);
@@ -108,8 +110,8 @@ public class TrendsTests
         var quarters = Trends.Buckets(new Period(new DateOnly(2026, 1, 1), new DateOnly(2026, 10, 1), "q1-q3"), 3);
         var counts = new[] { new NpsCounts(6, 2, 2), new NpsCounts(0, 0, 0), new NpsCounts(1, 1, 2) };
 
-        var scores = TrendCharts.NpsScores(quarters, counts, 3);
-        var mix = TrendCharts.NpsMix(quarters, counts, 3);
+        var scores = TrendCharts.NpsScores(English, quarters, counts, 3);
+        var mix = TrendCharts.NpsMix(English, quarters, counts, 3);
 
         Assert.Equal(new double?[] { 40.0, null, -25.0 }, scores.Series[0].Values);
         Assert.Equal(["10 answers", "0 answers", "4 answers"], scores.Notes);
@@ -141,7 +143,7 @@ public class TrendsTests
         Assert.Equal([(3, 2, 300m, 350m), (1, 1, 200m, 150m), (0, 0, 0m, 0m)], cohorts.Select(x => (x.Accounts, x.Retained, x.StartMrr, x.MrrNow)));
         Assert.Equal(2.0 / 3, cohorts[0].LogoRetention, 10);
         Assert.Equal(350.0 / 300, cohorts[0].NetMrrRetention, 10);
-        var chart = TrendCharts.Cohorts(cohorts, m => "$" + m);
+        var chart = TrendCharts.Cohorts(English, cohorts, m => "$" + m);
         Assert.Equal(new double?[] { 2.0 / 3, 1.0, null }, chart.Series[0].Values);
         Assert.Equal(new double?[] { 350.0 / 300, 0.75, null }, chart.Series[1].Values);
     }
@@ -170,7 +172,7 @@ public class TrendsTests
         HealthReport Report(int score, HealthBand band) => new(account, score, band, new HealthFacts(0, 0, 0, 0, 0, 0, null, 0, null, null), new HealthOptions());
 
         var bands = Trends.Bands([Report(90, HealthBand.Good), Report(75, HealthBand.Good), Report(50, HealthBand.Medium), Report(10, HealthBand.Poor)]);
-        var chart = TrendCharts.Bands(bands, 300, 100, 50, new HealthOptions(), m => "$" + m);
+        var chart = TrendCharts.Bands(English, bands, 300, 100, 50, new HealthOptions(), m => "$" + m);
 
         Assert.Equal(new BandCounts(2, 1, 1), bands);
         Assert.Equal(new double?[] { 2.0, 1.0, 1.0 }, chart.Series[0].Values);

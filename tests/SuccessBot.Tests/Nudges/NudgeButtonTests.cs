@@ -23,7 +23,9 @@ public class NudgeButtonTests : IDisposable
     public NudgeButtonTests()
     {
         _store = new LiteDbStore(_folder.Store);
-        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").StartedOn(2024, 11, 25).Build()], new DateOnly(2026, 11, 25));
+        // Ben owns Globex: a CSM whose chat's language SuccessBot learns when he clicks.
+        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").StartedOn(2024, 11, 25).Build(),
+            An.Account("Globex").Id("globex").OwnedBy("ben@example.com").StartedOn(2024, 11, 25).Build()], new DateOnly(2026, 11, 25));
         var model = _store.ReadModel(NullLogger<BookReadModel>.Instance);
         model.Refresh();
         var routes = _store.Routes(_store.SurveyService(model, _team, new NpsOptions(), _clock), new CheckOptions(), new NpsOptions(), _clock);
@@ -44,8 +46,13 @@ public class NudgeButtonTests : IDisposable
         return record;
     }
 
-    private ActionOutcome Click(string action, string key, string? who, params (string, string)[] inputs) =>
-        _bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who));
+    private ActionOutcome Click(string action, string key, string? who, params (string, string)[] inputs) => Click(action, key, who, null, inputs);
+
+    /// <summary>A click from a chat that tells its person's language.</summary>
+    private ActionOutcome Click(string action, string key, string? who, string? locale, params (string, string)[] inputs) =>
+        _bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who) { Locale = locale });
+
+    private static string Spaced(string text) => text.Replace('\u00a0', ' ').Replace('\u202f', ' ');
 
     private string Health(string who = "ana@example.com") => PlainText.Render(_bot.Answer(new IncomingMessage("health acme", who)));
 
@@ -181,5 +188,61 @@ public class NudgeButtonTests : IDisposable
         var record = Assert.Single(_store.Activity.ChurnRecordsKept());
         Assert.Equal(("budget cuts", 24, null), (record.Reason, record.MonthsAsCustomer, record.Note));
         Assert.Equal(("churned", "budget cuts"), (_store.Book.LoadBook().TouchpointsOf("acme").Last().Kind, _store.Book.LoadBook().TouchpointsOf("acme").Last().Note));
+    }
+
+    [Theory]
+    [InlineData("en", "ana@example.com snoozed ACME for 7 days (waiting for budget) on 2026-11-25 09:00 UTC.", "Snoozed", "until 2026-12-02 by ana@example.com: waiting for budget")]
+    [InlineData("de-DE", "ana@example.com hat ACME am 25.11.2026 09:00 UTC für 7 Tage zurückgestellt (waiting for budget).", "Zurückgestellt", "bis 02.12.2026 von ana@example.com: waiting for budget")]
+    [InlineData("ru", "ana@example.com отложил(а) ACME на 7 дней (waiting for budget) 25.11.2026 09:00 UTC.", "Отложено", "до 02.12.2026, ana@example.com: waiting for budget")]
+    public void A_snooze_says_on_the_card_in_its_owners_language_who_did_it_and_until_when(string locale, string note, string label, string until)
+    {
+        var key = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com").Key;
+
+        var snoozed = Click(NudgeCards.Snooze, key, "ana@example.com", locale, ("days", "7"), ("reason", "waiting for budget"));
+
+        Assert.Equal(note, Spaced(snoozed.UpdatedCard!.Note!));
+        Assert.Contains(new Fact(label, until), snoozed.UpdatedCard.Facts);
+        Assert.Equal("snoozed ACME for 7 days (waiting for budget)", _store.Ledger.Find(key)!.Action);
+    }
+
+    [Theory]
+    [InlineData("en", "Not your nudge", "This nudge was sent to ana@example.com; only they or a manager can act on it.")]
+    [InlineData("pt-BR", "Este alerta não é seu", "Este alerta foi enviado para ana@example.com; só essa pessoa ou um gestor pode agir sobre ele.")]
+    [InlineData("ro", "Nu e notificarea ta", "Notificarea a fost trimisă către ana@example.com; doar acea persoană sau un manager poate acționa.")]
+    public void Someone_elses_card_is_refused_in_the_clickers_language(string locale, string title, string why)
+    {
+        var key = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com").Key;
+
+        var refused = Click(NudgeCards.Snooze, key, "ben@example.com", locale, ("days", "7"));
+
+        Assert.Equal((title, why), (refused.Answer!.Title, refused.Answer.Summary));
+        Assert.Null(_store.Ledger.Find(key)!.Action);
+    }
+
+    [Fact]
+    public void A_churn_mark_without_a_reason_is_refused_in_the_clickers_language_and_nothing_is_marked()
+    {
+        var key = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com").Key;
+
+        var refused = Click(NudgeCards.MarkChurned, key, "ana@example.com", "de", ("reason", "weather"));
+
+        Assert.Equal("Nicht ausgeführt", refused.Answer!.Title);
+        Assert.StartsWith("Wählen Sie einen Kündigungsgrund: price, ", refused.Answer.Summary);
+        Assert.Null(_store.Book.LoadBook().Find("acme")!.CanceledOn);
+    }
+
+    [Theory]
+    [InlineData("en", 21, "21 more accounts to look at today", "Open: Usage falling · ACME")]
+    [InlineData("ru", 21, "Ещё 21 аккаунт на сегодня", "Открыть: Usage falling · ACME")]
+    [InlineData("ru", 3, "Ещё 3 аккаунта на сегодня", "Открыть: Usage falling · ACME")]
+    [InlineData("ro", 20, "Încă 20 de conturi de văzut azi", "Deschide: Usage falling · ACME")]
+    public void The_days_roll_up_counts_its_cards_by_the_readers_plural_rules(string language, int listed, string title, string button)
+    {
+        var card = NudgeRecord.From(new Nudge("k", NudgeRules.Engagement, "acme", "ana@example.com", new Reply("Usage falling · ACME")), _clock.GetUtcNow());
+
+        var rollUp = RollUps.Card(_team.ReaderIn(SuccessBot.Core.Language.Languages.Match(language)!), Enumerable.Repeat(card, listed).ToArray(), 5);
+
+        Assert.Equal(title, rollUp.Title);
+        Assert.Equal(button, rollUp.Buttons[0].Label);
     }
 }

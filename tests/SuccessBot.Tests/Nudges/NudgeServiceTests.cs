@@ -359,7 +359,7 @@ public class NudgeServiceTests : IDisposable
         await Service().DeliverDueAsync(CancellationToken.None);
         await Service().DeliverDueAsync(CancellationToken.None);
 
-        Assert.Equal(["Renewal in 25 days · Shop 5", "Renewal in 25 days · Shop 4", "Renewal in 25 days · Shop 3", "2 more account(s) to look at today"],
+        Assert.Equal(["Renewal in 25 days · Shop 5", "Renewal in 25 days · Shop 4", "Renewal in 25 days · Shop 3", "2 more accounts to look at today"],
             _channel.Sent.Select(s => s.Card.Title));
         var rollUp = _channel.Sent[^1].Card;
         Assert.Equal(["Renewal in 25 days · Shop 2", "Renewal in 25 days · Shop 1"], rollUp.Sections.Single().Lines);
@@ -386,7 +386,7 @@ public class NudgeServiceTests : IDisposable
         await Service().DeliverDueAsync(CancellationToken.None);
         Assert.Equal(4, _channel.Sent.Count);
         var updated = Assert.Single(_channel.Updated);
-        Assert.Equal(("ana@example.com", "m4", "2 more account(s) to look at today"), (updated.To, updated.MessageRef, updated.Card.Title));
+        Assert.Equal(("ana@example.com", "m4", "2 more accounts to look at today"), (updated.To, updated.MessageRef, updated.Card.Title));
         Assert.Equal(["Renewal in 25 days · Shop 1", "Renewal in 25 days · Shop 6"], updated.Card.Sections.Single().Lines);   // Shop 2 was handled
 
         // The next day's budget starts afresh; nothing listed yesterday is sent after all.

@@ -7,11 +7,12 @@ public sealed class AdoptionHandler : IChatCommandHandler<AdoptionCommand>
     public Reply Handle(AdoptionCommand command, AskContext context)
     {
         var a = ValueMetrics.Adoption(context.Book, command.Period, context.Team.CoreFeatures);
-        var p = command.Period;
-        return new Reply($"Adoption · {p.Label} ({p.Range}) · {context.Scope}")
+        var w = context.Reader;
+        return new Reply(w["Adoption.Title", ("period", w.Span(command.Period)), ("scope", context.ScopeIn(w))])
         {
-            Summary = $"{Format.Percent(a.Rate)} adoption: {Format.Count(a.Adopted)} of {Format.Count(a.ActiveAccounts)} active accounts used every core feature ({string.Join(", ", context.Team.CoreFeatures)}).",
-            Facts = a.ByFeature.Select(f => new Fact(f.Feature, $"{Format.Percent(Rates.Share(f.Accounts, a.ActiveAccounts))} ({Format.Count(f.Accounts)} / {Format.Count(a.ActiveAccounts)})")).ToArray(),
+            Summary = w.Plural("Adoption.Summary", a.ActiveAccounts, ("rate", w.Percent(a.Rate)), ("adopted", a.Adopted), ("features", string.Join(", ", context.Team.CoreFeatures))),
+            Facts = a.ByFeature.Select(f => new Fact(f.Feature,
+                w["Adoption.Feature", ("share", w.Percent(Rates.Share(f.Accounts, a.ActiveAccounts))), ("accounts", f.Accounts), ("active", a.ActiveAccounts)])).ToArray(),
         };
     }
 }

@@ -19,7 +19,7 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
 
         return new Reply(title)
         {
-            Summary = w.Plural("Churn.Summary", churn.ActiveAtStart, ("rate", w.Percent(churn.LogoChurnRate)), ("lost", churn.Lost), ("start", Start(w, p))),
+            Summary = w.Plural("Churn.Summary", churn.ActiveAtStart, ("rate", w.Percent(churn.LogoChurnRate)), ("lost", churn.Lost), ("start", w.Date(p.Start))),
             Facts =
             [
                 new(w["Churn.LogoChurn"], w["Churn.LogoChurnValue", ("rate", w.Percent(churn.LogoChurnRate)), ("lost", churn.Lost), ("active", churn.ActiveAtStart)]),
@@ -44,9 +44,6 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
         };
     }
 
-    /// <summary>The first day of the period as the titles write it: "1 Oct 2026" in English.</summary>
-    private static string Start(Reader reader, Period p) => reader.IsEnglish ? Period.Format(p.Start) : reader.Day(p.Start);
-
     /// <summary>The annualised rate with the formula it was computed by; not shown under a month, where one day's cancellation would read as a year's.</summary>
     public static string Annualised(Reader w, ChurnResult churn)
     {
@@ -62,11 +59,10 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
     public static Reply NoCustomersAtStart(Reader w, string title, Period p, IEnumerable<Account> accounts)
     {
         var first = accounts.Select(a => (DateOnly?)a.StartedOn).Min();
-        string Day(DateOnly day) => w.IsEnglish ? Period.Format(day) : w.Day(day);
         return Reply.Refusal(title, first is { } day
             ? day >= p.EndExclusive
-                ? w["Churn.NoData", ("period", w.Label(p)), ("first", Day(day))]
-                : w["Churn.NoCustomerAtStart", ("start", Start(w, p)), ("first", Day(day))]
+                ? w["Churn.NoData", ("period", w.Label(p)), ("first", w.Date(day))]
+                : w["Churn.NoCustomerAtStart", ("start", w.Date(p.Start)), ("first", w.Date(day))]
             : w["Churn.NoAccounts"], w["Churn.NoCustomersNote"]);
     }
 }

@@ -7,26 +7,29 @@ public sealed class ChurnTrendHandler : IChatCommandHandler<ChurnTrendCommand>
     public Reply Handle(ChurnTrendCommand command, AskContext context)
     {
         if (Slices.Resolve(command.Slice, context, out var refusal) is not { } slice) return refusal!;
-        if (slice.By != Breakdown.None) return TrendCharts.NoBreakdown("churn");
+        var w = context.Reader;
+        if (slice.By != Breakdown.None) return TrendCharts.NoBreakdown(w, "churn");
         var p = command.Period;
-        var title = $"Churn trend · {p.Label} ({p.Range}) · {context.Scope}{slice.Title}";
+        var money = (decimal m) => context.MoneyIn(w, m);
+        var title = w["ChurnTrend.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title;
         // Without a filter each month reads the book's index (see ChurnMetrics.Churn).
         var months = Trends.Churn(context.Book, Trends.Buckets(p, 1), command.Slice.IsWhole ? null : slice.Includes);
         var counted = months.Where(m => m.ActiveAtStart > 0).ToArray();
-        if (counted.Length == 0) return ChurnHandler.NoCustomersAtStart(context.Team.ReaderIn(Language.Languages.English), title, p, context.Book.Accounts.Where(slice.Includes));
+        if (counted.Length == 0) return ChurnHandler.NoCustomersAtStart(w, title, p, context.Book.Accounts.Where(slice.Includes));
 
-        var chart = TrendCharts.Churn(months, context.Money);
+        var chart = TrendCharts.Churn(w, months, money);
         var highest = counted.MaxBy(m => m.LogoChurnRate)!;
         var lowest = counted.MinBy(m => m.LogoChurnRate)!;
+        string Month(ChurnResult m) => w["ChurnTrend.Month", ("month", w.Label(m.Period)), ("rate", w.Percent(m.LogoChurnRate)), ("lost", m.Lost), ("active", m.ActiveAtStart)];
         return new Reply(title)
         {
-            Summary = $"{Format.Percent(Trends.Average(months, m => m.LogoChurnRate)!.Value)} logo churn a month on average over {Format.Count(counted.Length)} "
-                + $"{(counted.Length == 1 ? "month" : "months")}, {Format.Percent(Trends.Average(months, m => m.GrossMrrChurnRate)!.Value)} gross MRR churn.",
+            Summary = w.Plural("ChurnTrend.Summary", counted.Length, ("logo", w.Percent(Trends.Average(months, m => m.LogoChurnRate)!.Value)),
+                ("mrr", w.Percent(Trends.Average(months, m => m.GrossMrrChurnRate)!.Value))),
             Facts =
             [
-                new("Accounts lost", $"{Format.Count(counted.Sum(m => m.Lost))} ({context.Money(counted.Sum(m => m.MrrChurned))} MRR)"),
-                new("Highest", $"{highest.Period.Label}: {Format.Percent(highest.LogoChurnRate)} ({Format.Count(highest.Lost)} of {Format.Count(highest.ActiveAtStart)})"),
-                new("Lowest", $"{lowest.Period.Label}: {Format.Percent(lowest.LogoChurnRate)} ({Format.Count(lowest.Lost)} of {Format.Count(lowest.ActiveAtStart)})"),
+                new(w["ChurnTrend.Lost"], w["ChurnTrend.LostValue", ("lost", counted.Sum(m => m.Lost)), ("mrr", money(counted.Sum(m => m.MrrChurned)))]),
+                new(w["ChurnTrend.Highest"], Month(highest)),
+                new(w["ChurnTrend.Lowest"], Month(lowest)),
             ],
             Sections = [chart.Section()],
             Charts = [chart],

@@ -7,17 +7,19 @@ public sealed class ClvHandler : IChatCommandHandler<ClvCommand>
     public Reply Handle(ClvCommand command, AskContext context)
     {
         var clv = ValueMetrics.Clv(context.Book, context.Today);
-        return new Reply($"Customer lifetime value · {context.Scope}")
+        var w = context.Reader;
+        var money = (decimal m) => context.MoneyIn(w, m);
+        return new Reply(w["Clv.Title", ("scope", context.ScopeIn(w))])
         {
             Summary = clv.LifetimeValue is { } value
-                ? $"CLV {context.Money(value)}: {context.Money(clv.AverageMrr)} a month for {clv.ExpectedLifetimeMonths!.Value.ToString("0.#", Format.Culture)} months."
-                : $"No churn in the last {clv.MonthsObserved} months, so a lifetime can't be estimated yet; average MRR is {context.Money(clv.AverageMrr)}.",
+                ? w.Plural("Clv.Summary", clv.ExpectedLifetimeMonths!.Value, ("value", money(value)), ("mrr", money(clv.AverageMrr)), ("months", w.Number(clv.ExpectedLifetimeMonths!.Value)))
+                : w.Plural("Clv.NoChurn", clv.MonthsObserved, ("mrr", money(clv.AverageMrr))),
             Facts =
             [
-                new("Average MRR", $"{context.Money(clv.AverageMrr)} over {Format.Count(clv.ActiveAccounts)} active accounts"),
-                new("Monthly logo churn", $"{Format.Percent(clv.MonthlyChurnRate)} (average of the last {clv.MonthsObserved} complete months)"),
-                new("Expected lifetime", clv.ExpectedLifetimeMonths is { } m ? $"{m.ToString("0.#", Format.Culture)} months (1 / monthly churn)" : "unbounded (no churn)"),
-                new("Realised by churned accounts", $"{context.Money(clv.RealisedValueOfChurned)} from {Format.Count(clv.ChurnedAccounts)} accounts, {context.Money(clv.AverageRealisedValue)} each on average"),
+                new(w["Clv.AverageMrr"], w.Plural("Clv.AverageMrrValue", clv.ActiveAccounts, ("mrr", money(clv.AverageMrr)))),
+                new(w["Clv.MonthlyChurn"], w.Plural("Clv.MonthlyChurnValue", clv.MonthsObserved, ("rate", w.Percent(clv.MonthlyChurnRate)))),
+                new(w["Clv.Lifetime"], clv.ExpectedLifetimeMonths is { } m ? w.Plural("Clv.LifetimeValue", m, ("months", w.Number(m))) : w["Clv.Unbounded"]),
+                new(w["Clv.Realised"], w.Plural("Clv.RealisedValue", clv.ChurnedAccounts, ("value", money(clv.RealisedValueOfChurned)), ("average", money(clv.AverageRealisedValue)))),
             ],
         };
     }

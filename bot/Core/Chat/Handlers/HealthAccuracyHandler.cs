@@ -23,9 +23,7 @@ public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? m
     public Reply Handle(HealthAccuracyCommand command, AskContext context)
     {
         if (!context.Asker.SeesWholeTeam)
-            return Reply.Refusal("Health accuracy is for managers",
-                "`health accuracy` replays the whole team's history, so it is for managers (`Team:Managers`).",
-                "For your own accounts, `at-risk` lists the accounts the alerts flag today, and `health ACCOUNT` shows what drives one.");
+            return Reply.Refusal(context.Reader["Accuracy.ManagersTitle"], context.Reader["Accuracy.Managers"], context.Reader["Accuracy.ManagersNote"]);
         if (context.Book.Count > maxAccounts)
         {
             var rerun = $"`backtest --months {Months} --horizon {HorizonDays}` on the server reads the same store, prints the same figures and saves them here.";

@@ -65,7 +65,7 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         if (weeks.Length == 0) return [];
         var sessions = Trends.Sessions(context.Book, account, weeks);
         var scores = Trends.HealthScores(context.Book, account, weeks, context.Team.CoreFeatures, context.Team.Health);
-        var (usage, history) = TrendCharts.Account(account.Name, weeks, sessions, scores, context.Team.Health);
+        var (usage, history) = TrendCharts.Account(context.Reader, account.Name, weeks, sessions, scores, context.Team.Health);
         return sessions.Any(s => s > 0) ? [usage, history] : [history];
     }
 

@@ -8,22 +8,26 @@ public sealed class RetentionHandler : IChatCommandHandler<RetentionCommand>
     {
         if (Slices.Resolve(command.Slice, context, out var refusal) is not { } slice) return refusal!;
         var p = command.Period;
-        var title = $"Retention · {p.Label} ({p.Range}) · {context.Scope}{slice.Title}";
+        var w = context.Reader;
+        var money = (decimal m) => context.MoneyIn(w, m);
+        var title = w["Retention.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title;
         var r = ChurnMetrics.Retention(context.Book, p, slice.Includes);
-        if (r.ActiveAtStart == 0) return ChurnHandler.NoCustomersAtStart(context.Team.ReaderIn(Language.Languages.English), title, p, context.Book.Accounts.Where(slice.Includes));
+        if (r.ActiveAtStart == 0) return ChurnHandler.NoCustomersAtStart(w, title, p, context.Book.Accounts.Where(slice.Includes));
         var groups = slice.Groups(context.Book.Accounts).Select(g => (g.Name, Retention: ChurnMetrics.Retention(context.Book, p, g.Includes))).Where(g => g.Retention.ActiveAtStart > 0).ToArray();
         return new Reply(title)
         {
-            Summary = $"{Format.Percent(r.LogoRetentionRate)} logo retention: {Format.Count(r.Retained)} of {Format.Count(r.ActiveAtStart)} accounts active on {Time.Period.Format(p.Start)} are still customers.",
+            Summary = w.Plural("Retention.Summary", r.ActiveAtStart, ("rate", w.Percent(r.LogoRetentionRate)), ("retained", r.Retained), ("start", w.Date(p.Start))),
             Facts =
             [
-                new("Logo retention", $"{Format.Percent(r.LogoRetentionRate)} ({Format.Count(r.Retained)} / {Format.Count(r.ActiveAtStart)}; {Format.Count(r.Lost)} lost)"),
-                new("Gross MRR retention", $"{Format.Percent(r.GrossMrrRetention)} ({context.Money(r.MrrAtStart)} at the start, {context.Money(r.MrrChurned)} churned, {context.Money(r.Contraction)} contraction)"),
-                new("Net MRR retention", $"{Format.Percent(r.NetMrrRetention)} (with {context.Money(r.Expansion)} expansion)"),
+                new(w["Retention.Logo"], w["Retention.LogoValue", ("rate", w.Percent(r.LogoRetentionRate)), ("retained", r.Retained), ("active", r.ActiveAtStart), ("lost", r.Lost)]),
+                new(w["Retention.Gross"], w["Retention.GrossValue", ("rate", w.Percent(r.GrossMrrRetention)), ("start", money(r.MrrAtStart)), ("churned", money(r.MrrChurned)),
+                    ("contraction", money(r.Contraction))]),
+                new(w["Retention.Net"], w["Retention.NetValue", ("rate", w.Percent(r.NetMrrRetention)), ("expansion", money(r.Expansion))]),
             ],
             Sections = groups.Length == 0 ? [] :
             [
-                Reply.Section(slice.Heading, groups, g => $"{g.Name}: {Format.Percent(g.Retention.LogoRetentionRate)} logo retention ({Format.Count(g.Retention.Retained)} of {Format.Count(g.Retention.ActiveAtStart)}), net MRR {Format.Percent(g.Retention.NetMrrRetention)}", max: 20),
+                Reply.Section(slice.Heading, groups, g => w["Retention.GroupLine", ("group", g.Name), ("rate", w.Percent(g.Retention.LogoRetentionRate)), ("retained", g.Retention.Retained),
+                    ("active", g.Retention.ActiveAtStart), ("net", w.Percent(g.Retention.NetMrrRetention))], max: 20),
             ],
         };
     }

@@ -7,26 +7,29 @@ public sealed class RetentionTrendHandler : IChatCommandHandler<RetentionTrendCo
     public Reply Handle(RetentionTrendCommand command, AskContext context)
     {
         if (Slices.Resolve(command.Slice, context, out var refusal) is not { } slice) return refusal!;
-        if (slice.By != Breakdown.None) return TrendCharts.NoBreakdown("retention");
+        var w = context.Reader;
+        if (slice.By != Breakdown.None) return TrendCharts.NoBreakdown(w, "retention");
         var p = command.Period;
-        var title = $"Retention trend · cohorts of {p.Label} ({p.Range}) · {context.Scope}{slice.Title}";
+        var money = (decimal m) => context.MoneyIn(w, m);
+        var title = w["RetentionTrend.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))] + slice.Title;
         var cohorts = Trends.Cohorts(context.Book, Trends.Buckets(p, 1), p.LastDay, command.Slice.IsWhole ? null : slice.Includes);
         var started = cohorts.Where(c => c.Accounts > 0).ToArray();
         if (started.Length == 0)
-            return Reply.Refusal(title, $"No account started in {p.Label} ({p.Range}), so there are no cohorts to draw.", "A cohort is the accounts that started in one month; try a longer period.");
+            return Reply.Refusal(title, w["RetentionTrend.NoCohorts", ("period", w.Span(p))], w["RetentionTrend.CohortIs"]);
 
-        var chart = TrendCharts.Cohorts(cohorts, context.Money);
+        var chart = TrendCharts.Cohorts(w, cohorts, money);
         var (accounts, retained) = (started.Sum(c => c.Accounts), started.Sum(c => c.Retained));
         var (startMrr, mrrNow) = (started.Sum(c => c.StartMrr), started.Sum(c => c.MrrNow));
+        var logo = w.Percent(Rates.Share(retained, accounts));
+        var net = w.Percent(Rates.Share((double)mrrNow, (double)startMrr));
         return new Reply(title)
         {
-            Summary = $"{Format.Percent(Rates.Share(retained, accounts))} of the {Format.Count(accounts)} accounts that started in these months are customers on "
-                + $"{Time.Period.Format(p.LastDay)}, paying {Format.Percent(Rates.Share((double)mrrNow, (double)startMrr))} of the MRR they started with.",
+            Summary = w.Plural("RetentionTrend.Summary", accounts, ("logo", logo), ("date", w.Date(p.LastDay)), ("net", net)),
             Facts =
             [
-                new("Logo retention", $"{Format.Percent(Rates.Share(retained, accounts))} ({Format.Count(retained)} of {Format.Count(accounts)})"),
-                new("Net MRR retention", $"{Format.Percent(Rates.Share((double)mrrNow, (double)startMrr))} ({context.Money(mrrNow)} of {context.Money(startMrr)})"),
-                new("Cohorts", $"{Format.Count(started.Length)} months with new accounts, measured on {Time.Period.Format(p.LastDay)}"),
+                new(w["Retention.Logo"], w["Chart.OfActive", ("rate", logo), ("part", retained), ("whole", accounts)]),
+                new(w["Retention.Net"], w["Chart.OfActive", ("rate", net), ("part", money(mrrNow)), ("whole", money(startMrr))]),
+                new(w["RetentionTrend.Cohorts"], w.Plural("RetentionTrend.CohortsValue", started.Length, ("date", w.Date(p.LastDay)))),
             ],
             Sections = [chart.Section()],
             Charts = [chart],

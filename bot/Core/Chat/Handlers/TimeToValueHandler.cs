@@ -8,12 +8,12 @@ public sealed class TimeToValueHandler : IChatCommandHandler<TimeToValueCommand>
     public Reply Handle(TimeToValueCommand command, AskContext context)
     {
         var p = command.Period;
-        var title = $"Time to value · accounts started {p.Label} ({p.Range}) · {context.Scope}";
+        var w = context.Reader;
+        var title = w["Ttv.Title", ("period", w.Span(p)), ("scope", context.ScopeIn(w))];
         if (ValueMetrics.UsageStartsOn(context.Book) is not { } usageStart)
-            return Reply.Refusal(title, "No usage is recorded yet, so no first use of a core feature can be seen.");
+            return Reply.Refusal(title, w["Ttv.NoUsage"]);
         if (usageStart >= p.EndExclusive)
-            return Reply.Refusal(title, $"Usage history begins on {Period.Format(usageStart)}, after this period: the first use of accounts started then can't be seen.",
-                $"Try `ttv since {Format.Day(usageStart)}`.");
+            return Reply.Refusal(title, w["Ttv.UsageAfter", ("date", w.Date(usageStart))], w["Ttv.TrySince", ("day", Format.Day(usageStart))]);
 
         // An account started before the usage history would show its first use in the history, not its real first use: a slow time to value that is not.
         var measured = usageStart > p.Start ? new Period(usageStart, p.EndExclusive, p.Label) : p;
@@ -22,20 +22,15 @@ public sealed class TimeToValueHandler : IChatCommandHandler<TimeToValueCommand>
         return new Reply(title)
         {
             Summary = ttv.MedianDays is { } median
-                ? $"Median {median.ToString("0.#", Format.Culture)} days from start to first use of a core feature, over {Format.Count(ttv.Reached)} accounts."
-                : $"None of the {Format.Count(ttv.Started)} accounts started in this period has used a core feature yet.",
+                ? w.Plural("Ttv.Summary", ttv.Reached, ("days", w.Plural("Ttv.Days", median)))
+                : w.Plural("Ttv.NoneReached", ttv.Started),
             Facts =
             [
-                new("Accounts started", Format.Count(ttv.Started) + (leftOut > 0 ? $" since {Period.Format(usageStart)}" : "")),
-                new("Reached first value", $"{Format.Count(ttv.Reached)} ({Format.Percent(Rates.Share(ttv.Reached, ttv.Started))})"),
-                new("Not yet", Format.Count(ttv.Started - ttv.Reached)),
+                new(w["Ttv.Started"], leftOut > 0 ? w["Ttv.StartedSince", ("started", ttv.Started), ("date", w.Date(usageStart))] : w.Count(ttv.Started)),
+                new(w["Ttv.Reached"], w["Ttv.ReachedValue", ("reached", ttv.Reached), ("share", w.Percent(Rates.Share(ttv.Reached, ttv.Started)))]),
+                new(w["Ttv.NotYet"], w.Count(ttv.Started - ttv.Reached)),
             ],
-            Note = leftOut switch
-            {
-                0 => null,
-                1 => $"Usage history begins on {Period.Format(usageStart)}, so the 1 account started before it is left out: its first use can't be seen.",
-                _ => $"Usage history begins on {Period.Format(usageStart)}, so the {Format.Count(leftOut)} accounts started before it are left out: their first use can't be seen.",
-            },
+            Note = leftOut == 0 ? null : w.Plural("Ttv.LeftOut", leftOut, ("date", w.Date(usageStart))),
         };
     }
 }

@@ -1,0 +1,205 @@
+using SuccessBot.Core.Chat;
+using SuccessBot.Core.Domain;
+using SuccessBot.Tests.Builders;
+
+namespace SuccessBot.Tests.Language;
+
+/// <summary>
+/// The answers beyond churn, nps, renewals and health as a CSM reads them in their chat's language: adoption, retention,
+/// at-risk, CLV, time to value, the three trends, help, and the refusals of what was not understood.
+/// </summary>
+public class AnswerTextsTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 25);
+    private const string Ana = "ana@example.com";
+    private static readonly string[] CoreFeatures = ["reports", "dashboards", "integrations"];
+
+    /// <summary>
+    /// Ana's 12 accounts: 10 since 2025, 2 of them cancelled in October; 2 started in March 2026 and reached a core feature after 10 and 21 days (usage is recorded from January).
+    /// The 5 first use every core feature every week of the last 8; the 6th's sessions fell from 20 to 2 a week.
+    /// </summary>
+    private static readonly BookOfBusiness Book = Build();
+
+    private static BookOfBusiness Build()
+    {
+        var accounts = Enumerable.Range(0, 10).Select(i =>
+        {
+            var a = An.Account($"Customer {i}").OwnedBy(Ana).StartedOn(2025, 1, 1).Paying(1000).RenewsOn(2026, 12, 1 + i);
+            return i >= 8 ? a.CanceledOn(2026, 10, 5 + i, "price").Build() : a.Build();
+        }).ToList();
+        accounts.Add(An.Account("Newco A").OwnedBy(Ana).StartedOn(2026, 3, 1).Paying(500).RenewsOn(2027, 3, 1));
+        accounts.Add(An.Account("Newco B").OwnedBy(Ana).StartedOn(2026, 3, 1).Paying(500).RenewsOn(2027, 3, 1));
+        var book = new BookBuilder().With(accounts);
+        book.Used(accounts[0], new DateOnly(2026, 1, 5), 5, "reports").Used(accounts[10], new DateOnly(2026, 3, 11), 5, "reports").Used(accounts[11], new DateOnly(2026, 3, 22), 5, "dashboards");
+        for (var week = 0; week < 8; week++)
+        {
+            var day = Today.AddDays(-7 * week - 1);
+            for (var i = 0; i < 5; i++) book.Used(accounts[i], day, 10, CoreFeatures);
+            book.Used(accounts[5], day, week < 4 ? 2 : 20, "reports");
+        }
+        return book.Answered(accounts[0], 9, 2026, 8, 10).Answered(accounts[1], 3, 2026, 8, 12).Answered(accounts[2], 10, 2026, 11, 2).Build();
+    }
+
+    private sealed class StaticBook(BookOfBusiness book) : IBookSource { public BookOfBusiness Current => book; }
+
+    public static Reply Ask(string text, string locale) =>
+        new ChatBot(new StaticBook(Book), new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] },
+            new FixedClock(new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero))).Answer(new IncomingMessage(text, Ana) { Locale = locale });
+
+    private static string Spaced(string text) => text.Replace('\u00a0', ' ').Replace('\u202f', ' ');
+
+    [Theory]
+    [InlineData("en", "Adoption · the last 30 days (27 Oct 2026 – 25 Nov 2026) · your accounts", "50.0% adoption: 5 of 10 active accounts used every core feature (reports, dashboards, integrations).")]
+    [InlineData("pt-BR", "Adoção · 27/10/2026 – 25/11/2026 · suas contas", "50,0% de adoção: 5 de 10 contas ativas usaram todas as funcionalidades principais (reports, dashboards, integrations).")]
+    [InlineData("pt-PT", "Adoção · 27/10/2026 – 25/11/2026 · as suas contas", "50,0% de adoção: 5 de 10 contas ativas utilizaram todas as funcionalidades principais (reports, dashboards, integrations).")]
+    [InlineData("de-DE", "Adoption · 27.10.2026 – 25.11.2026 · Ihre Accounts", "50,0 % Adoption: 5 von 10 aktiven Accounts haben alle Kernfunktionen genutzt (reports, dashboards, integrations).")]
+    [InlineData("ro", "Adopție · 27.10.2026 – 25.11.2026 · conturile tale", "Adopție 50,0 %: 5 din 10 conturi active au folosit toate funcțiile de bază (reports, dashboards, integrations).")]
+    [InlineData("ru", "Внедрение · 27.10.2026 – 25.11.2026 · ваши аккаунты", "Внедрение 50,0 %: все ключевые функции (reports, dashboards, integrations) использовали 5 из 10 активных аккаунтов.")]
+    public void Adoption_reads_in_the_askers_language(string locale, string title, string summary)
+    {
+        var reply = Ask("adoption", locale);
+
+        Assert.Equal(title, reply.Title);
+        Assert.Equal(summary, Spaced(reply.Summary!));
+    }
+
+    [Theory]
+    [InlineData("en", "At risk · 25 Nov 2026 · your accounts · by segment", "5 of 10 active accounts are at risk, $4,000 MRR.", "Soonest renewal first", "Customer 5: poor (38), sessions -90%, $1,000 MRR, renews 2026-12-06, owner ana@example.com")]
+    [InlineData("pt-BR", "Em risco · 25/11/2026 · suas contas · por segmento", "5 de 10 contas ativas estão em risco, $ 4.000 de MRR.", "Renovação mais próxima primeiro", "Customer 5: ruim (38), sessões -90%, $ 1.000 de MRR, renova em 06/12/2026, responsável ana@example.com")]
+    [InlineData("de", "Gefährdet · 25.11.2026 · Ihre Accounts · nach Segment", "5 von 10 aktiven Accounts sind gefährdet, 4.000 $ MRR.", "Nächste Verlängerung zuerst", "Customer 5: schlecht (38), Sitzungen -90 %, 1.000 $ MRR, Verlängerung 06.12.2026, verantwortlich ana@example.com")]
+    [InlineData("ro", "În pericol · 25.11.2026 · conturile tale · pe segmente", "5 din 10 conturi active sunt în pericol, 4.000 $ MRR.", "Cea mai apropiată reînnoire întâi", "Customer 5: slabă (38), sesiuni -90 %, 1.000 $ MRR, se reînnoiește 06.12.2026, responsabil ana@example.com")]
+    [InlineData("ru", "Под угрозой · 25.11.2026 · ваши аккаунты · по сегментам", "Под угрозой 5 из 10 активных аккаунтов, MRR 4 000 $.", "Сначала ближайшие продления", "Customer 5: плохое (38), сессии -90 %, MRR 1 000 $, продление 06.12.2026, ответственный ana@example.com")]
+    public void At_risk_reads_in_the_askers_language_with_its_breakdown_and_chart(string locale, string title, string summary, string heading, string first)
+    {
+        var reply = Ask("at-risk by segment", locale);
+
+        Assert.Equal(title, reply.Title);
+        Assert.Equal(summary, Spaced(reply.Summary!));
+        Assert.Equal(first, Spaced(reply.Sections.Single(s => s.Heading == heading).Lines[0]));
+        Assert.DoesNotContain(reply.Sections, s => s.Heading == "By segment" && locale != "en");
+        Assert.Equal(locale == "en", reply.Charts[0].Title == "Active accounts by health");
+        Assert.Equal(locale == "en", reply.Charts[0].Description.StartsWith("Donut of the 10 active accounts", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("en", "Customer lifetime value · your accounts", "CLV $61,200: $900 a month for 68 months.")]
+    [InlineData("pt-BR", "Valor do tempo de vida do cliente (LTV) · suas contas", "LTV $ 61.200: $ 900 por mês durante 68 meses.")]
+    [InlineData("pt-PT", "Valor do tempo de vida do cliente (LTV) · as suas contas", "LTV 61 200 $: 900 $ por mês durante 68 meses.")]
+    [InlineData("de", "Customer Lifetime Value · Ihre Accounts", "CLV 61.200 $: 900 $ im Monat über 68 Monate.")]
+    [InlineData("ro", "Valoarea pe durata de viață a clientului · conturile tale", "CLV 61.200 $: 900 $ pe lună timp de 68 de luni.")]
+    [InlineData("ru", "Пожизненная ценность клиента (LTV) · ваши аккаунты", "LTV 61 200 $: 900 $ в месяц в течение 68 месяцев.")]
+    public void Clv_writes_money_and_months_as_the_reader_does(string locale, string title, string summary)
+    {
+        var reply = Ask("clv", locale);
+
+        Assert.Equal(title, reply.Title);
+        Assert.Equal(summary, Spaced(reply.Summary!));
+    }
+
+    [Theory]
+    [InlineData("en", "80.0% logo retention: 8 of 10 accounts active on 1 Nov 2025 are still customers.", "Median 15.5 days from start to first use of a core feature, over 2 accounts.")]
+    [InlineData("pt-BR", "80,0% de retenção de logos: 8 de 10 contas ativas em 01/11/2025 continuam clientes.", "Mediana de 15,5 dias do início ao primeiro uso de uma funcionalidade principal, em 2 contas.")]
+    [InlineData("de", "80,0 % Logo-Retention: 8 von 10 am 01.11.2025 aktiven Accounts sind noch Kunden.", "Im Median 15,5 Tage vom Start bis zur ersten Nutzung einer Kernfunktion, über 2 Accounts.")]
+    [InlineData("ro", "Retenția clienților 80,0 %: 8 din 10 conturi active pe 01.11.2025 sunt încă clienți.", "Mediana: 15,5 zile de la start până la prima folosire a unei funcții de bază, pe 2 conturi.")]
+    [InlineData("ru", "Удержание клиентов 80,0 %: 8 из 10 аккаунтов, активных на 01.11.2025, по-прежнему с нами.", "Медиана — 15,5 дня от старта до первого использования ключевой функции, по 2 аккаунтам.")]
+    public void Retention_and_time_to_value_read_in_the_askers_language(string locale, string retention, string ttv)
+    {
+        Assert.Equal(retention, Spaced(Ask("retention", locale).Summary!));
+        Assert.Equal(ttv, Spaced(Ask("ttv", locale).Summary!));
+    }
+
+    [Theory]
+    [InlineData("en", "Churn trend · the last 12 months (1 Nov 2025 – 31 Oct 2026) · your accounts", "1.4% logo churn a month on average over 12 months, 1.5% gross MRR churn.", "Month by month", "October 2026: logo churn 16.7% (2 of 12); gross MRR churn 18.2% ($2,000 of $11,000)")]
+    [InlineData("pt-BR", "Tendência de churn · 01/11/2025 – 31/10/2026 · suas contas", "1,4% de churn de logos por mês, em média, em 12 meses; 1,5% de churn bruto de MRR.", "Mês a mês", "Outubro 2026: churn de logos 16,7% (2 de 12); churn bruto de MRR 18,2% ($ 2.000 de $ 11.000)")]
+    [InlineData("de", "Churn-Verlauf · 01.11.2025 – 31.10.2026 · Ihre Accounts", "Im Schnitt 1,4 % Logo-Churn pro Monat über 12 Monate, 1,5 % Brutto-MRR-Churn.", "Monat für Monat", "Oktober 2026: Logo-Churn 16,7 % (2 von 12); Brutto-MRR-Churn 18,2 % (2.000 $ von 11.000 $)")]
+    [InlineData("ro", "Evoluția churn-ului · 01.11.2025 – 31.10.2026 · conturile tale", "În medie 1,4 % churn de clienți pe lună, pe 12 luni; churn brut de MRR 1,5 %.", "Lună de lună", "Octombrie 2026: churn de clienți 16,7 % (2 din 12); churn brut de MRR 18,2 % (2.000 $ din 11.000 $)")]
+    [InlineData("ru", "Динамика оттока · 01.11.2025 – 31.10.2026 · ваши аккаунты", "В среднем 1,4 % оттока клиентов в месяц за 12 месяцев, валовой отток MRR 1,5 %.", "По месяцам", "Октябрь 2026: отток клиентов 16,7 % (2 из 12); валовой отток MRR 18,2 % (2 000 $ из 11 000 $)")]
+    public void Churn_trend_its_chart_and_table_read_in_the_askers_language(string locale, string title, string summary, string heading, string october)
+    {
+        var reply = Ask("churn trend", locale);
+
+        Assert.Equal(title, reply.Title);
+        Assert.Equal(summary, Spaced(reply.Summary!));
+        Assert.Equal(october, Spaced(reply.Sections.Single(s => s.Heading == heading).Lines[^1]));
+        Assert.Equal(heading, reply.Charts[0].Table.Heading);
+    }
+
+    [Theory]
+    [InlineData("en", "NPS trend · the last 4 quarters (1 Oct 2025 – 30 Sep 2026) · by quarter · your accounts", "NPS 0 in Q3 2026 from 2 answers.", "Q3 '26")]
+    [InlineData("pt-PT", "Tendência de NPS · 01/10/2025 – 30/09/2026 · por trimestre · as suas contas", "NPS 0 em T3 2026 com base em 2 respostas.", "T3 '26")]
+    [InlineData("de", "NPS-Verlauf · 01.10.2025 – 30.09.2026 · nach Quartal · Ihre Accounts", "NPS 0 im Zeitraum 3. Quartal 2026 aus 2 Antworten.", "Q3 '26")]
+    [InlineData("ru", "Динамика NPS · 01.10.2025 – 30.09.2026 · по кварталам · ваши аккаунты", "NPS 0 за 3 кв. 2026 по 2 ответам.", "3 кв. '26")]
+    public void Nps_trend_names_its_quarters_in_the_askers_language(string locale, string title, string summary, string lastLabel)
+    {
+        var reply = Ask("nps trend", locale);
+
+        Assert.Equal(title, reply.Title);
+        Assert.Equal(summary, reply.Summary);
+        Assert.Equal(lastLabel, reply.Charts[0].Labels[^1]);
+    }
+
+    [Theory]
+    [InlineData("en", "Not understood", "I didn't understand \"frobnicate\".", "Try `renewals next 30 days`")]
+    [InlineData("pt-BR", "Não entendi", "Não entendi “frobnicate”.", "Tente `renewals next 30 days`")]
+    [InlineData("pt-PT", "Não percebi", "Não percebi “frobnicate”.", "Experimente `renewals next 30 days`")]
+    [InlineData("de", "Nicht verstanden", "Ich habe „frobnicate“ nicht verstanden.", "Versuchen Sie `renewals next 30 days`")]
+    [InlineData("ro", "Nu am înțeles", "Nu am înțeles „frobnicate”.", "Încearcă `renewals next 30 days`")]
+    [InlineData("ru", "Не понял", "Я не понял «frobnicate».", "Попробуйте `renewals next 30 days`")]
+    public void What_was_not_understood_is_said_in_the_askers_language(string locale, string title, string summary, string suggestion)
+    {
+        var reply = Ask("frobnicate", locale);
+
+        Assert.True(reply.IsRefusal);
+        Assert.Equal(title, reply.Title);
+        Assert.Equal(summary, reply.Summary);
+        Assert.StartsWith(suggestion, reply.Note);
+    }
+
+    [Theory]
+    [InlineData("en", "December 2026 has not started yet; `churn` looks back.", "No such account", "Which accounts?")]
+    [InlineData("de", "Dezember 2026 hat noch nicht begonnen; `churn` blickt zurück.", "Kein solcher Account", "Welche Accounts?")]
+    [InlineData("ru", "Декабрь 2026 ещё не начался; `churn` смотрит в прошлое.", "Нет такого аккаунта", "Какие аккаунты?")]
+    public void Refusals_of_a_period_an_account_and_a_filter_read_in_the_askers_language(string locale, string future, string noAccount, string noFilter)
+    {
+        Assert.Equal(future, Ask("churn next month", locale).Summary);
+        Assert.Equal(noAccount, Ask("health zzz", locale).Title);
+        Assert.Equal(noFilter, Ask("churn for nowhere", locale).Title);
+    }
+
+    [Theory]
+    [InlineData("en", "SuccessBot commands", "`adoption [PERIOD]`: share of active accounts using every core feature (default: last 30 days). Example: `adoption last 30 days`")]
+    [InlineData("pt-BR", "Comandos do SuccessBot", "`adoption [PERIOD]`: parcela das contas ativas que usam todas as funcionalidades principais (padrão: últimos 30 dias). Exemplo: `adoption last 30 days`")]
+    [InlineData("de", "SuccessBot-Befehle", "`adoption [PERIOD]`: Anteil der aktiven Accounts, die alle Kernfunktionen nutzen (Standard: letzte 30 Tage). Beispiel: `adoption last 30 days`")]
+    [InlineData("ro", "Comenzile SuccessBot", "`adoption [PERIOD]`: ponderea conturilor active care folosesc toate funcțiile de bază (implicit: ultimele 30 de zile). Exemplu: `adoption last 30 days`")]
+    [InlineData("ru", "Команды SuccessBot", "`adoption [PERIOD]`: доля активных аккаунтов, использующих все ключевые функции (по умолчанию: последние 30 дней). Пример: `adoption last 30 days`")]
+    public void Help_describes_the_commands_in_the_askers_language_and_keeps_the_command_words(string locale, string title, string adoption)
+    {
+        var reply = Ask("help", locale);
+
+        Assert.Equal(title, reply.Title);
+        Assert.Contains(adoption, reply.Sections[0].Lines);
+    }
+
+    /// <summary>The app manifests show each command's English description: help's English is the same text.</summary>
+    [Fact]
+    public void Helps_english_descriptions_are_the_commands_own()
+    {
+        var english = SuccessBot.Core.Language.Languages.English;
+        foreach (var command in CommandLanguage.Commands.Where(c => c.Audience == Audience.Team))
+            Assert.Equal(command.Description, SuccessBot.Settings.Texts.Text(Core.Chat.Handlers.HelpHandler.DescriptionKey(command), english));
+    }
+
+    [Theory]
+    [InlineData("en", "Try again in a minute", "SuccessBot cannot reach its database just now")]
+    [InlineData("pt-PT", "Tente novamente daqui a um minuto", "O SuccessBot não consegue aceder à base de dados")]
+    [InlineData("de", "Bitte in einer Minute noch einmal", "SuccessBot erreicht seine Datenbank gerade nicht")]
+    [InlineData("ru", "Попробуйте через минуту", "SuccessBot сейчас не может связаться со своей базой данных")]
+    public void A_write_while_the_store_is_down_says_so_in_the_askers_language(string language, string title, string summary)
+    {
+        var reply = Reply.TryAgainSoon(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.Match(language)!));
+
+        Assert.True(reply.StoreDown && reply.IsRefusal);
+        Assert.Equal(title, reply.Title);
+        Assert.StartsWith(summary, reply.Summary);
+    }
+}
