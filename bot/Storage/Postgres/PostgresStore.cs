@@ -45,6 +45,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public PostgresIngestStore Ingest { get; }
     public PostgresSyncRecords Sync { get; }
     public PostgresUsageEvents UsageEvents { get; }
+    public PostgresConversations Conversations { get; }
 
     /// <summary>Opens nothing yet: the first use connects and migrates (a host down at start retries that, see the host).</summary>
     /// <param name="deliveryLease">How long a delivery round holds the records it took (<see cref="PostgresNudgeLedger.DeliveryLease"/>).</param>
@@ -65,6 +66,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         Ingest = new PostgresIngestStore(this);
         Sync = new PostgresSyncRecords(this);
         UsageEvents = new PostgresUsageEvents(this);
+        Conversations = new PostgresConversations(this);
     }
 
     /// <summary>Connects and applies the pending migrations once; throws <see cref="StoreUnreachable"/> when the database cannot be used.</summary>
@@ -281,10 +283,10 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     /// <paramref name="changed"/> for each, and once when listening begins (for what was committed before); a lost
     /// connection is reported to <paramref name="lost"/> and listened on again a second later, until <paramref name="stop"/>.
     /// </summary>
-    public Task FollowNotificationsAsync(Action changed, Action<Exception> lost, CancellationToken stop) => ListenAsync(ChangesChannel, changed, lost, stop);
+    public Task FollowNotificationsAsync(Action changed, Action<Exception> lost, CancellationToken stop) => ListenAsync(ChangesChannel, _ => changed(), lost, stop);
 
-    /// <summary>Calls <paramref name="notified"/> for each notification on <paramref name="channel"/> (see <see cref="FollowNotificationsAsync"/>).</summary>
-    internal async Task ListenAsync(string channel, Action notified, Action<Exception> lost, CancellationToken stop)
+    /// <summary>Calls <paramref name="notified"/> with each notification's payload on <paramref name="channel"/>, and with "" when listening begins (see <see cref="FollowNotificationsAsync"/>).</summary>
+    internal async Task ListenAsync(string channel, Action<string> notified, Action<Exception> lost, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -292,9 +294,9 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
             {
                 EnsureReady();
                 await using var connection = await _source.OpenConnectionAsync(stop);
-                connection.Notification += (_, _) => notified();
+                connection.Notification += (_, e) => notified(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
-                notified();
+                notified("");
                 while (true) await connection.WaitAsync(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -54,7 +54,7 @@ public sealed class PostgresUsageEvents(PostgresStore store) : ISharedUsageLog
         return null;
     }
 
-    public Task FollowAsync(Action appended, Action<Exception> lost, CancellationToken stop) => store.ListenAsync(AppendedChannel, appended, lost, stop);
+    public Task FollowAsync(Action appended, Action<Exception> lost, CancellationToken stop) => store.ListenAsync(AppendedChannel, _ => appended(), lost, stop);
 
     /// <summary>The session that holds the lead lock: closing it (or losing it) lets another host take the lead.</summary>
     private sealed class Lead(NpgsqlConnection connection) : IUsageLead
