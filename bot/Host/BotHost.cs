@@ -79,7 +79,7 @@ public static class BotHost
         TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
         if (!app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");
         else if (app.Services.GetRequiredService<IngestWriter>().Off is { } why) log.LogError("Usage events: off ({Why})", why);
-        else log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch; the event log is {Folder}", app.Services.GetRequiredService<EventLogFolder>().Path);
+        else log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch; the event log is {Log}", app.Services.GetRequiredService<IngestWriter>().LogIs);
         // The addresses Kestrel actually bound (a port of 0 becomes a real one).
         var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();

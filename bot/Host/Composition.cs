@@ -15,11 +15,13 @@ public sealed record StoreDescription(string Provider, string Where);
 /// <summary>The core's storage ports, as one provider's stores implement them.</summary>
 public sealed record StorePorts(IStoreTransactions Transactions, IChangeFeed Feed, IBookStore Book, INudgeLedger Ledger, IAccountActivity Activity,
     ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IIngestStore Ingest,
-    ISyncRecords Sync)
+    ISyncRecords Sync, ISharedUsageLog? SharedUsage, ISharedConversations? SharedConversations)
 {
-    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync);
+    /// <summary>One host on the file: its usage events go to its own log beside it, and the local chat's conversations stay in its memory.</summary>
+    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync, null, null);
 
-    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync);
+    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync,
+        s.UsageEvents, s.Conversations);
 }
 
 /// <summary>The one composition root: the services the host and every command-line verb share, registered in one place.</summary>

@@ -5,15 +5,37 @@ using System.Text.Json;
 
 namespace SuccessBot.Ingest;
 
-/// <summary>Where the log has been read or written up to: a file of the log and a byte offset in it.</summary>
+/// <summary>Where the log has been read or written up to: a file of the log and a byte offset in it (in the shared log, its event number).</summary>
 public readonly record struct LogPosition(string File, long Offset);
+
+/// <summary>What the rollup reads of a log of accepted events: this host's files (<see cref="EventLog"/>), or the database's (<see cref="SharedEventLog"/>).</summary>
+public interface IUsageLog : IDisposable
+{
+    /// <summary>The events after <paramref name="from"/>, each with the position just past it, oldest first.</summary>
+    IEnumerable<(SegmentEvent Event, DateTimeOffset ReceivedAt, LogPosition After)> ReadFrom(LogPosition from);
+
+    /// <summary>The messageIds logged since <paramref name="since"/> that the rollup must remember to catch retries.</summary>
+    IEnumerable<string> MessageIds(DateTimeOffset since);
+
+    /// <summary>Cuts what a crash left half-written.</summary>
+    void CutTornTails();
+
+    /// <summary>Deletes the events received before <paramref name="before"/>, but none after <paramref name="counted"/> (not checkpointed yet).</summary>
+    int DeleteBefore(DateTimeOffset before, LogPosition counted);
+
+    /// <summary>Whether the log still has the file a checkpoint names.</summary>
+    bool Holds(string fileName);
+
+    /// <summary>Lets go of what is open; the next use opens it again.</summary>
+    void Close();
+}
 
 /// <summary>
 /// The accepted events, one JSON line each, in one file per hour (`STORE.ingest/events-YYYYMMDD-HH.ndjson`, see <see cref="EventLogFolder"/>):
 /// the raw window, and the write-ahead log the rollup recovers from. An append is on disk (fsync) before it returns.
 /// </summary>
 /// <param name="storeId">Written to the folder's mark (<see cref="EventLogFolder.MarkFile"/>) before its first event, when it has none.</param>
-public sealed class EventLog(string folder, string? storeId = null) : IDisposable
+public sealed class EventLog(string folder, string? storeId = null) : IUsageLog
 {
     private const string Prefix = "events-", Suffix = ".ndjson";
     private readonly ArrayBufferWriter<byte> _buffer = new(256 * 1024);
@@ -52,7 +74,6 @@ public sealed class EventLog(string folder, string? storeId = null) : IDisposabl
         return End;
     }
 
-    /// <summary>The events after <paramref name="from"/>, each with the position just past its line, oldest first.</summary>
     public IEnumerable<(SegmentEvent Event, DateTimeOffset ReceivedAt, LogPosition After)> ReadFrom(LogPosition from)
     {
         foreach (var name in FileNames().Where(n => string.CompareOrdinal(n, from.File) >= 0))
@@ -95,9 +116,10 @@ public sealed class EventLog(string folder, string? storeId = null) : IDisposabl
         }
     }
 
-    /// <summary>Deletes the files of hours before <paramref name="before"/>, but none from <paramref name="keepFrom"/> on (not checkpointed yet); says how many.</summary>
-    public int DeleteBefore(DateTimeOffset before, string? keepFrom)
+    /// <summary>Deletes the files of hours before <paramref name="before"/>, but none from the counted position's file on; says how many.</summary>
+    public int DeleteBefore(DateTimeOffset before, LogPosition counted)
     {
+        var keepFrom = counted.File;
         var first = FileNameFor(before);
         var old = FileNames().Where(n => string.CompareOrdinal(n, first) < 0 && string.CompareOrdinal(n, keepFrom) < 0 && n != _fileName).ToArray();
         foreach (var name in old) File.Delete(System.IO.Path.Combine(folder, name));
@@ -122,6 +144,14 @@ public sealed class EventLog(string folder, string? storeId = null) : IDisposabl
     }
 
     public void Dispose() => Close();
+
+    /// <summary>One event as a line of the log (without its newline): what the shared log stores too.</summary>
+    public static byte[] LineOf(SegmentEvent e, DateTimeOffset receivedAt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512 + e.Raw.Length);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true })) Write(json, e, receivedAt);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     private static void Write(Utf8JsonWriter json, SegmentEvent e, DateTimeOffset receivedAt)
     {
@@ -160,7 +190,8 @@ public sealed class EventLog(string folder, string? storeId = null) : IDisposabl
         if (value is not null) json.WriteString(name, value);
     }
 
-    private static (SegmentEvent Event, DateTimeOffset ReceivedAt)? Read(ReadOnlyMemory<byte> line)
+    /// <summary>An event read back from its line; null for a line this version cannot read.</summary>
+    public static (SegmentEvent Event, DateTimeOffset ReceivedAt)? Read(ReadOnlyMemory<byte> line)
     {
         try
         {

@@ -27,6 +27,9 @@ public static class IngestEndpoints
             o.DecompressionProviders.Remove("deflate");
         });
         builder.Services.AddSingleton(s => EventLogFolder.For(s.GetRequiredService<Host.StoreFiles>(), s.GetRequiredService<IChangeFeed>().StoreId));
+        // On a store several hosts share, the events go to the database before the answer; on a file, to this host's log beside it.
+        builder.Services.AddSingleton<IUsageLog>(s => s.GetRequiredService<Host.StorePorts>().SharedUsage is { } shared ? new SharedEventLog(shared)
+            : new EventLog(s.GetRequiredService<EventLogFolder>().Path, s.GetRequiredService<IChangeFeed>().StoreId));
         builder.Services.AddSingleton<UsageRollup>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<IngestWriter>());

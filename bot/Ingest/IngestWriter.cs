@@ -8,12 +8,28 @@ namespace SuccessBot.Ingest;
 /// The one writer of usage events. Requests hand over their checked events and wait; the writer takes everything waiting,
 /// counts it in memory and appends it to the event log with one flush to disk (group commit), then answers them all. Every
 /// <see cref="IngestSettings.PublishEvery"/> a checkpoint writes what changed to the store beside the requests, so the
-/// store's slower writes stay off the request path.
+/// store's slower writes stay off the request path. On a store several hosts share (<see cref="SharedEventLog"/>) the writer
+/// answers once the events are committed to the database, and only the host that leads counts them, from the database in order.
 /// </summary>
-public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogFolder folder, IngestSettings settings, IBookSource books, TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
+public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogFolder folder, IUsageLog usageLog, IngestSettings settings, IBookSource books,
+    TimeProvider clock, ILogger<IngestWriter> log) : BackgroundService
 {
     /// <summary>Why usage events are refused although configured (the event log is another store's); null when on.</summary>
-    public string? Off => folder.Refusal;
+    public string? Off => _shared is null ? folder.Refusal : null;
+
+    /// <summary>Where accepted events are kept, for the start line.</summary>
+    public string LogIs => _shared is null ? folder.Path : "the database (every host commits what it takes; the host that leads counts it)";
+
+    private readonly SharedEventLog? _shared = usageLog as SharedEventLog;
+
+    /// <summary>How often a host that does not lead tries to take the lead, and one that leads checks that it still does.</summary>
+    private static readonly TimeSpan LeadCheckEvery = TimeSpan.FromSeconds(1);
+
+    private IUsageLead? _lead;
+    private DateTimeOffset _nextLeadCheck;
+
+    // Set by another host's commit (LISTEN/NOTIFY), and by this host's: the one that leads counts what came.
+    private readonly Channel<bool> _appended = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>At most this many events in one write, so one flush does not keep the first request waiting for long.</summary>
     private const int MaxEventsPerWrite = 5000;
@@ -49,6 +65,12 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
     /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_shared is not null)
+        {
+            await books.WhenReady.WaitAsync(cancellationToken);
+            await base.StartAsync(cancellationToken);
+            return;
+        }
         if (folder.Note is { } note) log.LogWarning("Usage events: {Note}", note);
         // Nothing is replayed or written: the endpoints answer 503 with the reason, and senders retry later.
         if (Off is not null) return;
@@ -63,29 +85,32 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
         await base.StartAsync(cancellationToken);
     }
 
+    /// <remarks>
+    /// On a shared log the writer commits what requests bring and answers them, and leads the counting when no other host does
+    /// (or when the one that did is gone): then it counts every host's events in order and checkpoints them.
+    /// </remarks>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var listening = _shared?.Log.FollowAsync(() => _appended.Writer.TryWrite(true),
+            lost => log.LogWarning("Usage event notifications: {Problem}; listening again in a second.", lost.Message), stopListening.Token) ?? Task.CompletedTask;
         var taken = new List<Submission>();
         try
         {
             while (true)
             {
                 var ready = _waiting.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                await WakeAsync(ready, stoppingToken);
+                await (_shared is null ? WakeAsync(ready, stoppingToken) : WakeSharedAsync(ready, stoppingToken));
                 if (_storing is { IsCompleted: true }) EndCheckpoint();
                 if (ready.IsCompleted)
                 {
                     if (!await ready) break;
-                    taken.Clear();
-                    var count = 0;
-                    while (count < MaxEventsPerWrite && _waiting.Reader.TryRead(out var next))
-                    {
-                        taken.Add(next);
-                        count += next.Events.Count;
-                    }
-                    await WriteAsync(taken);
+                    Take(taken);
+                    await (_shared is null ? WriteAsync(taken) : CommitAsync(_shared, taken));
                 }
-                if (_storing is null && _unsaved && clock.GetUtcNow() >= _nextCheckpoint) BeginCheckpoint();
+                if (_shared is not null) await LeadAsync(_shared);
+                if (_lead is not null) await CountAsync();
+                if ((_shared is null || _lead is not null) && _storing is null && _unsaved && clock.GetUtcNow() >= _nextCheckpoint) BeginCheckpoint();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -94,10 +119,110 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
             _waiting.Writer.TryComplete();
             while (_waiting.Reader.TryRead(out var left)) left.Stored.TrySetCanceled(stoppingToken);
         }
-        // What was counted goes to the store now, so the next start has little to replay.
+        stopListening.Cancel();
+        await listening;
+        // A host that does not lead has counted nothing.
+        if (_shared is not null && _lead is null) return;
+        // What was counted goes to the store now, so the next start (or the host that leads next) has little to replay.
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await CheckpointNowAsync();
         log.LogInformation("Usage events checkpointed at stop in {Ms:0} ms.", watch.ElapsedMilliseconds);
+        _lead?.Dispose();
+        _lead = null;
+    }
+
+    private void Take(List<Submission> taken)
+    {
+        taken.Clear();
+        var count = 0;
+        while (count < MaxEventsPerWrite && _waiting.Reader.TryRead(out var next))
+        {
+            taken.Add(next);
+            count += next.Events.Count;
+        }
+    }
+
+    /// <summary>Commits the requests' events in one transaction and answers them: a 200 means the rows are in the database.</summary>
+    private async Task CommitAsync(SharedEventLog shared, List<Submission> taken)
+    {
+        var events = taken.Count == 1 ? taken[0].Events : taken.SelectMany(s => s.Events).ToArray();
+        try
+        {
+            await Task.Run(() => shared.Commit(events, clock.GetUtcNow()));
+        }
+        catch (Exception e) when (feed.IsStoreFault(e))
+        {
+            log.LogWarning(e, "Could not commit {Count} usage events; the senders are told to retry.", events.Count);
+            foreach (var s in taken) s.Stored.TrySetException(e);
+            return;
+        }
+        foreach (var s in taken) s.Stored.TrySetResult();
+        _appended.Writer.TryWrite(true);
+    }
+
+    /// <summary>Takes the lead when no host holds it (counting from the last checkpoint, whoever wrote it), and lets it go when its connection is lost.</summary>
+    private async Task LeadAsync(SharedEventLog shared)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextLeadCheck) return;
+        _nextLeadCheck = now + LeadCheckEvery;
+        try
+        {
+            if (_lead is not null)
+            {
+                if (_lead.Held()) return;
+                log.LogWarning("Usage events: this host lost the lead of counting (its connection to the database); another host takes it.");
+                _lead.Dispose();
+                _lead = null;
+            }
+            if (shared.Log.TryLead() is not { } lead) return;
+            _lead = lead;
+            await RecoverAsync();
+            _nextCheckpoint = clock.GetUtcNow() + settings.PublishEvery;
+            log.LogInformation("Usage events: this host leads the counting, from the last checkpoint on.");
+        }
+        catch (Exception e) when (feed.IsStoreFault(e))
+        {
+            log.LogWarning("Usage events: could not take the lead of counting ({Problem}); trying again in a second.", e.Message);
+            _lead?.Dispose();
+            _lead = null;
+        }
+    }
+
+    /// <summary>Counts what any host committed since; a failure leaves memory to be built again from the checkpoint.</summary>
+    private async Task CountAsync()
+    {
+        try
+        {
+            if (_broken) await RecoverAsync();
+            if (rollup.CatchUp(MaxEventsPerWrite) == 0) return;
+            // More may be waiting: the next turn of the loop counts on.
+            _appended.Writer.TryWrite(true);
+            _unsaved = true;
+        }
+        catch (Exception e) when (feed.IsStoreFault(e) || e is InvalidOperationException)
+        {
+            log.LogWarning(e, "Could not count usage events; they stay in the database and are counted after a recovery.");
+            _broken = true;
+            return;
+        }
+        if (settings.PublishEvery == TimeSpan.Zero) await CheckpointNowAsync();
+        if (clock.GetUtcNow() >= _nextSweep) Sweep();
+    }
+
+    /// <summary>Waits for requests, for events committed (by any host), for a checkpoint to finish or be due, or for the next look at the lead.</summary>
+    private async Task WakeSharedAsync(Task<bool> ready, CancellationToken stoppingToken)
+    {
+        if (ready.IsCompleted) return;
+        var now = clock.GetUtcNow();
+        var due = _nextLeadCheck - now;
+        if (_lead is not null && _storing is null && _unsaved && _nextCheckpoint - now < due) due = _nextCheckpoint - now;
+        if (due <= TimeSpan.Zero) return;
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var waits = new List<Task> { ready, _appended.Reader.ReadAsync(stopWaiting.Token).AsTask(), Task.Delay(due, clock, stopWaiting.Token) };
+        if (_storing is not null) waits.Add(_storing);
+        await Task.WhenAny(waits);
+        stopWaiting.Cancel();
     }
 
     /// <summary>Waits for requests, for the checkpoint being stored to finish, or for the next checkpoint to be due.</summary>
@@ -165,7 +290,8 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
             await _storing.ContinueWith(_ => { }, TaskScheduler.Default);
             EndCheckpoint();
         }
-        rollup.Recover();
+        // What the log held past the checkpoint is counted again in memory only: the next checkpoint stores it.
+        _unsaved |= rollup.Recover() > 0;
         _broken = false;
     }
 

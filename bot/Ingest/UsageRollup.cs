@@ -26,7 +26,7 @@ public sealed class UsageRollup : IDisposable
     private readonly TeamSettings _team;
     private readonly IBookSource _book;
     private readonly TimeProvider _clock;
-    private readonly EventLog _log;
+    private readonly IUsageLog _log;
     private readonly RecentMessageIds _recent;
     private readonly Lock _gate = new();
 
@@ -49,7 +49,7 @@ public sealed class UsageRollup : IDisposable
     private LogPosition _position, _checkpointed;
     private bool _trimDue;
 
-    public UsageRollup(IIngestStore state, IBookStore accounts, IStoreTransactions transactions, IChangeFeed feed, EventLogFolder folder,
+    public UsageRollup(IIngestStore state, IBookStore accounts, IStoreTransactions transactions, IUsageLog log,
         IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
     {
         _state = state;
@@ -59,7 +59,7 @@ public sealed class UsageRollup : IDisposable
         _team = team;
         _book = book;
         _clock = clock;
-        _log = new EventLog(folder.Path, feed.StoreId);
+        _log = log;
         _recent = new RecentMessageIds(settings);
         _users = new Pending<IngestUser>(state.User, u => u.Key);
         _anonymous = new Pending<VisitorLink>(state.Visitor, v => v.AnonymousId);
@@ -99,17 +99,31 @@ public sealed class UsageRollup : IDisposable
             }
             foreach (var id in _log.MessageIds(now - _settings.DedupeWindow)) _recent.Add(UInt64Set.Hash(id), now);
             _position = _checkpointed;
-            var replayed = 0;
-            foreach (var (e, receivedAt, after) in _log.ReadFrom(_checkpointed))
-            {
-                Apply(e, receivedAt);
-                _position = after;
-                // Releases wait for the end of a cycle, as when the events first came.
-                if (++replayed % 5000 == 0) Release();
-            }
-            Release();
-            return replayed;
+            return Replay(int.MaxValue);
         }
+    }
+
+    /// <summary>
+    /// Counts, in order, at most <paramref name="max"/> of the events the shared log holds past what this host counted (any host
+    /// may have committed them; the log holds each messageId once). Only the host that leads calls it. Returns how many.
+    /// </summary>
+    public int CatchUp(int max)
+    {
+        lock (_gate) return Replay(max);
+    }
+
+    private int Replay(int max)
+    {
+        var replayed = 0;
+        foreach (var (e, receivedAt, after) in _log.ReadFrom(_position).Take(max))
+        {
+            Apply(e, receivedAt);
+            _position = after;
+            // Releases wait for the end of a cycle, as when the events first came.
+            if (++replayed % 5000 == 0) Release();
+        }
+        Release();
+        return replayed;
     }
 
     /// <summary>
@@ -119,6 +133,7 @@ public sealed class UsageRollup : IDisposable
     /// </summary>
     public void Accept(IReadOnlyList<SegmentEvent> events, DateTimeOffset receivedAt)
     {
+        var file = _log as EventLog ?? throw new InvalidOperationException("Events for the shared log are committed by the writer and counted by CatchUp.");
         lock (_gate)
         {
             var fresh = new List<SegmentEvent>(events.Count);
@@ -130,7 +145,7 @@ public sealed class UsageRollup : IDisposable
             }
             foreach (var e in fresh) Apply(e, receivedAt);
             Release();
-            if (fresh.Count > 0) _position = _log.Append(fresh, receivedAt);
+            if (fresh.Count > 0) _position = file.Append(fresh, receivedAt);
             foreach (var hash in _seenThisCycle) _recent.Add(hash, receivedAt);
         }
     }
@@ -159,7 +174,7 @@ public sealed class UsageRollup : IDisposable
     {
         lock (_gate)
         {
-            _log.DeleteBefore(now.AddDays(-_settings.RawEventDays), _checkpointed.File);
+            _log.DeleteBefore(now.AddDays(-_settings.RawEventDays), _checkpointed);
             // Day states and events kept aside are trimmed in the next checkpoint's transaction.
             _trimDue = true;
             var waitingFor = _state.AccountsWaitedFor().Concat(_aside.Waiting().Select(a => a.Account).OfType<string>())

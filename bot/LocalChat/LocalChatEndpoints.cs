@@ -23,7 +23,9 @@ public static class LocalChatEndpoints
     {
         var settings = LocalChatSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(s => new LocalChatHub(s.GetRequiredService<TimeProvider>(), settings.MaxPeople));
+        // On PostgreSQL the conversations are the database's, and every host's pages hear what any host writes.
+        builder.Services.AddSingleton(s => new LocalChatHub(s.GetRequiredService<TimeProvider>(), settings.MaxPeople, s.GetRequiredService<Host.StorePorts>().SharedConversations));
+        builder.Services.AddHostedService<LocalChatFollower>();
         builder.Services.AddSingleton<LocalChatAccess>();
         builder.Services.AddLocalChatSignIn(settings);
         builder.Services.AddSingleton<IChatChannel>(s => new LocalChatChannel(s.GetRequiredService<LocalChatHub>(), s.GetRequiredService<LocalChatAccess>(), reachesEveryone));
@@ -94,8 +96,17 @@ public static class LocalChatEndpoints
             var answer = bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) });
             // Neither the message nor its answer is kept when what it asked could not be written.
             if (answer.StoreDown) return StoreDown(context, answer);
-            if (hub.Post(who!, LocalMessage.Person, text, null) is not { } mine) return Full(hub);
-            var reply = hub.Post(who!, LocalMessage.Bot, null, answer);
+            LocalMessage? mine, reply;
+            try
+            {
+                if ((mine = hub.Post(who!, LocalMessage.Person, text, null)) is null) return Full(hub);
+                reply = hub.Post(who!, LocalMessage.Bot, null, answer);
+            }
+            catch (Exception e) when (StoreFaults.IsStoreFault(context, e))
+            {
+                // The answer came from the read model: it is given, though the database cannot keep the conversation just now.
+                (mine, reply) = (hub.Unkept(LocalMessage.Person, text, null), hub.Unkept(LocalMessage.Bot, null, answer));
+            }
             return reply is null ? Full(hub) : Results.Ok(new[] { mine, reply });
         });
 

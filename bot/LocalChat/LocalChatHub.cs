@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Storage;
 
 namespace SuccessBot.LocalChat;
 
@@ -16,9 +18,11 @@ public sealed record ChatEvent(string Type, LocalMessage Message);
 /// The local web chat's conversations, one per person (by email), and the open pages listening to them, so that
 /// proactive messages appear without a reload. Kept in memory, and bounded: at most `maxPeople` conversations of
 /// the last 200 messages each; a new person makes room by dropping the least recently used conversation that has no
-/// open page, and is refused while every conversation has one.
+/// open page, and is refused while every conversation has one. On a store several hosts share (<paramref name="shared"/>) the
+/// conversations are the store's, within the same bounds (a page open on another host counts as recent use, not as open),
+/// and each host's open pages are told what any host adds or replaces (<see cref="FollowAsync"/>).
 /// </summary>
-public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSettings.DefaultMaxPeople)
+public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSettings.DefaultMaxPeople, ISharedConversations? shared = null)
 {
     public const int KeptMessages = 200;
 
@@ -37,17 +41,24 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
         public readonly List<Channel<ChatEvent>> Listeners = [];
     }
 
+    // On a shared store: this host's open pages, by person; the conversations are in the store.
+    private readonly Dictionary<string, List<Channel<ChatEvent>>> _pagesHere = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How many conversations are kept now.</summary>
     public int People
     {
-        get { lock (_gate) return _byEmail.Count; }
+        get
+        {
+            if (shared is not null) return shared.People();
+            lock (_gate) return _byEmail.Count;
+        }
     }
 
     /// <summary>Adds a message to the person's conversation; null when the chat is full of conversations with open pages.</summary>
     public LocalMessage? Post(string email, string author, string? text, Reply? reply)
     {
-        if (text is { Length: > KeptText }) text = $"{text[..KeptText]}… (cut: {text.Length:N0} characters, the chat keeps {KeptText:N0})";
-        var message = new LocalMessage(Guid.NewGuid().ToString("N"), author, text, reply, clock.GetUtcNow());
+        var message = Unkept(author, text, reply);
+        if (shared is not null) return shared.Add(email, Stored(message), KeptMessages, maxPeople, IsOpenHere, message.At) ? message : null;
         lock (_gate)
         {
             if (Use(email, create: true) is not { } conversation) return null;
@@ -58,9 +69,18 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
         return message;
     }
 
+    /// <summary>A message as <see cref="Post"/> would keep it, not kept: an answer given while the shared store cannot keep the conversation.</summary>
+    public LocalMessage Unkept(string author, string? text, Reply? reply)
+    {
+        if (text is { Length: > KeptText }) text = $"{text[..KeptText]}… (cut: {text.Length:N0} characters, the chat keeps {KeptText:N0})";
+        return new LocalMessage(Guid.NewGuid().ToString("N"), author, text, reply, clock.GetUtcNow());
+    }
+
     /// <summary>Replaces a card (after a click on it); null when the person has no such message.</summary>
     public LocalMessage? Replace(string email, string messageId, Reply reply)
     {
+        if (shared is not null)
+            return Find(email, messageId) is { } found && found with { Reply = reply } is var updated && shared.Replace(email, Stored(updated), clock.GetUtcNow()) ? updated : null;
         lock (_gate)
         {
             if (Use(email, create: false) is not { } conversation) return null;
@@ -75,17 +95,20 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
 
     public LocalMessage? Find(string email, string messageId)
     {
+        if (shared is not null) return shared.Find(email, messageId) is { } stored ? Parsed(stored) : null;
         lock (_gate) return Use(email, create: false)?.Messages.Find(m => m.Id == messageId);
     }
 
     /// <summary>Whether this person has a conversation here: they opened the chat, or wrote in it, since the host started.</summary>
     public bool Knows(string email)
     {
+        if (shared is not null) return shared.Knows(email);
         lock (_gate) return _byEmail.ContainsKey(email.Trim());
     }
 
     public IReadOnlyList<LocalMessage> History(string email)
     {
+        if (shared is not null) return shared.History(email).Select(Parsed).ToArray();
         lock (_gate) return Use(email, create: false)?.Messages.ToArray() ?? [];
     }
 
@@ -93,6 +116,7 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
     public Listening? Listen(string email)
     {
         var channel = Channel.CreateBounded<ChatEvent>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.DropOldest });
+        if (shared is not null) return ListenHere(email.Trim(), channel);
         lock (_gate)
         {
             if (Use(email, create: true) is not { } conversation) return null;
@@ -100,6 +124,67 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
             return new Listening(channel.Reader, () => { lock (_gate) conversation.Listeners.Remove(channel); });
         }
     }
+
+    private Listening? ListenHere(string email, Channel<ChatEvent> channel)
+    {
+        if (!shared!.Open(email, maxPeople, IsOpenHere, clock.GetUtcNow())) return null;
+        lock (_gate)
+        {
+            if (!_pagesHere.TryGetValue(email, out var pages)) _pagesHere[email] = pages = [];
+            pages.Add(channel);
+        }
+        return new Listening(channel.Reader, () =>
+        {
+            lock (_gate)
+            {
+                if (!_pagesHere.TryGetValue(email, out var pages)) return;
+                pages.Remove(channel);
+                if (pages.Count == 0) _pagesHere.Remove(email);
+            }
+        });
+    }
+
+    private bool IsOpenHere(string email)
+    {
+        lock (_gate) return _pagesHere.ContainsKey(email);
+    }
+
+    /// <summary>
+    /// On a shared store: tells this host's open pages what any host adds to their conversations or replaces in them (read from
+    /// the store by the id the notification names), until <paramref name="stop"/>. Without a shared store there is nothing to follow.
+    /// </summary>
+    public async Task FollowAsync(Func<Exception, bool> isStoreFault, Action<string> lost, CancellationToken stop)
+    {
+        if (shared is null) return;
+        // Notifications come on the listening connection's thread: the store is read beside it, in order.
+        var changes = Channel.CreateUnbounded<ConversationEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var listening = shared.FollowAsync(e => changes.Writer.TryWrite(e), e => lost(e.Message), stop);
+        try
+        {
+            await foreach (var change in changes.Reader.ReadAllAsync(stop))
+            {
+                Channel<ChatEvent>[] pages;
+                lock (_gate) pages = _pagesHere.TryGetValue(change.Email, out var open) ? [.. open] : [];
+                StoredChatMessage? stored;
+                try { stored = pages.Length == 0 ? null : shared.Find(change.Email, change.MessageId); }
+                catch (Exception e) when (isStoreFault(e))
+                {
+                    // The page shows the message when it reloads its history.
+                    lost(e.Message);
+                    continue;
+                }
+                if (stored is null) continue;
+                var told = new ChatEvent(change.Type, Parsed(stored));
+                foreach (var page in pages) page.Writer.TryWrite(told);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        await listening;
+    }
+
+    private static StoredChatMessage Stored(LocalMessage message) => new(message.Id, JsonSerializer.Serialize(message, JsonSerializerOptions.Web));
+
+    private static LocalMessage Parsed(StoredChatMessage stored) => JsonSerializer.Deserialize<LocalMessage>(stored.Json, JsonSerializerOptions.Web)!;
 
     /// <summary>One open page; while it is open its conversation is never dropped to make room.</summary>
     public sealed class Listening(ChannelReader<ChatEvent> events, Action close) : IDisposable

@@ -51,3 +51,35 @@ public interface IIngestStore
     /// <summary>Writes a checkpoint; joins the caller's transaction (with the accounts and usage rows it also writes).</summary>
     void Store(IngestCheckpoint checkpoint);
 }
+
+/// <summary>A usage event in the shared log: its number (in commit order, with gaps), when a host took it, and its line.</summary>
+public sealed record SharedUsageEvent(long Seq, DateTimeOffset ReceivedAt, byte[] Line);
+
+/// <summary>The lead of counting usage events, held by one host at a time until it is disposed or its connection is lost.</summary>
+public interface IUsageLead : IDisposable
+{
+    /// <summary>Whether this host still holds it (its connection is alive).</summary>
+    bool Held();
+}
+
+/// <summary>
+/// Usage events kept in the database every host writes to (PostgreSQL): a host answers a sender once its events are committed
+/// here, each messageId once whichever host took it; one host at a time (the lead) counts them in commit order.
+/// </summary>
+public interface ISharedUsageLog
+{
+    /// <summary>Commits, in one transaction, the events whose messageId the log does not hold yet; returns how many were new.</summary>
+    int Append(IReadOnlyList<(string MessageId, byte[] Line)> events, DateTimeOffset receivedAt);
+
+    /// <summary>At most <paramref name="max"/> events numbered after <paramref name="seq"/>, oldest first; a later commit is never numbered lower.</summary>
+    IReadOnlyList<SharedUsageEvent> After(long seq, int max);
+
+    /// <summary>Deletes the events received before <paramref name="before"/> that are counted (numbered up to <paramref name="countedUpTo"/>).</summary>
+    int DeleteBefore(DateTimeOffset before, long countedUpTo);
+
+    /// <summary>Takes the lead of counting; null while another host holds it.</summary>
+    IUsageLead? TryLead();
+
+    /// <summary>Calls <paramref name="appended"/> when any host commits events (and once when listening begins), until <paramref name="stop"/>.</summary>
+    Task FollowAsync(Action appended, Action<Exception> lost, CancellationToken stop);
+}

@@ -44,6 +44,8 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public PostgresConversationReferences TeamsReferences { get; }
     public PostgresIngestStore Ingest { get; }
     public PostgresSyncRecords Sync { get; }
+    public PostgresUsageEvents UsageEvents { get; }
+    public PostgresConversations Conversations { get; }
 
     /// <summary>Opens nothing yet: the first use connects and migrates (a host down at start retries that, see the host).</summary>
     /// <param name="deliveryLease">How long a delivery round holds the records it took (<see cref="PostgresNudgeLedger.DeliveryLease"/>).</param>
@@ -63,6 +65,8 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         TeamsReferences = new PostgresConversationReferences(this);
         Ingest = new PostgresIngestStore(this);
         Sync = new PostgresSyncRecords(this);
+        UsageEvents = new PostgresUsageEvents(this);
+        Conversations = new PostgresConversations(this);
     }
 
     /// <summary>Connects and applies the pending migrations once; throws <see cref="StoreUnreachable"/> when the database cannot be used.</summary>
@@ -94,6 +98,13 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
             _ready = true;
             return applied;
         }
+    }
+
+    /// <summary>A connection of the caller's own, outside any transaction (a session lock lives as long as it does).</summary>
+    internal NpgsqlConnection OpenOwn()
+    {
+        EnsureReady();
+        return Open();
     }
 
     private NpgsqlConnection Open()
@@ -272,7 +283,10 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     /// <paramref name="changed"/> for each, and once when listening begins (for what was committed before); a lost
     /// connection is reported to <paramref name="lost"/> and listened on again a second later, until <paramref name="stop"/>.
     /// </summary>
-    public async Task FollowNotificationsAsync(Action changed, Action<Exception> lost, CancellationToken stop)
+    public Task FollowNotificationsAsync(Action changed, Action<Exception> lost, CancellationToken stop) => ListenAsync(ChangesChannel, _ => changed(), lost, stop);
+
+    /// <summary>Calls <paramref name="notified"/> with each notification's payload on <paramref name="channel"/>, and with "" when listening begins (see <see cref="FollowNotificationsAsync"/>).</summary>
+    internal async Task ListenAsync(string channel, Action<string> notified, Action<Exception> lost, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -280,9 +294,9 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
             {
                 EnsureReady();
                 await using var connection = await _source.OpenConnectionAsync(stop);
-                connection.Notification += (_, _) => changed();
-                await using (var listen = new NpgsqlCommand($"LISTEN {ChangesChannel}", connection)) await listen.ExecuteNonQueryAsync(stop);
-                changed();
+                connection.Notification += (_, e) => notified(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection)) await listen.ExecuteNonQueryAsync(stop);
+                notified("");
                 while (true) await connection.WaitAsync(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
