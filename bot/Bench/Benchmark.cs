@@ -19,7 +19,7 @@ namespace SuccessBot.Bench;
 /// </summary>
 public static class Benchmark
 {
-    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes", "backtest", "stripe"];
+    public static readonly string[] Parts = ["import", "answers", "daily", "charts", "all", "slack", "ingest", "writes", "backtest", "stripe", "postgres"];
 
     public static int Run(TextWriter output, string part, int accounts)
     {
@@ -191,7 +191,7 @@ public static class Benchmark
         return $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MB working set (since start)";
     }
 
-    private static double Import(TextWriter output, string kind, int rows, Func<ImportReport> import)
+    internal static double Import(TextWriter output, string kind, int rows, Func<ImportReport> import)
     {
         var clock = Stopwatch.StartNew();
         import();
@@ -200,7 +200,7 @@ public static class Benchmark
         return seconds;
     }
 
-    private static (string Accounts, string Usage, string Nps) WriteCsv(string folder, DemoBook book)
+    internal static (string Accounts, string Usage, string Nps) WriteCsv(string folder, DemoBook book)
     {
         var accounts = Path.Combine(folder, "accounts.csv");
         var usage = Path.Combine(folder, "usage.csv");

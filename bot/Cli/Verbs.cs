@@ -376,21 +376,23 @@ public static class Verbs
 
     private static Command BenchVerb()
     {
-        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process), or backtest (a 12-month backtest and calibration over 15 months of usage), or stripe (a full Stripe sync of --accounts customers from a local fake Stripe).", DefaultValueFactory = _ => "all" };
+        var part = new Argument<string>("PART") { Description = "import (CSV import and answers), answers (answers only), daily (the daily checks), charts (each chart's metric and PNG), all of those, slack (signed slash commands through the host), ingest (Segment events over HTTP into the host), or writes (host start, clicks, an import beside the host, memory; the host as its own process), or backtest (a 12-month backtest and calibration over 15 months of usage), or stripe (a full Stripe sync of --accounts customers from a local fake Stripe), or postgres (import, daily checks, two hosts delivering, usage events and the change feed's lag, on the empty database ConnectionStrings__SuccessBot names).", DefaultValueFactory = _ => "all" };
         part.AcceptOnlyFromAmong(Benchmark.Parts);
         var accounts = WholeNumberOption("--accounts", "How many accounts to generate.", 100_000, min: 1);
         var minutes = WholeNumberOption("--minutes", "ingest only: a soak instead, posting batches for this many minutes and printing the figures and memory of each.", 0, min: 0);
         var wrk = WholeNumberOption("--wrk", "slack only: then SECONDS of signed /churn under wrk -t1 -c8 against the host and each --peer, side by side.", 0, min: 0);
         var peers = new Option<string[]>("--peer") { Description = "slack only: another /churn endpoint to load the same way (the Bolt-js peer, the bare Kestrel floor of ../shared/bench), signed with benchmark-signing-secret.", AllowMultipleArgumentsPerToken = true };
         var wholeLoad = new Option<bool>("--whole-load") { Description = "writes only: measure the start without a snapshot again (it is measured on the day's first run)." };
+        var clicks = WholeNumberOption("--clicks", "postgres only: how many one-row writes the change feed's lag is measured over (at 1,000 a minute).", 1_000, min: 1);
         var hostLog = new Option<string?>("--host-log") { Description = "writes only: append every line the benchmark's hosts print (at Information) to this file, with the time and the host's process id." };
-        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts, minutes, wrk, peers, wholeLoad, hostLog };
+        var bench = new Command("bench", "Measures and prints import speed, answer times, the daily run, signed Slack commands or Segment usage events through the host, over a large generated book (run with -c Release).") { part, accounts, minutes, wrk, peers, wholeLoad, hostLog, clicks };
         bench.SetAction((parse, _) => parse.GetValue(part) switch
         {
             "slack" => SlackBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wrk), parse.GetValue(peers)),
             "ingest" => IngestBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(minutes)),
             "stripe" => Sync.StripeBenchmark.RunAsync(Console.Out, parse.GetValue(accounts)),
             "writes" => WritesBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(wholeLoad), parse.GetValue(hostLog)),
+            "postgres" => PostgresBenchmark.RunAsync(Console.Out, parse.GetValue(accounts), parse.GetValue(clicks)),
             var other => Task.FromResult(Benchmark.Run(Console.Out, other!, parse.GetValue(accounts))),
         });
         return bench;

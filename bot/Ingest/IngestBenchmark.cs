@@ -141,7 +141,7 @@ public static class IngestBenchmark
         text.Append(CultureInfo.InvariantCulture, $$"""{"type":"track","userId":"{{account}}-u{{random.Next(20)}}","event":"Report Created","properties":{"minutes":{{random.Next(1, 30)}}},"context":{"groupId":"{{account}}"},"messageId":"{{Guid.NewGuid()}}","timestamp":"{{DateTimeOffset.UtcNow:O}}"}""");
     }
 
-    private static void Report(TextWriter output, string what, Measured m)
+    internal static void Report(TextWriter output, string what, Measured m)
     {
         var percentile = (double p) => m.Milliseconds[Math.Max(0, (int)Math.Ceiling(m.Milliseconds.Length * p) - 1)];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
