@@ -97,7 +97,7 @@ public sealed class Conversation(BookOfBusiness book, DateOnly today, TeamSettin
         return this;
     }
 
-    public Reply Send(string text) => _bot.Answer(new IncomingMessage(text, _as));
+    public Reply Send(string text, string? locale = null) => _bot.Answer(new IncomingMessage(text, _as) { Locale = locale });
 
     public string SendText(string text) => PlainText.Render(Send(text));
 }

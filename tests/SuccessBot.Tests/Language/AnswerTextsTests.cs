@@ -40,13 +40,7 @@ public class AnswerTextsTests
         return book.Answered(accounts[0], 9, 2026, 8, 10).Answered(accounts[1], 3, 2026, 8, 12).Answered(accounts[2], 10, 2026, 11, 2).Build();
     }
 
-    private sealed class StaticBook(BookOfBusiness book) : IBookSource { public BookOfBusiness Current => book; }
-
-    public static Reply Ask(string text, string locale) =>
-        new ChatBot(new StaticBook(Book), new TeamSettings { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"] },
-            new FixedClock(new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero))).Answer(new IncomingMessage(text, Ana) { Locale = locale });
-
-    private static string Spaced(string text) => text.Replace('\u00a0', ' ').Replace('\u202f', ' ');
+    public static Reply Ask(string text, string locale) => new Conversation(Book, Today).As(Ana).Send(text, locale);
 
     [Theory]
     [InlineData("en", "Adoption · the last 30 days (27 Oct 2026 – 25 Nov 2026) · your accounts", "50.0% adoption: 5 of 10 active accounts used every core feature (reports, dashboards, integrations).")]
@@ -60,7 +54,7 @@ public class AnswerTextsTests
         var reply = Ask("adoption", locale);
 
         Assert.Equal(title, reply.Title);
-        Assert.Equal(summary, Spaced(reply.Summary!));
+        Assert.Equal(summary, Spaces.Plain(reply.Summary!));
     }
 
     [Theory]
@@ -74,8 +68,8 @@ public class AnswerTextsTests
         var reply = Ask("at-risk by segment", locale);
 
         Assert.Equal(title, reply.Title);
-        Assert.Equal(summary, Spaced(reply.Summary!));
-        Assert.Equal(first, Spaced(reply.Sections.Single(s => s.Heading == heading).Lines[0]));
+        Assert.Equal(summary, Spaces.Plain(reply.Summary!));
+        Assert.Equal(first, Spaces.Plain(reply.Sections.Single(s => s.Heading == heading).Lines[0]));
         Assert.DoesNotContain(reply.Sections, s => s.Heading == "By segment" && locale != "en");
         Assert.Equal(locale == "en", reply.Charts[0].Title == "Active accounts by health");
         Assert.Equal(locale == "en", reply.Charts[0].Description.StartsWith("Donut of the 10 active accounts", StringComparison.Ordinal));
@@ -93,7 +87,7 @@ public class AnswerTextsTests
         var reply = Ask("clv", locale);
 
         Assert.Equal(title, reply.Title);
-        Assert.Equal(summary, Spaced(reply.Summary!));
+        Assert.Equal(summary, Spaces.Plain(reply.Summary!));
     }
 
     [Theory]
@@ -104,8 +98,8 @@ public class AnswerTextsTests
     [InlineData("ru", "Удержание клиентов 80,0 %: 8 из 10 аккаунтов, активных на 01.11.2025, по-прежнему с нами.", "Медиана — 15,5 дня от старта до первого использования ключевой функции, по 2 аккаунтам.")]
     public void Retention_and_time_to_value_read_in_the_askers_language(string locale, string retention, string ttv)
     {
-        Assert.Equal(retention, Spaced(Ask("retention", locale).Summary!));
-        Assert.Equal(ttv, Spaced(Ask("ttv", locale).Summary!));
+        Assert.Equal(retention, Spaces.Plain(Ask("retention", locale).Summary!));
+        Assert.Equal(ttv, Spaces.Plain(Ask("ttv", locale).Summary!));
     }
 
     [Theory]
@@ -119,8 +113,8 @@ public class AnswerTextsTests
         var reply = Ask("churn trend", locale);
 
         Assert.Equal(title, reply.Title);
-        Assert.Equal(summary, Spaced(reply.Summary!));
-        Assert.Equal(october, Spaced(reply.Sections.Single(s => s.Heading == heading).Lines[^1]));
+        Assert.Equal(summary, Spaces.Plain(reply.Summary!));
+        Assert.Equal(october, Spaces.Plain(reply.Sections.Single(s => s.Heading == heading).Lines[^1]));
         Assert.Equal(heading, reply.Charts[0].Table.Heading);
     }
 

@@ -38,8 +38,6 @@ public class CsmTextsTests
 
     private static Reply Ask(string text, string locale) => Bot(Team()).Answer(new IncomingMessage(text, Ana) { Locale = locale });
 
-    private static string Spaced(string text) => text.Replace('\u00a0', ' ').Replace('\u202f', ' ');
-
     [Theory]
     [InlineData("en", "Churn · October 2026 (1 Oct 2026 – 31 Oct 2026) · your accounts", "8.3% logo churn: 2 of 24 accounts active on 1 Oct 2026 cancelled.", "Churned accounts")]
     [InlineData("pt-BR", "Churn · Outubro 2026 (01/10/2026 – 31/10/2026) · suas contas", "8,3% de churn de logos: 2 de 24 contas ativas em 01/10/2026 cancelaram.", "Contas canceladas")]
@@ -51,8 +49,8 @@ public class CsmTextsTests
     {
         var reply = Ask("churn last month", locale);
 
-        Assert.Equal(title, Spaced(reply.Title));
-        Assert.Equal(summary, Spaced(reply.Summary!));
+        Assert.Equal(title, Spaces.Plain(reply.Title));
+        Assert.Equal(summary, Spaces.Plain(reply.Summary!));
         Assert.Contains(reply.Sections, s => s.Heading == section);
     }
 
@@ -67,7 +65,7 @@ public class CsmTextsTests
         var reply = Ask("renewals next 30 days", locale);
 
         Assert.StartsWith(title, reply.Title);
-        Assert.Equal(summary, Spaced(reply.Summary!));
+        Assert.Equal(summary, Spaces.Plain(reply.Summary!));
     }
 
     [Theory]
@@ -83,7 +81,7 @@ public class CsmTextsTests
 
         Assert.Equal(title, reply.Title);
         Assert.Equal(summary, reply.Summary);
-        Assert.Contains(reply.Facts, f => f.Label == label && Spaced(f.Value) == detractors);
+        Assert.Contains(reply.Facts, f => f.Label == label && Spaces.Plain(f.Value) == detractors);
     }
 
     [Theory]

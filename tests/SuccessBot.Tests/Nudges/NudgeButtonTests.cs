@@ -1,3 +1,4 @@
+using SuccessBot.Tests.Language;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SuccessBot.Core.Chat;
@@ -51,8 +52,6 @@ public class NudgeButtonTests : IDisposable
     /// <summary>A click from a chat that tells its person's language.</summary>
     private ActionOutcome Click(string action, string key, string? who, string? locale, params (string, string)[] inputs) =>
         _bot.Act(new ActionRequest(action, key, inputs.ToDictionary(i => i.Item1, i => i.Item2), who) { Locale = locale });
-
-    private static string Spaced(string text) => text.Replace('\u00a0', ' ').Replace('\u202f', ' ');
 
     private string Health(string who = "ana@example.com") => PlainText.Render(_bot.Answer(new IncomingMessage("health acme", who)));
 
@@ -200,7 +199,7 @@ public class NudgeButtonTests : IDisposable
 
         var snoozed = Click(NudgeCards.Snooze, key, "ana@example.com", locale, ("days", "7"), ("reason", "waiting for budget"));
 
-        Assert.Equal(note, Spaced(snoozed.UpdatedCard!.Note!));
+        Assert.Equal(note, Spaces.Plain(snoozed.UpdatedCard!.Note!));
         Assert.Contains(new Fact(label, until), snoozed.UpdatedCard.Facts);
         Assert.Equal("snoozed ACME for 7 days (waiting for budget)", _store.Ledger.Find(key)!.Action);
     }

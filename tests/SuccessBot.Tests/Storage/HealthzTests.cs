@@ -14,19 +14,12 @@ namespace SuccessBot.Tests.Storage;
 public sealed class HealthzTests : IDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly List<StoreHost> _hosts = [];
+    private readonly StartedHosts _hosts = new();
 
     public void Dispose()
     {
-        foreach (var host in _hosts) host.Dispose();
+        _hosts.Dispose();
         _folder.Dispose();
-    }
-
-    private StoreHost Started(StoreHost host)
-    {
-        _hosts.Add(host);
-        host.CreateClient();
-        return host;
     }
 
     private static async Task<JsonElement> Health(StoreHost host)
@@ -64,7 +57,7 @@ public sealed class HealthzTests : IDisposable
     public async Task On_LiteDB_healthz_says_how_many_changes_the_read_model_has_not_applied_yet_and_that_the_scheduler_runs_on_its_own()
     {
         // Polls an hour apart: what the test writes into the store stays unapplied until the read model is asked to follow.
-        var host = Started(StoreHost.OnLiteDb(_folder.Store, ("Storage:PollSeconds", "3600")));
+        var host = _hosts.Start(StoreHost.OnLiteDb(_folder.Store, ("Storage:PollSeconds", "3600")));
         var before = await Health(host);
         Assert.Equal((0L, 0.0), (ReadModel(before).Behind!.Value, ReadModel(before).LagSeconds!.Value));
 
@@ -92,8 +85,8 @@ public sealed class HealthzTests : IDisposable
     public async Task On_PostgreSQL_healthz_says_the_age_of_a_change_not_yet_applied_and_lists_the_clustered_schedulers_nodes()
     {
         var connection = PostgresServer.Require().CreateDatabase();
-        var first = Started(StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Storage:PollSeconds", "3600")));
-        var second = Started(StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Storage:PollSeconds", "3600")));
+        var first = _hosts.Start(StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Storage:PollSeconds", "3600")));
+        var second = _hosts.Start(StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Storage:PollSeconds", "3600")));
 
         // Both nodes check in to the cluster; each names itself and sees the other alive.
         var health = await Until(first, h => h.GetProperty("scheduler").GetProperty("nodes") is { ValueKind: JsonValueKind.Array } n

@@ -14,6 +14,27 @@ using SuccessBot.Tests.Web;
 
 namespace SuccessBot.Tests.Storage;
 
+/// <summary>The hosts a test started, stopped with it.</summary>
+public sealed class StartedHosts : IDisposable
+{
+    private readonly List<IDisposable> _hosts = [];
+
+    /// <summary>The host, started (its first client starts it).</summary>
+    public StoreHost Start(StoreHost host)
+    {
+        Keep(host);
+        host.CreateClient();
+        return host;
+    }
+
+    public void Keep(IDisposable host) => _hosts.Add(host);
+
+    public void Dispose()
+    {
+        foreach (var host in _hosts) host.Dispose();
+    }
+}
+
 /// <summary>A real host (the whole ASP.NET pipeline) on the store its settings name, with a folder of its own for the snapshot.</summary>
 public sealed class StoreHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
@@ -61,19 +82,12 @@ public sealed class PostgresHostTests : IDisposable
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
     private readonly TempFolder _folder = new();
-    private readonly List<IDisposable> _hosts = [];
+    private readonly StartedHosts _hosts = new();
 
     public void Dispose()
     {
-        foreach (var host in _hosts) host.Dispose();
+        _hosts.Dispose();
         _folder.Dispose();
-    }
-
-    private StoreHost Started(StoreHost host)
-    {
-        _hosts.Add(host);
-        host.CreateClient();
-        return host;
     }
 
     /// <summary>A small book as CSVs: accounts (some churned last month, some renewing soon), 60 days of usage, NPS answers.</summary>
@@ -110,8 +124,8 @@ public sealed class PostgresHostTests : IDisposable
         var liteDb = Path.Combine(_folder.Path, "lite", "successbot.db");
         using (var store = new SuccessBot.Storage.LiteDbStore(liteDb)) Import(store.Book, csv);
         using (var store = new SuccessBot.Storage.Postgres.PostgresStore(connection)) Import(store.Book, csv);
-        var onLiteDb = Started(StoreHost.OnLiteDb(liteDb));
-        var onPostgres = Started(StoreHost.OnPostgres(connection));
+        var onLiteDb = _hosts.Start(StoreHost.OnLiteDb(liteDb));
+        var onPostgres = _hosts.Start(StoreHost.OnPostgres(connection));
 
         foreach (var question in new[] { "churn last month", "retention last quarter", "nps last 90 days", "renewals next 60 days", "at-risk", "health Account 4", "adoption last 30 days", "clv", "churn trend" })
             Assert.Equal((await onLiteDb.Ask(question)).ToString(), (await onPostgres.Ask(question)).ToString());
@@ -128,8 +142,8 @@ public sealed class PostgresHostTests : IDisposable
     public async Task An_import_through_one_host_is_answered_by_another_host_on_the_same_database()
     {
         var connection = PostgresServer.Require().CreateDatabase();
-        var first = Started(StoreHost.OnPostgres(connection));
-        var second = Started(StoreHost.OnPostgres(connection));
+        var first = _hosts.Start(StoreHost.OnPostgres(connection));
+        var second = _hosts.Start(StoreHost.OnPostgres(connection));
         Assert.DoesNotContain("of 12 accounts", (await second.Ask("churn last month")).ToString());
 
         Import(first.Services.GetRequiredService<IBookStore>(), Csvs());
@@ -150,8 +164,8 @@ public sealed class PostgresHostTests : IDisposable
     {
         var connection = PostgresServer.Require().CreateDatabase();
         // Polls an hour apart: only the notification can bring the import to the other host during this test.
-        var first = Started(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
-        var second = Started(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
+        var first = _hosts.Start(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
+        var second = _hosts.Start(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
         var follower = second.Services.GetRequiredService<SuccessBot.Host.BookReadModel>();
         var before = follower.Version;
 
@@ -170,7 +184,7 @@ public sealed class PostgresHostTests : IDisposable
     {
         var server = PostgresServer.Require();
         var connection = server.CreateDatabase();
-        var host = Started(StoreHost.OnPostgres(connection));
+        var host = _hosts.Start(StoreHost.OnPostgres(connection));
         var client = host.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
 
@@ -191,7 +205,7 @@ public sealed class PostgresHostTests : IDisposable
         var server = PostgresServer.Require();
         var name = "late" + Guid.NewGuid().ToString("N")[..12];
         var host = StoreHost.OnPostgres(server.Missing(name), ("Storage:RetryMaxSeconds", "2"));
-        _hosts.Add(host);
+        _hosts.Keep(host);
 
         var starting = Task.Run(host.CreateClient);
         var waited = System.Diagnostics.Stopwatch.StartNew();
