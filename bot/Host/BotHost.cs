@@ -20,7 +20,7 @@ public static class BotHost
 {
     public const string DefaultUrl = "http://localhost:5080";
 
-    /// <summary>The default `Logging:LogLevel`s; Quartz describes its own start-up at length, and SayWhatIsOn says what is scheduled.</summary>
+    /// <summary>The default `Logging:LogLevel`s; Quartz describes its own start-up at length, and WhatIsOn says what is scheduled.</summary>
     public static readonly IReadOnlyDictionary<string, string?> LogLevels = new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Default"] = "Information",
@@ -49,6 +49,7 @@ public static class BotHost
         builder.Services.AddHostedService<ReadModelRefresher>();
         builder.Services.AddHostedService<AuditUpkeep>();
         builder.Services.AddHostedService<SavedBacktestFollower>();
+        builder.Services.AddHostedService<WhatIsOn>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
@@ -65,33 +66,6 @@ public static class BotHost
         app.MapIngest();
         app.MapStripe();
         app.MapHealth();
-        app.Lifetime.ApplicationStarted.Register(() => SayWhatIsOn(app));
         return app;
-    }
-
-    private static void SayWhatIsOn(WebApplication app)
-    {
-        var config = app.Configuration;
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot");
-        var store = app.Services.GetRequiredService<StoreDescription>();
-        log.LogInformation("Store: {Where} ({Provider})", store.Where, store.Provider);
-        log.LogInformation("Slack: {Status}", SlackSetup.Status(app.Services.GetRequiredService<SlackSettings>()));
-        TeamsEndpoints.SayWhatIsOn(app.Services.GetRequiredService<TeamsSettings>(), log);
-        if (!app.Services.GetRequiredService<IngestSettings>().IsOn) log.LogInformation("Usage events: off (Ingest:WriteKey is not set)");
-        else if (app.Services.GetRequiredService<IngestWriter>().Off is { } why) log.LogError("Usage events: off ({Why})", why);
-        else log.LogInformation("Usage events: on at POST /v1/track, /v1/identify, /v1/group, /v1/batch; the event log is {Log}", app.Services.GetRequiredService<IngestWriter>().LogIs);
-        // The addresses Kestrel actually bound (a port of 0 becomes a real one).
-        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
-            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        log.LogInformation("Scheduler: checks at {Checks}, NPS surveys at {Nps}, digest at {Digest} (cron, {Zone}); {AtStart}",
-            Scheduler.Cron(config, "Checks:Cron", Scheduler.DefaultChecksCron), Scheduler.Cron(config, "Nps:Cron", Scheduler.DefaultNpsCron),
-            Scheduler.Cron(config, "Checks:DigestCron", Scheduler.DefaultDigestCron),
-            app.Services.GetRequiredService<TeamSettings>().TimeZone.Id, Scheduler.Clustered(config)
-                ? "clustered in the database: each run on one host, a run missed while every host was down once at the next start"
-                : "checks and surveys also once now");
-        var stripe = app.Services.GetRequiredService<StripeSettings>();
-        log.LogInformation("Stripe: {Sync}; webhook {Webhook}", stripe.CanSync ? $"sync at {stripe.SyncCron} (cron)" : "no sync (Stripe:ApiKey is not set)",
-            stripe.WebhookSecret is null ? "off (Stripe:WebhookSecret is not set)" : $"on at POST {StripeWebhook.Path}");
-        app.Services.GetRequiredService<LocalChatAccess>().SayWhatIsOn(log, bound ?? app.Urls.FirstOrDefault() ?? DefaultUrl);
     }
 }
