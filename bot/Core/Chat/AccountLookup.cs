@@ -15,40 +15,55 @@ public static class AccountLookup
     /// <summary>No account matches; <see cref="NearMisses"/> are names close to what was typed, nearest first.</summary>
     public sealed record NoMatch(IReadOnlyList<Account> NearMisses) : Result;
 
-    public static Result Find(IEnumerable<Account> accounts, string query)
+    public static Result Find(IReadOnlyList<Account> accounts, string query)
     {
         var q = Key(query);
         if (q.Length == 0) return new NoMatch([]);
-        var keyed = accounts.Select(a => (Account: a, Name: KeyOf(a))).ToArray();
-        var exact = keyed.Where(x => x.Name == q || string.Equals(x.Account.Id, query.Trim(), StringComparison.OrdinalIgnoreCase)).ToArray();
-        if (exact.Length > 0) return One(exact);
-        var prefixed = keyed.Where(x => x.Name.StartsWith(q, StringComparison.Ordinal)).ToArray();
-        if (prefixed.Length > 0) return One(prefixed);
+        var id = query.Trim();
         var words = q.Split(' ');
-        var byWords = keyed.Where(x => WordsStartWith(x.Name.Split(' '), words)).ToArray();
-        if (byWords.Length > 0) return One(byWords);
+        // One pass that allocates nothing per account: a CSM asks about one account, and the book may have 100,000.
+        List<Account>? exact = null, prefixed = null, byWords = null;
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var account = accounts[i];
+            var name = KeyOf(account);
+            if (name == q || string.Equals(account.Id, id, StringComparison.OrdinalIgnoreCase)) (exact ??= []).Add(account);
+            else if (exact is not null) continue;
+            else if (name.StartsWith(q, StringComparison.Ordinal)) (prefixed ??= []).Add(account);
+            else if (prefixed is null && WordsStartWith(name, words)) (byWords ??= []).Add(account);
+        }
+        if ((exact ?? prefixed ?? byWords) is { } matches) return One(matches);
 
         // Near misses: names whose start is within a few letters of what was typed, or whose first word is within one of its first word.
-        var near = keyed
-            .Select(x => (x.Account, Start: CommandLanguage.Distance(q, x.Name[..Math.Min(x.Name.Length, q.Length)]), First: CommandLanguage.Distance(words[0], x.Name.Split(' ')[0])))
-            .Where(x => x.Start <= Math.Max(1, q.Length / 4) || (words[0].Length >= 3 && x.First <= 1))
-            .OrderBy(x => Math.Min(x.Start, x.First)).ThenBy(x => x.Account.Name, StringComparer.OrdinalIgnoreCase)
-            .Take(5).Select(x => x.Account).ToArray();
-        return new NoMatch(near);
+        var near = new List<(Account Account, int Distance)>();
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var name = KeyOf(accounts[i]).AsSpan();
+            var start = CommandLanguage.Distance(q, name[..Math.Min(name.Length, q.Length)]);
+            var first = CommandLanguage.Distance(words[0], name.IndexOf(' ') is var space and >= 0 ? name[..space] : name);
+            if (start <= Math.Max(1, q.Length / 4) || (words[0].Length >= 3 && first <= 1)) near.Add((accounts[i], Math.Min(start, first)));
+        }
+        return new NoMatch(near.OrderBy(x => x.Distance).ThenBy(x => x.Account.Name, StringComparer.OrdinalIgnoreCase).Take(5).Select(x => x.Account).ToArray());
     }
 
-    private static Result One((Account Account, string Name)[] matches) => matches.Length == 1
-        ? new Found(matches[0].Account)
-        : new Ambiguous(matches.Select(x => x.Account).OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray());
+    private static Result One(List<Account> matches) => matches.Count == 1
+        ? new Found(matches[0])
+        : new Ambiguous(matches.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray());
 
     /// <summary>Each typed word starts a word of the name, in the same order ("acme c" in "Acme Capital", "foods 2" in "Acme Foods #2").</summary>
-    private static bool WordsStartWith(string[] name, string[] typed)
+    private static bool WordsStartWith(string name, string[] typed)
     {
-        var at = 0;
+        var rest = name.AsSpan();
         foreach (var word in typed)
         {
-            while (at < name.Length && !name[at].StartsWith(word, StringComparison.Ordinal)) at++;
-            if (at++ >= name.Length) return false;
+            while (true)
+            {
+                if (rest.IsEmpty) return false;
+                var space = rest.IndexOf(' ');
+                var nameWord = space < 0 ? rest : rest[..space];
+                rest = space < 0 ? [] : rest[(space + 1)..];
+                if (nameWord.StartsWith(word, StringComparison.Ordinal)) break;
+            }
         }
         return true;
     }

@@ -378,20 +378,30 @@ public static class CommandLanguage
     }
 
     /// <summary>The fewest letters to add, remove, change or swap with the next to turn one word into the other ("stpo" is 1 from "stop").</summary>
-    public static int Distance(string a, string b)
+    public static int Distance(string a, string b) => Distance(a.AsSpan(), b.AsSpan());
+
+    /// <summary>Edits (insert, delete, change, swap two neighbours) between a and b, in three rows of the table: names are compared with every account's.</summary>
+    public static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        var width = b.Length + 1;
+        Span<int> rows = width <= 256 ? stackalloc int[3 * width] : new int[3 * width];
+        Span<int> beforeLast = rows[..width], last = rows[width..(2 * width)], current = rows[(2 * width)..];
+        for (var j = 0; j < width; j++) last[j] = j;
         for (var i = 1; i <= a.Length; i++)
         {
-            for (var j = 1; j <= b.Length; j++)
+            current[0] = i;
+            for (var j = 1; j < width; j++)
             {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                var d = Math.Min(Math.Min(last[j] + 1, current[j - 1] + 1), last[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = Math.Min(d, beforeLast[j - 2] + 1);
+                current[j] = d;
             }
+            var reused = beforeLast;
+            beforeLast = last;
+            last = current;
+            current = reused;
         }
-        return d[a.Length, b.Length];
+        return last[b.Length];
     }
 
     /// <summary>What a refusal of something not understood suggests: the nearest command, then examples for the asker's role.</summary>
