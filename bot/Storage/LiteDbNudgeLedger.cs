@@ -56,6 +56,8 @@ public sealed class LiteDbNudgeLedger : INudgeLedger
 
     public void Update(NudgeRecord record) => Nudges.Update(ToDoc(record));
 
+    public void Update(IReadOnlyList<NudgeRecord> records) => _store.InTransaction(() => Nudges.Update(records.Select(ToDoc)));
+
     // Keys start "rule|account|": one range of the key index per rule.
     public IReadOnlyList<NudgeRecord> AboutAccount(string accountId) =>
         NudgeRules.AboutAnAccount.SelectMany(rule => Nudges.Find(Query.StartsWith("_id", $"{rule}|{accountId}|"))).Select(ToNudge).ToArray();

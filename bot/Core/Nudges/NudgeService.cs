@@ -218,7 +218,7 @@ public sealed class NudgeService(
     {
         var key = $"{NudgeRules.RollUp}|{day:yyyy-MM-dd}|{recipient.ToLowerInvariant()}";
         var listed = over.Select(n => n with { Status = DeliveryStatus.Listed, MessageRef = key, LastError = null }).ToArray();
-        foreach (var nudge in listed) ledger.Update(nudge);
+        ledger.Update(listed);
         var all = ledger.ListedIn(key).Where(r => r.Action is null).OrderByDescending(round.UrgencyOf).ToArray();
         var card = RollUps.Card(team.ReaderOfMember(recipient), all, options.MaxNudgesPerDay);
         var now = clock.GetUtcNow();

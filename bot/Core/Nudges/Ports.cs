@@ -28,6 +28,9 @@ public interface INudgeLedger
     /// <summary>Every card about one account (<see cref="NudgeRules.AboutAnAccount"/>), to whomever, in any state.</summary>
     IReadOnlyList<NudgeRecord> AboutAccount(string accountId);
     void Update(NudgeRecord record);
+
+    /// <summary>Writes those records at once, in one transaction (a roll-up lists hundreds).</summary>
+    void Update(IReadOnlyList<NudgeRecord> records);
     IReadOnlyList<NudgeRecord> DueForDelivery(DateTimeOffset now);
     IReadOnlyList<NudgeRecord> CreatedSince(DateTimeOffset from);
 

@@ -31,6 +31,8 @@ public sealed class PostgresNudgeLedger(PostgresStore store, TimeSpan lease) : I
 
     public void Update(NudgeRecord record) => store.With(c => Nudges.Write(c, [ToDoc(record)], OnExisting.UpdateOnly));
 
+    public void Update(IReadOnlyList<NudgeRecord> records) => store.InTransaction(() => store.With(c => Nudges.Write(c, records.Select(ToDoc).ToArray(), OnExisting.UpdateOnly)));
+
     // Keys start "rule|account|": one range of the primary key per rule, in key order as on LiteDB.
     public IReadOnlyList<NudgeRecord> AboutAccount(string accountId) =>
         NudgeRules.AboutAnAccount.SelectMany(rule => Nudges.Where(store, "starts_with(id, $1) ORDER BY id", $"{rule}|{accountId}|")).Select(ToNudge).ToArray();

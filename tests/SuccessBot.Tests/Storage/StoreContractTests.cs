@@ -218,6 +218,14 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal(2, ledger.CreatedSince(Now).Count);
         Assert.Equal(HealthBand.Good, ledger.Signals()["acme"].Band);
         Assert.Equal("ana@example.com", ledger.Find("renewal|acme|2026-12-02")!.Recipient);
+
+        // Records written at once, as a roll-up lists them: each as given, and a key the ledger lacks is not added.
+        ledger.Update([.. new[] { "engagement|acme|2026-12-02", "engagement|acme_x|2026-12-02", "renewal|gone|2026-12-02" }
+            .Select(k => Nudge(k) with { Status = DeliveryStatus.Listed, MessageRef = "rollup|2026-12-02|ana" })]);
+        var listed = OpenStore().Ledger;
+        Assert.Equal(["engagement|acme_x|2026-12-02", "engagement|acme|2026-12-02"], listed.ListedIn("rollup|2026-12-02|ana").Select(n => n.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(listed.DueForDelivery(Now));
+        Assert.Null(listed.Find("renewal|gone|2026-12-02"));
     }
 
     [SkippableFact]
