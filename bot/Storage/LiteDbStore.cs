@@ -65,6 +65,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         Path = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Shared });
+        _db.GetCollection(Collections.Changes).EnsureIndex("at");
         var meta = _db.GetCollection(Collections.Meta);
         if (meta.FindById("store") is null) meta.Upsert(new BsonDocument { ["_id"] = "store", ["value"] = Guid.NewGuid().ToString("N") });
         Book = new LiteDbBookStore(this, log);
@@ -104,8 +105,15 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         return changes;
     }
 
-    public int TrimChanges(long version, DateTimeOffset before) =>
-        _db.GetCollection(Collections.Changes).DeleteMany(Query.And(Query.LTE("_id", version), Query.LT("at", before.UtcDateTime)));
+    public int TrimChanges(long version, DateTimeOffset before)
+    {
+        // Through the age index: the entries old enough are few, and reading every entry (some hold thousands of rows) to
+        // find them allocated 875 MB at each snapshot of a book of 100,000 accounts.
+        var log = _db.GetCollection(Collections.Changes);
+        var old = log.Query().Where(Query.LT("at", before.UtcDateTime)).Select("$._id").ToEnumerable()
+            .Select(d => d["_id"].AsInt64).Where(seq => seq <= version).Select(seq => new BsonValue(seq)).ToArray();
+        return old.Length == 0 ? 0 : log.DeleteMany(Query.In("_id", old));
+    }
 
     public TimeSpan? AgeOf(long version) =>
         _db.GetCollection(Collections.Changes).FindById(version) is { } entry ? DateTime.UtcNow - entry["at"].AsDateTime.ToUniversalTime() : null;

@@ -142,6 +142,8 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal(changes.Skip(2).Select(c => Json(c.Change)), feed.ChangesAfter(started + 2)!.Select(c => Json(c.Change)));
 
         // Entries covered by a snapshot and older than the cut go; a reader from before them must load the whole book.
+        Assert.Equal(0, feed.TrimChanges(feed.DataVersion, DateTimeOffset.UtcNow.AddMinutes(-5)));
+        Assert.Equal(changes.Count, feed.ChangesAfter(started)!.Count);
         Assert.Equal(2, feed.TrimChanges(started + 2, DateTimeOffset.UtcNow.AddMinutes(1)));
         Assert.Null(feed.ChangesAfter(started));
         Assert.Equal(changes.Count - 2, feed.ChangesAfter(started + 2)!.Count);
