@@ -109,7 +109,7 @@ public static class NudgeCards
     public static string Weakest(Reader reader, HealthReport health)
     {
         var weakest = health.Components.OrderBy(c => c.Score).First();
-        return reader["Nudge.Weakest", ("name", weakest.Name), ("detail", weakest.Detail)];
+        return reader["Nudge.Weakest", ("name", weakest.NameIn(reader)), ("detail", weakest.DetailIn(reader))];
     }
 
     private static string OpenIssues(Reader reader, HealthReport health, HealthOptions options)

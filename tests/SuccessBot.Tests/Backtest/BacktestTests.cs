@@ -66,6 +66,7 @@ public class BacktestTests
 {
     private static readonly TeamSettings Team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"], CoreFeatures = HistoryBook.Core };
     private static readonly CheckOptions Checks = new();
+    private static readonly SuccessBot.Core.Language.Reader English = Team.ReaderIn(SuccessBot.Core.Language.Languages.English);
     private static readonly string[] Owners = ["ana@example.com", "ben@example.com", "chloe@example.com"];
 
     /// <summary>60 accounts that cancel across the year, each after a 60-day decline, and 180 that stay steady.</summary>
@@ -140,7 +141,7 @@ public class BacktestTests
             var then = Replay.HealthOn(before, position, day, Team);
             var now = Replay.HealthOn(after, position, day, Team);
             Assert.Equal((then.Score, then.Band), (now.Score, now.Band));
-            Assert.Equal(then.Components.Select(c => $"{c.Name} {c.Score} {c.Detail}"), now.Components.Select(c => $"{c.Name} {c.Score} {c.Detail}"));
+            Assert.Equal(then.Components.Select(c => $"{c.Name} {c.Score} {c.DetailIn(English)}"), now.Components.Select(c => $"{c.Name} {c.Score} {c.DetailIn(English)}"));
         }
         // The same for every month replayed up to the day: scores and flags, whatever the outcome turned out to be.
         var window = Replay.Window(before, HistoryBook.Today, 12, 90);
@@ -195,7 +196,7 @@ public class BacktestTests
 
         Assert.Equal(Scored(observed.Where(o => o.Start <= day.AddDays(1))), Scored(Replay.Observations(after, window, Team, Checks).Where(o => o.Start <= day.AddDays(1))));
         Assert.Equal(90, active.Length);
-        Assert.Equal("renews in 15 days", Replay.HealthOn(before, 0, new DateOnly(2025, 10, 31), Team).Components.Single(c => c.Name == "renewal").Detail);
+        Assert.Equal("renews in 15 days", Replay.HealthOn(before, 0, new DateOnly(2025, 10, 31), Team).Components.Single(c => c.Name == "renewal").DetailIn(English));
         // November 2025: every account not in good health, renewing on the 15th, is flagged for its renewal; those in good health are not.
         var november = observed.Where(o => o.Start == new DateOnly(2025, 11, 1)).ToArray();
         var notGood = november.Where(o => o.Score < Team.Health.GoodFrom).ToArray();

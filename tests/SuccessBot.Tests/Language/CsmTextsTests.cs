@@ -99,20 +99,20 @@ public class CsmTextsTests
         Assert.Contains(reply.Facts, f => f.Value == renewal);
     }
 
-    public static TheoryData<string, string, string, string> Cards() => new()
+    public static TheoryData<string, string, string, string, string> Cards() => new()
     {
-        { "en", "Renewal in 41 days · Acme Analytics", "Snooze", "Save" },
-        { "pt-BR", "Renovação em 41 dias · Acme Analytics", "Adiar", "Salvar" },
-        { "pt-PT", "Renovação daqui a 41 dias · Acme Analytics", "Adiar", "Guardar" },
-        { "de", "Verlängerung in 41 Tagen · Acme Analytics", "Zurückstellen", "Speichern" },
-        { "ro", "Reînnoire peste 41 de zile · Acme Analytics", "Amână", "Salvează" },
-        { "ru", "Продление через 41 день · Acme Analytics", "Отложить", "Сохранить" },
+        { "en", "Renewal in 41 days · Acme Analytics", "Snooze", "Save", "poor (11); weakest: recency, never active" },
+        { "pt-BR", "Renovação em 41 dias · Acme Analytics", "Adiar", "Salvar", "ruim (11); ponto mais fraco: recência, nenhuma atividade até agora" },
+        { "pt-PT", "Renovação daqui a 41 dias · Acme Analytics", "Adiar", "Guardar", "fraca (11); ponto mais fraco: recência, nenhuma atividade até agora" },
+        { "de", "Verlängerung in 41 Tagen · Acme Analytics", "Zurückstellen", "Speichern", "schlecht (11); schwächster Bereich: Letzte Nutzung, noch nie aktiv" },
+        { "ro", "Reînnoire peste 41 de zile · Acme Analytics", "Amână", "Salvează", "slabă (11); cel mai slab: recență, nicio activitate până acum" },
+        { "ru", "Продление через 41 день · Acme Analytics", "Отложить", "Сохранить", "плохое (11); слабее всего: давность, активности ещё не было" },
     };
 
     /// <summary>The renewal card the owner gets, in the language their chat last told, checked against Block Kit's limits and the Adaptive Card rules.</summary>
     [Theory]
     [MemberData(nameof(Cards))]
-    public void A_nudge_card_its_buttons_and_modal_read_in_the_owners_language_within_the_card_rules(string language, string title, string snooze, string save)
+    public void A_nudge_card_its_buttons_and_modal_read_in_the_owners_language_within_the_card_rules(string language, string title, string snooze, string save, string health)
     {
         var team = Team();
         Bot(team).Answer(new IncomingMessage("help", Ana) { Locale = language });
@@ -122,6 +122,7 @@ public class CsmTextsTests
         var card = NudgeChecks.Run(inputs, CheckKind.Renewals).Nudges.Single(n => n.Recipient == Ana && n.AccountId == book.Accounts.Single(a => a.Name == "Acme Analytics").Id).Card;
 
         Assert.Equal(title, card.Title);
+        Assert.Contains(card.Facts, f => f.Value == health);
         Assert.Equal(snooze, card.Buttons[0].Label);
         Assert.Equal(save, card.Buttons[0].Submit);
         Assert.Equal(3, card.Buttons.Count);

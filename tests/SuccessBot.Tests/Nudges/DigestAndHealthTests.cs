@@ -97,7 +97,7 @@ public class DigestAndHealthTests : IDisposable
         var few = Health.Assess(built, thin, Today, core, options);
         var renewingSoon = Health.Assess(built, busy with { RenewalOn = Today.AddDays(9) }, Today, core, options);
 
-        Assert.Equal("15 active users on an active day, of 25 seats", full.Components.Single(c => c.Name == "users").Detail);
+        Assert.Equal("15 active users on an active day, of 25 seats", full.Components.Single(c => c.Name == "users").DetailIn(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English)));
         Assert.Equal(100, full.Components.Single(c => c.Name == "users").Score);
         Assert.Equal(16, Math.Round(few.Components.Single(c => c.Name == "users").Score));
         Assert.True(few.Score < full.Score);
