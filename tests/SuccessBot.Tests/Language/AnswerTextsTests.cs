@@ -200,6 +200,23 @@ public class AnswerTextsTests
         Assert.Contains(adoption, reply.Sections[0].Lines);
     }
 
+    [Theory]
+    [InlineData("en", "last month")]
+    [InlineData("de", "letzten Monat")]
+    [InlineData("pt-BR", "mês passado")]
+    [InlineData("pt-PT", "mês passado")]
+    [InlineData("ro", "luna trecută")]
+    [InlineData("ru", "прошлый месяц")]
+    public void Help_and_a_period_not_understood_show_the_askers_own_period_words_and_each_is_understood(string locale, string first)
+    {
+        var periods = Ask("help", locale).Sections[1].Lines.Single();
+        var examples = periods.Split('`').Where((_, i) => i % 2 == 1).ToArray();
+
+        Assert.Equal(first, examples[0]);
+        Assert.All(examples, e => Assert.True((Core.Time.PeriodParser.TryParse(e, Today) ?? Core.Time.PeriodParser.TryParse(e, Today, true)) is not null, $"{locale}: `{e}` is not understood"));
+        Assert.Contains(periods, Ask("churn last blue moon", locale).Note);
+    }
+
     /// <summary>The app manifests show each command's English description: help's English is the same text.</summary>
     [Fact]
     public void Helps_english_descriptions_are_the_commands_own()
