@@ -34,7 +34,7 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         facts.Add(new(reader["Health.SinceLastWeek"], Moved(reader, health, lastWeek)));
         if (backtests?.Last is { } report)
             foreach (var signal in Flagging(health, context))
-                facts.Add(new(Backtest.RuleRecords.Label(signal), Backtest.BacktestAnswer.Record(report, signal)));
+                facts.Add(new(Backtest.RuleRecords.Label(reader, signal), Backtest.BacktestAnswer.Record(reader, report, signal)));
         var components = health.Components;
         var weakest = components.OrderBy(c => c.Score).First();
         var activity = context.Book.TouchpointsOf(account.Id).Reverse().ToArray();
