@@ -43,7 +43,7 @@ public static class Digest
         };
         var trends = TrendsOf(book, today, team, w, money);
         card = card with { Sections = [.. card.Sections.Where(s => s.Lines.Count > 0), .. trends.Select(c => c.Section())], Charts = trends };
-        return new Nudge(Key(today, manager), NudgeRules.Digest, "", manager, card);
+        return new Nudge(Key(today, manager), NudgeRules.Digest, "", manager, card.CutIn(w));
     }
 
     /// <summary>The manager's churn over the last 12 complete months and NPS over the last 4 quarters, as `churn trend` and `nps trend` draw them; none without data.</summary>
@@ -81,7 +81,7 @@ public static class Digest
             Sections = [Reply.Section(w["Digest.OwnerHeading"], renewing, r => w["Digest.OwnerLine", ("date", r.Account.RenewalOn!.Value), ("account", r.Account.Name),
                 ("mrr", money(r.Account.Mrr)), ("band", Chat.Handlers.HealthHandler.Band(w, r.Health.Band)), ("score", r.Health.Score)], max: 30)],
         };
-        return new Nudge(Key(today, $"renewals|{owner}"), NudgeRules.Digest, "", owner, card);
+        return new Nudge(Key(today, $"renewals|{owner}"), NudgeRules.Digest, "", owner, card.CutIn(w));
     }
 
     /// <summary>The ISO week of <paramref name="today"/> and its year as a title writes it ("2026", never "2,026").</summary>

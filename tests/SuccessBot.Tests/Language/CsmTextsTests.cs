@@ -69,6 +69,23 @@ public class CsmTextsTests
     }
 
     [Theory]
+    [InlineData("en", "... and 1 more", "… and 1 more")]
+    [InlineData("de", "… und 1 weitere", "… und 1 weitere")]
+    [InlineData("ru", "… и ещё 1", "… и ещё 1")]
+    [InlineData("pt-PT", "… e mais 1", "… e mais 1")]
+    public void A_cut_list_says_how_many_more_in_the_askers_language_in_every_channel(string locale, string plain, string card)
+    {
+        var reply = Ask("renewals next 30 days", locale);
+
+        Assert.Contains(reply.Sections, s => s.More == 1);
+        Assert.Contains("  " + plain + "\n", PlainText.Render(reply).ReplaceLineEndings("\n"));
+        Assert.Contains(card, JsonSerializer.Serialize(AdaptiveCards.Render(reply), Unescaped));
+        Assert.Contains(card, BlockKit.Message(reply).ToJsonString(Unescaped));
+    }
+
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Theory]
     [InlineData("en", "NPS · this quarter (1 Oct 2026 – 25 Nov 2026) · your accounts", "NPS +33.3 from 3 answers.", "Detractors (0-6)", "1 (33.3%)")]
     [InlineData("pt-BR", "NPS · T4 2026 até hoje (01/10/2026 – 25/11/2026) · suas contas", "NPS +33,3 com base em 3 respostas.", "Detratores (0-6)", "1 (33,3%)")]
     [InlineData("pt-PT", "NPS · T4 2026 até hoje (01/10/2026 – 25/11/2026) · as suas contas", "NPS +33,3 com base em 3 respostas.", "Detratores (0-6)", "1 (33,3%)")]
