@@ -63,7 +63,6 @@ public sealed record Reply(string Title)
     /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
     public const int MaxHidden = 200;
 
-    /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     /// <summary>The reply with "… and 18 more" under each cut list in the reader's words; English keeps each channel's own.</summary>
     public Reply CutIn(Language.Reader w) => w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
     {
@@ -74,6 +73,7 @@ public sealed record Reply(string Title)
         })],
     };
 
+    /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>
         new(heading, items.Take(max).Select(line).ToArray(), Math.Max(0, items.Count - max)) { Hidden = items.Skip(max).Take(MaxHidden).Select(line).ToArray() };
 }
