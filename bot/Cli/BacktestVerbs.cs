@@ -19,7 +19,7 @@ public static class BacktestVerbs
         r =>
         {
             var report = BacktestMetrics.Of(Replay.Observations(r.Book, r.Window, r.Team, r.Checks), r.Window);
-            Console.Write(TerminalText.Render(BacktestAnswer.Of(report, r.Team, r.Checks)));
+            Console.Write(TerminalText.Render(BacktestAnswer.Of(r.Team.ReaderIn(Core.Language.Languages.English), report, r.Team, r.Checks)));
             SavedBacktest.Write(r.Files.Backtest, report, r.Today);
             Console.WriteLine();
             Console.WriteLine($"Saved for the host's cards and `health accuracy`: {r.Files.Backtest}");
@@ -58,7 +58,7 @@ public static class BacktestVerbs
             var window = Replay.Window(book, today, parse.GetValue(months), parse.GetValue(horizon));
             if (window.IsEmpty)
             {
-                Console.Error.WriteLine($"{name}: {BacktestAnswer.NothingToReplay(window)}");
+                Console.Error.WriteLine($"{name}: {BacktestAnswer.NothingToReplay(team.ReaderIn(Core.Language.Languages.English), window)}");
                 return Verbs.Failure;
             }
             return run(new Replaying(book, team, checks, window, services.GetRequiredService<StoreFiles>(), today));

@@ -144,7 +144,8 @@ public static class BlockKit
             }
             text.Append(line);
         }
-        if (more > 0) text.Append($"\n… and {Format.Count(more)} more");
+        // The core's words count its own cut; one Slack adds for its 3,000 characters is counted in English.
+        if (more > 0) text.Append('\n').Append(more == section.More && section.MoreText is { } words ? Escape(words) : $"… and {Format.Count(more)} more");
         return text.ToString();
     }
 

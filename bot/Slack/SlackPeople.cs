@@ -12,8 +12,8 @@ public sealed record SlackPerson(string UserId, string? Email, Reply? Refusal)
     public string? Locale { get; init; }
 }
 
-/// <summary>Finds out who a Slack user is; only members of the installing workspace are answered.</summary>
-public sealed class SlackPeople(Func<SlackApi> api)
+/// <summary>Finds out who a Slack user is; only members of the installing workspace are answered, and a refusal is in their Slack language once it is known.</summary>
+public sealed class SlackPeople(Func<SlackApi> api, TeamSettings team)
 {
     public async Task<SlackPerson> IdentifyAsync(string? teamId, string userId, CancellationToken cancel)
     {
@@ -23,7 +23,7 @@ public sealed class SlackPeople(Func<SlackApi> api)
         }
         catch (SlackApiException e)
         {
-            return Refused(userId, $"Slack did not tell SuccessBot who you are ({e.Method}: {e.Error}); please try again in a minute.");
+            return Refused(userId, null, "Slack.NotToldWho", ("method", e.Method), ("error", e.Error));
         }
     }
 
@@ -31,16 +31,19 @@ public sealed class SlackPeople(Func<SlackApi> api)
     {
         var slack = api();
         var (installed, _) = await slack.InstallationAsync(cancel);
-        if (teamId is not null && teamId != installed) return Refused(userId, "SuccessBot answers members of the workspace that installed it, and this request came from another one.");
+        if (teamId is not null && teamId != installed) return Refused(userId, null, "Slack.OtherWorkspace");
         var user = await slack.UserAsync(userId, cancel);
-        if (user is null || user.Deleted || user.IsBot) return Refused(userId, "SuccessBot answers the people of its workspace only.");
-        if (user.TeamId != installed) return Refused(userId, "SuccessBot answers members of the workspace that installed it; guests from another organisation see no account data.");
-        if (user.Email is null) return Refused(userId, "Slack does not show SuccessBot your email, so it cannot tell which accounts are yours.");
+        if (user is null || user.Deleted || user.IsBot) return Refused(userId, user?.Locale, "Slack.PeopleOnly");
+        if (user.TeamId != installed) return Refused(userId, user.Locale, "Slack.Guest");
+        if (user.Email is null) return Refused(userId, user.Locale, "Slack.NoEmail");
         return new SlackPerson(userId, user.Email, null) { Locale = user.Locale };
     }
 
-    private static SlackPerson Refused(string userId, string why) =>
-        new(userId, null, Reply.Refusal("Not available here", why, "Ask your customer success team if you think this is wrong."));
+    private SlackPerson Refused(string userId, string? locale, string why, params (string, object?)[] values)
+    {
+        var w = team.ReaderIn(Core.Language.Languages.First(locale, team.Language));
+        return new(userId, null, Reply.Refusal(w["Slack.NotAvailableTitle"], w[why, values], w["Slack.NotAvailableNote"])) { Locale = locale };
+    }
 }
 
 /// <summary>Answers a chat command as the asking Slack user may see it, placed by the core's privacy rule.</summary>

@@ -59,7 +59,7 @@ public static class SlackSetup
             routes.Command(command.Name, new ChatSlashCommand(command.Verb, answers, api, s.GetRequiredService<SlackWork>(), charts));
         routes.Event("app_mention", new AppMentionHandler(answers, api, charts))
             .Event("message", new DirectMessageHandler(answers, api, charts))
-            .Event("app_home_opened", new AppHomeHandler(people, s.GetRequiredService<ChatBot>(), api));
+            .Event("app_home_opened", new AppHomeHandler(people, s.GetRequiredService<ChatBot>(), s.GetRequiredService<TeamSettings>(), api));
         var click = new ButtonClickHandler(people, clicks, api);
         foreach (var actionId in s.GetRequiredService<ActionRouter>().ActionIds) routes.Action(actionId, click);
         routes.View(BlockKit.InputsModal, new ButtonInputsHandler(people, clicks));

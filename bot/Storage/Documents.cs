@@ -29,7 +29,7 @@ internal static class Documents
         ["created"] = n.CreatedAt.UtcDateTime, ["status"] = n.Status.ToString(), ["attempts"] = n.Attempts, ["next"] = n.NextAttemptAt.UtcDateTime,
         ["error"] = Nullable(n.LastError), ["sent"] = n.SentAt is { } s ? s.UtcDateTime : BsonValue.Null, ["channel"] = Nullable(n.Channel),
         ["ref"] = Nullable(n.MessageRef), ["by"] = Nullable(n.ActedBy), ["action"] = Nullable(n.Action), ["acted"] = n.ActedAt is { } a ? a.UtcDateTime : BsonValue.Null,
-        ["through"] = Nullable(n.HandledThrough),
+        ["through"] = Nullable(n.HandledThrough), ["done"] = n.Done is { } done ? ToDoc(done) : BsonValue.Null,
         ["reason"] = n.Reason is { } r ? new BsonDocument { ["headline"] = r.Headline, ["happened"] = r.Happened } : BsonValue.Null,
     };
 
@@ -55,8 +55,34 @@ internal static class Documents
             // Records written before these fields were kept have neither.
             HandledThrough = d.TryGetValue("through", out var through) ? OrNull(through) : null,
             Reason = d.TryGetValue("reason", out var reason) && reason.IsDocument ? new NudgeReason(reason["headline"].AsString, reason["happened"].AsString) : null,
+            Done = d.TryGetValue("done", out var done) && done.IsDocument ? ToSaid(done.AsDocument) : null,
         };
     }
+
+    /// <summary>A message kept for later readers: its key, count, and values (words, numbers, or messages of their own).</summary>
+    private static BsonDocument ToDoc(Core.Language.Said said)
+    {
+        var values = new BsonDocument();
+        foreach (var (name, value) in said.Values)
+            values[name] = value switch
+            {
+                null => BsonValue.Null,
+                Core.Language.Said inner => ToDoc(inner),
+                string text => text,
+                int number => number,
+                _ => throw new ArgumentException($"{said.Key}: a kept message's {name} is a {value.GetType().Name}; only words, whole numbers and messages are kept."),
+            };
+        return new() { ["key"] = said.Key, ["count"] = said.Count is { } count ? count : BsonValue.Null, ["values"] = values };
+    }
+
+    private static Core.Language.Said ToSaid(BsonDocument d) =>
+        new(d["key"].AsString, [.. d["values"].AsDocument.Select(v => (v.Key, v.Value switch
+        {
+            { IsNull: true } => null,
+            { IsDocument: true } inner => ToSaid(inner.AsDocument),
+            { IsString: true } text => (object?)text.AsString,
+            var number => number.AsInt32,
+        }))]) { Count = d["count"].IsNull ? null : d["count"].AsDouble };
 
     public static DateTimeOffset At(BsonValue v) => new(DateTime.SpecifyKind(v.AsDateTime.ToUniversalTime(), DateTimeKind.Utc));
 

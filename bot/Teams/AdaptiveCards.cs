@@ -39,7 +39,7 @@ public static partial class AdaptiveCards
         {
             body.Add(Text(Markdown(section.Heading), ("weight", "Bolder"), ("separator", true)));
             var lines = section.Lines.Select(l => "- " + Markdown(l)).ToList();
-            if (section.More > 0) lines.Add($"… and {section.More.ToString("N0", Format.Culture)} more");
+            if (section.More > 0) lines.Add(section.MoreText ?? $"… and {section.More.ToString("N0", Format.Culture)} more");
             if (lines.Count > 0) body.Add(Text(string.Join("\n", lines)));
         }
         if (reply.Note is { Length: > 0 } note) body.Add(Text(Markdown(note), ("isSubtle", true), ("size", "Small")));

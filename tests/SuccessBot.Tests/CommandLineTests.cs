@@ -437,7 +437,7 @@ public class CommandLineTests : IDisposable
         Assert.Contains($"Saved for the host's cards and `health accuracy`: {path}", backtest.Out);
         var (saved, ranOn) = Host.SavedBacktest.Read(path, out var whyNot) ?? throw new Xunit.Sdk.XunitException(whyNot);
         Assert.Equal(today, ranOn);
-        Assert.Contains(Core.Backtest.BacktestAnswer.Line(saved[Core.Backtest.Signal.FallingUsage], new Core.Chat.TeamSettings { Texts = Settings.Texts }.Health, new Core.Nudges.CheckOptions()), backtest.Out);
+        Assert.Contains(Core.Backtest.BacktestAnswer.Line(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English), saved[Core.Backtest.Signal.FallingUsage], new Core.Chat.TeamSettings { Texts = Settings.Texts }.Health, new Core.Nudges.CheckOptions()), backtest.Out);
         Assert.Equal(1, calibrate.Exit);
         Assert.Contains("calibrate: with a 90-day horizon, none of the 1 older month(s) ends before the newer ones start", calibrate.Err);
         Assert.Equal(2, bad.Exit);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Metrics;
 using SuccessBot.Core.Nudges;
 
@@ -8,101 +9,102 @@ namespace SuccessBot.Core.Backtest;
 /// <summary>A backtest as people read it, the same in chat (`health accuracy`) and at the command line (`backtest`).</summary>
 public static class BacktestAnswer
 {
-    public static Reply Of(BacktestReport report, TeamSettings team, CheckOptions checks)
+    public static Reply Of(Reader w, BacktestReport report, TeamSettings team, CheckOptions checks)
     {
         var window = report.Window;
-        if (window.IsEmpty) return Reply.Refusal("Health accuracy · nothing to replay", NothingToReplay(window));
+        if (window.IsEmpty) return Reply.Refusal(w["Accuracy.NothingTitle"], NothingToReplay(w, window));
 
-        var title = $"Health accuracy · {Months(window)} · {window.HorizonDays}-day horizon · all accounts";
+        var horizon = window.HorizonDays;
+        var within = w.Plural("Accuracy.Within", horizon);
+        var title = w["Accuracy.Title", ("months", w.Plural("Accuracy.Months", window.Months.Count, ("from", Month(w, window.Months[0])), ("to", Month(w, window.Months[^1])))),
+            ("horizon", w.Plural("Accuracy.Horizon", horizon)), ("scope", w["Scope.All"])];
         var any = report[Signal.AnyRule];
         var summary = report.CanceledAccounts == 0
-            ? $"No account cancelled within {window.HorizonDays} days of a month replayed, so there was nothing to see coming; {Count(any.Flagged)} account-months were flagged."
-            : $"Had the team followed the alerts, it would have seen {Count(any.CanceledFlagged)} of the {Count(report.CanceledAccounts)} accounts that cancelled coming ({Percent(any.Recall)})"
-              + (any.MedianLeadDays is { } lead ? $", {Days(lead)} ahead on median" : "")
-              + $"; {Percent(any.Precision)} of the accounts flagged cancelled within {window.HorizonDays} days, {Times(any.Lift)} the base rate of {Percent(report.BaseRate, decimals: 1)}.";
-        var notes = new List<string>
-        {
-            $"Each month every customer is scored from what was known the day before (usage, NPS answers, the account as it stood; renewals a whole number of years from the renewal date, or from the start when there is none), "
-            + $"with the rules and bands as configured now, and compared with the next {window.HorizonDays} days. Recall and lead time count accounts; precision, lift and alerts count account-months.",
-        };
+            ? w["Accuracy.NothingToSee", ("within", within), ("flagged", Count(w, any.Flagged))]
+            : w[any.MedianLeadDays is null ? "Accuracy.Summary" : "Accuracy.SummaryAhead", ("seen", Count(w, any.CanceledFlagged)), ("cancelled", Count(w, report.CanceledAccounts)),
+                ("recall", Percent(w, any.Recall)), ("ahead", Ahead(w, any.MedianLeadDays)), ("precision", Percent(w, any.Precision)), ("within", within),
+                ("lift", any.Lift is { } lift ? w["Accuracy.Times", ("lift", w.Number(lift, "0.0"))] : w["Accuracy.TimesNotAvailable"]), ("base", Percent(w, report.BaseRate, decimals: 1))];
+        var notes = new List<string> { w.Plural("Accuracy.Method", horizon) };
         if (window.MonthsLeftOut > 0)
-            notes.Add($"{window.MonthsLeftOut} of the {window.MonthsAsked} months asked for are left out: {UsageStart(window)}, and health reads the 8 weeks before a month.");
+            notes.Add(w["Accuracy.LeftOut", ("left", window.MonthsLeftOut), ("asked", window.MonthsAsked), ("start", UsageStart(w, window))]);
         if (!report.IsMeaningful)
-            notes.Insert(0, $"Not meaningful yet: only {Count(report.CanceledAccounts)} account(s) cancelled within {window.HorizonDays} days of a month replayed. "
-                + $"With fewer than {BacktestReport.MeaningfulCancellations}, one cancellation more or less moves recall by 5 points or more.");
+            notes.Insert(0, w.Plural("Accuracy.NotMeaningful", report.CanceledAccounts, ("within", within), ("meaningful", BacktestReport.MeaningfulCancellations)));
 
         return new Reply(title)
         {
             Summary = summary,
             Facts =
             [
-                new("Months replayed", $"{window.Months.Count} (outcomes through {Format.Day(window.OutcomesThrough!.Value)})"),
-                new("Accounts scored", $"{Count(report.Accounts)} ({Count(report.Observations)} account-months)"),
-                new("Cancelled within the horizon", $"{Count(report.CanceledAccounts)} accounts ({Count(report.CanceledObservations)} account-months)"),
-                new("Base churn rate", $"{Percent(report.BaseRate, decimals: 1)} of account-months cancelled within {window.HorizonDays} days"),
-                new("CSMs", $"{Count(report.Csms)} over {report.Weeks.ToString("0", CultureInfo.InvariantCulture)} weeks"),
+                new(w["Accuracy.MonthsReplayed"], w["Accuracy.MonthsReplayedValue", ("months", window.Months.Count), ("date", window.OutcomesThrough!.Value)]),
+                new(w["Accuracy.AccountsScored"], w["Accuracy.AccountsScoredValue", ("accounts", Count(w, report.Accounts)), ("observations", Count(w, report.Observations))]),
+                new(w["Accuracy.CancelledWithin"], w.Plural("Accuracy.CancelledWithinValue", report.CanceledAccounts, ("observations", Count(w, report.CanceledObservations)))),
+                new(w["Accuracy.BaseRate"], w["Accuracy.BaseRateValue", ("rate", Percent(w, report.BaseRate, decimals: 1)), ("within", within)]),
+                new(w["Accuracy.Csms"], w.Plural("Accuracy.CsmsValue", Math.Round(report.Weeks, MidpointRounding.AwayFromZero), ("csms", Count(w, report.Csms)))),
             ],
             Sections =
             [
-                Reply.Section("Rules", Replay.Rules.Append(Signal.AnyRule).ToArray(), s => Line(report[s], team.Health, checks), max: 20),
-                Reply.Section($"Components (flagged when scoring below {team.Health.PoorBelow})", Replay.Components.ToArray(), s => Line(report[s], team.Health, checks), max: 20),
-                Reply.Section("Baseline", new[] { Signal.Baseline }, s => Line(report[s], team.Health, checks)),
+                Reply.Section(w["Accuracy.Rules"], Replay.Rules.Append(Signal.AnyRule).ToArray(), s => Line(w, report[s], team.Health, checks), max: 20),
+                Reply.Section(w["Accuracy.Components", ("poor", team.Health.PoorBelow)], Replay.Components.ToArray(), s => Line(w, report[s], team.Health, checks), max: 20),
+                Reply.Section(w["Accuracy.Baseline"], new[] { Signal.Baseline }, s => Line(w, report[s], team.Health, checks)),
             ],
             Note = string.Join(" ", notes),
         };
     }
 
     /// <summary>"in the last backtest (Oct 2025 to Sep 2026) this rule flagged 61% of the accounts that later cancelled, 44 days ahead on median; 18% of its flags were followed by a cancellation".</summary>
-    public static string Record(BacktestReport report, Signal signal)
+    public static string Record(Reader w, BacktestReport report, Signal signal)
     {
         var f = report[signal];
-        var months = report.Window.IsEmpty ? "" : $" ({report.Window.Months[0].ToString("MMM yyyy", CultureInfo.InvariantCulture)} to {report.Window.Months[^1].ToString("MMM yyyy", CultureInfo.InvariantCulture)})";
-        return $"in the last backtest{months} this rule flagged {Percent(f.Recall)} of the accounts that later cancelled"
-            + (f.MedianLeadDays is { } lead ? $", {Days(lead)} ahead on median" : "")
-            + $"; {Percent(f.Precision)} of its flags were followed by a cancellation within {report.Window.HorizonDays} days"
-            + (report.IsMeaningful ? "" : $" (only {Count(report.CanceledAccounts)} cancellations: not meaningful yet)");
+        var window = report.Window;
+        return w[f.MedianLeadDays is null ? "Accuracy.Record" : "Accuracy.RecordAhead",
+            ("when", window.IsEmpty ? "" : w["Accuracy.RecordWhen", ("from", Month(w, window.Months[0])), ("to", Month(w, window.Months[^1]))]),
+            ("recall", Percent(w, f.Recall)), ("ahead", Ahead(w, f.MedianLeadDays)), ("precision", Percent(w, f.Precision)), ("within", w.Plural("Accuracy.Within", window.HorizonDays)),
+            ("caveat", report.IsMeaningful ? "" : w.Plural("Accuracy.RecordNotMeaningful", report.CanceledAccounts))];
     }
 
     /// <summary>Why a backtest has no month to replay.</summary>
-    public static string NothingToReplay(BacktestWindow window) => window.UsageFrom is not null
-        ? $"{Capitalised(UsageStart(window))}, and health reads the 8 weeks before a month, so none of the {window.MonthsAsked} month(s) whose {window.HorizonDays}-day horizon has ended can be replayed yet."
-        : "The book has no usage history to replay; import usage (`import usage FILE.csv`) or send usage events first.";
+    public static string NothingToReplay(Reader w, BacktestWindow window)
+    {
+        if (window.UsageFrom is null) return w["Accuracy.NoUsage"];
+        var start = UsageStart(w, window);
+        return w.Plural("Accuracy.NotYet", window.MonthsAsked, ("start", char.ToUpper(start[0], w.Culture) + start[1..]), ("horizon", window.HorizonDays));
+    }
 
     /// <summary>"poor band: recall 61% (22 of 36), 44 days ahead on median; precision 18% (22 of 120 flags), lift 4.1x; 0.8 flags per CSM a week".</summary>
-    public static string Line(SignalFigures f, HealthOptions health, CheckOptions checks) =>
-        $"{Name(f.Signal, health, checks)}: recall {Percent(f.Recall)} ({Count(f.CanceledFlagged)} of the cancelled)"
-        + (f.MedianLeadDays is { } lead ? $", {Days(lead)} ahead on median" : "")
-        + $"; precision {Percent(f.Precision)} ({Count(f.FlaggedThenCanceled)} of {Count(f.Flagged)} flags), lift {(f.Lift is { } l ? l.ToString("0.0", CultureInfo.InvariantCulture) + "x" : "n/a")}"
-        + $"; {f.AlertsPerCsmWeek.ToString("0.0", CultureInfo.InvariantCulture)} flags per CSM a week";
+    public static string Line(Reader w, SignalFigures f, HealthOptions health, CheckOptions checks) =>
+        w[f.MedianLeadDays is null ? "Accuracy.Line" : "Accuracy.LineAhead", ("name", Name(w, f.Signal, health, checks)), ("recall", Percent(w, f.Recall)),
+            ("seen", Count(w, f.CanceledFlagged)), ("ahead", Ahead(w, f.MedianLeadDays)), ("precision", Percent(w, f.Precision)), ("hits", Count(w, f.FlaggedThenCanceled)),
+            ("flags", Count(w, f.Flagged)), ("lift", f.Lift is { } l ? w["Accuracy.Lift", ("lift", w.Number(l, "0.0"))] : w["Accuracy.NotAvailable"]),
+            ("rate", w.Number(f.AlertsPerCsmWeek, "0.0"))];
 
-    public static string Name(Signal signal, HealthOptions health, CheckOptions checks) => signal switch
+    public static string Name(Reader w, Signal signal, HealthOptions health, CheckOptions checks) => signal switch
     {
-        Signal.PoorBand => $"poor band (health below {health.PoorBelow})",
-        Signal.HealthDrop => "health drop (the band fell since the month before)",
-        Signal.FallingUsage => $"falling usage (sessions down {Percent(health.FallingShare)} in 4 weeks)",
-        Signal.Inactivity => $"inactivity (no use for {checks.InactiveDays} days)",
-        Signal.Detractor => "detractor (an NPS answer of 6 or less in the month before)",
-        Signal.RenewalRisk => $"renewal risk (renewal within {(checks.RenewalWindows.Count == 0 ? 0 : checks.RenewalWindows.Max())} days, health not good)",
-        Signal.AnyRule => "any rule",
-        Signal.Baseline => $"sessions fell {Percent(Replay.BaselineFall)} in 4 weeks",
-        var component => component.ToString().ToLowerInvariant(),
+        Signal.PoorBand => w["Accuracy.Rule.PoorBand", ("poor", health.PoorBelow)],
+        Signal.HealthDrop => w["Accuracy.Rule.HealthDrop"],
+        Signal.FallingUsage => w["Accuracy.Rule.FallingUsage", ("share", Percent(w, health.FallingShare))],
+        Signal.Inactivity => w.Plural("Accuracy.Rule.Inactivity", checks.InactiveDays),
+        Signal.Detractor => w["Accuracy.Rule.Detractor"],
+        Signal.RenewalRisk => w.Plural("Accuracy.Rule.RenewalRisk", checks.RenewalWindows.Count == 0 ? 0 : checks.RenewalWindows.Max()),
+        Signal.AnyRule => w["Accuracy.Rule.AnyRule"],
+        Signal.Baseline => w["Accuracy.Rule.Baseline", ("share", Percent(w, Replay.BaselineFall))],
+        var component => w[$"Health.Part.{component.ToString().ToLowerInvariant()}"],
     };
 
-    private static string UsageStart(BacktestWindow w) => w.OlderUsageWeekly
-        ? $"daily usage is kept from {Format.Day(w.UsageFrom!.Value)} (`Storage:UsageHistoryDays`; older usage is kept by the week, which the replay cannot score)"
-        : $"the usage history starts on {Format.Day(w.UsageFrom!.Value)}";
+    private static string UsageStart(Reader w, BacktestWindow window) =>
+        w[window.OlderUsageWeekly ? "Accuracy.UsageDaily" : "Accuracy.UsageFrom", ("date", window.UsageFrom!.Value)];
 
-    private static string Capitalised(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+    /// <summary>"Oct 2025" in English, "Okt. 2025" in German, "окт. 2025" within a Russian sentence.</summary>
+    private static string Month(Reader w, DateOnly month) => month.ToString("MMM yyyy", w.IsEnglish ? CultureInfo.InvariantCulture : w.Culture);
 
-    private static string Months(BacktestWindow w) =>
-        $"{w.Months.Count} month{(w.Months.Count == 1 ? "" : "s")} from {w.Months[0].ToString("MMM yyyy", CultureInfo.InvariantCulture)} to {w.Months[^1].ToString("MMM yyyy", CultureInfo.InvariantCulture)}";
+    /// <summary>"44 days ahead on median", rounded to whole days; empty without a lead time.</summary>
+    private static string Ahead(Reader w, double? days) => days is { } d ? w.Plural("Accuracy.Ahead", Math.Round(d, MidpointRounding.AwayFromZero)) : "";
+
+    /// <summary>"61%" in English (no decimals unless asked), "61 %" in German; "n/a" for none.</summary>
+    private static string Percent(Reader w, double? share, int decimals = 0) => w.IsEnglish ? Percent(share, decimals)
+        : share is { } s ? s.ToString(decimals == 0 ? "P0" : "P1", w.Culture) : w["Accuracy.NotAvailable"];
 
     public static string Percent(double? share, int decimals = 0) =>
         share is { } s ? (s * 100).ToString(decimals == 0 ? "0" : "0.0", CultureInfo.InvariantCulture) + "%" : "n/a";
 
-    private static string Times(double? lift) => lift is { } l ? l.ToString("0.0", CultureInfo.InvariantCulture) + " times" : "n/a times";
-
-    private static string Days(double days) => days.ToString("0", CultureInfo.InvariantCulture) is var n && n == "1" ? "1 day" : $"{n} days";
-
-    private static string Count(int n) => Format.Count(n);
+    private static string Count(Reader w, int n) => w.Count(n);
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 
 namespace SuccessBot.Core.Backtest;
 
@@ -9,34 +11,32 @@ namespace SuccessBot.Core.Backtest;
 /// </summary>
 public sealed class RuleRecords
 {
-    public static readonly RuleRecords None = new(new Dictionary<Signal, string>());
+    public static readonly RuleRecords None = new(null);
 
-    private readonly IReadOnlyDictionary<Signal, string> _lines;
+    private readonly BacktestReport? _report;
 
-    private RuleRecords(IReadOnlyDictionary<Signal, string> lines) => _lines = lines;
+    // Each language's lines, worked out the first time a card in it quotes them.
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<Signal, string>> _lines = new(StringComparer.Ordinal);
 
-    public static RuleRecords Of(BacktestReport report) => report.IsMeaningful && !report.Window.IsEmpty
-        ? new(Replay.Rules.Where(s => report[s].Flagged > 0).ToDictionary(s => s, s => BacktestAnswer.Record(report, s)))
-        : None;
+    private RuleRecords(BacktestReport? report) => _report = report;
 
-    /// <summary>One fact per rule that has a record, labelled as cards and `health ACCOUNT` name the rule.</summary>
-    public IReadOnlyList<Fact> Facts(IEnumerable<Signal> rules) =>
-        rules.Distinct().Where(_lines.ContainsKey).Select(s => new Fact(Label(s), _lines[s])).ToArray();
+    public static RuleRecords Of(BacktestReport report) => report.IsMeaningful && !report.Window.IsEmpty ? new(report) : None;
+
+    /// <summary>One fact per rule that has a record, labelled as cards and `health ACCOUNT` name the rule, in the reader's words.</summary>
+    public IReadOnlyList<Fact> Facts(Reader w, IEnumerable<Signal> rules)
+    {
+        if (_report is not { } report) return [];
+        var lines = _lines.GetOrAdd(w.Culture.Name, _ => Replay.Rules.Where(s => report[s].Flagged > 0).ToDictionary(s => s, s => BacktestAnswer.Record(w, report, s)));
+        return rules.Distinct().Where(lines.ContainsKey).Select(s => new Fact(Label(w, s), lines[s])).ToArray();
+    }
 
     /// <summary>The rule's name on a card ("Usage falling"), which labels its record.</summary>
-    public static string Label(Signal rule) => rule switch
+    public static string Label(Reader w, Signal rule) => rule switch
     {
-        Signal.PoorBand => "Poor health",
-        Signal.HealthDrop => "Health dropped",
-        Signal.FallingUsage => "Usage falling",
-        Signal.Inactivity => "No activity",
-        Signal.Detractor => "Detractor",
-        Signal.RenewalRisk => "Renewal at risk",
+        Signal.PoorBand or Signal.HealthDrop or Signal.FallingUsage or Signal.Inactivity or Signal.Detractor or Signal.RenewalRisk => w[$"Record.{rule}"],
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Only a nudge rule has a record to quote."),
     };
 
-    private static readonly HashSet<string> Labels = Replay.Rules.Select(Label).ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>Whether a card's fact is a rule's record (a card of the day carries over those of the reasons it gathers).</summary>
-    public static bool IsRecord(Fact fact) => Labels.Contains(fact.Label);
+    /// <summary>Whether a card's fact is a rule's record (a card of the day carries over those of the reasons it gathers, all in its reader's words).</summary>
+    public static bool IsRecord(Reader w, Fact fact) => Replay.Rules.Any(rule => Label(w, rule) == fact.Label);
 }

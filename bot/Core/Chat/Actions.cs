@@ -21,7 +21,7 @@ public sealed record ActionOutcome(Reply? UpdatedCard, Reply? Answer, bool Unkno
     /// <summary>What the click changed, for the audit log; null when it changed nothing.</summary>
     public AuditFact? Audited { get; init; }
 
-    public static ActionOutcome NotSent(string why, string title = "Unknown button") => new(null, Reply.Refusal(title, why), Unknown: true);
+    public static ActionOutcome NotSent(string why, string title) => new(null, Reply.Refusal(title, why), Unknown: true);
     public static ActionOutcome Refused(string title, string why, Reply? card = null) => new(card, Reply.Refusal(title, why));
 }
 
@@ -30,6 +30,10 @@ public sealed record ActionContext(Asker Asker, DateOnly Today, DateTimeOffset N
 {
     /// <summary>The words of the person the click is about, once a handler has found whose language that is.</summary>
     public Language.Reader? Reader { get; init; }
+
+    /// <summary>The clicker's words: their chat's language (the click's own locale is remembered before it is routed), else the team's.</summary>
+    public Language.Reader ClickerWords =>
+        Asker.Email is { } email ? Team.ReaderOfMember(email) : Team.ReaderIn(Language.Languages.First(Team.Language));
 }
 
 /// <summary>Acts on one kind of button; one small class per action.</summary>
@@ -53,7 +57,8 @@ public sealed class ActionRouter(IAuditLog? audit = null)
 
     public ActionOutcome Route(ActionRequest request, ActionContext context)
     {
-        if (!_routes.TryGetValue(request.ActionId, out var handler)) return ActionOutcome.NotSent($"SuccessBot never sent a button \"{Format.Quote(request.ActionId)}\".");
+        if (!_routes.TryGetValue(request.ActionId, out var handler))
+            return ActionOutcome.NotSent(context.ClickerWords["Click.NeverSentButton", ("button", Format.Quote(request.ActionId))], context.ClickerWords["Click.UnknownTitle"]);
         if (audit is null) return handler.Handle(request, context);
         return audit.Recorded(() =>
         {

@@ -56,11 +56,19 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         .On(new TimeToValueHandler())
         .On(new HelpHandler());
 
-    public static Reply StartingUp { get; } = new("Starting up") { Summary = "SuccessBot is starting up: ask again in a few seconds." };
+    /// <summary>
+    /// What a question or click gets while the book loads, in the words of its chat's language, else the language the
+    /// person's chat last told, else the team's (who asks is not known before the book is).
+    /// </summary>
+    private Reply StartingUp(string? locale, string? email)
+    {
+        var w = team.ReaderIn(Language.Languages.Match(locale) ?? (email is null ? null : team.Members.Of(email)) ?? Language.Languages.First(team.Language));
+        return new Reply(w["StartingUp.Title"]) { Summary = w["StartingUp.Summary"] };
+    }
 
     public Reply Answer(IncomingMessage message)
     {
-        if (!books.IsReady) return StartingUp;
+        if (!books.IsReady) return StartingUp(message.Locale, message.SenderEmail);
         var book = books.Current;
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
@@ -93,7 +101,11 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
     /// <summary>Acts on a button click, as the person who clicked.</summary>
     public ActionOutcome Act(ActionRequest request)
     {
-        if (!books.IsReady) return ActionOutcome.Refused(StartingUp.Title, StartingUp.Summary!);
+        if (!books.IsReady)
+        {
+            var wait = StartingUp(request.Locale, request.ClickerEmail);
+            return ActionOutcome.Refused(wait.Title, wait.Summary!);
+        }
         var book = books.Current;
         var now = clock.GetUtcNow();
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);

@@ -171,7 +171,7 @@ public static class CommandLanguage
         {
             var unreadText = string.Join(' ', unread.Select(w => w.Original));
             if (spec.DefaultPeriod is not null && unread.Any(w => LooksLikePeriod(w.Lower)))
-                return new NotUnderstood(new("Parse.NotAPeriod", ("text", Format.Quote(unreadText))), new("Parse.PeriodsLookLike", ("examples", PeriodParser.Examples)), spec.Verb);
+                return new NotUnderstood(new("Parse.NotAPeriod", ("text", Format.Quote(unreadText))), new("Parse.PeriodsLookLike", ("examples", new Language.Said("Help.PeriodExamples"))), spec.Verb);
             // "enterprise churn": words left over may name a segment, plan or owner; the answer finds out, against the book.
             if (!spec.Sliceable || slice.For is not null)
                 return new NotUnderstood(new("Parse.ReadVerbNotRest", ("verb", spec.Verb), ("text", Format.Quote(unreadText))), Nearest: spec.Verb);

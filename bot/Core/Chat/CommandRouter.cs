@@ -51,6 +51,6 @@ public sealed class CommandRouter
             return Reply.Refusal(w["Refusal.NotAvailableTitle"], w["Refusal.NotAvailable", ("command", command.GetType().Name)]);
 
         var scoped = context.Asker.SeesWholeTeam ? context : context with { Book = context.Book.OwnedBy(context.Asker.Email!) };
-        return route(command, scoped);
+        return route(command, scoped).CutIn(w);
     }
 }

@@ -12,6 +12,12 @@ public sealed record Fact(string Label, string Value);
 public sealed record ReplySection(string Heading, IReadOnlyList<string> Lines, int More = 0)
 {
     public IReadOnlyList<string> Hidden { get; init; } = [];
+
+    /// <summary>"… und 18 weitere" under the list in its reader's words; null: each channel's English.</summary>
+    public string? MoreText { get; init; }
+
+    /// <summary>What is not even hidden, once the hidden lines are shown: "… und 3 weitere: grenzen Sie die Frage ein"; null: the channel's English.</summary>
+    public string? RestText { get; init; }
 }
 
 /// <summary>
@@ -57,6 +63,16 @@ public sealed record Reply(string Title)
     /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
     public const int MaxHidden = 200;
 
+    /// <summary>The reply with "… and 18 more" under each cut list in the reader's words; English keeps each channel's own.</summary>
+    public Reply CutIn(Language.Reader w) => w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
+    {
+        Sections = [.. Sections.Select(s => s.More == 0 ? s : s with
+        {
+            MoreText = w["List.More", ("count", s.More)],
+            RestText = s.More > s.Hidden.Count ? w["List.MoreNarrow", ("count", s.More - s.Hidden.Count)] : null,
+        })],
+    };
+
     /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>
         new(heading, items.Take(max).Select(line).ToArray(), Math.Max(0, items.Count - max)) { Hidden = items.Skip(max).Take(MaxHidden).Select(line).ToArray() };
@@ -80,7 +96,7 @@ public static class PlainText
         {
             text.AppendLine().AppendLine(section.Heading);
             foreach (var line in section.Lines) text.Append("  - ").AppendLine(line);
-            if (section.More > 0) text.Append("  ... and ").Append(section.More.ToString("N0", Format.Culture)).AppendLine(" more");
+            if (section.More > 0) text.Append("  ").AppendLine(section.MoreText ?? $"... and {section.More.ToString("N0", Format.Culture)} more");
         }
         if (reply.Buttons.Count > 0) text.AppendLine().AppendLine(string.Join("  ", reply.Buttons.Select(b => $"[{b.Label}]")));
         if (reply.Note is { } note) text.AppendLine().AppendLine(note);

@@ -14,13 +14,15 @@ public interface ITexts
 }
 
 /// <summary>
-/// A message not yet in anyone's words (what the command reader could not read, before it knows who asks): its key and
-/// named values; a <see cref="Time.Period"/> is named and a list of words joined as the reader does.
+/// A message not yet in anyone's words (what the command reader could not read, before it knows who asks; what was done
+/// to a card, for whoever reads it later): its key and named values; a <see cref="Time.Period"/> is named, a list of words
+/// joined and a <see cref="Said"/> said as the reader does. With <see cref="Count"/>, its plural form for that count.
 /// </summary>
 public sealed class Said(string key, params (string Name, object? Value)[] values)
 {
     public string Key => key;
     public IReadOnlyList<(string Name, object? Value)> Values => values;
+    public double? Count { get; init; }
 }
 
 /// <summary>
@@ -100,13 +102,21 @@ public sealed record Reader(ITexts Texts, CultureInfo Culture)
     /// <summary>A <see cref="Said"/> in this reader's words, its first letter a capital as a sentence starts.</summary>
     public string Say(Said said)
     {
-        var text = this[said.Key, [.. said.Values.Select(v => v.Value switch
+        var text = Words(said);
+        return text.Length == 0 ? text : char.ToUpper(text[0], Culture) + text[1..];
+    }
+
+    /// <summary>A <see cref="Said"/> in this reader's words as it is (within a sentence).</summary>
+    public string Words(Said said)
+    {
+        (string, object?)[] values = [.. said.Values.Select(v => v.Value switch
         {
             Time.Period period => (v.Name, (object?)Label(period)),
             string[] words => (v.Name, (object?)List(words)),
+            Said inner => (v.Name, (object?)Words(inner)),
             _ => v,
-        })]];
-        return text.Length == 0 ? text : char.ToUpper(text[0], Culture) + text[1..];
+        })];
+        return said.Count is { } count ? Plural(said.Key, count, values) : this[said.Key, values];
     }
 
     /// <summary>"a, b and c" as the reader joins a list (<paramref name="last"/> "Words.Or": "a, b or c").</summary>

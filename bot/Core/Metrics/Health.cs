@@ -52,7 +52,33 @@ public sealed record HealthFacts(int? DaysIdle, int ActiveDays, int CoreFeatures
 /// <summary>Each component's score 0-100; <see cref="Nps"/> and <see cref="Users"/> are null when left out (no answer within a year, no seats configured).</summary>
 public readonly record struct ComponentScores(double Recency, double Frequency, double Breadth, double Trend, double Renewal, double? Nps, double? Users);
 
-public sealed record HealthComponent(string Name, double Score, double Weight, string Detail);
+/// <summary>One part of the score: its name (`recency`, `trend`, ...), score 0-100 and weight, and the facts its detail tells.</summary>
+public sealed record HealthComponent(string Name, double Score, double Weight, HealthFacts Facts)
+{
+    /// <summary>"recency" in English, "Letzte Nutzung" in German.</summary>
+    public string NameIn(Language.Reader reader) => reader[$"Health.Part.{Name}"];
+
+    /// <summary>The numbers behind the score: "last active 3 days ago", "sessions 420 to 210 (-50%) in 4 weeks".</summary>
+    public string DetailIn(Language.Reader reader) => Name switch
+    {
+        "recency" => Facts.DaysIdle switch
+        {
+            null => reader["Health.Detail.NeverActive"],
+            0 => reader["Health.Detail.ActiveToday"],
+            1 => reader["Health.Detail.ActiveYesterday"],
+            var d => reader.Plural("Health.Detail.ActiveDaysAgo", d.Value),
+        },
+        "frequency" => reader.Plural("Health.Detail.Frequency", Health.WindowDays, ("active", Facts.ActiveDays)),
+        "breadth" => reader.Plural("Health.Detail.Breadth", Facts.CoreFeatures, ("used", Facts.CoreFeaturesUsed)),
+        "trend" => Facts.SessionTrend is { } t
+            ? reader["Health.Detail.Sessions", ("previous", Facts.PreviousSessions), ("recent", Facts.RecentSessions), ("trend", reader.Signed(t))]
+            : Facts.RecentSessions > 0 ? reader.Plural("Health.Detail.SessionsNew", Facts.RecentSessions) : reader["Health.Detail.NoSessions"],
+        "users" => reader.Plural("Health.Detail.Users", Facts.Seats ?? 0, ("average", Facts.AverageActiveUsers)),
+        "nps" => reader["Health.Detail.Nps", ("score", Facts.LatestNps!.Score), ("date", DateOnly.FromDateTime(Facts.LatestNps.AnsweredAt.DateTime))],
+        "renewal" => Facts.DaysToRenewal is { } days ? reader.Plural("Health.Detail.RenewsIn", days) : reader["Health.Detail.NoRenewal"],
+        _ => throw new ArgumentOutOfRangeException(nameof(Name), Name, "No such health component."),
+    };
+}
 
 public sealed record HealthReport(Account Account, int Score, HealthBand Band, HealthFacts Facts, HealthOptions Options)
 {
@@ -167,19 +193,14 @@ public static class Health
         var scores = Scores(f, options);
         var components = new List<HealthComponent>
         {
-            new("recency", scores.Recency, options.RecencyWeight,
-                f.DaysIdle switch { null => "never active", 0 => "active today", 1 => "last active yesterday", var d => $"last active {d} days ago" }),
-            new("frequency", scores.Frequency, options.FrequencyWeight, $"active {f.ActiveDays} of the last {WindowDays} days"),
-            new("breadth", scores.Breadth, options.BreadthWeight, $"{f.CoreFeaturesUsed} of {f.CoreFeatures} core features used"),
-            new("trend", scores.Trend, options.TrendWeight, f.SessionTrend is { } t
-                ? $"sessions {f.PreviousSessions:N0} to {f.RecentSessions:N0} ({Signed(t)}) in 4 weeks"
-                : f.RecentSessions > 0 ? $"{f.RecentSessions:N0} sessions, none in the 4 weeks before" : "no sessions in 8 weeks"),
+            new("recency", scores.Recency, options.RecencyWeight, f),
+            new("frequency", scores.Frequency, options.FrequencyWeight, f),
+            new("breadth", scores.Breadth, options.BreadthWeight, f),
+            new("trend", scores.Trend, options.TrendWeight, f),
         };
-        if (scores.Users is { } users)
-            components.Add(new("users", users, options.UsersWeight, $"{f.AverageActiveUsers:0.#} active users on an active day, of {f.Seats} seats"));
-        if (scores.Nps is { } nps && f.LatestNps is { } answer)
-            components.Add(new("nps", nps, options.NpsWeight, $"latest NPS answer {answer.Score} on {answer.AnsweredAt:yyyy-MM-dd}"));
-        components.Add(new("renewal", scores.Renewal, options.RenewalWeight, f.DaysToRenewal is { } days ? $"renews in {days} days" : "no renewal date ahead"));
+        if (scores.Users is { } users) components.Add(new("users", users, options.UsersWeight, f));
+        if (scores.Nps is { } nps && f.LatestNps is not null) components.Add(new("nps", nps, options.NpsWeight, f));
+        components.Add(new("renewal", scores.Renewal, options.RenewalWeight, f));
         return components;
     }
 

@@ -6,8 +6,8 @@ using SuccessBot.Core.Metrics;
 
 namespace SuccessBot.Core.Nudges;
 
-/// <summary>What a nudge action did: the words for the ledger and the audit log, the card's note in its reader's words, and the card's facts it changed.</summary>
-public sealed record Acted(string What, string Note, IReadOnlyList<Fact> Changed);
+/// <summary>What a nudge action did: the words for the ledger and the audit log, the same for any later reader, the card's note in its reader's words, and the card's facts it changed.</summary>
+public sealed record Acted(string What, Language.Said Done, string Note, IReadOnlyList<Fact> Changed);
 
 /// <summary>What the three nudge buttons share: find the nudge, check who clicks, refuse a second click, record the action.</summary>
 public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
@@ -16,13 +16,14 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
 
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
-        var w = ClickerWords(context);
+        var w = context.ClickerWords;
         if (ledger.Find(request.Value) is not { } nudge) return ActionOutcome.NotSent(w["Click.NeverSent"], w["Click.UnknownTitle"]);
         var clicker = context.Asker.Email;
         if (!context.Asker.SeesWholeTeam && !string.Equals(clicker, nudge.Recipient, StringComparison.OrdinalIgnoreCase))
             return ActionOutcome.Refused(w["Click.NotYoursTitle"], w["Click.NotYours", ("recipient", nudge.Recipient)]);
         if (nudge.Action is not null)
-            return ActionOutcome.Refused(w["Click.AlreadyHandledTitle"], NudgeCards.AlreadyHandled(nudge), NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(nudge)));
+            return ActionOutcome.Refused(w["Click.AlreadyHandledTitle"], NudgeCards.AlreadyHandled(w, nudge),
+                NudgeCards.Done(nudge.Card, NudgeCards.WhoDidWhat(context.Team.ReaderOfMember(nudge.Recipient), nudge)));
         if (context.Book.Find(nudge.AccountId) is not { } account)
             return ActionOutcome.Refused(w["Click.AccountGoneTitle"], w["Click.AccountGone", ("account", nudge.AccountId)]);
         // The card's note and the facts an action changes are in the card's words, the recipient's language; refusals in the clicker's.
@@ -32,7 +33,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
         var (acted, problem) = Act(account, request.Inputs, context, w);
         if (acted is null) return ActionOutcome.Refused(w["Click.NotDoneTitle"], problem ?? w["Click.NothingDone"]);
         var by = clicker ?? "an administrator";
-        var done = nudge with { Action = acted.What, ActedBy = by, ActedAt = context.Now };
+        var done = nudge with { Action = acted.What, Done = acted.Done, ActedBy = by, ActedAt = context.Now };
         ledger.Update(done);
         Retire(done, RetiresEveryones);
         // The card says who did what: no second message, whichever the action.
@@ -52,10 +53,6 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
     /// <summary>Does the action; returns what was done ("snoozed for 14 days: waiting for budget") or why it was not, in the clicker's words <paramref name="w"/>.</summary>
     protected abstract (Acted? Acted, string? Problem) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, Language.Reader w);
 
-    /// <summary>The clicker's words: their chat's language (the click's own locale is remembered before it is routed), else the team's.</summary>
-    public static Language.Reader ClickerWords(ActionContext context) =>
-        context.Asker.Email is { } email ? context.Team.ReaderOfMember(email) : context.Team.ReaderIn(Language.Languages.First(context.Team.Language));
-
     /// <summary>A moment on a card as its reader writes it: "2026-11-25 14:30 UTC".</summary>
     protected static string At(ActionContext context) => context.Reader!.Moment(context.Now);
 
@@ -68,7 +65,7 @@ public abstract class NudgeActionHandler(INudgeLedger ledger) : IActionHandler
             if (!everyones && !string.Equals(other.Recipient, done.Recipient, StringComparison.OrdinalIgnoreCase)) continue;
             ledger.Update(other with
             {
-                Action = done.Action, ActedBy = done.ActedBy, ActedAt = done.ActedAt, HandledThrough = done.Key,
+                Action = done.Action, Done = done.Done, ActedBy = done.ActedBy, ActedAt = done.ActedAt, HandledThrough = done.Key,
                 Status = other.Status is DeliveryStatus.Pending or DeliveryStatus.Listed ? DeliveryStatus.Retired : other.Status,
             });
         }
@@ -101,7 +98,8 @@ public sealed class SnoozeHandler(INudgeLedger ledger, IAccountActivity activity
         var note = reason is null
             ? r.Plural("Click.Snoozed", int.Parse(days), ("by", By(context)), ("account", account.Name), ("at", At(context)))
             : r.Plural("Click.SnoozedBecause", int.Parse(days), ("by", By(context)), ("account", account.Name), ("reason", reason), ("at", At(context)));
-        return (new Acted($"snoozed {account.Name} for {days} days" + (reason is null ? "" : $" ({reason})"), note,
+        return (new Acted($"snoozed {account.Name} for {days} days" + (reason is null ? "" : $" ({reason})"),
+            new(reason is null ? "Done.Snoozed" : "Done.SnoozedBecause", ("account", account.Name), ("reason", reason)) { Count = int.Parse(days) }, note,
             [new(r["Nudge.Snoozed"], reason is null ? r["Click.SnoozedUntil", ("date", until), ("by", By(context))]
                 : r["Click.SnoozedUntilBecause", ("date", until), ("by", By(context)), ("reason", Format.Quote(reason, 80))])]), null);
     }
@@ -119,7 +117,8 @@ public sealed class LogTouchpointHandler(INudgeLedger ledger, IAccountActivity a
         var told = note is null
             ? r["Click.Logged", ("by", By(context)), ("kind", HealthHandler.Kind(r, kind)), ("account", account.Name), ("at", At(context))]
             : r["Click.LoggedNote", ("by", By(context)), ("kind", HealthHandler.Kind(r, kind)), ("account", account.Name), ("note", note), ("at", At(context))];
-        return (new Acted($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"), told, [new(r["Fact.LastTouchpoint"], HealthHandler.Describe(r, touchpoint))]), null);
+        return (new Acted($"logged a {kind} with {account.Name}" + (note is null ? "" : $": {note}"),
+            new(note is null ? "Done.Logged" : "Done.LoggedNote", ("kind", new Language.Said($"Touchpoint.{kind}")), ("account", account.Name), ("note", note)), told, [new(r["Fact.LastTouchpoint"], HealthHandler.Describe(r, touchpoint))]), null);
     }
 }
 
@@ -143,6 +142,7 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
             new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now)));
         var r = context.Reader!;
         return (new Acted($"marked {account.Name} churned ({reason}) after {months} months",
+            new("Done.MarkedChurned", ("account", account.Name), ("reason", reason)) { Count = months },
             r.Plural("Click.MarkedChurned", months, ("by", By(context)), ("account", account.Name), ("reason", reason), ("at", At(context))),
             [new(r["Nudge.Churned"], trimmedNote is null ? r["Click.ChurnedOn", ("date", context.Today), ("reason", reason)]
                 : r["Click.ChurnedOnNote", ("date", context.Today), ("reason", reason), ("note", Format.Quote(trimmedNote, 300))])]), null);
@@ -154,12 +154,12 @@ public sealed class OpenNudgeHandler(INudgeLedger ledger) : IActionHandler
 {
     public ActionOutcome Handle(ActionRequest request, ActionContext context)
     {
-        var w = NudgeActionHandler.ClickerWords(context);
+        var w = context.ClickerWords;
         if (ledger.Find(request.Value) is not { } nudge || !NudgeRules.IsCard(nudge.Rule)) return ActionOutcome.NotSent(w["Click.NeverListed"], w["Click.UnknownTitle"]);
         if (!context.Asker.SeesWholeTeam && !string.Equals(context.Asker.Email, nudge.Recipient, StringComparison.OrdinalIgnoreCase))
             return ActionOutcome.Refused(w["Click.NotYoursTitle"], w["Click.NotYoursListed", ("recipient", nudge.Recipient)]);
         var rollUp = nudge.MessageRef is { } listedIn && listedIn.StartsWith(NudgeRules.RollUp + "|", StringComparison.Ordinal) ? ledger.Find(listedIn)?.Card : null;
-        var card = nudge.Action is null ? nudge.Card : NudgeCards.Done(nudge.Card, NudgeCards.AlreadyHandled(nudge));
+        var card = nudge.Action is null ? nudge.Card : NudgeCards.Done(nudge.Card, NudgeCards.AlreadyHandled(w, nudge));
         return new ActionOutcome(rollUp, card);
     }
 }

@@ -95,18 +95,21 @@ public static class NudgeCards
     };
 
     /// <summary>Who did what to the card, and when: its note once handled ("ana@... logged a call with ACME on ... UTC.").</summary>
-    public static string WhoDidWhat(NudgeRecord handled) => $"{handled.ActedBy} {WhatAndWhen(handled)}";
+    public static string WhoDidWhat(Reader reader, NudgeRecord handled) => Handled(reader, "Click.WhoDidWhat", handled);
 
     /// <summary>What a card already handled answers, clicked or opened from a roll-up.</summary>
-    public static string AlreadyHandled(NudgeRecord handled) => $"Already handled by {handled.ActedBy}: {WhatAndWhen(handled)}";
+    public static string AlreadyHandled(Reader reader, NudgeRecord handled) => Handled(reader, "Click.AlreadyHandled", handled);
 
-    private static string WhatAndWhen(NudgeRecord handled) =>
-        $"{handled.Action}{(handled.HandledThrough is null ? "" : " (through another card)")} on {handled.ActedAt:yyyy-MM-dd HH:mm} UTC.";
+    private static string Handled(Reader reader, string key, NudgeRecord handled) =>
+        reader[handled.HandledThrough is null ? key : key + "Through", ("by", handled.ActedBy), ("what", What(reader, handled)), ("at", reader.Moment(handled.ActedAt!.Value))];
+
+    /// <summary>What was done to a card in the reader's words ("snoozed ACME for 14 days"); the ledger's English for a record acted on before that was kept.</summary>
+    public static string What(Reader reader, NudgeRecord handled) => handled.Done is { } done ? reader.Words(done) : handled.Action ?? "";
 
     public static string Weakest(Reader reader, HealthReport health)
     {
         var weakest = health.Components.OrderBy(c => c.Score).First();
-        return reader["Nudge.Weakest", ("name", weakest.Name), ("detail", weakest.Detail)];
+        return reader["Nudge.Weakest", ("name", weakest.NameIn(reader)), ("detail", weakest.DetailIn(reader))];
     }
 
     private static string OpenIssues(Reader reader, HealthReport health, HealthOptions options)

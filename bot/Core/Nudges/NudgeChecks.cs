@@ -121,8 +121,11 @@ public static class NudgeChecks
                     nudges.AddRange(Detractor(book, account, health, answer, today, team, options, input.Records, input.ReaderFor));
             }
 
-            Nudge Make(string rule, string occasion, string title, string happened, IEnumerable<Signal> rules, string? to = null) =>
-                Build(input.ReaderFor(to ?? account.OwnerEmail), rule, occasion, title, happened, account, health, book, today, team, to ?? account.OwnerEmail, input.Records.Facts(rules));
+            Nudge Make(string rule, string occasion, string title, string happened, IEnumerable<Signal> rules, string? to = null)
+            {
+                var reader = input.ReaderFor(to ?? account.OwnerEmail);
+                return Build(reader, rule, occasion, title, happened, account, health, book, today, team, to ?? account.OwnerEmail, input.Records.Facts(reader, rules));
+            }
         }
         return new CheckResult(nudges, signals, woken);
     }
@@ -131,7 +134,6 @@ public static class NudgeChecks
     public static IEnumerable<Nudge> Detractor(BookOfBusiness book, Account account, HealthReport health, NpsAnswer answer, DateOnly today, TeamSettings team, CheckOptions options,
         RuleRecords records, Func<string, Reader> readerFor)
     {
-        var record = records.Facts([Signal.Detractor]);
         string Happened(Reader reader) => string.IsNullOrWhiteSpace(answer.Comment)
             ? reader["Nudge.DetractorAnswered", ("contact", answer.ContactEmail), ("score", answer.Score), ("date", DateOnly.FromDateTime(answer.AnsweredAt.DateTime))]
             : reader["Nudge.DetractorCommented", ("contact", answer.ContactEmail), ("score", answer.Score), ("date", DateOnly.FromDateTime(answer.AnsweredAt.DateTime)),
@@ -139,13 +141,13 @@ public static class NudgeChecks
         // Milliseconds, as the store keeps moments: the same answer read back gives the same key.
         var occasion = $"{answer.ContactEmail.ToLowerInvariant()}|{answer.AnsweredAt.ToUnixTimeMilliseconds()}";
         var owner = readerFor(account.OwnerEmail);
-        yield return Build(owner, NudgeRules.Detractor, occasion, owner["Nudge.Detractor", ("score", answer.Score)], Happened(owner), account, health, book, today, team, account.OwnerEmail, record);
+        yield return Build(owner, NudgeRules.Detractor, occasion, owner["Nudge.Detractor", ("score", answer.Score)], Happened(owner), account, health, book, today, team, account.OwnerEmail, records.Facts(owner, [Signal.Detractor]));
         if (account.RenewalOn is { } r && r >= today && r.DayNumber - today.DayNumber <= options.DetractorManagerRenewalDays)
             foreach (var manager in team.Managers)
             {
                 var words = readerFor(manager);
                 yield return Build(words, NudgeRules.Detractor, occasion, words["Nudge.DetractorBeforeRenewal", ("score", answer.Score)],
-                    words["Nudge.WithOwner", ("happened", Happened(words)), ("owner", account.OwnerEmail)], account, health, book, today, team, manager, record);
+                    words["Nudge.WithOwner", ("happened", Happened(words)), ("owner", account.OwnerEmail)], account, health, book, today, team, manager, records.Facts(words, [Signal.Detractor]));
             }
     }
 
@@ -169,7 +171,7 @@ public static class NudgeChecks
         var health = Health.Assess(book, account, today, team.CoreFeatures, team.Health);
         var title = string.Join(", ", told.Select(t => t.Headline).Distinct());
         var happened = string.Join(". ", told.Select(t => t.Happened));
-        var records = reasons.SelectMany(r => r.Card.Facts.Where(RuleRecords.IsRecord)).DistinctBy(f => f.Label).ToArray();
+        var records = reasons.SelectMany(r => r.Card.Facts.Where(f => RuleRecords.IsRecord(reader, f))).DistinctBy(f => f.Label).ToArray();
         return new Nudge(key, NudgeRules.Day, account.Id, recipient, NudgeCards.Card(reader, title, happened, account, health, book, today, team, key, records)) { Reason = new(title, happened) };
     }
 

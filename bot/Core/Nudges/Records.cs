@@ -54,7 +54,12 @@ public sealed record NudgeRecord
     public string? MessageRef { get; init; }
 
     public string? ActedBy { get; init; }
+
+    /// <summary>What was done, in English for the audit ("snoozed ACME for 14 days").</summary>
     public string? Action { get; init; }
+
+    /// <summary>What was done, put in words for whoever reads it later; null for records acted on before it was kept (their <see cref="Action"/> is said instead).</summary>
+    public Language.Said? Done { get; init; }
     public DateTimeOffset? ActedAt { get; init; }
 
     /// <summary>The key of the card someone acted on, when this one was handled through it (not acted on itself).</summary>

@@ -22,10 +22,10 @@ public static class Urgency
 /// <summary>The one message of a day that lists the cards over a person's budget, each with a button that opens it, in their words.</summary>
 public static class RollUps
 {
-    public static Reply Card(Language.Reader w, IReadOnlyList<NudgeRecord> listed, int budget) => new(w.Plural("RollUp.Title", listed.Count))
+    public static Reply Card(Language.Reader w, IReadOnlyList<NudgeRecord> listed, int budget) => new Reply(w.Plural("RollUp.Title", listed.Count))
     {
         Summary = w.Plural("RollUp.Summary", budget),
         Sections = [Reply.Section(w["RollUp.Waiting"], listed, n => n.Card.Title, max: 50)],
         Buttons = [.. listed.Take(NudgeService.MaxOpenButtons).Select(n => new ReplyButton(w["RollUp.Open", ("title", n.Card.Title)], NudgeCards.Open, n.Key))],
-    };
+    }.CutIn(w);
 }

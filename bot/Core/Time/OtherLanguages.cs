@@ -104,7 +104,7 @@ public static partial class OtherLanguages
         return words.Count == 0 ? null : string.Join(' ', words);
     }
 
-    /// <summary>"3. quartal", "3º trimestre", "trimestrul 3", "3-й квартал", "3 квартал", "t3": the third quarter.</summary>
-    [GeneratedRegex(@"\b(?<q>[1-4])(?:\.|º|ª|°|o|-й|-ий)? ?(?:quartal|trimestre|квартал[а-я]*)|\btrimestrul (?<q>[1-4])\b|\bt(?<q>[1-4])\b")]
+    /// <summary>"3. quartal", "3º trimestre", "3.º trimestre" (as Portugal writes it), "trimestrul 3", "3-й квартал", "3 квартал", "t3": the third quarter.</summary>
+    [GeneratedRegex(@"\b(?<q>[1-4])(?:\.º|\.|º|ª|°|o|-й|-ий)? ?(?:quartal|trimestre|квартал[а-я]*)|\btrimestrul (?<q>[1-4])\b|\bt(?<q>[1-4])\b")]
     private static partial Regex Quarter();
 }

@@ -6,8 +6,6 @@ namespace SuccessBot.Core.Time;
 /// <summary>Reads the period words of the chat language ("last month", "Q3 2026", "since january", "next 30 days") relative to a given day.</summary>
 public static partial class PeriodParser
 {
-    public const string Examples = "`last month`, `this quarter`, `q3`, `q3 2025`, `sept`, `september 2025`, `last 3 months`, `past 90 days`, `ytd`, `since january`, `2026-10`, `2026`, `between 2026-01-01 and 2026-03-31`, `next 30 days`";
-
     private static readonly Dictionary<string, int> NumberWords = new(StringComparer.Ordinal)
     {
         ["one"] = 1, ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8,

@@ -46,8 +46,8 @@ public sealed class DirectMessageHandler(SlackAnswers answers, Func<SlackApi> ap
     }
 }
 
-/// <summary>The Home tab: who you are to SuccessBot, what needs attention among the accounts you see, and every command.</summary>
-public sealed class AppHomeHandler(SlackPeople people, ChatBot bot, Func<SlackApi> api) : ISlackEventHandler
+/// <summary>The Home tab: who you are to SuccessBot, what needs attention among the accounts you see, and every command; in your Slack language.</summary>
+public sealed class AppHomeHandler(SlackPeople people, ChatBot bot, TeamSettings team, Func<SlackApi> api) : ISlackEventHandler
 {
     private static readonly string[] Questions = ["at-risk", "renewals next 30 days"];
 
@@ -66,10 +66,11 @@ public sealed class AppHomeHandler(SlackPeople people, ChatBot bot, Func<SlackAp
             yield return refusal;
             yield break;
         }
-        yield return new Reply("SuccessBot") { Summary = $"Signed in as {person.Email}. Ask with a slash command (`/churn last month`), in a direct message, or by mentioning me." };
+        var w = team.ReaderIn(Core.Language.Languages.First(person.Locale, team.Language));
+        yield return new Reply("SuccessBot") { Summary = w["Home.SignedIn", ("email", person.Email)] };
         foreach (var question in Questions)
-            if (bot.Answer(new IncomingMessage(question, person.Email)) is { IsRefusal: false } answer) yield return answer;
-        yield return bot.Answer(new IncomingMessage("help", person.Email));
+            if (bot.Answer(new IncomingMessage(question, person.Email) { Locale = person.Locale }) is { IsRefusal: false } answer) yield return answer;
+        yield return bot.Answer(new IncomingMessage("help", person.Email) { Locale = person.Locale });
     }
 }
 

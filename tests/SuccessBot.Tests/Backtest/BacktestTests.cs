@@ -66,6 +66,7 @@ public class BacktestTests
 {
     private static readonly TeamSettings Team = new() { Texts = SuccessBot.Settings.Texts, Managers = ["boss@example.com"], CoreFeatures = HistoryBook.Core };
     private static readonly CheckOptions Checks = new();
+    private static readonly SuccessBot.Core.Language.Reader English = Team.ReaderIn(SuccessBot.Core.Language.Languages.English);
     private static readonly string[] Owners = ["ana@example.com", "ben@example.com", "chloe@example.com"];
 
     /// <summary>60 accounts that cancel across the year, each after a 60-day decline, and 180 that stay steady.</summary>
@@ -92,7 +93,7 @@ public class BacktestTests
         Assert.Equal(12, window.Months.Count);
         Assert.Equal(0, window.MonthsLeftOut);
         Assert.True(noUsage.IsEmpty);
-        Assert.Contains("no usage history", BacktestAnswer.NothingToReplay(noUsage));
+        Assert.Contains("no usage history", BacktestAnswer.NothingToReplay(English, noUsage));
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public class BacktestTests
         }).Build();
 
         var report = BacktestMetrics.Run(book, HistoryBook.Today, 12, 90, Team, Checks);
-        var text = PlainText.Render(BacktestAnswer.Of(report, Team, Checks));
+        var text = PlainText.Render(BacktestAnswer.Of(English, report, Team, Checks));
 
         Assert.Equal(new DateOnly(2026, 4, 1), report.Window.Months[0]);
         Assert.Contains("6 of the 12 months asked for are left out: the usage history starts on 2026-02-01", text);
@@ -140,7 +141,7 @@ public class BacktestTests
             var then = Replay.HealthOn(before, position, day, Team);
             var now = Replay.HealthOn(after, position, day, Team);
             Assert.Equal((then.Score, then.Band), (now.Score, now.Band));
-            Assert.Equal(then.Components.Select(c => $"{c.Name} {c.Score} {c.Detail}"), now.Components.Select(c => $"{c.Name} {c.Score} {c.Detail}"));
+            Assert.Equal(then.Components.Select(c => $"{c.Name} {c.Score} {c.DetailIn(English)}"), now.Components.Select(c => $"{c.Name} {c.Score} {c.DetailIn(English)}"));
         }
         // The same for every month replayed up to the day: scores and flags, whatever the outcome turned out to be.
         var window = Replay.Window(before, HistoryBook.Today, 12, 90);
@@ -195,7 +196,7 @@ public class BacktestTests
 
         Assert.Equal(Scored(observed.Where(o => o.Start <= day.AddDays(1))), Scored(Replay.Observations(after, window, Team, Checks).Where(o => o.Start <= day.AddDays(1))));
         Assert.Equal(90, active.Length);
-        Assert.Equal("renews in 15 days", Replay.HealthOn(before, 0, new DateOnly(2025, 10, 31), Team).Components.Single(c => c.Name == "renewal").Detail);
+        Assert.Equal("renews in 15 days", Replay.HealthOn(before, 0, new DateOnly(2025, 10, 31), Team).Components.Single(c => c.Name == "renewal").DetailIn(English));
         // November 2025: every account not in good health, renewing on the 15th, is flagged for its renewal; those in good health are not.
         var november = observed.Where(o => o.Start == new DateOnly(2025, 11, 1)).ToArray();
         var notGood = november.Where(o => o.Score < Team.Health.GoodFrom).ToArray();
@@ -223,7 +224,7 @@ public class BacktestTests
         // Steady accounts are never told they are falling; the detractor rule has no answers to go on.
         Assert.Equal(falling.Flagged, falling.FlaggedThenCanceled);
         Assert.Equal(0, report[Signal.Detractor].Flagged);
-        var text = PlainText.Render(BacktestAnswer.Of(report, Team, Checks));
+        var text = PlainText.Render(BacktestAnswer.Of(English, report, Team, Checks));
         Assert.Contains($"it would have seen {any.CanceledFlagged} of the 60 accounts that cancelled coming", text);
         Assert.DoesNotContain("Not meaningful", text);
     }
@@ -277,7 +278,7 @@ public class BacktestTests
         Assert.Equal(0.5, report.BaseRate);
         // Falling usage: 3 flags, 2 then cancelled; of the 2 accounts that left, account 0 was flagged from 1 January, 73 days ahead.
         Assert.Equal("falling usage (sessions down 30% in 4 weeks): recall 50% (1 of the cancelled), 73 days ahead on median; precision 67% (2 of 3 flags), lift 1.3x; 0.2 flags per CSM a week",
-            BacktestAnswer.Line(report[Signal.FallingUsage], Team.Health, Checks));
+            BacktestAnswer.Line(English, report[Signal.FallingUsage], Team.Health, Checks));
         // Poor band: both leavers flagged on 1 February, 42 and 19 days ahead: a median of 30.5.
         var poor = report[Signal.PoorBand];
         Assert.Equal((3, 2, 2, 1.0, 30.5), (poor.Flagged, poor.FlaggedThenCanceled, poor.CanceledFlagged, poor.Recall!.Value, poor.MedianLeadDays!.Value));
@@ -294,7 +295,7 @@ public class BacktestTests
         for (var i = 0; i < 12; i++) history.DecliningThenCancels(Owners[i % 3], new DateOnly(2026, 1, 10).AddDays(i * 10));
         for (var i = 0; i < 30; i++) history.Steady(Owners[i % 3]);
 
-        var text = PlainText.Render(BacktestAnswer.Of(BacktestMetrics.Run(history.Build(), HistoryBook.Today, 12, 90, Team, Checks), Team, Checks));
+        var text = PlainText.Render(BacktestAnswer.Of(English, BacktestMetrics.Run(history.Build(), HistoryBook.Today, 12, 90, Team, Checks), Team, Checks));
 
         Assert.Contains("Not meaningful yet: only 12 account(s) cancelled within 90 days of a month replayed. With fewer than 20, one cancellation more or less moves recall by 5 points or more.", text);
     }
@@ -369,7 +370,7 @@ public class BacktestTests
         var card = Check().Nudges.Single(n => n.AccountId == fading.Id).Card;
 
         Assert.Equal("Usage falling · " + fading.Name, card.Title);
-        Assert.DoesNotContain(before.Facts, RuleRecords.IsRecord);
+        Assert.DoesNotContain(before.Facts, f => RuleRecords.IsRecord(English, f));
         Assert.Equal(Assert.Single(health.Facts, f => f.Label == "Usage falling").Value, Assert.Single(card.Facts, f => f.Label == "Usage falling").Value);
     }
 

@@ -16,6 +16,7 @@ namespace SuccessBot.Tests.Backtest;
 public class SavedBacktestTests
 {
     private static readonly DateOnly RanOn = new(2026, 11, 30);
+    private static readonly SuccessBot.Core.Language.Reader English = new(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English);
 
     private static async Task<JsonElement> AskAsManager(BotFactory host, string text)
     {
@@ -43,7 +44,7 @@ public class SavedBacktestTests
 
             var team = new TeamSettings { Texts = SuccessBot.Settings.Texts };
             Assert.Equal(RanOn, ranOn);
-            Assert.Equal(PlainText.Render(BacktestAnswer.Of(report, team, new CheckOptions())), PlainText.Render(BacktestAnswer.Of(read, team, new CheckOptions())));
+            Assert.Equal(PlainText.Render(BacktestAnswer.Of(English, report, team, new CheckOptions())), PlainText.Render(BacktestAnswer.Of(English, read, team, new CheckOptions())));
             File.WriteAllText(path, """{"format":1,"ranOn":"2026-11-30","report":{"window":{"months":[],"horizonDays":90},"signals":[]}}""");
             Assert.Null(SavedBacktest.Read(path, out whyNot));
             Assert.Equal("it lacks some of the rules' figures", whyNot);
@@ -72,11 +73,11 @@ public class SavedBacktestTests
         Assert.Contains("`backtest --months 12 --horizon 90` on the server reads the same store, prints the same figures and saves them here.", before.GetProperty("note").GetString());
         Assert.Equal("Health accuracy · 12 months from Oct 2025 to Sep 2026 · 90-day horizon · all accounts", after.GetProperty("title").GetString());
         // The saved figures, not a replay of the demo's own 300 accounts.
-        Assert.Equal(BacktestAnswer.Of(PlantedBacktest.Report(), new TeamSettings { Texts = SuccessBot.Settings.Texts }, new CheckOptions()).Summary, after.GetProperty("summary").GetString());
+        Assert.Equal(BacktestAnswer.Of(English, PlantedBacktest.Report(), new TeamSettings { Texts = SuccessBot.Settings.Texts }, new CheckOptions()).Summary, after.GetProperty("summary").GetString());
         Assert.Contains("of the 36 accounts that cancelled", after.GetProperty("summary").GetString());
         Assert.StartsWith("From the `backtest` run on 2026-11-30 (a book of more than 100 accounts is not replayed inside the chat host;", after.GetProperty("note").GetString());
         // A damaged file leaves the last good figures in use.
         Assert.Equal(after.GetProperty("summary").GetString(), kept.GetProperty("summary").GetString());
-        Assert.Equal(PlantedBacktest.Quarter, Assert.Single(memory.Records.Facts([Signal.RenewalRisk])).Value);
+        Assert.Equal(PlantedBacktest.Quarter, Assert.Single(memory.Records.Facts(English, [Signal.RenewalRisk])).Value);
     }
 }

@@ -86,6 +86,23 @@ public class ChatBotTests
         Assert.True(click.Answer.IsRefusal);
     }
 
+    [Theory]
+    [InlineData("de-DE", "SuccessBot startet", "SuccessBot startet gerade. Bitte fragen Sie in ein paar Sekunden noch einmal.")]
+    [InlineData("ru", "Запуск", "SuccessBot запускается. Повторите вопрос через несколько секунд.")]
+    [InlineData("pt-BR", "Iniciando", "O SuccessBot está iniciando. Pergunte de novo daqui a alguns segundos.")]
+    public void While_the_book_loads_the_wait_is_said_in_the_chats_language_or_the_one_it_last_told(string locale, string title, string summary)
+    {
+        var team = new TeamSettings { Texts = SuccessBot.Settings.Texts };
+        var bot = new ChatBot(new Loading(), team, new FixedClock(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero)));
+
+        var answer = bot.Answer(new IncomingMessage("churn", "ana@example.com") { Locale = locale });
+        team.Members.Remember("ben@example.com", locale);
+        var click = bot.Act(new ActionRequest(NudgeCards.Snooze, "day|acme|2026-11-25|ben@example.com", new Dictionary<string, string> { ["days"] = "7" }, "ben@example.com"));
+
+        Assert.Equal((title, summary), (answer.Title, answer.Summary));
+        Assert.Equal((title, summary), (click.Answer!.Title, click.Answer.Summary));
+    }
+
     [Fact]
     public void A_click_shows_in_the_very_next_answer()
     {

@@ -133,6 +133,32 @@ public class AnswerTextsTests
     }
 
     [Theory]
+    [InlineData("en", "poor: 38/100. Weakest: trend, sessions 80 to 8 (-90%) in 4 weeks.",
+        "recency: 100 (weight 25): last active yesterday|frequency: 20 (weight 20): active 4 of the last 28 days|breadth: 33 (weight 20): 1 of 3 core features used|trend: 0 (weight 25): sessions 80 to 8 (-90%) in 4 weeks|renewal: 12 (weight 5): renews in 11 days",
+        "recency: 0 (weight 25): last active 259 days ago")]
+    [InlineData("de", "schlecht: 38/100. Schwächster Bereich: Trend, Sitzungen von 80 auf 8 (-90 %) in 4 Wochen.",
+        "Letzte Nutzung: 100 (Gewicht 25): zuletzt gestern aktiv|Nutzungshäufigkeit: 20 (Gewicht 20): an 4 der letzten 28 Tage aktiv|Funktionsbreite: 33 (Gewicht 20): 1 von 3 Kernfunktionen genutzt|Trend: 0 (Gewicht 25): Sitzungen von 80 auf 8 (-90 %) in 4 Wochen|Verlängerung: 12 (Gewicht 5): fällig in 11 Tagen",
+        "Letzte Nutzung: 0 (Gewicht 25): zuletzt vor 259 Tagen aktiv")]
+    [InlineData("ru", "плохое: 38/100. Слабее всего: динамика, сессии: с 80 до 8 (-90 %) за 4 недели.",
+        "давность: 100 (вес 25): последняя активность вчера|частота: 20 (вес 20): активных дней: 4 из последних 28|охват функций: 33 (вес 20): используется ключевых функций: 1 из 3|динамика: 0 (вес 25): сессии: с 80 до 8 (-90 %) за 4 недели|продление: 12 (вес 5): наступает через 11 дней",
+        "давность: 0 (вес 25): последняя активность 259 дней назад")]
+    [InlineData("ro", "slabă: 38/100. Cel mai slab: tendință, sesiuni de la 80 la 8 (-90 %) în 4 săptămâni.",
+        "recență: 100 (pondere 25): ultima activitate ieri|frecvență: 20 (pondere 20): zile active: 4 din ultimele 28|acoperirea funcțiilor: 33 (pondere 20): funcții de bază folosite: 1 din 3|tendință: 0 (pondere 25): sesiuni de la 80 la 8 (-90 %) în 4 săptămâni|reînnoire: 12 (pondere 5): se reînnoiește peste 11 zile",
+        "recență: 0 (pondere 25): ultima activitate acum 259 de zile")]
+    [InlineData("pt-BR", "ruim: 38/100. Ponto mais fraco: tendência, sessões de 80 para 8 (-90%) em 4 semanas.",
+        "recência: 100 (peso 25): última atividade ontem|frequência: 20 (peso 20): ativa em 4 dos últimos 28 dias|abrangência de funcionalidades: 33 (peso 20): 1 de 3 funcionalidades principais usadas|tendência: 0 (peso 25): sessões de 80 para 8 (-90%) em 4 semanas|renovação: 12 (peso 5): renova em 11 dias",
+        "recência: 0 (peso 25): última atividade há 259 dias")]
+    public void Health_names_its_components_and_their_numbers_in_the_askers_language(string locale, string summary, string components, string idle)
+    {
+        var falling = Ask("health customer 5", locale);
+        var unused = Ask("health newco a", locale);
+
+        Assert.Equal(summary, Spaces.Plain(falling.Summary!));
+        Assert.Equal(components.Split('|'), falling.Sections[0].Lines.Select(Spaces.Plain));
+        Assert.Equal(idle, Spaces.Plain(unused.Sections[0].Lines[0]));
+    }
+
+    [Theory]
     [InlineData("en", "Not understood", "I didn't understand \"frobnicate\".", "Try `renewals next 30 days`")]
     [InlineData("pt-BR", "Não entendi", "Não entendi “frobnicate”.", "Tente `renewals next 30 days`")]
     [InlineData("pt-PT", "Não percebi", "Não percebi “frobnicate”.", "Experimente `renewals next 30 days`")]
@@ -172,6 +198,23 @@ public class AnswerTextsTests
 
         Assert.Equal(title, reply.Title);
         Assert.Contains(adoption, reply.Sections[0].Lines);
+    }
+
+    [Theory]
+    [InlineData("en", "last month")]
+    [InlineData("de", "letzten Monat")]
+    [InlineData("pt-BR", "mês passado")]
+    [InlineData("pt-PT", "mês passado")]
+    [InlineData("ro", "luna trecută")]
+    [InlineData("ru", "прошлый месяц")]
+    public void Help_and_a_period_not_understood_show_the_askers_own_period_words_and_each_is_understood(string locale, string first)
+    {
+        var periods = Ask("help", locale).Sections[1].Lines.Single();
+        var examples = periods.Split('`').Where((_, i) => i % 2 == 1).ToArray();
+
+        Assert.Equal(first, examples[0]);
+        Assert.All(examples, e => Assert.True((Core.Time.PeriodParser.TryParse(e, Today) ?? Core.Time.PeriodParser.TryParse(e, Today, true)) is not null, $"{locale}: `{e}` is not understood"));
+        Assert.Contains(periods, Ask("churn last blue moon", locale).Note);
     }
 
     /// <summary>The app manifests show each command's English description: help's English is the same text.</summary>

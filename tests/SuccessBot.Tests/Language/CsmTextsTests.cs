@@ -69,6 +69,23 @@ public class CsmTextsTests
     }
 
     [Theory]
+    [InlineData("en", "... and 1 more", "… and 1 more")]
+    [InlineData("de", "… und 1 weitere", "… und 1 weitere")]
+    [InlineData("ru", "… и ещё 1", "… и ещё 1")]
+    [InlineData("pt-PT", "… e mais 1", "… e mais 1")]
+    public void A_cut_list_says_how_many_more_in_the_askers_language_in_every_channel(string locale, string plain, string card)
+    {
+        var reply = Ask("renewals next 30 days", locale);
+
+        Assert.Contains(reply.Sections, s => s.More == 1);
+        Assert.Contains("  " + plain + "\n", PlainText.Render(reply).ReplaceLineEndings("\n"));
+        Assert.Contains(card, JsonSerializer.Serialize(AdaptiveCards.Render(reply), Unescaped));
+        Assert.Contains(card, BlockKit.Message(reply).ToJsonString(Unescaped));
+    }
+
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Theory]
     [InlineData("en", "NPS · this quarter (1 Oct 2026 – 25 Nov 2026) · your accounts", "NPS +33.3 from 3 answers.", "Detractors (0-6)", "1 (33.3%)")]
     [InlineData("pt-BR", "NPS · T4 2026 até hoje (01/10/2026 – 25/11/2026) · suas contas", "NPS +33,3 com base em 3 respostas.", "Detratores (0-6)", "1 (33,3%)")]
     [InlineData("pt-PT", "NPS · T4 2026 até hoje (01/10/2026 – 25/11/2026) · as suas contas", "NPS +33,3 com base em 3 respostas.", "Detratores (0-6)", "1 (33,3%)")]
@@ -99,20 +116,20 @@ public class CsmTextsTests
         Assert.Contains(reply.Facts, f => f.Value == renewal);
     }
 
-    public static TheoryData<string, string, string, string> Cards() => new()
+    public static TheoryData<string, string, string, string, string> Cards() => new()
     {
-        { "en", "Renewal in 41 days · Acme Analytics", "Snooze", "Save" },
-        { "pt-BR", "Renovação em 41 dias · Acme Analytics", "Adiar", "Salvar" },
-        { "pt-PT", "Renovação daqui a 41 dias · Acme Analytics", "Adiar", "Guardar" },
-        { "de", "Verlängerung in 41 Tagen · Acme Analytics", "Zurückstellen", "Speichern" },
-        { "ro", "Reînnoire peste 41 de zile · Acme Analytics", "Amână", "Salvează" },
-        { "ru", "Продление через 41 день · Acme Analytics", "Отложить", "Сохранить" },
+        { "en", "Renewal in 41 days · Acme Analytics", "Snooze", "Save", "poor (11); weakest: recency, never active" },
+        { "pt-BR", "Renovação em 41 dias · Acme Analytics", "Adiar", "Salvar", "ruim (11); ponto mais fraco: recência, nenhuma atividade até agora" },
+        { "pt-PT", "Renovação daqui a 41 dias · Acme Analytics", "Adiar", "Guardar", "fraca (11); ponto mais fraco: recência, nenhuma atividade até agora" },
+        { "de", "Verlängerung in 41 Tagen · Acme Analytics", "Zurückstellen", "Speichern", "schlecht (11); schwächster Bereich: Letzte Nutzung, noch nie aktiv" },
+        { "ro", "Reînnoire peste 41 de zile · Acme Analytics", "Amână", "Salvează", "slabă (11); cel mai slab: recență, nicio activitate până acum" },
+        { "ru", "Продление через 41 день · Acme Analytics", "Отложить", "Сохранить", "плохое (11); слабее всего: давность, активности ещё не было" },
     };
 
     /// <summary>The renewal card the owner gets, in the language their chat last told, checked against Block Kit's limits and the Adaptive Card rules.</summary>
     [Theory]
     [MemberData(nameof(Cards))]
-    public void A_nudge_card_its_buttons_and_modal_read_in_the_owners_language_within_the_card_rules(string language, string title, string snooze, string save)
+    public void A_nudge_card_its_buttons_and_modal_read_in_the_owners_language_within_the_card_rules(string language, string title, string snooze, string save, string health)
     {
         var team = Team();
         Bot(team).Answer(new IncomingMessage("help", Ana) { Locale = language });
@@ -122,6 +139,7 @@ public class CsmTextsTests
         var card = NudgeChecks.Run(inputs, CheckKind.Renewals).Nudges.Single(n => n.Recipient == Ana && n.AccountId == book.Accounts.Single(a => a.Name == "Acme Analytics").Id).Card;
 
         Assert.Equal(title, card.Title);
+        Assert.Contains(card.Facts, f => f.Value == health);
         Assert.Equal(snooze, card.Buttons[0].Label);
         Assert.Equal(save, card.Buttons[0].Submit);
         Assert.Equal(3, card.Buttons.Count);

@@ -27,6 +27,7 @@ public class PeriodWordsTests
     [InlineData("últimos 3 meses", false, "2026-08-01", "2026-10-31")]
     [InlineData("T3 2026", false, "2026-07-01", "2026-09-30")]
     [InlineData("3º trimestre de 2026", false, "2026-07-01", "2026-09-30")]
+    [InlineData("3.º trimestre de 2026", false, "2026-07-01", "2026-09-30")]
     [InlineData("ano que vem", true, "2027-01-01", "2027-12-31")]
     [InlineData("outubro de 2025", false, "2025-10-01", "2025-10-31")]
     [InlineData("desde janeiro", false, "2026-01-01", "2026-11-25")]

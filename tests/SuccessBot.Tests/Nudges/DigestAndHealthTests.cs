@@ -7,6 +7,7 @@ using SuccessBot.Core.Nudges;
 using SuccessBot.Storage;
 using SuccessBot.Tests.Builders;
 using SuccessBot.Tests.Import;
+using SuccessBot.Tests.Language;
 
 namespace SuccessBot.Tests.Nudges;
 
@@ -78,6 +79,42 @@ public class DigestAndHealthTests : IDisposable
         Assert.Contains("Globex: 5/100, owner ben@example.com", text);
     }
 
+    [Theory]
+    [InlineData("de", "Wochenüberblick · KW 48 2026", "1 Verlängerung in den nächsten 30 Tagen (4.200 $ MRR); 1 Account neu mit schlechtem Health; seit mehr als 3 Tagen unbeantwortete Hinweise: 1.",
+        "10.12.2026 ACME: 4.200 $ MRR, verantwortlich ana@example.com", "Wer was erledigt hat", "22.11.2026 ben@example.com: Kontakt (Anruf) mit Globex erfasst",
+        "Ihre Verlängerungen · KW 48 2026", "Verlängerungen in den nächsten 90 Tagen: 1 Ihrer Accounts (4.200 $ MRR). Accounts mit gutem Health bekommen 7 Tage vorher eine Karte, die anderen haben schon eine.")]
+    [InlineData("ru", "Еженедельная сводка · неделя 48, 2026", "1 продление в ближайшие 30 дней (MRR 4 200 $); 1 аккаунт теперь с плохим здоровьем; напоминаний без ответа дольше 3 дней: 1.",
+        "10.12.2026 ACME: MRR 4 200 $, ответственный ana@example.com", "Кто что сделал", "22.11.2026 ben@example.com: записан контакт (звонок) с Globex",
+        "Ваши продления · неделя 48, 2026", "Продления в ближайшие 90 дней: аккаунтов — 1, MRR 4 200 $. Аккаунты с хорошим здоровьем получат карточку за 7 дней до продления; у остальных она уже есть.")]
+    [InlineData("ro", "Rezumatul săptămânii · săptămâna 48, 2026", "1 reînnoire în următoarele 30 de zile (4.200 $ MRR); 1 cont a trecut la sănătate slabă; notificări fără răspuns de peste 3 zile: 1.",
+        "10.12.2026 ACME: 4.200 $ MRR, responsabil ana@example.com", "Cine ce a rezolvat", "22.11.2026 ben@example.com: a fost înregistrat un contact (apel) cu Globex",
+        "Reînnoirile tale · săptămâna 48, 2026", "Reînnoiri în următoarele 90 de zile: 1 dintre conturile tale (4.200 $ MRR). Conturile cu sănătate bună primesc un card cu 7 zile înainte; celelalte au deja unul.")]
+    public void The_weekly_digests_are_in_each_recipients_language(string locale, string title, string summary, string renewal, string actedHeading, string acted, string ownerTitle, string ownerSummary)
+    {
+        _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 10).StartedOn(2025, 12, 10),
+            An.Account("Globex").Id("globex").OwnedBy("ben@example.com").StartedOn(2025, 1, 1)], Today);
+        _store.Ledger.Add(new NudgeRecord { Key = "a", Rule = NudgeRules.Renewal, AccountId = "acme", Recipient = "ana@example.com", Card = new Reply("Renewal in 17 days · ACME"),
+            CreatedAt = _clock.GetUtcNow().AddDays(-6), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-6) });
+        _store.Ledger.Add(new NudgeRecord { Key = "b", Rule = NudgeRules.Engagement, AccountId = "globex", Recipient = "ben@example.com", Card = new Reply("Usage falling · Globex"),
+            CreatedAt = _clock.GetUtcNow().AddDays(-2), Status = DeliveryStatus.Sent, SentAt = _clock.GetUtcNow().AddDays(-2),
+            Action = "logged a call with Globex", Done = new SuccessBot.Core.Language.Said("Done.Logged", ("kind", new SuccessBot.Core.Language.Said("Touchpoint.call")), ("account", "Globex"), ("note", null)),
+            ActedBy = "ben@example.com", ActedAt = _clock.GetUtcNow().AddDays(-1) });
+        _team.Members.Remember("boss@example.com", locale);
+        _team.Members.Remember("ana@example.com", locale);
+        var nudges = _store.Nudges(new StaticBookSource(_store.Book.LoadBook()), _team, new CheckOptions(), _clock, []);
+
+        nudges.SendDigests();
+
+        var digest = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "boss@example.com").Card;
+        Assert.Equal(title, digest.Title);
+        Assert.Equal(summary, Spaces.Plain(digest.Summary!));
+        Assert.Equal(renewal, Spaces.Plain(digest.Sections[0].Lines.Single()));
+        Assert.Equal(acted, Spaces.Plain(digest.Sections.Single(s => s.Heading == actedHeading).Lines.Single()));
+        var renewals = _store.Ledger.AllNudges().Single(n => n.Rule == NudgeRules.Digest && n.Recipient == "ana@example.com").Card;
+        Assert.Equal(ownerTitle, renewals.Title);
+        Assert.Equal(ownerSummary, Spaces.Plain(renewals.Summary!));
+    }
+
     [Fact]
     public void Active_users_against_seats_and_days_to_renewal_move_the_score()
     {
@@ -97,7 +134,7 @@ public class DigestAndHealthTests : IDisposable
         var few = Health.Assess(built, thin, Today, core, options);
         var renewingSoon = Health.Assess(built, busy with { RenewalOn = Today.AddDays(9) }, Today, core, options);
 
-        Assert.Equal("15 active users on an active day, of 25 seats", full.Components.Single(c => c.Name == "users").Detail);
+        Assert.Equal("15 active users on an active day, of 25 seats", full.Components.Single(c => c.Name == "users").DetailIn(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English)));
         Assert.Equal(100, full.Components.Single(c => c.Name == "users").Score);
         Assert.Equal(16, Math.Round(few.Components.Single(c => c.Name == "users").Score));
         Assert.True(few.Score < full.Score);

@@ -205,6 +205,52 @@ public class NudgeButtonTests : IDisposable
     }
 
     [Theory]
+    [InlineData("en", "Already handled", "Already handled by ana@example.com: snoozed ACME for 14 days (waiting for budget) on 2026-11-25 09:00 UTC.",
+        "Unknown button", "SuccessBot never sent a button \"nudge.explode\".")]
+    [InlineData("de-DE", "Bereits erledigt", "Bereits erledigt von ana@example.com am 25.11.2026 09:00 UTC: ACME für 14 Tage zurückgestellt (waiting for budget).",
+        "Unbekannter Button", "SuccessBot hat nie einen Button „nudge.explode“ gesendet.")]
+    [InlineData("ru", "Уже обработано", "Уже обработано (ana@example.com, 25.11.2026 09:00 UTC): аккаунт ACME отложен на 14 дней (waiting for budget).",
+        "Неизвестная кнопка", "SuccessBot никогда не отправлял кнопку «nudge.explode».")]
+    [InlineData("ro", "Deja rezolvat", "Deja rezolvat de ana@example.com pe 25.11.2026 09:00 UTC: contul ACME a fost amânat cu 14 zile (waiting for budget).",
+        "Buton necunoscut", "SuccessBot nu a trimis niciodată un buton „nudge.explode”.")]
+    public void A_card_already_handled_and_a_button_never_sent_are_refused_in_the_clickers_language(string locale, string title, string why, string unknownTitle, string unknownWhy)
+    {
+        var key = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com").Key;
+        Click(NudgeCards.Snooze, key, "ana@example.com", "en", ("days", "14"), ("reason", "waiting for budget"));
+
+        var again = Click(NudgeCards.Snooze, key, "boss@example.com", locale, ("days", "7"));
+        var unknown = Click("nudge.explode", key, "boss@example.com", locale);
+
+        Assert.Equal((title, why), (again.Answer!.Title, Spaces.Plain(again.Answer.Summary!)));
+        // The card is Ana's: its note stays in her language.
+        Assert.Equal("ana@example.com snoozed ACME for 14 days (waiting for budget) on 2026-11-25 09:00 UTC.", again.UpdatedCard!.Note);
+        Assert.True(unknown.Unknown);
+        Assert.Equal((unknownTitle, unknownWhy), (unknown.Answer!.Title, unknown.Answer.Summary));
+    }
+
+    [Theory]
+    [InlineData("en", "Already handled by ana@example.com: logged a call with ACME: talked budgets (through another card) on 2026-11-25 09:00 UTC.",
+        "ana@example.com logged a call with ACME: talked budgets (through another card) on 2026-11-25 09:00 UTC.")]
+    [InlineData("de", "Bereits erledigt von ana@example.com am 25.11.2026 09:00 UTC über eine andere Karte: Kontakt (Anruf) mit ACME erfasst: talked budgets.",
+        "ana@example.com am 25.11.2026 09:00 UTC über eine andere Karte: Kontakt (Anruf) mit ACME erfasst: talked budgets.")]
+    [InlineData("ru", "Уже обработано через другую карточку (ana@example.com, 25.11.2026 09:00 UTC): записан контакт (звонок) с ACME: talked budgets.",
+        "ana@example.com, 25.11.2026 09:00 UTC, через другую карточку: записан контакт (звонок) с ACME: talked budgets.")]
+    [InlineData("pt-PT", "Já tratado por ana@example.com a 25/11/2026 09:00 UTC, através de outro cartão: contacto (chamada) com ACME registado: talked budgets.",
+        "ana@example.com a 25/11/2026 09:00 UTC, através de outro cartão: contacto (chamada) com ACME registado: talked budgets.")]
+    public void A_card_handled_through_another_says_what_was_done_there_in_the_readers_language(string locale, string why, string note)
+    {
+        var first = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com").Key;
+        var second = Card("onboarding|acme|30|ana@example.com", "ana@example.com").Key;
+        Click(NudgeCards.LogTouchpoint, first, "ana@example.com", "en", ("kind", "call"), ("note", "talked budgets"));
+
+        // Ana's chat now tells another language: the refusal and her card's note are in it.
+        var again = Click(NudgeCards.Snooze, second, "ana@example.com", locale, ("days", "7"));
+
+        Assert.Equal(why, Spaces.Plain(again.Answer!.Summary!));
+        Assert.Equal(note, Spaces.Plain(again.UpdatedCard!.Note!));
+    }
+
+    [Theory]
     [InlineData("en", "Not your nudge", "This nudge was sent to ana@example.com; only they or a manager can act on it.")]
     [InlineData("pt-BR", "Este alerta não é seu", "Este alerta foi enviado para ana@example.com; só essa pessoa ou um gestor pode agir sobre ele.")]
     [InlineData("ro", "Nu e notificarea ta", "Notificarea a fost trimisă către ana@example.com; doar acea persoană sau un manager poate acționa.")]

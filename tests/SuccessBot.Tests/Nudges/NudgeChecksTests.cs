@@ -81,7 +81,7 @@ public class NudgeChecksTests
         Assert.All(atRisk, n => Assert.Equal(PlantedBacktest.Quarter, Assert.Single(n.Card.Facts, f => f.Label == "Renewal at risk").Value));
         var reminder = Assert.Single(nudges, n => n.AccountId == healthy.Id);
         Assert.Contains("in good health", reminder.Card.Summary);
-        Assert.DoesNotContain(reminder.Card.Facts, RuleRecords.IsRecord);
+        Assert.DoesNotContain(reminder.Card.Facts, f => RuleRecords.IsRecord(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English), f));
     }
 
     [Theory]

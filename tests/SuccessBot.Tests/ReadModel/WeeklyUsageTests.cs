@@ -125,7 +125,7 @@ public class WeeklyUsageTests : IDisposable
     public void A_backtest_says_its_months_are_left_out_because_older_usage_is_kept_by_the_week()
     {
         var window = Replay.Window(Started().Current, Today, months: 12, horizonDays: 10);
-        var answer = BacktestAnswer.Of(new BacktestReport(window, 1, 1, 0, 0, 1, 1, Enum.GetValues<Signal>().Select(s => new SignalFigures(s, 0, 0, 0, null, null, null, null, 0)).ToArray()), new TeamSettings { Texts = SuccessBot.Settings.Texts }, new Core.Nudges.CheckOptions());
+        var answer = BacktestAnswer.Of(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English), new BacktestReport(window, 1, 1, 0, 0, 1, 1, Enum.GetValues<Signal>().Select(s => new SignalFigures(s, 0, 0, 0, null, null, null, null, 0)).ToArray()), new TeamSettings { Texts = SuccessBot.Settings.Texts }, new Core.Nudges.CheckOptions());
 
         Assert.True(window.OlderUsageWeekly);
         Assert.Contains("11 of the 12 months asked for are left out: daily usage is kept from 2026-08-10 (`Storage:UsageHistoryDays`; older usage is kept by the week, which the replay cannot score)", answer.Note);

@@ -16,32 +16,31 @@ public sealed class HealthAccuracyHandler(CheckOptions checks, BacktestMemory? m
     /// <summary>The default of `Backtest:MaxAccountsInChat`.</summary>
     public const int MaxAccounts = 20_000;
 
-    // The last answer, for the book version and day it was computed on: a version never changes, so neither does its backtest.
-    private sealed record Kept(Domain.BookOfBusiness Book, DateOnly Today, Reply Reply);
+    // The last answer, for the book version, day and language it was computed in: a version never changes, so neither does its backtest.
+    private sealed record Kept(Domain.BookOfBusiness Book, DateOnly Today, string Language, Reply Reply);
     private volatile Kept? _last;
 
     public Reply Handle(HealthAccuracyCommand command, AskContext context)
     {
+        var w = context.Reader;
         if (!context.Asker.SeesWholeTeam)
-            return Reply.Refusal(context.Reader["Accuracy.ManagersTitle"], context.Reader["Accuracy.Managers"], context.Reader["Accuracy.ManagersNote"]);
+            return Reply.Refusal(w["Accuracy.ManagersTitle"], w["Accuracy.Managers"], w["Accuracy.ManagersNote"]);
         if (context.Book.Count > maxAccounts)
         {
-            var rerun = $"`backtest --months {Months} --horizon {HorizonDays}` on the server reads the same store, prints the same figures and saves them here.";
+            (string, object?)[] run = [("months", Months.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("horizon", HorizonDays.ToString(System.Globalization.CultureInfo.InvariantCulture))];
             if (memory is { Last: { } saved, SavedOn: { } on })
             {
-                var answer = BacktestAnswer.Of(saved, context.Team, checks);
-                return answer with { Note = $"From the `backtest` run on {Format.Day(on)} (a book of more than {Format.Count(maxAccounts)} accounts is not replayed inside the chat host; {rerun}) {answer.Note}" };
+                var answer = BacktestAnswer.Of(w, saved, context.Team, checks);
+                return answer with { Note = w["Accuracy.FromRun", ("date", on), ("max", w.Count(maxAccounts)), ("rerun", w["Accuracy.Rerun", run]), ("note", answer.Note)] };
             }
-            return Reply.Refusal("Health accuracy · run it at the command line",
-                $"The book has {Format.Count(context.Book.Count)} accounts; a replay of more than {Format.Count(maxAccounts)} is not run inside the chat host.",
-                $"Run {rerun}");
+            return Reply.Refusal(w["Accuracy.TooLargeTitle"], w["Accuracy.TooLarge", ("accounts", w.Count(context.Book.Count)), ("max", w.Count(maxAccounts))], w["Accuracy.TooLargeNote", run]);
         }
-        if (_last is { } last && ReferenceEquals(last.Book, context.Book) && last.Today == context.Today) return last.Reply;
+        if (_last is { } last && ReferenceEquals(last.Book, context.Book) && last.Today == context.Today && last.Language == w.Culture.Name) return last.Reply;
         var report = BacktestMetrics.Run(context.Book, context.Today, Months, HorizonDays, context.Team, checks);
         // The rules' record, for `health ACCOUNT` to quote (a replay with nothing in it has nothing to say).
         if (!report.Window.IsEmpty) memory?.Keep(report);
-        var reply = BacktestAnswer.Of(report, context.Team, checks);
-        _last = new Kept(context.Book, context.Today, reply);
+        var reply = BacktestAnswer.Of(w, report, context.Team, checks);
+        _last = new Kept(context.Book, context.Today, w.Culture.Name, reply);
         return reply;
     }
 }

@@ -34,19 +34,19 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         facts.Add(new(reader["Health.SinceLastWeek"], Moved(reader, health, lastWeek)));
         if (backtests?.Last is { } report)
             foreach (var signal in Flagging(health, context))
-                facts.Add(new(Backtest.RuleRecords.Label(signal), Backtest.BacktestAnswer.Record(report, signal)));
+                facts.Add(new(Backtest.RuleRecords.Label(reader, signal), Backtest.BacktestAnswer.Record(reader, report, signal)));
         var components = health.Components;
         var weakest = components.OrderBy(c => c.Score).First();
         var activity = context.Book.TouchpointsOf(account.Id).Reverse().ToArray();
         var charts = Weekly(account, context);
         return new Reply(title)
         {
-            Summary = reader["Health.Summary", ("band", Band(reader, health.Band)), ("score", health.Score), ("name", weakest.Name), ("detail", weakest.Detail)],
+            Summary = reader["Health.Summary", ("band", Band(reader, health.Band)), ("score", health.Score), ("name", weakest.NameIn(reader)), ("detail", weakest.DetailIn(reader))],
             Facts = facts,
             Sections =
             [
                 Reply.Section(reader["Health.Components"], components, c =>
-                    reader["Health.Component", ("name", c.Name), ("score", Math.Round(c.Score).ToString("0", reader.IsEnglish ? Format.Culture : reader.Culture)), ("weight", reader.Number(c.Weight)), ("detail", c.Detail)]),
+                    reader["Health.Component", ("name", c.NameIn(reader)), ("score", Math.Round(c.Score).ToString("0", reader.IsEnglish ? Format.Culture : reader.Culture)), ("weight", reader.Number(c.Weight)), ("detail", c.DetailIn(reader))]),
                 .. charts.Length == 0 ? Array.Empty<ReplySection>() : [charts[^1].Section()],
                 .. activity.Length == 0 ? Array.Empty<ReplySection>() : [Reply.Section(reader["Health.RecentActions"], activity, t =>
                     reader["Health.Action", ("date", DateOnly.FromDateTime(t.At.DateTime)), ("kind", Kind(reader, t.Kind)), ("by", t.By)] + (t.Note is { Length: > 0 } note ? $": {Format.Quote(note, 120)}" : ""), max: 5)],
@@ -81,11 +81,11 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
     private static string Moved(Reader reader, HealthReport now, HealthReport before)
     {
         var then = before.Components.ToDictionary(c => c.Name, c => c.Score);
-        var most = now.Components.Select(c => (c.Name, c.Detail, Delta: c.Score - then.GetValueOrDefault(c.Name, c.Score)))
+        var most = now.Components.Select(c => (Component: c, Delta: c.Score - then.GetValueOrDefault(c.Name, c.Score)))
             .OrderByDescending(c => Math.Abs(c.Delta)).First();
         var change = now.Score - before.Score;
         var moved = Math.Abs(most.Delta) < 0.5 ? reader["Health.NoneMoved"]
-            : reader["Health.MovedMost", ("name", most.Name), ("delta", (most.Delta > 0 ? "+" : "") + reader.Number(most.Delta, "0")), ("detail", most.Detail)];
+            : reader["Health.MovedMost", ("name", most.Component.NameIn(reader)), ("delta", (most.Delta > 0 ? "+" : "") + reader.Number(most.Delta, "0")), ("detail", most.Component.DetailIn(reader))];
         return reader["Health.Moved", ("before", before.Score), ("now", now.Score), ("change", (change >= 0 ? "+" : "") + reader.Number(change, "0")), ("moved", moved)];
     }
 

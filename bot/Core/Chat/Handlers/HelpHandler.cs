@@ -1,5 +1,3 @@
-using SuccessBot.Core.Time;
-
 namespace SuccessBot.Core.Chat.Handlers;
 
 public sealed class HelpHandler : IChatCommandHandler<HelpCommand>
@@ -23,7 +21,7 @@ public sealed class HelpHandler : IChatCommandHandler<HelpCommand>
             [
                 new ReplySection(w["Help.Commands"], CommandLanguage.Commands.Where(c => c.Audience == Audience.Team && (managers || !c.ManagersOnly))
                     .Select(c => w["Help.Line", ("usage", c.Usage), ("description", w[DescriptionKey(c)]), ("example", c.Example)]).ToArray()),
-                new ReplySection(w["Help.Periods"], [PeriodParser.Examples]),
+                new ReplySection(w["Help.Periods"], [w["Help.PeriodExamples"]]),
                 new ReplySection(w["Help.Breakdowns"], [w[managers ? "Help.ByManager" : "Help.ByCsm"], w[managers ? "Help.ForManager" : "Help.ForCsm"]]),
             ],
             Note = managers ? null : w["Help.OwnAccounts"],
