@@ -1,6 +1,4 @@
-using System.Reflection;
 using LiteDB;
-using LiteDB.Engine;
 using Microsoft.Extensions.Logging;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Nudges;
@@ -40,23 +38,6 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     /// </summary>
     static LiteDbStore() =>
         typeof(LiteDatabase).Assembly.GetType("LiteDB.Constants")?.GetField("MEMORY_SEGMENT_SIZES")?.SetValue(null, new[] { 10 });
-
-    private static readonly FieldInfo? SharedEngineOf = Private(typeof(LiteDatabase), "_engine"), EngineOf = Private(typeof(SharedEngine), "_engine"),
-        MonitorOf = Private(typeof(LiteEngine), "_monitor"), FreePagesOf = Private(typeof(LiteEngine).Assembly.GetType("LiteDB.Engine.TransactionMonitor"), "_freePages");
-
-    private static FieldInfo? Private(Type? type, string name) => type?.GetField(name, BindingFlags.NonPublic | BindingFlags.Instance);
-
-    /// <summary>
-    /// LiteDB lets a transaction hold up to 100,000 pages (800 MB) in memory before it spills them to its log file, and a
-    /// usage checkpoint over 100,000 accounts touched that many: live for seconds, they were promoted and died in the old
-    /// generation (700 MB live before one commit). Left 1,000 pages more than the transaction's first 1,000 (16 MB in all),
-    /// it spills its pages to the log file as it goes (LiteDB's own safepoint), and commits or rolls back the same.
-    /// </summary>
-    private void BoundTransactionPages()
-    {
-        if (SharedEngineOf?.GetValue(_db) is SharedEngine shared && EngineOf?.GetValue(shared) is LiteEngine engine && MonitorOf?.GetValue(engine) is { } monitor)
-            FreePagesOf?.SetValue(monitor, 1000);
-    }
 
     /// <param name="log">Where rows that break a rule the store now keeps (an MRR above 10^12, written before the bound) are named.</param>
     public LiteDbStore(string path, ILogger<LiteDbStore>? log = null)
@@ -141,7 +122,6 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         // for a nested transaction would end the outer one, so the store keeps count itself.
         if (_inTransaction.Value) return work();
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
-        BoundTransactionPages();
         _inTransaction.Value = true;
         _published.Value = [];
         try

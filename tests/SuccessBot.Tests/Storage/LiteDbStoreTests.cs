@@ -30,30 +30,6 @@ public class LiteDbStoreTests
     }
 
     [Fact]
-    public void A_transaction_that_rewrites_a_large_part_of_the_store_keeps_a_bounded_part_of_it_in_memory()
-    {
-        using var folder = new TempFolder();
-        using var store = new LiteDbStore(folder.Store);
-        // 60 MB of documents, each rewritten in one transaction, as a usage checkpoint rewrites a day of every account.
-        const int documents = 60_000;
-        using (var raw = new LiteDatabase(new ConnectionString { Filename = folder.Store, Connection = ConnectionType.Shared }))
-            raw.GetCollection("blobs").InsertBulk(Enumerable.Range(0, documents).Select(i => new BsonDocument { ["_id"] = i, ["text"] = new string((char)('a' + i % 26), 1000) }));
-
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var liveAtTheEnd = store.InTransaction(() =>
-        {
-            var blobs = store.Collection("blobs");
-            for (var i = 0; i < documents; i++) blobs.Update(new BsonDocument { ["_id"] = i, ["text"] = new string((char)('A' + i % 26), 1000) });
-            return GC.GetTotalMemory(forceFullCollection: true);
-        });
-
-        var held = (liveAtTheEnd - before) >> 20;
-        Assert.True(held < 30, $"the transaction held {held} MB of the store in memory just before its commit");
-        using var check = new LiteDatabase(new ConnectionString { Filename = folder.Store, Connection = ConnectionType.Shared });
-        Assert.Equal(documents, check.GetCollection("blobs").FindAll().Count(d => char.IsUpper(d["text"].AsString[0])));
-    }
-
-    [Fact]
     public async Task A_reader_following_the_change_log_while_another_thread_writes_never_loses_its_place()
     {
         using var folder = new TempFolder();
