@@ -104,6 +104,27 @@ public sealed class UsageRollup : IDisposable
     }
 
     /// <summary>
+    /// Counts what the log holds past the last checkpoint and checkpoints it at once: `migrate --from-litedb`, for the events
+    /// the old host had logged but not checkpointed. Returns how many were counted.
+    /// </summary>
+    public int CountIn()
+    {
+        var replayed = Recover();
+        if (BeginCheckpoint() is not { } checkpoint) return replayed;
+        var stored = false;
+        try
+        {
+            Store(checkpoint);
+            stored = true;
+        }
+        finally
+        {
+            EndCheckpoint(checkpoint, stored);
+        }
+        return replayed;
+    }
+
+    /// <summary>
     /// Counts, in order, at most <paramref name="max"/> of the events the shared log holds past what this host counted (any host
     /// may have committed them; the log holds each messageId once). Only the host that leads calls it. Returns how many.
     /// </summary>

@@ -1,7 +1,11 @@
 namespace SuccessBot.Core.Storage;
 
 /// <summary>How far into the usage-event log a checkpoint reaches: the file and the byte after its last event.</summary>
-public readonly record struct IngestPosition(string? File, long Offset);
+public readonly record struct IngestPosition(string? File, long Offset)
+{
+    /// <summary>The "file" of the log in the database several hosts share: a position there is an event's number.</summary>
+    public const string SharedLog = "database";
+}
 
 /// <summary>
 /// One account's day as usage events counted it: who was active and in which sessions (8-byte hashes), what they used, on
@@ -51,6 +55,9 @@ public interface IIngestStore
     /// <summary>Writes a checkpoint; joins the caller's transaction (with the accounts and usage rows it also writes).</summary>
     void Store(IngestCheckpoint checkpoint);
 }
+
+/// <summary>An event of one host's own log (on a LiteDB store) as `migrate --from-litedb` copies it: its line, and whether the store's last checkpoint counted it.</summary>
+public sealed record LoggedUsageEvent(string MessageId, DateTimeOffset ReceivedAt, byte[] Line, bool Counted);
 
 /// <summary>A usage event in the shared log: its number (in commit order, with gaps), when a host took it, and its line.</summary>
 public sealed record SharedUsageEvent(long Seq, DateTimeOffset ReceivedAt, byte[] Line);

@@ -51,8 +51,8 @@ public sealed class PostgresIngestTests
             await process.WaitForExitAsync();
 
             // What both hosts answered 200 to is in the database, the messageId sent to both once, though one host is gone.
-            Assert.Equal(2 + 30 + 20 + 1, Count(connection, "SELECT count(*) FROM ingest_events"));
-            Assert.Equal(1, Count(connection, "SELECT count(*) FROM ingest_events WHERE message_id = $1", both["messageId"]!.GetValue<string>()));
+            Assert.Equal(2 + 30 + 20 + 1, PostgresServer.Count(connection, "SELECT count(*) FROM ingest_events"));
+            Assert.Equal(1, PostgresServer.Count(connection, "SELECT count(*) FROM ingest_events WHERE message_id = $1", both["messageId"]!.GetValue<string>()));
             // The host left counts every event once (taking the lead of counting if the killed one had it).
             var rollup = inProcess.Services.GetRequiredService<UsageRollup>();
             var counted = Stopwatch.StartNew();
@@ -102,16 +102,7 @@ public sealed class PostgresIngestTests
     }
 
     /// <summary>The events the checkpointed day of the account counts (0 before its first checkpoint).</summary>
-    private static long Events(string connection, string account) => Count(connection, "SELECT coalesce(sum(events), 0) FROM ingest_days WHERE account = $1", account);
-
-    private static long Count(string connection, string sql, params object[] args)
-    {
-        using var db = new NpgsqlConnection(connection);
-        db.Open();
-        using var query = new NpgsqlCommand(sql, db);
-        foreach (var arg in args) query.Parameters.Add(new NpgsqlParameter { Value = arg });
-        return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long Events(string connection, string account) => PostgresServer.Count(connection, "SELECT coalesce(sum(events), 0) FROM ingest_days WHERE account = $1", account);
 
     private static Process Started(ProcessStartInfo start, ConcurrentQueue<string> said)
     {
