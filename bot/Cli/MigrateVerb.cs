@@ -80,7 +80,7 @@ public static class MigrateVerb
         }
         using var rollup = new UsageRollup(ports.Ingest, ports.Book, ports.Transactions, new SharedEventLog(ports.SharedUsage), IngestSettings.From(config),
             services.GetRequiredService<TeamSettings>(), services.GetRequiredService<IBookSource>(), services.GetRequiredService<TimeProvider>());
-        var counted = rollup.CountIn();
+        var counted = rollup.CountIn(lead);
         Console.WriteLine($"  usage events the old host had not counted: {counted} of {notCounted}, counted now");
         if (counted == notCounted) return 0;
         Console.Error.WriteLine($"migrate: the copy has {notCounted} usage events the old host had not counted, but {counted} were counted now; the host that leads the counting counts on from the checkpoint.");

@@ -65,9 +65,18 @@ public sealed record SharedUsageEvent(long Seq, DateTimeOffset ReceivedAt, byte[
 /// <summary>The lead of counting usage events, held by one host at a time until it is disposed or its connection is lost.</summary>
 public interface IUsageLead : IDisposable
 {
-    /// <summary>Whether this host still holds it (its connection is alive).</summary>
+    /// <summary>Whether this host still holds it (its connection is alive, and no host has taken the lead since).</summary>
     bool Held();
+
+    /// <summary>
+    /// Called inside a checkpoint's transaction: throws <see cref="LeadLost"/> when another host has taken the lead since this
+    /// one was taken, and otherwise keeps the next leader waiting until the transaction ends, so it reads this checkpoint.
+    /// </summary>
+    void Confirm();
 }
+
+/// <summary>Another host took the lead of counting usage events: this host's checkpoint, counted under the lead it lost, is refused.</summary>
+public sealed class LeadLost(string message) : Exception(message);
 
 /// <summary>
 /// Usage events kept in the database every host writes to (PostgreSQL): a host answers a sender once its events are committed

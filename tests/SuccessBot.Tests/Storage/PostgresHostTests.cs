@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -41,7 +42,16 @@ public sealed class StoreHost(IReadOnlyDictionary<string, string?> settings) : W
     public const string Manager = "boss@example.com";
     private readonly TempFolder _folder = new();
 
+    private TimeProvider? _clock;
+
     public LogLines Log { get; } = new();
+
+    /// <summary>The host with a clock of the test's (set before it starts).</summary>
+    public StoreHost WithClock(TimeProvider clock)
+    {
+        _clock = clock;
+        return this;
+    }
 
     public static StoreHost OnPostgres(string connection, params (string Key, string? Value)[] more) =>
         new(new Dictionary<string, string?>(more.Select(m => KeyValuePair.Create(m.Key, m.Value))) { ["Storage:Provider"] = "postgres", ["ConnectionStrings:SuccessBot"] = connection });
@@ -59,6 +69,7 @@ public sealed class StoreHost(IReadOnlyDictionary<string, string?> settings) : W
         builder.UseSetting("Nps:MaxPerDay", "0");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.AddProvider(Log));
+        if (_clock is { } clock) builder.ConfigureTestServices(s => s.AddSingleton(clock));
         builder.StopsAfterItsJobs();
     }
 
