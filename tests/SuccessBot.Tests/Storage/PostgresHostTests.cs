@@ -211,6 +211,31 @@ public sealed class PostgresHostTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Clustered_hosts_whose_database_is_dropped_stop_within_seconds_each_saying_how_its_scheduler_ended()
+    {
+        var server = PostgresServer.Require();
+        var connection = server.CreateDatabase();
+        // Three hosts: whether Quartz's own shutdown hangs depends on where its threads are when the database goes.
+        var hosts = Enumerable.Range(0, 3).Select(_ => StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Logging:LogLevel:Quartz.Core.QuartzScheduler", "Information"))).ToArray();
+        foreach (var host in hosts)
+        {
+            _hosts.Keep(host);
+            Assert.Equal(HttpStatusCode.OK, (await host.CreateClient().GetAsync("/healthz")).StatusCode);
+        }
+
+        server.Drop(new NpgsqlConnectionStringBuilder(connection).Database!);
+        // Each scheduler meets the missing database and retries it until it comes back.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var stopping = Task.WhenAll(hosts.Select(h => Task.Run(h.Dispose)));
+
+        Assert.True(await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(30))) == stopping, "a host did not stop within 30 s");
+        foreach (var host in hosts)
+            Assert.True(host.Log.Entries.Any(e => e.Message.EndsWith(" shutdown complete.", StringComparison.OrdinalIgnoreCase) || (e.Level == LogLevel.Warning
+                && e.Message == "Scheduler: Quartz did not stop within 5 s (it cannot reach its database); the host stops without it, and the cluster's other hosts take over its runs.")),
+                string.Join('\n', host.Log.Entries.Where(e => e.Category.Contains("Scheduler")).Select(e => e.Message)));
+    }
+
+    [SkippableFact]
     public async Task A_host_started_before_its_database_exists_says_so_in_one_line_tries_again_and_starts_when_it_appears()
     {
         var server = PostgresServer.Require();
