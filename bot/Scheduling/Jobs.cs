@@ -213,8 +213,8 @@ public sealed record Schedules(Func<TimeProvider, IReadOnlyList<ITrigger>> Trigg
 /// </summary>
 /// <summary>
 /// Starts the clustered scheduler and stops it without waiting for running jobs (they are idempotent, and another host of the
-/// cluster recovers a run cut short). With its database gone, Quartz's shutdown never ends: its scheduler thread retries the
-/// database until the job store is shut down, which Quartz does only after that thread has ended. So the stop waits for it
+/// cluster recovers a run cut short). With its database gone, Quartz's shutdown can hang for ever (a thread of it retries the
+/// database, by all signs until the job store is shut down, which Quartz does after waiting for it). So the stop waits for it
 /// at most <see cref="StopWait"/>, says so, and lets the host stop, instead of holding the host's stop for ever.
 /// </summary>
 public sealed class ClusteredScheduler(ISchedulerFactory factory, ILogger<ClusteredScheduler> log) : IHostedService
