@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using SuccessBot.Core.Storage;
 
 namespace SuccessBot.Ingest;
 
@@ -83,6 +84,16 @@ public sealed class EventLog(string folder, string? storeId = null) : IUsageLog
             {
                 if (Read(line) is { } read) yield return (read.Event, read.ReceivedAt, new LogPosition(name, end));
             }
+        }
+    }
+
+    /// <summary>Every event of the log, oldest first, each with whether <paramref name="checkpoint"/> counted it (as <see cref="UsageRollup.Recover"/> reads on from it).</summary>
+    public IEnumerable<LoggedUsageEvent> Events(IngestPosition? checkpoint)
+    {
+        foreach (var (e, receivedAt, after) in ReadFrom(default))
+        {
+            var counted = checkpoint is { File: { } file } c && (string.CompareOrdinal(after.File, file) < 0 || (after.File == file && after.Offset <= c.Offset));
+            yield return new LoggedUsageEvent(e.MessageId, receivedAt, LineOf(e, receivedAt), counted);
         }
     }
 

@@ -301,14 +301,20 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
         _unsaved = false;
         _checkpoint = rollup.BeginCheckpoint();
         if (_checkpoint is null) return;
-        var checkpoint = _checkpoint;
-        _storing = Task.Run(() => rollup.Store(checkpoint));
+        var (checkpoint, lead) = (_checkpoint, _lead);
+        _storing = Task.Run(() => rollup.Store(checkpoint, lead));
     }
 
     private void EndCheckpoint()
     {
         var failed = _storing!.Exception?.GetBaseException();
-        if (failed is not null) log.LogWarning(failed, "Could not checkpoint usage events to the store; they are in the event log, and the next checkpoint tries again.");
+        if (failed is LeadLost lost)
+        {
+            log.LogWarning("Usage events: this host's checkpoint was refused: {Reason}. It no longer leads the counting; the host that leads counts on from its own checkpoint.", lost.Message);
+            _lead?.Dispose();
+            _lead = null;
+        }
+        else if (failed is not null) log.LogWarning(failed, "Could not checkpoint usage events to the store; they are in the event log, and the next checkpoint tries again.");
         rollup.EndCheckpoint(_checkpoint!, stored: failed is null);
         // Under a heavy stream a checkpoint takes seconds: the next one waits twice as long, so storing takes at most a third of the time.
         var now = clock.GetUtcNow();

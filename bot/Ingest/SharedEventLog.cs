@@ -9,7 +9,7 @@ namespace SuccessBot.Ingest;
 public sealed class SharedEventLog(ISharedUsageLog log) : IUsageLog
 {
     /// <summary>The one "file" of the shared log, as a checkpoint's position names it.</summary>
-    public const string File = "database";
+    public const string File = IngestPosition.SharedLog;
 
     /// <summary>Events read in one go while counting, so catching up never holds more than this in memory.</summary>
     private const int ReadAtOnce = 5000;

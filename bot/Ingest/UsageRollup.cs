@@ -104,6 +104,27 @@ public sealed class UsageRollup : IDisposable
     }
 
     /// <summary>
+    /// Counts what the log holds past the last checkpoint and checkpoints it at once: `migrate --from-litedb`, for the events
+    /// the old host had logged but not checkpointed. Returns how many were counted.
+    /// </summary>
+    public int CountIn(IUsageLead lead)
+    {
+        var replayed = Recover();
+        if (BeginCheckpoint() is not { } checkpoint) return replayed;
+        var stored = false;
+        try
+        {
+            Store(checkpoint, lead);
+            stored = true;
+        }
+        finally
+        {
+            EndCheckpoint(checkpoint, stored);
+        }
+        return replayed;
+    }
+
+    /// <summary>
     /// Counts, in order, at most <paramref name="max"/> of the events the shared log holds past what this host counted (any host
     /// may have committed them; the log holds each messageId once). Only the host that leads calls it. Returns how many.
     /// </summary>
@@ -222,9 +243,13 @@ public sealed class UsageRollup : IDisposable
         }
     }
 
-    /// <summary>Writes a checkpoint in one transaction; what changes figures reaches the change log (accounts first: usage may name them).</summary>
-    internal void Store(Checkpoint c) => _transactions.InOne(() =>
+    /// <summary>
+    /// Writes a checkpoint in one transaction; what changes figures reaches the change log (accounts first: usage may name them).
+    /// On a log several hosts share, only while <paramref name="lead"/> is still this host's (else <see cref="LeadLost"/>, nothing written).
+    /// </summary>
+    internal void Store(Checkpoint c, IUsageLead? lead) => _transactions.InOne(() =>
     {
+        lead?.Confirm();
         var today = _team.Today(c.At);
         if (c.Accounts.Count > 0)
             _accounts.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _accounts.FindAccount(a.Key))).OfType<Account>().ToArray(), today);

@@ -142,7 +142,7 @@ public static class Scheduler
         var npsCron = Cron(config, "Nps:Cron", DefaultNpsCron);
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         var stripe = Sync.StripeSettings.From(config);
-        // Opt-in for now: a clustered scheduler whose database goes away can end the process (seen in the outage test), which a single host must not risk.
+        // Opt-in until a whole test run has passed with it on: a clustered host whose database was dropped held its stop for ever (see ClusteredScheduler).
         var clustered = Clustered(config);
         var hubSpot = Sync.HubSpotSettings.From(config);
         services.AddQuartz(q =>
@@ -184,8 +184,8 @@ public static class Scheduler
         }));
         // Before Quartz's own hosted service starts the scheduler: the triggers are in its store when it starts.
         services.AddHostedService<ScheduleTriggers>();
-        // A cluster does not wait for a running job at stop: with its database gone the wait never ends, and the jobs are idempotent and catch up.
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = !clustered);
+        if (clustered) services.AddHostedService<ClusteredScheduler>();
+        else services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 
     /// <summary>Whether the schedules live in the database, shared by a cluster: `Scheduling:Clustered` true, on PostgreSQL only.</summary>
@@ -211,6 +211,38 @@ public sealed record Schedules(Func<TimeProvider, IReadOnlyList<ITrigger>> Trigg
 /// is, with its next run, which is overdue when the cluster was down at that time (the misfire policy then fires it once); one
 /// stored with another schedule (a changed cron) is replaced, and a missing one added.
 /// </summary>
+/// <summary>
+/// Starts the clustered scheduler and stops it without waiting for running jobs (they are idempotent, and another host of the
+/// cluster recovers a run cut short). With its database gone, Quartz's shutdown can hang for ever (a thread of it retries the
+/// database, by all signs until the job store is shut down, which Quartz does after waiting for it). So the stop waits for it
+/// at most <see cref="StopWait"/>, says so, and lets the host stop, instead of holding the host's stop for ever.
+/// </summary>
+public sealed class ClusteredScheduler(ISchedulerFactory factory, ILogger<ClusteredScheduler> log) : IHostedService
+{
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
+
+    // The one started: once shut down (by the stop, or by whoever else), the factory refuses to hand it out again.
+    private IScheduler? _scheduler;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _scheduler = await factory.GetScheduler(cancellationToken);
+        await _scheduler.Start(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_scheduler is null) return;
+        var shutdown = _scheduler.Shutdown(waitForJobsToComplete: false, CancellationToken.None).AsTask();
+        if (await Task.WhenAny(shutdown, Task.Delay(StopWait, cancellationToken)) == shutdown)
+        {
+            await shutdown;
+            return;
+        }
+        log.LogWarning("Scheduler: Quartz did not stop within {Seconds:0} s (it cannot reach its database); the host stops without it, and the cluster's other hosts take over its runs.", StopWait.TotalSeconds);
+    }
+}
+
 public sealed class ScheduleTriggers(ISchedulerFactory factory, Schedules schedules, TimeProvider clock) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class LiteDbIngestStore : IIngestStore
 
     public IEnumerable<IngestUser> AliasesOf(string userKey) => Users.Find(Query.EQ("alias", userKey)).Select(ToUser);
 
-    public VisitorLink? Visitor(string anonymousId) => Visitors.FindById(anonymousId) is { } d ? new VisitorLink(d["_id"].AsString, d["user"].AsString) : null;
+    public VisitorLink? Visitor(string anonymousId) => Visitors.FindById(anonymousId) is { } d ? ToVisitor(d) : null;
 
     public AsideEvent? Aside(string messageId) => Aside_.FindById(messageId) is { } d ? ToAside(d) : null;
 
@@ -45,6 +45,13 @@ public sealed class LiteDbIngestStore : IIngestStore
 
     public IReadOnlyCollection<string> AccountsWaitedFor() =>
         Aside_.Query().Where("$.account != null").Select("$.account").ToEnumerable().Select(d => d["account"].AsString).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Everything the checkpoints wrote, as one checkpoint: what `migrate --from-litedb` writes to the database.</summary>
+    public IngestCheckpoint Whole() => new(Days.FindAll().Select(ToDay).ToArray(),
+        Users.FindAll().Select(ToUser).ToDictionary(u => u.Key, IngestUser? (u) => u, StringComparer.Ordinal),
+        Visitors.FindAll().Select(ToVisitor).ToDictionary(v => v.AnonymousId, VisitorLink? (v) => v, StringComparer.Ordinal),
+        Aside_.FindAll().Select(ToAside).ToDictionary(a => a.MessageId, AsideEvent? (a) => a, StringComparer.Ordinal),
+        Checkpointed() ?? default, null, null);
 
     public void Store(IngestCheckpoint c) => _store.InTransaction(() =>
     {
@@ -66,6 +73,8 @@ public sealed class LiteDbIngestStore : IIngestStore
             else collection.Upsert(toDoc(value));
         }
     }
+
+    private static VisitorLink ToVisitor(BsonDocument d) => new(d["_id"].AsString, d["user"].AsString);
 
     private static string DayKey(string accountId, DateOnly day) => $"{accountId}|{day:yyyy-MM-dd}";
 

@@ -1,7 +1,11 @@
 namespace SuccessBot.Core.Storage;
 
 /// <summary>How far into the usage-event log a checkpoint reaches: the file and the byte after its last event.</summary>
-public readonly record struct IngestPosition(string? File, long Offset);
+public readonly record struct IngestPosition(string? File, long Offset)
+{
+    /// <summary>The "file" of the log in the database several hosts share: a position there is an event's number.</summary>
+    public const string SharedLog = "database";
+}
 
 /// <summary>
 /// One account's day as usage events counted it: who was active and in which sessions (8-byte hashes), what they used, on
@@ -52,15 +56,27 @@ public interface IIngestStore
     void Store(IngestCheckpoint checkpoint);
 }
 
+/// <summary>An event of one host's own log (on a LiteDB store) as `migrate --from-litedb` copies it: its line, and whether the store's last checkpoint counted it.</summary>
+public sealed record LoggedUsageEvent(string MessageId, DateTimeOffset ReceivedAt, byte[] Line, bool Counted);
+
 /// <summary>A usage event in the shared log: its number (in commit order, with gaps), when a host took it, and its line.</summary>
 public sealed record SharedUsageEvent(long Seq, DateTimeOffset ReceivedAt, byte[] Line);
 
 /// <summary>The lead of counting usage events, held by one host at a time until it is disposed or its connection is lost.</summary>
 public interface IUsageLead : IDisposable
 {
-    /// <summary>Whether this host still holds it (its connection is alive).</summary>
+    /// <summary>Whether this host still holds it (its connection is alive, and no host has taken the lead since).</summary>
     bool Held();
+
+    /// <summary>
+    /// Called inside a checkpoint's transaction: throws <see cref="LeadLost"/> when another host has taken the lead since this
+    /// one was taken, and otherwise keeps the next leader waiting until the transaction ends, so it reads this checkpoint.
+    /// </summary>
+    void Confirm();
 }
+
+/// <summary>Another host took the lead of counting usage events: this host's checkpoint, counted under the lead it lost, is refused.</summary>
+public sealed class LeadLost(string message) : Exception(message);
 
 /// <summary>
 /// Usage events kept in the database every host writes to (PostgreSQL): a host answers a sender once its events are committed

@@ -47,7 +47,10 @@ public sealed class PostgresIngestStore(PostgresStore store) : IIngestStore
     public IReadOnlyCollection<string> AccountsWaitedFor() =>
         store.Query("SELECT DISTINCT account FROM ingest_aside WHERE account IS NOT NULL", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
 
-    public void Store(IngestCheckpoint c) => store.InTransaction(() => store.With(connection =>
+    public void Store(IngestCheckpoint c) => store.InTransaction(() => store.With(connection => Write(connection, c)));
+
+    /// <summary>Writes a checkpoint in the caller's transaction (the store's own, or the copy of `migrate --from-litedb`).</summary>
+    internal static int Write(NpgsqlConnection connection, IngestCheckpoint c)
     {
         foreach (var d in c.Days)
             PostgresStore.Run(connection, $"""
@@ -77,7 +80,7 @@ public sealed class PostgresIngestStore(PostgresStore store) : IIngestStore
         return PostgresStore.Run(connection, """
             INSERT INTO ingest_checkpoint (id, file, "offset") VALUES ('log', $1, $2) ON CONFLICT (id) DO UPDATE SET file = excluded.file, "offset" = excluded."offset"
             """, c.Position.File ?? "", c.Position.Offset);
-    }));
+    }
 
     private static string DayKey(string accountId, DateOnly day) => $"{accountId}|{day:yyyy-MM-dd}";
 }

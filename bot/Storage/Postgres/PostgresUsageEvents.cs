@@ -13,7 +13,8 @@ public sealed class PostgresUsageEvents(PostgresStore store) : ISharedUsageLog
     public const string AppendedChannel = "successbot_usage_events";
 
     // Any fixed numbers, the same on every host: one for appending in order, one for the lead of counting.
-    private const long AppendLock = 0x5553_4147_4531, LeadLock = 0x5553_4147_4532;
+    private const long AppendLock = 0x5553_4147_4531;
+    internal const long LeadLock = 0x5553_4147_4532;
 
     // A large batch goes in statements of this many events, all in the one transaction.
     private const int EventsPerStatement = 1000;
@@ -43,7 +44,9 @@ public sealed class PostgresUsageEvents(PostgresStore store) : ISharedUsageLog
         var connection = store.OpenOwn();
         try
         {
-            if (PostgresStore.RunScalar(connection, "SELECT pg_try_advisory_lock($1)", LeadLock) is true) return new Lead(connection);
+            // The term moves on as the lead is taken: a checkpoint counted under an earlier one is refused from now on.
+            if (PostgresStore.RunScalar(connection, "SELECT pg_try_advisory_lock($1)", LeadLock) is true)
+                return new Lead(store, connection, (long)PostgresStore.RunScalar(connection, "UPDATE ingest_lead SET term = term + 1 WHERE id = 'usage' RETURNING term")!);
         }
         catch
         {
@@ -56,20 +59,28 @@ public sealed class PostgresUsageEvents(PostgresStore store) : ISharedUsageLog
 
     public Task FollowAsync(Action appended, Action<Exception> lost, CancellationToken stop) => store.ListenAsync(AppendedChannel, _ => appended(), lost, stop);
 
-    /// <summary>The session that holds the lead lock: closing it (or losing it) lets another host take the lead.</summary>
-    private sealed class Lead(NpgsqlConnection connection) : IUsageLead
+    /// <summary>The session that holds the lead lock, and the term it took: closing it (or losing it) lets another host take the lead.</summary>
+    private sealed class Lead(PostgresStore store, NpgsqlConnection connection, long term) : IUsageLead
     {
+        private const string Term = "SELECT term FROM ingest_lead WHERE id = 'usage'";
+
         public bool Held()
         {
             try
             {
-                PostgresStore.Run(connection, "SELECT 1");
-                return true;
+                return (long)PostgresStore.RunScalar(connection, Term)! == term;
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 return false;
             }
+        }
+
+        /// <summary>Reads the term in the caller's transaction, holding its row: a host taking the lead waits for the commit to move it on.</summary>
+        public void Confirm()
+        {
+            var now = store.With(c => (long)PostgresStore.RunScalar(c, Term + " FOR SHARE")!);
+            if (now != term) throw new LeadLost($"another host has taken the lead of counting since (term {now}; this host's was {term})");
         }
 
         /// <summary>Unlocks before the connection goes back to the pool, whose reset of the session waits for its next use.</summary>

@@ -47,6 +47,16 @@ public sealed class PostgresServer
     /// <summary>Drops a database under the hosts using it, as an operator's mistake or a lost server would.</summary>
     public void Drop(string name) => Admin($"DROP DATABASE {name} WITH (FORCE)");
 
+    /// <summary>A number the database answers (a count, a sum) to <paramref name="sql"/> with $1.. for <paramref name="args"/>.</summary>
+    public static long Count(string connection, string sql, params object[] args)
+    {
+        using var db = new NpgsqlConnection(connection);
+        db.Open();
+        using var query = new NpgsqlCommand(sql, db);
+        foreach (var arg in args) query.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private void Admin(string sql)
     {
         using var connection = new NpgsqlConnection(_admin);

@@ -49,7 +49,7 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
             // scheduler's jobs are finished and stopped first, so the copy of the store is one moment's, as a crash leaves it.
             var scheduler = await logging.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             await scheduler.Shutdown(waitForJobsToComplete: true);
-            CopyFolder(Path.GetDirectoryName(original.Store)!, Path.GetDirectoryName(crashed.Store)!);
+            TempFolder.Copy(Path.GetDirectoryName(original.Store)!, Path.GetDirectoryName(crashed.Store)!);
             var log = Directory.GetFiles(crashed.Store + ".ingest", "events-*").Order().Last();
             File.AppendAllText(log, "{\"messageId\":\"never-answ");
         }
@@ -264,7 +264,7 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
             Assert.Equal(0, second.Rollup.EventsOn(account, IngestFactory.Today));
         }
 
-        CopyFolder(folder.Store + ".ingest", other + ".ingest");
+        TempFolder.Copy(folder.Store + ".ingest", other + ".ingest");
         using var refused = IngestFactory.On(other);
         using var sender = refused.Segment();
         var response = await sender.PostAsync("/v1/track", AsJson(TrackFor(account)));
@@ -298,12 +298,5 @@ public class IngestDurabilityTests(IngestFactory host) : IClassFixture<IngestFac
 
         Assert.False(Directory.Exists(shared));
         Assert.NotEmpty(Directory.GetFiles(own, "events-*"));
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var folder in Directory.GetDirectories(from)) CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
     }
 }

@@ -1,7 +1,14 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Quartz;
 using SuccessBot.Demo;
+using SuccessBot.Tests.Ingest;
 using SuccessBot.Storage.Postgres;
 using SuccessBot.Tests.Builders;
 using SuccessBot.Tests.Import;
@@ -27,14 +34,14 @@ public sealed class PostgresCommandLineTests : IDisposable
         Assert.Equal(0, first.Exit);
         Assert.Contains($"Database: PostgreSQL at 127.0.0.1:", first.Out);
         Assert.Contains("Applied: none\n", first.Out);
-        Assert.Contains("Pending: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat\n", first.Out);
-        Assert.Contains("Applied now: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat.", first.Out);
+        Assert.Contains("Pending: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat, 0007 usage_lead_term\n", first.Out);
+        Assert.Contains("Applied now: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat, 0007 usage_lead_term.", first.Out);
 
         var again = Run(connection, "migrate");
         Assert.Equal(0, again.Exit);
-        Assert.Matches(@"Applied: 0001 initial \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), 0002 delivery_lease \(.*0003 sync \(.*0004 quartz_scheduler \(.*0005 usage_events \(.*0006 local_chat \(", again.Out);
+        Assert.Matches(@"Applied: 0001 initial \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), 0002 delivery_lease \(.*0003 sync \(.*0004 quartz_scheduler \(.*0005 usage_events \(.*0006 local_chat \(.*0007 usage_lead_term \(", again.Out);
         Assert.Contains("Pending: none\n", again.Out);
-        Assert.Contains("The schema is up to date (version 6).", again.Out);
+        Assert.Contains("The schema is up to date (version 7).", again.Out);
     }
 
     [SkippableFact]
@@ -78,6 +85,51 @@ public sealed class PostgresCommandLineTests : IDisposable
         var refused = Run(connection, "migrate", "--from-litedb", _folder.Store);
         Assert.Equal(1, refused.Exit);
         Assert.Contains("is not empty (its accounts table has rows); `migrate --from-litedb` copies into an empty database only.", refused.Err);
+    }
+
+    [SkippableFact]
+    public async Task Migrate_from_litedb_counts_the_usage_events_the_old_host_logged_after_its_last_checkpoint_once()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        using var old = new TempFolder();
+        DemoStore.Create(old.Store, seed: 42, IngestFactory.Today);
+        var (account, user) = ("moving-" + Guid.NewGuid().ToString("N")[..8], "mo-" + Guid.NewGuid().ToString("N")[..8]);
+        JsonObject Minutes(double minutes) => new() { ["minutes"] = minutes };
+        using (var checkpointing = IngestFactory.On(old.Store))
+        using (var segment = checkpointing.Segment())
+        {
+            var counted = SegmentPayloads.Batch([SegmentPayloads.Group(user, account, "Moving Co"), .. Enumerable.Range(0, 3).Select(_ => SegmentPayloads.Track(user, "Report Created", properties: Minutes(2)))]);
+            Assert.Equal(HttpStatusCode.OK, (await segment.PostAsync("/v1/batch", SegmentPayloads.AsJson(counted))).StatusCode);
+        }
+        var late = SegmentPayloads.Track(user, "Export Run", properties: Minutes(3));
+        using var crashed = new TempFolder();
+        // The old host checkpoints once an hour: what it takes now is in its event log only when its machine dies.
+        using (var logging = IngestFactory.On(old.Store, publishSeconds: 3600))
+        using (var segment = logging.Segment())
+        {
+            var answered = await segment.PostAsync("/v1/batch", SegmentPayloads.AsJson(SegmentPayloads.Batch(SegmentPayloads.Track(user, "Export Run", properties: Minutes(3)), late)));
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            await (await logging.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: true);
+            TempFolder.Copy(Path.GetDirectoryName(old.Store)!, Path.GetDirectoryName(crashed.Store)!);
+        }
+
+        var copy = Run(connection, "migrate", "--from-litedb", crashed.Store);
+
+        Assert.True(copy.Exit == 0, copy.Out + copy.Err);
+        Assert.Contains("\n  ingest_events: 6 of 6\n", copy.Out);
+        Assert.Contains("\n  usage events the old host had not counted: 2 of 2, counted now\n", copy.Out);
+        Assert.Equal(5, PostgresServer.Count(connection, "SELECT sum(events) FROM ingest_days WHERE account = $1", account));
+        Assert.Equal(12, PostgresServer.Count(connection, "SELECT minutes FROM usage WHERE account = $1 AND date = $2", account, IngestFactory.Today));
+        // A host on the database counts none of them again, and takes a sender's retry of a logged event as the retry it is.
+        using var host = StoreHost.OnPostgres(connection, ("Ingest:WriteKey", IngestFactory.WriteKey), ("Ingest:PublishSeconds", "0"), ("Ingest:FutureToleranceMinutes", "10"));
+        using var toHost = host.CreateClient();
+        toHost.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(IngestFactory.WriteKey + ":")));
+        Assert.Equal(HttpStatusCode.OK, (await toHost.PostAsync("/v1/track", SegmentPayloads.AsJson(late.DeepClone()))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await toHost.PostAsync("/v1/track", SegmentPayloads.AsJson(SegmentPayloads.Track(user, "Report Created", properties: Minutes(1))))).StatusCode);
+        var waited = Stopwatch.StartNew();
+        while (PostgresServer.Count(connection, "SELECT sum(events) FROM ingest_days WHERE account = $1", account) < 6 && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        Assert.Equal(6, PostgresServer.Count(connection, "SELECT sum(events) FROM ingest_days WHERE account = $1", account));
+        Assert.Equal(13, PostgresServer.Count(connection, "SELECT minutes FROM usage WHERE account = $1 AND date = $2", account, IngestFactory.Today));
     }
 
     [SkippableFact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -41,7 +42,16 @@ public sealed class StoreHost(IReadOnlyDictionary<string, string?> settings) : W
     public const string Manager = "boss@example.com";
     private readonly TempFolder _folder = new();
 
+    private TimeProvider? _clock;
+
     public LogLines Log { get; } = new();
+
+    /// <summary>The host with a clock of the test's (set before it starts).</summary>
+    public StoreHost WithClock(TimeProvider clock)
+    {
+        _clock = clock;
+        return this;
+    }
 
     public static StoreHost OnPostgres(string connection, params (string Key, string? Value)[] more) =>
         new(new Dictionary<string, string?>(more.Select(m => KeyValuePair.Create(m.Key, m.Value))) { ["Storage:Provider"] = "postgres", ["ConnectionStrings:SuccessBot"] = connection });
@@ -59,6 +69,7 @@ public sealed class StoreHost(IReadOnlyDictionary<string, string?> settings) : W
         builder.UseSetting("Nps:MaxPerDay", "0");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.AddProvider(Log));
+        if (_clock is { } clock) builder.ConfigureTestServices(s => s.AddSingleton(clock));
         builder.StopsAfterItsJobs();
     }
 
@@ -197,6 +208,31 @@ public sealed class PostgresHostTests : IDisposable
         // The read model still answers from its version; how far the feed is ahead cannot be read.
         Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (health.GetProperty("readModel").GetProperty("feedVersion").ValueKind, health.GetProperty("readModel").GetProperty("lagSeconds").ValueKind));
         Assert.Equal("running", health.GetProperty("scheduler").GetProperty("state").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Clustered_hosts_whose_database_is_dropped_stop_within_seconds_each_saying_how_its_scheduler_ended()
+    {
+        var server = PostgresServer.Require();
+        var connection = server.CreateDatabase();
+        // Three hosts: whether Quartz's own shutdown hangs depends on where its threads are when the database goes.
+        var hosts = Enumerable.Range(0, 3).Select(_ => StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Logging:LogLevel:Quartz.Core.QuartzScheduler", "Information"))).ToArray();
+        foreach (var host in hosts)
+        {
+            _hosts.Keep(host);
+            Assert.Equal(HttpStatusCode.OK, (await host.CreateClient().GetAsync("/healthz")).StatusCode);
+        }
+
+        server.Drop(new NpgsqlConnectionStringBuilder(connection).Database!);
+        // Each scheduler meets the missing database and retries it until it comes back.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var stopping = Task.WhenAll(hosts.Select(h => Task.Run(h.Dispose)));
+
+        Assert.True(await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(30))) == stopping, "a host did not stop within 30 s");
+        foreach (var host in hosts)
+            Assert.True(host.Log.Entries.Any(e => e.Message.EndsWith(" shutdown complete.", StringComparison.OrdinalIgnoreCase) || (e.Level == LogLevel.Warning
+                && e.Message == "Scheduler: Quartz did not stop within 5 s (it cannot reach its database); the host stops without it, and the cluster's other hosts take over its runs.")),
+                string.Join('\n', host.Log.Entries.Where(e => e.Category.Contains("Scheduler")).Select(e => e.Message)));
     }
 
     [SkippableFact]

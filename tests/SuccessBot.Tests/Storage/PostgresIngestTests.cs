@@ -5,9 +5,12 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using SuccessBot.Core.Storage;
 using SuccessBot.Demo;
 using SuccessBot.Ingest;
+using SuccessBot.Storage.Postgres;
 using SuccessBot.Tests.Builders;
 using SuccessBot.Tests.Import;
 using static SuccessBot.Tests.Ingest.SegmentPayloads;
@@ -51,8 +54,8 @@ public sealed class PostgresIngestTests
             await process.WaitForExitAsync();
 
             // What both hosts answered 200 to is in the database, the messageId sent to both once, though one host is gone.
-            Assert.Equal(2 + 30 + 20 + 1, Count(connection, "SELECT count(*) FROM ingest_events"));
-            Assert.Equal(1, Count(connection, "SELECT count(*) FROM ingest_events WHERE message_id = $1", both["messageId"]!.GetValue<string>()));
+            Assert.Equal(2 + 30 + 20 + 1, PostgresServer.Count(connection, "SELECT count(*) FROM ingest_events"));
+            Assert.Equal(1, PostgresServer.Count(connection, "SELECT count(*) FROM ingest_events WHERE message_id = $1", both["messageId"]!.GetValue<string>()));
             // The host left counts every event once (taking the lead of counting if the killed one had it).
             var rollup = inProcess.Services.GetRequiredService<UsageRollup>();
             var counted = Stopwatch.StartNew();
@@ -95,6 +98,81 @@ public sealed class PostgresIngestTests
         Assert.Equal(12, second.Services.GetRequiredService<UsageRollup>().EventsOn(account, Today));
     }
 
+    [SkippableFact]
+    public async Task A_host_that_lost_the_lead_unnoticed_has_its_checkpoint_refused_and_says_so_and_each_event_counts_once()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        // This host's clock stands still, so it never looks again whether it still leads: a host paused, or cut off, does not either.
+        using var stale = StoreHost.OnPostgres(connection, IngestOn).WithClock(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        using var toStale = Segment(stale.CreateClient());
+        var (account, user) = ("fenced-" + Guid.NewGuid().ToString("N")[..8], "fe-" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.Equal(HttpStatusCode.OK, (await toStale.PostAsync("/v1/batch", AsJson(Batch(Group(user, account, "Fenced Co"), Track(user, "Report Created"), Track(user, "Report Created"))))).StatusCode);
+        await Until(() => Events(connection, account) == 2);
+        using var leader = StoreHost.OnPostgres(connection, IngestOn);
+        leader.CreateClient();
+
+        // The stale host's session that holds the lead is lost (as to a network cut), and the other host takes the lead.
+        Assert.Equal(1, PostgresServer.Count(connection, "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1",
+            PostgresUsageEvents.LeadLock));
+        await Until(() => leader.Log.Entries.Any(e => e.Message.Contains("this host leads the counting")));
+        Assert.Equal(HttpStatusCode.OK, (await toStale.PostAsync("/v1/batch", AsJson(Batch(Track(user, "Export Run"), Track(user, "Export Run"), Track(user, "Export Run"))))).StatusCode);
+
+        await Until(() => stale.Log.Entries.Any(e => e.Message.Contains("this host's checkpoint was refused: another host has taken the lead of counting since (term 2; this host's was 1)")));
+        await Until(() => Events(connection, account) == 5);
+        Assert.Equal(5, leader.Services.GetRequiredService<UsageRollup>().EventsOn(account, Today));
+        Assert.Equal(2, PostgresServer.Count(connection, "SELECT term FROM ingest_lead"));
+    }
+
+    [SkippableFact]
+    public async Task A_host_taking_the_lead_waits_for_the_checkpoint_written_under_the_last_term_reads_it_and_the_last_leader_writes_no_more()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        using var first = new PostgresStore(connection);
+        using var second = new PostgresStore(connection);
+        var lead = first.UsageEvents.TryLead()!;
+        using var written = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var checkpointing = Task.Run(() => first.InTransaction(() =>
+        {
+            lead.Confirm();
+            first.Ingest.Store(Checkpoint(7));
+            written.Set();
+            release.Wait();
+            return 0;
+        }));
+        written.Wait();
+        // The lead's session ends while its last checkpoint is still being written.
+        lead.Dispose();
+
+        var taking = Task.Run(second.UsageEvents.TryLead);
+        await Task.Delay(500);
+        Assert.False(taking.IsCompleted);
+        release.Set();
+        await checkpointing;
+        using var next = await taking;
+
+        Assert.NotNull(next);
+        Assert.Equal(7, second.Ingest.Checkpointed()!.Value.Offset);
+        Assert.Throws<LeadLost>(() => first.InTransaction(() =>
+        {
+            lead.Confirm();
+            first.Ingest.Store(Checkpoint(5));
+            return 0;
+        }));
+        Assert.Equal(7, second.Ingest.Checkpointed()!.Value.Offset);
+    }
+
+    private static IngestCheckpoint Checkpoint(long upTo) => new([], new Dictionary<string, IngestUser?>(), new Dictionary<string, VisitorLink?>(),
+        new Dictionary<string, AsideEvent?>(), new IngestPosition(IngestPosition.SharedLog, upTo), null, null);
+
+    /// <summary>Waits up to a minute for <paramref name="done"/>; fails if it never is.</summary>
+    private static async Task Until(Func<bool> done)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!done() && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        Assert.True(done());
+    }
+
     private static HttpClient Segment(HttpClient client)
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WriteKey + ":")));
@@ -102,16 +180,7 @@ public sealed class PostgresIngestTests
     }
 
     /// <summary>The events the checkpointed day of the account counts (0 before its first checkpoint).</summary>
-    private static long Events(string connection, string account) => Count(connection, "SELECT coalesce(sum(events), 0) FROM ingest_days WHERE account = $1", account);
-
-    private static long Count(string connection, string sql, params object[] args)
-    {
-        using var db = new NpgsqlConnection(connection);
-        db.Open();
-        using var query = new NpgsqlCommand(sql, db);
-        foreach (var arg in args) query.Parameters.Add(new NpgsqlParameter { Value = arg });
-        return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long Events(string connection, string account) => PostgresServer.Count(connection, "SELECT coalesce(sum(events), 0) FROM ingest_days WHERE account = $1", account);
 
     private static Process Started(ProcessStartInfo start, ConcurrentQueue<string> said)
     {
