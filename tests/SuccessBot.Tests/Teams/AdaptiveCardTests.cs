@@ -108,7 +108,7 @@ public class AdaptiveCardTests(TeamsBotFactory bot) : IClassFixture<TeamsBotFact
 
         await chat.AddsTheBot();
 
-        var problems = AdaptiveCardRules.Problems(Assert.Single(chat.CardsReceived).Card);
+        var problems = AdaptiveCardRules.Problems(Assert.Single(chat.Replies).Card);
         Assert.Empty(problems);
     }
 }

@@ -24,7 +24,7 @@ public class TeamsChartTests(TeamsBotFactory bot) : IClassFixture<TeamsBotFactor
     {
         var maria = Person(DemoGenerator.Manager);
         Assert.Equal(HttpStatusCode.OK, (await maria.Says(question)).StatusCode);
-        var card = Assert.Single(maria.CardsReceived).Card;
+        var card = Assert.Single(maria.Replies).Card;
         var problems = AdaptiveCardRules.Problems(card);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         return card;

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SuccessBot.Core.Chat;
 
 namespace SuccessBot.Tests.Teams;
 
@@ -74,8 +76,21 @@ public sealed class TeamsChat(TeamsBotFactory bot, string userId, string? conver
     }
 
     /// <summary>Posts an activity with a valid connector token, unless told which token (or none) to send.</summary>
-    public Task<HttpResponseMessage> Post(JsonObject activity, string? token = null, bool noToken = false) =>
-        PostRaw(activity.ToJsonString(), noToken ? null : token ?? bot.Keys.Token(TeamsBotFactory.AppId, bot.Connector.Url));
+    public async Task<HttpResponseMessage> Post(JsonObject activity, string? token = null, bool noToken = false)
+    {
+        // A busy machine may load the book for longer than the host waits before it listens: asked earlier, the answer is "starting up".
+        await bot.Services.GetRequiredService<IBookSource>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2));
+        _lastPosted = activity;
+        return await PostRaw(activity.ToJsonString(), noToken ? null : token ?? bot.Keys.Token(TeamsBotFactory.AppId, bot.Connector.Url));
+    }
+
+    private JsonObject? _lastPosted;
+
+    /// <summary>
+    /// The cards answering the last activity posted: a delivery round may bring nudges or a digest into the same
+    /// conversation as soon as the message saved the person's conversation reference.
+    /// </summary>
+    public ConnectorCall[] Replies => _lastPosted is null ? [] : RepliesTo(_lastPosted);
 
     public async Task<HttpResponseMessage> PostRaw(string body, string? token)
     {

@@ -67,7 +67,7 @@ public class TeamsEscapingTests(TeamsBotFactory bot) : IClassFixture<TeamsBotFac
         var response = await chat.Post(chat.Activity("message", new JsonObject { ["text"] = "health Evil" }));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var texts = Texts(chat.CardsReceived.Single().Card).ToArray();
+        var texts = Texts(Assert.Single(chat.Replies).Card).ToArray();
         Assert.StartsWith("Health", texts[0]);
         Assert.Contains(texts, t => t.Contains(@"\[click\]\(http://evil.example) \*bold\*"));
         Assert.All(texts, t => Assert.DoesNotContain("[click](", t));
