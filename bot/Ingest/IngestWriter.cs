@@ -316,6 +316,7 @@ public sealed class IngestWriter(UsageRollup rollup, IChangeFeed feed, EventLogF
         }
         else if (failed is not null) log.LogWarning(failed, "Could not checkpoint usage events to the store; they are in the event log, and the next checkpoint tries again.");
         rollup.EndCheckpoint(_checkpoint!, stored: failed is null);
+        log.LogDebug("Usage checkpoint of {Days} days at {Position}: {Seconds:0.0} s.", _checkpoint!.Days.Count, _checkpoint.Position, (clock.GetUtcNow() - _checkpointStarted).TotalSeconds);
         // Under a heavy stream a checkpoint takes seconds: the next one waits twice as long, so storing takes at most a third of the time.
         var now = clock.GetUtcNow();
         _nextCheckpoint = Max(_checkpointStarted + settings.PublishEvery, now + 2 * (now - _checkpointStarted));

@@ -11,12 +11,15 @@ namespace SuccessBot.Storage;
 /// <summary>The collections of the file, named once: the small stores share some (the book reads touchpoints and surveys).</summary>
 internal static class Collections
 {
-    public const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage", Nps = "nps", Meta = "meta",
+    public const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage_by_day", Nps = "nps", Meta = "meta",
         Nudges = "nudges", Signals = "signals", Snoozes = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
         Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes", Audit = "audit",
         SlackEventIds = "slack_event_ids", TeamsConversations = "teams_conversations",
-        IngestUsers = "ingest_users", IngestAnonymous = "ingest_anonymous", IngestDays = "ingest_days", IngestAside = "ingest_aside",
+        IngestUsers = "ingest_users", IngestAnonymous = "ingest_anonymous", IngestDays = "ingest_days_by_day", IngestAside = "ingest_aside",
         IngestCheckpoint = "ingest_checkpoint", SyncedAccounts = "synced_accounts", SyncCursors = "sync_cursors", SyncEventIds = "sync_event_ids";
+
+    /// <summary>Where stores written before 2026-12-03 keep usage and day states, keyed account first (moved by <see cref="DayFirstKeys"/>).</summary>
+    public const string UsageByAccount = "usage", IngestDaysByAccount = "ingest_days";
 }
 
 /// <summary>The core's records as LiteDB documents and back; dates are stored as UTC.</summary>
@@ -140,7 +143,7 @@ internal static class Documents
 
     public static BsonDocument ToDoc(UsageDay day) => new()
     {
-        ["_id"] = $"{day.AccountId}|{day.Date:yyyy-MM-dd}",
+        ["_id"] = DayFirstKeys.Of(day.AccountId, day.Date),
         ["account"] = day.AccountId,
         ["date"] = FromDay(day.Date),
         ["users"] = day.ActiveUsers,

@@ -28,7 +28,7 @@ public sealed class LiteDbIngestStore : IIngestStore
 
     public IEnumerable<IngestDay> DaysFrom(DateOnly day) => Days.Find(Query.GTE("day", FromDay(day))).Select(ToDay);
 
-    public IngestDay? Day(string accountId, DateOnly day) => Days.FindById(DayKey(accountId, day)) is { } d ? ToDay(d) : null;
+    public IngestDay? Day(string accountId, DateOnly day) => Days.FindById(DayFirstKeys.Of(accountId, day)) is { } d ? ToDay(d) : null;
 
     public IngestUser? User(string key) => Users.FindById(key) is { } d ? ToUser(d) : null;
 
@@ -76,11 +76,9 @@ public sealed class LiteDbIngestStore : IIngestStore
 
     private static VisitorLink ToVisitor(BsonDocument d) => new(d["_id"].AsString, d["user"].AsString);
 
-    private static string DayKey(string accountId, DateOnly day) => $"{accountId}|{day:yyyy-MM-dd}";
-
     private static BsonDocument ToDoc(IngestDay d) => new()
     {
-        ["_id"] = DayKey(d.AccountId, d.Day), ["account"] = d.AccountId, ["day"] = FromDay(d.Day),
+        ["_id"] = DayFirstKeys.Of(d.AccountId, d.Day), ["account"] = d.AccountId, ["day"] = FromDay(d.Day),
         ["users"] = d.Users, ["sessions"] = d.Sessions, ["features"] = new BsonArray(d.Features.Select(f => new BsonValue(f))),
         ["events"] = d.Events, ["minutes"] = d.Minutes, ["baseUsers"] = d.BaseUsers, ["baseSessions"] = d.BaseSessions, ["baseMinutes"] = d.BaseMinutes,
     };

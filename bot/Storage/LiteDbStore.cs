@@ -49,6 +49,8 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         _db.GetCollection(Collections.Changes).EnsureIndex("at");
         var meta = _db.GetCollection(Collections.Meta);
         if (meta.FindById("store") is null) meta.Upsert(new BsonDocument { ["_id"] = "store", ["value"] = Guid.NewGuid().ToString("N") });
+        MoveToDayFirstKeys(Collections.UsageByAccount, Collections.Usage, "usage rows");
+        MoveToDayFirstKeys(Collections.IngestDaysByAccount, Collections.IngestDays, "usage rollup day states");
         Book = new LiteDbBookStore(this, log);
         Ledger = new LiteDbNudgeLedger(this);
         Activity = new LiteDbAccountActivity(this);
@@ -58,6 +60,15 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         TeamsReferences = new LiteDbConversationReferences(this);
         Ingest = new LiteDbIngestStore(this);
         Sync = new LiteDbSyncRecords(this);
+    }
+
+    private void MoveToDayFirstKeys(string from, string to, string what)
+    {
+        if (!_db.CollectionExists(from)) return;
+        _log?.LogInformation("Moving the store's {What} to keys by day (once, for a store written before 2026-12-03; minutes for millions of rows).", what);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var moved = DayFirstKeys.Move(_db, from, to);
+        _log?.LogInformation("Moved {Count} {What} in {Seconds:0} s.", moved, what, watch.Elapsed.TotalSeconds);
     }
 
     public T InOne<T>(Func<T> work) => InTransaction(work);
