@@ -19,7 +19,6 @@ internal static class DayFirstKeys
     /// </summary>
     public static long Move(LiteDatabase db, string from, string to)
     {
-        if (!db.CollectionExists(from)) return 0;
         var source = db.GetCollection(from);
         var target = db.GetCollection(to);
         long moved = 0;
@@ -32,9 +31,10 @@ internal static class DayFirstKeys
             db.BeginTrans();
             foreach (var row in part)
             {
+                // The old key is `account|yyyy-MM-dd`; an account id may hold '|' itself, the date never does.
                 var key = row["_id"].AsString;
                 var bar = key.LastIndexOf('|');
-                row["_id"] = key[(bar + 1)..] + "|" + key[..bar];
+                row["_id"] = Of(key[..bar], DateOnly.ParseExact(key[(bar + 1)..], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
                 target.Upsert(row);
             }
             db.Commit();

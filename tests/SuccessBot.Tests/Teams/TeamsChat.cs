@@ -13,6 +13,7 @@ public sealed class TeamsChat(TeamsBotFactory bot, string userId, string? conver
     public const string BotId = "28:" + TeamsBotFactory.AppId;
     private static int _activityIds;
     private readonly HttpClient _http = bot.CreateClient();
+    private JsonObject? _lastPosted;
 
     public string ConversationId { get; } = conversationId ?? "a:1" + userId.Replace(":", "");
     public string UserId => userId;
@@ -83,8 +84,6 @@ public sealed class TeamsChat(TeamsBotFactory bot, string userId, string? conver
         _lastPosted = activity;
         return await PostRaw(activity.ToJsonString(), noToken ? null : token ?? bot.Keys.Token(TeamsBotFactory.AppId, bot.Connector.Url));
     }
-
-    private JsonObject? _lastPosted;
 
     /// <summary>
     /// The cards answering the last activity posted: a delivery round may bring nudges or a digest into the same
