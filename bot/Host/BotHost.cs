@@ -50,6 +50,7 @@ public static class BotHost
         builder.Services.AddHostedService<AuditUpkeep>();
         builder.Services.AddHostedService<SavedBacktestFollower>();
         builder.Services.AddHostedService<WhatIsOn>();
+        builder.Services.AddHostedService<MemoryGiveBack>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
