@@ -33,8 +33,18 @@ public sealed record ReplyButton(string Label, string ActionId, string Value)
     public string Cancel { get; init; } = "Cancel";
 }
 
-/// <summary>A question a button asks before it acts: free text, or one of <see cref="Choices"/>.</summary>
-public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? Choices = null, bool Optional = true);
+/// <summary>
+/// A question a button asks before it acts: free text, or one of <see cref="Choices"/>, the values the action reads and
+/// stores; <see cref="ChoiceLabels"/> shows them in the reader's language, in the same order (none: the values are shown).
+/// </summary>
+public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? Choices = null, bool Optional = true)
+{
+    public IReadOnlyList<string>? ChoiceLabels { get; init; }
+
+    /// <summary>Each choice's value and the words it is shown in.</summary>
+    public IEnumerable<(string Value, string Label)> Options() =>
+        (Choices ?? []).Select((value, i) => (value, ChoiceLabels is { } labels && i < labels.Count ? labels[i] : value));
+}
 
 /// <summary>What the bot says, independent of the channel that renders it (Block Kit, Adaptive Card, HTML, text).</summary>
 public sealed record Reply(string Title)
