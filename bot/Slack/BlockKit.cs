@@ -52,7 +52,7 @@ public static class BlockKit
         if (reply.Summary is { } summary) content.Add(Section(summary));
         foreach (var facts in reply.Facts.Chunk(FieldsPerSection))
             content.Add(new JsonObject { ["type"] = "section", ["fields"] = new JsonArray(facts.Select(f => (JsonNode)Mrkdwn(Cut($"*{Escape(f.Label)}*\n{Escape(f.Value)}", FieldText))).ToArray()) });
-        foreach (var section in reply.Sections) content.Add(Section(List(section), escape: false));
+        foreach (var section in reply.Sections) content.Add(Section(List(section, reply.Words), escape: false));
         if (reply.Note is { } note) content.Add(Context(note));
 
         var buttons = reply.Buttons.Chunk(ButtonsPerBlock).Select(Actions).ToList();
@@ -60,7 +60,7 @@ public static class BlockKit
         if (content.Count > room)
         {
             var left = content.Count - (room - 1);
-            content = [.. content.Take(room - 1), Context($"… and {left} more part(s) not shown here.")];
+            content = [.. content.Take(room - 1), Context(reply.Words is { } w ? w.Plural("Slack.CutParts", left) : $"… and {left} more part(s) not shown here.")];
         }
         return new JsonArray([.. content, .. buttons]);
     }
@@ -132,7 +132,7 @@ public static class BlockKit
     };
 
     /// <summary>A titled list in one section: the lines that fit in 3,000 characters, then how many were left out.</summary>
-    private static string List(ReplySection section)
+    private static string List(ReplySection section, Core.Language.Reader? words)
     {
         var text = new StringBuilder($"*{Escape(section.Heading)}*");
         var more = section.More;
@@ -147,8 +147,9 @@ public static class BlockKit
             }
             text.Append(line);
         }
-        // The core's words count its own cut; one Slack adds for its 3,000 characters is counted in English.
-        if (more > 0) text.Append('\n').Append(more == section.More && section.MoreText is { } words ? Escape(words) : $"… and {Format.Count(more)} more");
+        // The core's words count its own cut; one Slack adds for its 3,000 characters is counted in the reader's words.
+        if (more > 0) text.Append('\n').Append(Escape(more == section.More && section.MoreText is { } said ? said
+            : words is { } w ? w.Plural("Slack.CutLines", more) : $"… and {Format.Count(more)} more"));
         return text.ToString();
     }
 

@@ -73,15 +73,22 @@ public sealed record Reply(string Title)
     /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
     public const int MaxHidden = 200;
 
+    /// <summary>
+    /// The reader the reply is written for, for the words a channel adds when it cuts the reply to its own limits (Slack's
+    /// "… and 5 more"); null: the channel's English. Not stored: a card read again from the ledger is cut in English.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Language.Reader? Words { get; init; }
+
     /// <summary>The reply with "… and 18 more" under each cut list in the reader's words; English keeps each channel's own.</summary>
-    public Reply CutIn(Language.Reader w) => w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
+    public Reply CutIn(Language.Reader w) => (w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
     {
         Sections = [.. Sections.Select(s => s.More == 0 ? s : s with
         {
             MoreText = w["List.More", ("count", s.More)],
             RestText = s.More > s.Hidden.Count ? w["List.MoreNarrow", ("count", s.More - s.Hidden.Count)] : null,
         })],
-    };
+    }) with { Words = w };
 
     /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>
