@@ -27,8 +27,9 @@ public sealed class MemberLanguages
         if (string.IsNullOrWhiteSpace(email) || Languages.Match(locale) is not { } culture) return;
         // Written only when it changes: a member's every message tells it again.
         if (_told.TryGetValue(email.Trim(), out var known) && known.Name == culture.Name) return;
-        _told[email.Trim()] = culture;
+        // Stored first: when the store cannot take it, the next message tells it again and it is stored then.
         _store?.Save(email.Trim(), culture.Name);
+        _told[email.Trim()] = culture;
     }
 
     public CultureInfo? Of(string email) => _told.GetValueOrDefault(email.Trim());
