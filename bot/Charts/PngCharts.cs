@@ -43,6 +43,25 @@ public static class PngCharts
 
     private static SKBitmap Draw(Chart chart, int width, int height)
     {
+        var plot = Plot(chart, width);
+        var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap)) plot.Render(canvas, width, height);
+        return bitmap;
+    }
+
+    /// <summary>The words the picture writes: its title, axis titles, legend and the bottom and left axes' tick labels.</summary>
+    public static IReadOnlyList<string> Words(Chart chart, int width = Width, int height = Height)
+    {
+        var plot = Plot(chart, width);
+        plot.RenderInMemory(width, height);
+        return [plot.Axes.Title.Label.Text, plot.Axes.Bottom.Label.Text, plot.Axes.Left.Label.Text,
+            .. plot.GetPlottables().SelectMany(p => p.LegendItems).Select(item => item.LabelText).Where(text => !string.IsNullOrEmpty(text)),
+            .. plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label),
+            .. plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label)];
+    }
+
+    private static Plot Plot(Chart chart, int width)
+    {
         var plot = new Plot();
         plot.FigureBackground.Color = Color.FromHex(Background);
         switch (chart.Kind)
@@ -57,23 +76,20 @@ public static class PngCharts
         {
             // Many labels leave room for the number of a note only ("152" under "Oct '26"); the axis title says what it counts.
             var shortNotes = chart.Labels.Count > 6 && chart.Notes.Count > 0;
-            var counted = shortNotes ? chart.Notes[0].Split(' ', 2).ElementAtOrDefault(1) : null;
-            plot.XLabel(counted is null ? chart.XAxis : $"{chart.XAxis} (under each: {counted})", size: 13);
+            plot.XLabel(shortNotes && chart.NotesAxis.Length > 0 ? chart.NotesAxis : chart.XAxis, size: 13);
             plot.YLabel(chart.YAxis, size: 13);
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 Enumerable.Range(0, chart.Labels.Count).Select(i => (double)i).ToArray(),
                 chart.Labels.Select((label, i) => i < chart.Notes.Count ? $"{label}\n{(shortNotes ? chart.Notes[i].Split(' ')[0] : chart.Notes[i])}" : label).ToArray());
             // Twelve months side by side on a small picture: smaller labels rather than labels over each other.
             plot.Axes.Bottom.TickLabelStyle.FontSize = (float)Math.Clamp(width / (Math.Max(1, chart.Labels.Count) * 5.2), 8, 12);
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Tick(chart.Unit, v) };
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Tick(chart, v) };
             Limits(plot, chart);
         }
         // One row across the top, over the headroom Limits leaves, so the legend hides no point.
         if (chart.Kind == ChartKind.Donut) plot.ShowLegend(Alignment.UpperLeft);
         else plot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
-        var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap)) plot.Render(canvas, width, height);
-        return bitmap;
+        return plot;
     }
 
     /// <summary>
@@ -181,11 +197,12 @@ public static class PngCharts
         plot.Axes.SetLimits(-0.5, chart.Labels.Count - 0.5, bottom, top);
     }
 
-    private static string Tick(ChartUnit unit, double value) => unit switch
+    private static string Tick(Chart chart, double value) => chart.Unit switch
     {
+        ChartUnit.Percent when chart.Culture.Length > 0 => value.ToString("P0", chart.Numbers),
         ChartUnit.Percent => (value * 100).ToString("0.#", Format.Culture) + "%",
-        ChartUnit.Points => (value > 0 ? "+" : "") + value.ToString("0", Format.Culture),
-        _ => value.ToString("N0", Format.Culture),
+        ChartUnit.Points => (value > 0 ? "+" : "") + value.ToString("0", chart.Numbers),
+        _ => value.ToString("N0", chart.Numbers),
     };
 
     private static IEnumerable<List<(int X, double Y)>> Runs(IReadOnlyList<double?> values)

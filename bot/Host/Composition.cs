@@ -14,13 +14,13 @@ public sealed record StoreDescription(string Provider, string Where);
 
 /// <summary>The core's storage ports, as one provider's stores implement them.</summary>
 public sealed record StorePorts(IStoreTransactions Transactions, IChangeFeed Feed, IBookStore Book, INudgeLedger Ledger, IAccountActivity Activity,
-    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IIngestStore Ingest,
+    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IMemberLanguageStore MemberLanguages, IIngestStore Ingest,
     ISyncRecords Sync, ISharedUsageLog? SharedUsage, ISharedConversations? SharedConversations)
 {
     /// <summary>One host on the file: its usage events go to its own log beside it, and the local chat's conversations stay in its memory.</summary>
-    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync, null, null);
+    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.MemberLanguages, s.Ingest, s.Sync, null, null);
 
-    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.Ingest, s.Sync,
+    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.MemberLanguages, s.Ingest, s.Sync,
         s.UsageEvents, s.Conversations);
 }
 
@@ -35,7 +35,7 @@ public static class Composition
         services.AddSingleton(team);
         services.AddSingleton(Settings.Checks(config));
         services.AddSingleton(Settings.Nps(config));
-        AddStore(services, config, waitForTheStore);
+        AddStore(services, config, waitForTheStore, team.Members);
         services.AddSingleton(DailyUsage.From(config));
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
@@ -55,7 +55,7 @@ public static class Composition
     /// The store `Storage:Provider` names (the LiteDB file, or the PostgreSQL database) and one small store per port over it; the
     /// core sees the ports only. The host waits for an unreachable database at start (<paramref name="waitForTheStore"/>).
     /// </summary>
-    private static void AddStore(IServiceCollection services, IConfiguration config, bool waitForTheStore)
+    private static void AddStore(IServiceCollection services, IConfiguration config, bool waitForTheStore, Core.Language.MemberLanguages members)
     {
         services.AddSingleton(new StoreFiles(Path.GetFullPath(Settings.StoragePath(config))));
         if (Settings.StorageProvider(config) == "postgres")
@@ -69,7 +69,7 @@ public static class Composition
                 if (waitForTheStore) WaitUntilReachable(store, s.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot.Storage"), s.GetRequiredService<IConfiguration>());
                 return store;
             });
-            services.AddSingleton(s => StorePorts.Of(s.GetRequiredService<PostgresStore>()));
+            services.AddSingleton(s => KeepingLanguagesOf(members, StorePorts.Of(s.GetRequiredService<PostgresStore>())));
             services.AddSingleton(s => new StoreDescription("postgres", s.GetRequiredService<PostgresStore>().Describes));
             services.AddSingleton(s => new ChangeNotifications(s.GetRequiredService<PostgresStore>().FollowNotificationsAsync));
             services.AddHostedService<ChangeWakeup>();
@@ -77,7 +77,7 @@ public static class Composition
         else
         {
             services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store, s.GetRequiredService<ILogger<LiteDbStore>>()));
-            services.AddSingleton(s => StorePorts.Of(s.GetRequiredService<LiteDbStore>()));
+            services.AddSingleton(s => KeepingLanguagesOf(members, StorePorts.Of(s.GetRequiredService<LiteDbStore>())));
             services.AddSingleton(s => new StoreDescription("litedb", s.GetRequiredService<StoreFiles>().Store));
         }
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Transactions);
@@ -89,11 +89,19 @@ public static class Composition
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Audit);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().SlackEvents);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().TeamsReferences);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().MemberLanguages);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Ingest);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Sync);
     }
 
     /// <summary>`Storage:DeliveryLeaseSeconds`: how long a host's delivery round holds the cards it took before another host may send them.</summary>
+    /// <summary>The members' languages their chats told before a restart, read once the store is open, and kept in it from then on.</summary>
+    private static StorePorts KeepingLanguagesOf(Core.Language.MemberLanguages members, StorePorts ports)
+    {
+        members.KeepIn(ports.MemberLanguages);
+        return ports;
+    }
+
     private static TimeSpan DeliveryLease(IConfiguration config)
     {
         var seconds = Settings.Number(config, "Storage:DeliveryLeaseSeconds", PostgresNudgeLedger.DeliveryLease.TotalSeconds);

@@ -10,7 +10,10 @@ public sealed record ButtonValue(string Value, IReadOnlyList<ReplyInput> Inputs,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Submit = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Cancel = null)
 {
-    public string Encode() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+    // Unescaped, a Russian label costs a character instead of six, within the value's 2,000.
+    public string Encode() => JsonSerializer.Serialize(this, Unescaped);
+
+    private static readonly JsonSerializerOptions Unescaped = new(JsonSerializerOptions.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Null when the value is not one SuccessBot wrote.</summary>
     public static ButtonValue? Decode(string? text)
@@ -49,7 +52,7 @@ public static class BlockKit
         if (reply.Summary is { } summary) content.Add(Section(summary));
         foreach (var facts in reply.Facts.Chunk(FieldsPerSection))
             content.Add(new JsonObject { ["type"] = "section", ["fields"] = new JsonArray(facts.Select(f => (JsonNode)Mrkdwn(Cut($"*{Escape(f.Label)}*\n{Escape(f.Value)}", FieldText))).ToArray()) });
-        foreach (var section in reply.Sections) content.Add(Section(List(section), escape: false));
+        foreach (var section in reply.Sections) content.Add(Section(List(section, reply.Words), escape: false));
         if (reply.Note is { } note) content.Add(Context(note));
 
         var buttons = reply.Buttons.Chunk(ButtonsPerBlock).Select(Actions).ToList();
@@ -57,7 +60,7 @@ public static class BlockKit
         if (content.Count > room)
         {
             var left = content.Count - (room - 1);
-            content = [.. content.Take(room - 1), Context($"… and {left} more part(s) not shown here.")];
+            content = [.. content.Take(room - 1), Context(reply.Words is { } w ? w.Plural("Slack.CutParts", left) : $"… and {left} more part(s) not shown here.")];
         }
         return new JsonArray([.. content, .. buttons]);
     }
@@ -77,12 +80,12 @@ public static class BlockKit
             ["block_id"] = Cut(i.Id, IdLength),
             ["optional"] = i.Optional,
             ["label"] = Plain(Cut(i.Label, 2000)),
-            ["element"] = i.Choices is { Count: > 0 } choices
+            ["element"] = i.Choices is { Count: > 0 }
                 ? new JsonObject
                 {
                     ["type"] = "static_select",
                     ["action_id"] = InputValue,
-                    ["options"] = new JsonArray(choices.Take(100).Select(c => (JsonNode)new JsonObject { ["text"] = Plain(Cut(c, OptionText)), ["value"] = Cut(c, 150) }).ToArray()),
+                    ["options"] = new JsonArray(i.Options().Take(100).Select(c => (JsonNode)new JsonObject { ["text"] = Plain(Cut(c.Label, OptionText)), ["value"] = Cut(c.Value, 150) }).ToArray()),
                 }
                 : new JsonObject { ["type"] = "plain_text_input", ["action_id"] = InputValue, ["multiline"] = true, ["max_length"] = 500 },
         }).ToArray()),
@@ -129,7 +132,7 @@ public static class BlockKit
     };
 
     /// <summary>A titled list in one section: the lines that fit in 3,000 characters, then how many were left out.</summary>
-    private static string List(ReplySection section)
+    private static string List(ReplySection section, Core.Language.Reader? words)
     {
         var text = new StringBuilder($"*{Escape(section.Heading)}*");
         var more = section.More;
@@ -144,8 +147,9 @@ public static class BlockKit
             }
             text.Append(line);
         }
-        // The core's words count its own cut; one Slack adds for its 3,000 characters is counted in English.
-        if (more > 0) text.Append('\n').Append(more == section.More && section.MoreText is { } words ? Escape(words) : $"… and {Format.Count(more)} more");
+        // The core's words count its own cut; one Slack adds for its 3,000 characters is counted in the reader's words.
+        if (more > 0) text.Append('\n').Append(Escape(more == section.More && section.MoreText is { } said ? said
+            : words is { } w ? w.Plural("Slack.CutLines", more) : $"… and {Format.Count(more)} more"));
         return text.ToString();
     }
 

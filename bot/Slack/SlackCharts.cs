@@ -12,9 +12,13 @@ public sealed class SlackCharts(Func<SlackApi> api, ILogger<SlackCharts> log)
 {
     public const string InYourMessages = "The chart is in your direct messages with SuccessBot: an answer only you see cannot carry pictures.";
 
-    /// <summary>The answer to show only to the asker: saying where its charts went, when it has any.</summary>
-    public static Reply ForEphemeral(Reply reply) =>
-        reply.Charts.Count == 0 ? reply : reply with { Note = reply.Note is { } note ? $"{note} {InYourMessages}" : InYourMessages };
+    /// <summary>The answer to show only to the asker: saying where its charts went, when it has any, in the asker's words.</summary>
+    public static Reply ForEphemeral(Reply reply)
+    {
+        if (reply.Charts.Count == 0) return reply;
+        var where = reply.Words is { } w ? w["Slack.ChartInYourMessages"] : InYourMessages;
+        return reply with { Note = reply.Note is { } note ? $"{note} {where}" : where };
+    }
 
     /// <summary>Uploads the reply's charts into <paramref name="channel"/> (in the thread of <paramref name="threadTs"/>); a failure is logged, the answer stands.</summary>
     public async Task ShareAsync(string channel, Reply reply, CancellationToken cancel, string? threadTs = null)

@@ -14,7 +14,7 @@ internal static class Collections
     public const string Accounts = "accounts", MrrHistory = "mrr_history", Usage = "usage_by_day", Nps = "nps", Meta = "meta",
         Nudges = "nudges", Signals = "signals", Snoozes = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
         Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes", Audit = "audit",
-        SlackEventIds = "slack_event_ids", TeamsConversations = "teams_conversations",
+        SlackEventIds = "slack_event_ids", TeamsConversations = "teams_conversations", MemberLanguages = "member_languages",
         IngestUsers = "ingest_users", IngestAnonymous = "ingest_anonymous", IngestDays = "ingest_days_by_day", IngestAside = "ingest_aside",
         IngestCheckpoint = "ingest_checkpoint", SyncedAccounts = "synced_accounts", SyncCursors = "sync_cursors", SyncEventIds = "sync_event_ids";
 

@@ -28,6 +28,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     public LiteDbAuditLog Audit { get; }
     public LiteDbHandledEvents SlackEvents { get; }
     public LiteDbConversationReferences TeamsReferences { get; }
+    public LiteDbMemberLanguages MemberLanguages { get; }
     public LiteDbIngestStore Ingest { get; }
     public LiteDbSyncRecords Sync { get; }
 
@@ -58,6 +59,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         Audit = new LiteDbAuditLog(this);
         SlackEvents = new LiteDbHandledEvents(this, Collections.SlackEventIds);
         TeamsReferences = new LiteDbConversationReferences(this);
+        MemberLanguages = new LiteDbMemberLanguages(this);
         Ingest = new LiteDbIngestStore(this);
         Sync = new LiteDbSyncRecords(this);
     }

@@ -189,10 +189,10 @@ public static partial class AdaptiveCards
     private static JsonObject Input(string actionId, ReplyInput input)
     {
         var id = $"{actionId}.{input.Id}";
-        if (input.Choices is { Count: > 0 } choices)
+        if (input.Choices is { Count: > 0 })
         {
             var list = new JsonArray();
-            foreach (var choice in choices) list.Add(new JsonObject { ["title"] = choice, ["value"] = choice });
+            foreach (var (value, label) in input.Options()) list.Add(new JsonObject { ["title"] = label, ["value"] = value });
             return new JsonObject
             {
                 ["type"] = "Input.ChoiceSet", ["id"] = id, ["label"] = input.Label, ["style"] = "compact", ["choices"] = list,

@@ -42,6 +42,16 @@ public sealed record Chart(ChartKind Kind, string Title, IReadOnlyList<string> L
     /// <summary>A short text under each label (the number of answers behind a score); empty for none.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The x axis title when only the notes' numbers fit under the labels: "Quarter (under each: answers)".</summary>
+    public string NotesAxis { get; init; } = "";
+
+    /// <summary>The reader's culture by name ("de-DE"), for the numbers the picture writes; empty: SuccessBot's English figures.</summary>
+    public string Culture { get; init; } = "";
+
+    /// <summary>How <see cref="Culture"/> writes numbers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Globalization.CultureInfo Numbers => Culture.Length == 0 ? Chat.Format.Culture : System.Globalization.CultureInfo.GetCultureInfo(Culture);
+
     /// <summary>What the picture shows, in one sentence, for a reader who cannot see it (an image's alt text).</summary>
     public string Description { get; init; } = "";
 
@@ -52,8 +62,9 @@ public sealed record Chart(ChartKind Kind, string Title, IReadOnlyList<string> L
     /// <summary>A value as the chart's unit writes it: "2.1%", "1,204", "+32", "71".</summary>
     public string Format(double? value) => value is not { } v ? "none" : Unit switch
     {
+        ChartUnit.Percent when Culture.Length > 0 => v.ToString("P1", Numbers),
         ChartUnit.Percent => Chat.Format.Percent(v),
-        ChartUnit.Points => (v > 0 ? "+" : "") + v.ToString("0.#", Chat.Format.Culture),
-        _ => v.ToString("N0", Chat.Format.Culture),
+        ChartUnit.Points => (v > 0 ? "+" : "") + v.ToString("0.#", Numbers),
+        _ => v.ToString("N0", Numbers),
     };
 }

@@ -73,7 +73,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var today = team.Today(clock.GetUtcNow());
         var asker = message.SenderEmail is null ? Asker.Administrator : Asker.Identify(message.SenderEmail, team, book);
         var command = Read(message.Text, today);
-        if (asker.Role is Role.Csm or Role.Manager) team.Members.Remember(asker.Email, message.Locale);
+        if (asker.Role is Role.Csm or Role.Manager) RememberLanguage(asker.Email, message.Locale);
         // A customer's words may be the reason for a score just given: never answered from the memo.
         if (asker.Role == Role.Customer || !ReadOnlyCommands.Contains(command.GetType()))
         {
@@ -85,6 +85,13 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var language = Language.Languages.First(message.Locale, team.Language).Name;
         return _memo.Answer(book, new AnswerMemo.Question(asker.Email?.ToLowerInvariant(), asker.Role, command, today, language),
             () => router.Route(command, new AskContext(asker, today, book, team) { Channel = message.Channel, Locale = language }));
+    }
+
+    /// <summary>Keeps the member's language; with the store down it is kept when their next message tells it, and the answer is given all the same.</summary>
+    private void RememberLanguage(string? email, string? locale)
+    {
+        try { team.Members.Remember(email, locale); }
+        catch (Exception e) when (transactions?.IsStoreFault(e) == true) { }
     }
 
     /// <summary>What a message asks for, as read today; the same words the same day read the same, so they are read once.</summary>
@@ -109,7 +116,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         var book = books.Current;
         var now = clock.GetUtcNow();
         var asker = request.ClickerEmail is null ? Asker.Administrator : Asker.Identify(request.ClickerEmail, team, book);
-        if (asker.Role is Role.Csm or Role.Manager) team.Members.Remember(asker.Email, request.Locale);
+        if (asker.Role is Role.Csm or Role.Manager) RememberLanguage(asker.Email, request.Locale);
         var context = new ActionContext(asker, team.Today(now), now, book, team);
         // A click's writes in one transaction: all or none, and one turn of the store's lock instead of one per write.
         ActionOutcome outcome;

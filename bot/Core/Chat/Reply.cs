@@ -33,8 +33,18 @@ public sealed record ReplyButton(string Label, string ActionId, string Value)
     public string Cancel { get; init; } = "Cancel";
 }
 
-/// <summary>A question a button asks before it acts: free text, or one of <see cref="Choices"/>.</summary>
-public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? Choices = null, bool Optional = true);
+/// <summary>
+/// A question a button asks before it acts: free text, or one of <see cref="Choices"/>, the values the action reads and
+/// stores; <see cref="ChoiceLabels"/> shows them in the reader's language, in the same order (none: the values are shown).
+/// </summary>
+public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? Choices = null, bool Optional = true)
+{
+    public IReadOnlyList<string>? ChoiceLabels { get; init; }
+
+    /// <summary>Each choice's value and the words it is shown in.</summary>
+    public IEnumerable<(string Value, string Label)> Options() =>
+        (Choices ?? []).Select((value, i) => (value, ChoiceLabels is { } labels && i < labels.Count ? labels[i] : value));
+}
 
 /// <summary>What the bot says, independent of the channel that renders it (Block Kit, Adaptive Card, HTML, text).</summary>
 public sealed record Reply(string Title)
@@ -63,15 +73,22 @@ public sealed record Reply(string Title)
     /// <summary>How many of the lines a section leaves out it still carries for a reader who asks to see them.</summary>
     public const int MaxHidden = 200;
 
+    /// <summary>
+    /// The reader the reply is written for, for the words a channel adds when it cuts the reply to its own limits (Slack's
+    /// "… and 5 more"); null: the channel's English. Not stored: a card read again from the ledger is cut in English.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Language.Reader? Words { get; init; }
+
     /// <summary>The reply with "… and 18 more" under each cut list in the reader's words; English keeps each channel's own.</summary>
-    public Reply CutIn(Language.Reader w) => w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
+    public Reply CutIn(Language.Reader w) => (w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
     {
         Sections = [.. Sections.Select(s => s.More == 0 ? s : s with
         {
             MoreText = w["List.More", ("count", s.More)],
             RestText = s.More > s.Hidden.Count ? w["List.MoreNarrow", ("count", s.More - s.Hidden.Count)] : null,
         })],
-    };
+    }) with { Words = w };
 
     /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>

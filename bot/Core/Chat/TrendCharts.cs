@@ -23,6 +23,7 @@ public static class TrendCharts
         {
             XAxis = w["Chart.Month"],
             YAxis = w["Chart.ChurnedInMonth"],
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Percent,
             Marks = [new ChartMark(w["Chart.Average", ("rate", w.Percent(averageLogo))], averageLogo, 0), new ChartMark(w["Chart.Average", ("rate", w.Percent(averageMrr))], averageMrr, 1)],
             Description = w["Chart.ChurnDescription", ("range", Range(w, months.Select(m => m.Period))), ("logo", w.Percent(averageLogo)), ("mrr", w.Percent(averageMrr))],
@@ -36,8 +37,10 @@ public static class TrendCharts
         {
             XAxis = w[months == 1 ? "Chart.Month" : "Chart.Quarter"],
             YAxis = w["Chart.NpsAxis"],
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Points,
             Notes = counts.Select(c => w.Plural("Chart.Answers", c.Responses)).ToArray(),
+            NotesAxis = w["Chart.UnderEachAnswers", ("axis", w[months == 1 ? "Chart.Month" : "Chart.Quarter"])],
             Description = w[months == 1 ? "Chart.NpsMonthsDescription" : "Chart.NpsQuartersDescription", ("range", Range(w, buckets))],
         };
 
@@ -52,6 +55,7 @@ public static class TrendCharts
         {
             XAxis = w[months == 1 ? "Chart.Month" : "Chart.Quarter"],
             YAxis = w["Chart.AnswersAxis"],
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Count,
             Description = w[months == 1 ? "Chart.MixMonthsDescription" : "Chart.MixQuartersDescription", ("range", Range(w, buckets))],
         };
@@ -79,8 +83,10 @@ public static class TrendCharts
         {
             XAxis = w["Chart.CohortAxis"],
             YAxis = w["Chart.RetainedOn", ("date", measured)],
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Percent,
             Notes = cohorts.Select(c => w.Plural("Chart.Accounts", c.Accounts)).ToArray(),
+            NotesAxis = w["Chart.UnderEachAccounts", ("axis", w["Chart.CohortAxis"])],
             Description = w["Chart.CohortsDescription", ("date", measured), ("range", Range(w, cohorts.Select(c => c.Month)))],
         };
     }
@@ -99,6 +105,7 @@ public static class TrendCharts
         {
             XAxis = w["Chart.WeekTo"],
             YAxis = w["Chart.Sessions"],
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Count,
             Description = w["Chart.SessionsDescription", ("account", name), ("range", range), ("first", sessions.FirstOrDefault()), ("last", sessions.LastOrDefault())],
         };
@@ -106,6 +113,7 @@ public static class TrendCharts
         {
             XAxis = w["Chart.WeekTo"],
             YAxis = w["Chart.ScoreAxis"],
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Score,
             Marks =
             [
@@ -131,6 +139,7 @@ public static class TrendCharts
         return new Chart(ChartKind.Donut, w["Chart.ByHealth"], [w["Chart.Good"], w["Chart.Medium"], w["Chart.Poor"]],
             [new ChartSeries(w["Chart.AccountsSeries"], [bands.Good, bands.Medium, bands.Poor])], table)
         {
+            Culture = NumbersOf(w),
             Unit = ChartUnit.Count,
             Tones = [ChartTone.Good, ChartTone.Warning, ChartTone.Attention],
             Description = w.Plural("Chart.BandsDescription", bands.Total, ("good", bands.Good), ("medium", bands.Medium), ("poor", bands.Poor)),
@@ -142,6 +151,9 @@ public static class TrendCharts
 
     /// <summary>An NPS as points: "+12.5", "-3".</summary>
     public static string Points(Reader w, double score) => (score > 0 ? "+" : "") + w.Number(score);
+
+    /// <summary>The culture a chart writes its numbers in: the reader's, or none for the English figures every English answer shows.</summary>
+    private static string NumbersOf(Reader w) => w.IsEnglish ? "" : w.Culture.Name;
 
     private static string Range(Reader w, IEnumerable<Period> buckets)
     {

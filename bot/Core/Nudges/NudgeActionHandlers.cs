@@ -128,12 +128,12 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
 
     /// <summary>A second mark would silently change the churn day and reason: refused, saying who marked it and when.</summary>
     protected override string? AlreadyDone(Account account, ActionContext context, Language.Reader w) => account.CanceledOn is not { } canceled ? null
-        : w["Click.AlreadyChurned", ("account", account.Name), ("date", canceled), ("reason", account.ChurnReason ?? ChurnMetrics.UnknownReason)] + HealthHandler.ChurnMark(w, context.Book, account.Id)
+        : w["Click.AlreadyChurned", ("account", account.Name), ("date", canceled), ("reason", NudgeCards.ChurnReason(w, account.ChurnReason))] + HealthHandler.ChurnMark(w, context.Book, account.Id)
             + " " + w["Click.NothingChanged"];
 
     protected override (Acted?, string?) Act(Account account, IReadOnlyDictionary<string, string> inputs, ActionContext context, Language.Reader w)
     {
-        if (Choice(inputs, "reason", NudgeCards.ChurnReasons) is not { } reason) return (null, w["Click.WhichReason", ("reasons", string.Join(", ", NudgeCards.ChurnReasons))]);
+        if (Choice(inputs, "reason", NudgeCards.ChurnReasons) is not { } reason) return (null, w["Click.WhichReason", ("reasons", string.Join(", ", NudgeCards.ChurnReasons.Select(c => NudgeCards.ChurnReason(w, c))))]);
         var health = Health.Assess(context.Book, account, context.Today, context.Team.CoreFeatures, context.Team.Health);
         var months = (int)Math.Round((context.Today.DayNumber - account.StartedOn.DayNumber) / (365.25 / 12));
         var trimmedNote = Text(inputs, "note");
@@ -142,10 +142,10 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
             new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now)));
         var r = context.Reader!;
         return (new Acted($"marked {account.Name} churned ({reason}) after {months} months",
-            new("Done.MarkedChurned", ("account", account.Name), ("reason", reason)) { Count = months },
-            r.Plural("Click.MarkedChurned", months, ("by", By(context)), ("account", account.Name), ("reason", reason), ("at", At(context))),
-            [new(r["Nudge.Churned"], trimmedNote is null ? r["Click.ChurnedOn", ("date", context.Today), ("reason", reason)]
-                : r["Click.ChurnedOnNote", ("date", context.Today), ("reason", reason), ("note", Format.Quote(trimmedNote, 300))])]), null);
+            new("Done.MarkedChurned", ("account", account.Name), ("reason", new Language.Said($"ChurnReason.{reason.Replace(' ', '_')}"))) { Count = months },
+            r.Plural("Click.MarkedChurned", months, ("by", By(context)), ("account", account.Name), ("reason", NudgeCards.ChurnReason(r, reason)), ("at", At(context))),
+            [new(r["Nudge.Churned"], trimmedNote is null ? r["Click.ChurnedOn", ("date", context.Today), ("reason", NudgeCards.ChurnReason(r, reason))]
+                : r["Click.ChurnedOnNote", ("date", context.Today), ("reason", NudgeCards.ChurnReason(r, reason)), ("note", Format.Quote(trimmedNote, 300))])]), null);
     }
 }
 

@@ -45,9 +45,18 @@ public static class NudgeCards
     public static IReadOnlyList<ReplyButton> Actions(Reader reader, string key) =>
     [
         Button(reader, reader["Nudge.Snooze"], Snooze, key, new("days", reader["Nudge.SnoozeDays"], SnoozeDays, Optional: false), new("reason", reader["Nudge.Reason"])),
-        Button(reader, reader["Nudge.LogTouchpoint"], LogTouchpoint, key, new("kind", reader["Nudge.Kind"], TouchpointKinds, Optional: false), new("note", reader["Nudge.Note"])),
-        Button(reader, reader["Nudge.MarkChurned"], MarkChurned, key, new("reason", reader["Nudge.Reason"], ChurnReasons, Optional: false), new("note", reader["Nudge.Note"])),
+        Button(reader, reader["Nudge.LogTouchpoint"], LogTouchpoint, key, new("kind", reader["Nudge.Kind"], TouchpointKinds, Optional: false) { ChoiceLabels = [.. TouchpointKinds.Select(k => reader[$"Touchpoint.{k}"])] }, new("note", reader["Nudge.Note"])),
+        Button(reader, reader["Nudge.MarkChurned"], MarkChurned, key, new("reason", reader["Nudge.Reason"], ChurnReasons, Optional: false) { ChoiceLabels = [.. ChurnReasons.Select(r => ChurnReason(reader, r))] }, new("note", reader["Nudge.Note"])),
     ];
+
+    /// <summary>
+    /// A churn reason in the reader's words: one of <see cref="ChurnReasons"/> (what the modal stores) or none given;
+    /// any other (a CSV's, Stripe's) as it was written.
+    /// </summary>
+    public static string ChurnReason(Reader reader, string? reason) =>
+        string.IsNullOrWhiteSpace(reason) || reason == ChurnMetrics.UnknownReason ? reader["ChurnReason.none"]
+        : ChurnReasons.FirstOrDefault(r => string.Equals(r, reason.Trim(), StringComparison.OrdinalIgnoreCase)) is { } canonical ? reader[$"ChurnReason.{canonical.Replace(' ', '_')}"]
+        : reason;
 
     private static ReplyButton Button(Reader reader, string label, string actionId, string key, params ReplyInput[] inputs) =>
         new(label, actionId, key) { Inputs = inputs, Submit = reader["Modal.Save"], Cancel = reader["Modal.Cancel"] };

@@ -81,6 +81,14 @@ public interface IHandledEvents
 /// <summary>A channel's reference to a person's conversation, as the channel adapter serialises it (JSON), under its key.</summary>
 public sealed record StoredReference(string Key, string Json);
 
+/// <summary>Each team member's language as their chat last told it (by email, a culture name), kept so a restart keeps it.</summary>
+public interface IMemberLanguageStore
+{
+    IReadOnlyDictionary<string, string> All();
+
+    void Save(string email, string language);
+}
+
 /// <summary>What it takes to message people later (Teams conversation references), kept by key.</summary>
 public interface IConversationReferenceStore
 {

@@ -91,5 +91,6 @@ internal static class Tables
         new Column("claimed_until", "timestamptz", _ => null));
 
     /// <summary>Every table of documents, in the order `migrate --from-litedb` copies them.</summary>
-    public static readonly DocTable[] All = [Accounts, MrrHistory, Nps, Touchpoints, ChurnRecords, Surveys, OptOuts, Snoozes, Signals, Nudges];
+    public static readonly DocTable MemberLanguages = new("member_languages", Collections.MemberLanguages);
+    public static readonly DocTable[] All = [Accounts, MrrHistory, Nps, Touchpoints, ChurnRecords, Surveys, OptOuts, Snoozes, Signals, Nudges, MemberLanguages];
 }

@@ -42,6 +42,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public PostgresAuditLog Audit { get; }
     public PostgresHandledEvents SlackEvents { get; }
     public PostgresConversationReferences TeamsReferences { get; }
+    public PostgresMemberLanguages MemberLanguages { get; }
     public PostgresIngestStore Ingest { get; }
     public PostgresSyncRecords Sync { get; }
     public PostgresUsageEvents UsageEvents { get; }
@@ -63,6 +64,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         Audit = new PostgresAuditLog(this);
         SlackEvents = new PostgresHandledEvents(this);
         TeamsReferences = new PostgresConversationReferences(this);
+        MemberLanguages = new PostgresMemberLanguages(this);
         Ingest = new PostgresIngestStore(this);
         Sync = new PostgresSyncRecords(this);
         UsageEvents = new PostgresUsageEvents(this);

@@ -272,7 +272,7 @@ public class NudgeButtonTests : IDisposable
         var refused = Click(NudgeCards.MarkChurned, key, "ana@example.com", "de", ("reason", "weather"));
 
         Assert.Equal("Nicht ausgeführt", refused.Answer!.Title);
-        Assert.StartsWith("Wählen Sie einen Kündigungsgrund: price, ", refused.Answer.Summary);
+        Assert.StartsWith("Wählen Sie einen Kündigungsgrund: Preis, fehlende Funktion, ", refused.Answer.Summary);
         Assert.Null(_store.Book.LoadBook().Find("acme")!.CanceledOn);
     }
 

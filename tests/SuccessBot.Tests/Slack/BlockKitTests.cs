@@ -55,6 +55,35 @@ public class BlockKitTests
         Assert.Matches(@"… and \d{3} more$", blocks.First(b => b!.ToJsonString().Contains("Section 1*"))!["text"]!["text"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("ru", 34, "… и ещё 5 строк")]
+    [InlineData("ru", 50, "… и ещё 21 строка")]
+    [InlineData("ru", 31, "… и ещё 2 строки")]
+    [InlineData("de", 34, "… und 5 weitere")]
+    [InlineData("en", 30, "… and 1 more")]
+    public void A_list_cut_to_3000_characters_says_how_many_lines_are_left_in_the_readers_words(string language, int lines, string cut)
+    {
+        var reader = new Core.Language.Reader(SuccessBot.Settings.Texts, Core.Language.Languages.Match(language)!);
+        // 29 lines of 98 characters fit in a section's 3,000 with room for the cut line.
+        var reply = new Reply("Список") { Sections = [new ReplySection("H", Enumerable.Range(1, lines).Select(l => new string('x', 98)).ToArray())] }.CutIn(reader);
+
+        var section = BlockKit.Message(reply)["blocks"]!.AsArray()[1]!["text"]!["text"]!.GetValue<string>();
+
+        Assert.EndsWith("\n" + cut, section);
+    }
+
+    [Fact]
+    public void A_reply_cut_to_50_blocks_says_how_many_parts_are_left_in_the_readers_words()
+    {
+        var russian = new Core.Language.Reader(SuccessBot.Settings.Texts, Core.Language.Languages.Match("ru")!);
+        var reply = new Reply("Много") { Sections = Enumerable.Range(1, 60).Select(i => new ReplySection($"Раздел {i}", ["строка"])).ToArray() }.CutIn(russian);
+
+        var blocks = BlockKit.Message(reply)["blocks"]!.AsArray();
+
+        Assert.Equal(BlockKit.MessageBlocks, blocks.Count);
+        Assert.Equal("… и ещё 12 частей, которые здесь не показаны.", blocks[^1]!["elements"]![0]!["text"]!.GetValue<string>());
+    }
+
     [Fact]
     public void Text_is_escaped_for_mrkdwn_and_backticks_stay_code()
     {

@@ -71,6 +71,25 @@ public class SlackChartTests(SlackHost host) : IClassFixture<SlackHost>
     }
 
     [Fact]
+    public async Task A_german_csm_reads_where_the_chart_went_in_german()
+    {
+        const string user = "UCSMDE";
+        Slack.Users[user] = (FakeSlack.Team, Slack.Users[FakeSlack.Csm].Email);
+        Slack.Locales[user] = "de-DE";
+        const string note = "Das Diagramm finden Sie in Ihren Direktnachrichten mit SuccessBot";
+
+        var response = await Bot.PostFormAsync(SlackPayloads.SlashCommand("/churn", "trend", user: user, responseUrl: Slack.ResponseUrl("chart-csm-de")));
+
+        var ack = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var message = ack.ToJsonString().Contains("blocks") ? ack : (await Slack.WaitForAsync("response_url", c => Readable(c.Fields).Contains(note))).Fields;
+        Assert.Contains(note, Readable(message["blocks"]!));
+        Assert.DoesNotContain(SlackCharts.InYourMessages, Readable(message["blocks"]!));
+    }
+
+    private static string Readable(JsonNode node) =>
+        node.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    [Fact]
     public async Task A_shared_answer_puts_its_charts_in_the_channel_in_one_upload()
     {
         var response = await Bot.PostFormAsync(SlackPayloads.SlashCommand("/nps", "trend share", channel: "CCHARTS", responseUrl: Slack.ResponseUrl("chart-share")));

@@ -376,4 +376,22 @@ public abstract class StoreContractTests : IDisposable
         Assert.False(OpenStore().Sync.WasApplied(RecordSource.Stripe, "evt_1"));
         Assert.True(OpenStore().Sync.WasApplied(RecordSource.Stripe, "evt_9"));
     }
+
+    [SkippableFact]
+    public void A_team_members_language_told_by_their_chat_is_still_known_after_a_restart()
+    {
+        var before = new Core.Language.MemberLanguages();
+        before.KeepIn(OpenStore().MemberLanguages);
+        before.Remember("Ana@Example.com", "de-AT");
+        before.Remember("bo@example.com", "ru-RU");
+        before.Remember("bo@example.com", "pt-PT");
+        before.Remember("cy@example.com", "ja-JP");
+
+        var restarted = new Core.Language.MemberLanguages();
+        restarted.KeepIn(OpenStore().MemberLanguages);
+
+        Assert.Equal("de", restarted.Of("ana@example.com")!.Name);
+        Assert.Equal("pt-PT", restarted.Of("BO@example.com")!.Name);
+        Assert.Null(restarted.Of("cy@example.com"));
+    }
 }

@@ -59,6 +59,19 @@ public class AdaptiveCardTests(TeamsBotFactory bot) : IClassFixture<TeamsBotFact
     }
 
     [Fact]
+    public void A_russian_cards_choices_are_in_russian_and_send_back_the_canonical_value()
+    {
+        var russian = new Core.Language.Reader(SuccessBot.Settings.Texts, Core.Language.Languages.Match("ru")!);
+        var card = JsonSerializer.SerializeToElement(AdaptiveCards.Render(new Reply("Nudge") { Buttons = NudgeCards.Actions(russian, "key-1") }));
+
+        var reasons = card.GetProperty("actions")[2].GetProperty("card").GetProperty("body")[0].GetProperty("choices").EnumerateArray().ToArray();
+        Assert.Equal(NudgeCards.ChurnReasons, reasons.Select(c => c.GetProperty("value").GetString()));
+        Assert.Equal("урезали бюджет", reasons.Single(c => c.GetProperty("value").GetString() == "budget cuts").GetProperty("title").GetString());
+        var kinds = card.GetProperty("actions")[1].GetProperty("card").GetProperty("body")[0].GetProperty("choices").EnumerateArray();
+        Assert.Equal(["звонок", "письмо", "встреча"], kinds.Select(c => c.GetProperty("title").GetString()));
+    }
+
+    [Fact]
     public void A_card_with_questions_asks_them_on_the_card_and_sends_them_back_with_the_click()
     {
         var card = JsonSerializer.SerializeToElement(AdaptiveCards.Render(new Reply("Nudge") { Buttons = NudgeCards.Actions("key-1") }));

@@ -36,9 +36,9 @@ public sealed class ChurnHandler : IChatCommandHandler<ChurnCommand>
                 .. churn.Lost == 0 ? Array.Empty<ReplySection>() :
                 [
                     Reply.Section(w["Churn.Reasons"], churn.Reasons.Select((r, i) => (Rank: i + 1, r.Reason, r.Accounts, r.Mrr)).ToArray(),
-                        r => w["Churn.ReasonLine", ("rank", r.Rank), ("reason", r.Reason), ("accounts", r.Accounts), ("mrr", money(r.Mrr))]),
+                        r => w["Churn.ReasonLine", ("rank", r.Rank), ("reason", Nudges.NudgeCards.ChurnReason(w, r.Reason)), ("accounts", r.Accounts), ("mrr", money(r.Mrr))]),
                     Reply.Section(w["Churn.ChurnedAccounts"], churn.Churned, c => w["Churn.ChurnedLine", ("account", c.Account.Name), ("mrr", money(c.MrrLost)), ("owner", c.Account.OwnerEmail),
-                        ("date", c.Account.CanceledOn!.Value), ("reason", c.Account.ChurnReason ?? ChurnMetrics.UnknownReason)]),
+                        ("date", c.Account.CanceledOn!.Value), ("reason", Nudges.NudgeCards.ChurnReason(w, c.Account.ChurnReason))]),
                 ],
             ],
         };

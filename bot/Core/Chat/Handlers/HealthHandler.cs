@@ -24,7 +24,7 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
         if (account.CanceledOn is { } canceled)
             return new Reply(title)
             {
-                Summary = reader["Health.Churned", ("account", account.Name), ("date", canceled), ("reason", account.ChurnReason ?? ChurnMetrics.UnknownReason)] + ChurnMark(reader, context.Book, account.Id),
+                Summary = reader["Health.Churned", ("account", account.Name), ("date", canceled), ("reason", Nudges.NudgeCards.ChurnReason(reader, account.ChurnReason))] + ChurnMark(reader, context.Book, account.Id),
                 Facts = facts,
             };
 
