@@ -22,23 +22,17 @@ public sealed class MemoryGiveBack(TimeProvider clock, ILogger<MemoryGiveBack> l
     public static bool IsDue(long committedBytes, long heapBytes, DateTimeOffset? lastGiveBack, DateTimeOffset now) =>
         committedBytes - heapBytes > Slack && (lastGiveBack is not { } last || now - last >= AtMostEvery);
 
-    /// <summary>The collector is the process's, not a host's: hosts sharing a process (the tests) share the pace, on the system's clock.</summary>
-    private static readonly Lock Gate = new();
-    private static DateTimeOffset? _last;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        DateTimeOffset? last = null;
         using var timer = new PeriodicTimer(LookEvery, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var before = GC.GetGCMemoryInfo();
+            if (!IsDue(before.TotalCommittedBytes, before.HeapSizeBytes, last, clock.GetUtcNow())) continue;
             var watch = Stopwatch.StartNew();
-            lock (Gate)
-            {
-                if (!IsDue(before.TotalCommittedBytes, before.HeapSizeBytes, _last, TimeProvider.System.GetUtcNow())) continue;
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                _last = TimeProvider.System.GetUtcNow();
-            }
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            last = clock.GetUtcNow();
             var after = GC.GetGCMemoryInfo();
             log.LogDebug("Memory given back: committed {Before} MB, heap {Heap} MB; after a full collection ({Ms:0} ms) {After} MB committed, heap {HeapAfter} MB.",
                 before.TotalCommittedBytes >> 20, before.HeapSizeBytes >> 20, watch.Elapsed.TotalMilliseconds, after.TotalCommittedBytes >> 20, after.HeapSizeBytes >> 20);
