@@ -8,7 +8,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SuccessBot.Demo;
-using SuccessBot.Host;
 using SuccessBot.Slack;
 using SuccessBot.Storage;
 
@@ -79,9 +78,6 @@ public static class WritesBenchmark
             await AnswersDuringStreamAsync(http, port, ids, output);
             output.WriteLine();
             output.WriteLine($"Host memory after all of it (target < 800 MB): {Status(host, "VmRSS")} resident now, {Status(host, "VmHWM")} at its peak");
-            // The host gives back what a burst left committed within a minute of the last give-back: what it holds once quiet.
-            await Task.Delay(MemoryGiveBack.AtMostEvery + MemoryGiveBack.LookEvery);
-            output.WriteLine($"  and quiet for {(MemoryGiveBack.AtMostEvery + MemoryGiveBack.LookEvery).TotalSeconds:0} s after the stream: {Status(host, "VmRSS")} resident");
             await StopAsync(host);
 
             // Slack on, the host started again: Slack would take the day's cards into the accounts' shared channels, so the
