@@ -50,7 +50,6 @@ public static class BotHost
         builder.Services.AddHostedService<AuditUpkeep>();
         builder.Services.AddHostedService<SavedBacktestFollower>();
         builder.Services.AddHostedService<WhatIsOn>();
-        builder.Services.AddHostedService<MemoryGiveBack>();
         builder.AddSlack();
         builder.AddTeams();
         builder.AddIngest();
