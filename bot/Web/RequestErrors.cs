@@ -53,6 +53,8 @@ public static class RequestErrors
             }
             catch (BadHttpRequestException e) when (!http.Response.HasStarted)
             {
+                // The rest of a body that could not be read is not a next request: without this Kestrel sometimes read it as one (a second refusal).
+                http.Response.Headers.Connection = "close";
                 await JsonInput.Problem(e.StatusCode, Unreadable(e)).ExecuteAsync(http);
             }
             catch (Exception e) when (!http.Response.HasStarted && StoreFaults.IsStoreFault(http, e))
