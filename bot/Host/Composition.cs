@@ -94,7 +94,6 @@ public static class Composition
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Sync);
     }
 
-    /// <summary>`Storage:DeliveryLeaseSeconds`: how long a host's delivery round holds the cards it took before another host may send them.</summary>
     /// <summary>The members' languages their chats told before a restart, read once the store is open, and kept in it from then on.</summary>
     private static StorePorts KeepingLanguagesOf(Core.Language.MemberLanguages members, StorePorts ports)
     {
@@ -102,6 +101,7 @@ public static class Composition
         return ports;
     }
 
+    /// <summary>`Storage:DeliveryLeaseSeconds`: how long a host's delivery round holds the cards it took before another host may send them.</summary>
     private static TimeSpan DeliveryLease(IConfiguration config)
     {
         var seconds = Settings.Number(config, "Storage:DeliveryLeaseSeconds", PostgresNudgeLedger.DeliveryLease.TotalSeconds);

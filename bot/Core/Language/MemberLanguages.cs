@@ -25,11 +25,12 @@ public sealed class MemberLanguages
     public void Remember(string? email, string? locale)
     {
         if (string.IsNullOrWhiteSpace(email) || Languages.Match(locale) is not { } culture) return;
+        var member = email.Trim();
         // Written only when it changes: a member's every message tells it again.
-        if (_told.TryGetValue(email.Trim(), out var known) && known.Name == culture.Name) return;
+        if (_told.TryGetValue(member, out var known) && known.Name == culture.Name) return;
         // Stored first: when the store cannot take it, the next message tells it again and it is stored then.
-        _store?.Save(email.Trim(), culture.Name);
-        _told[email.Trim()] = culture;
+        _store?.Save(member, culture.Name);
+        _told[member] = culture;
     }
 
     public CultureInfo? Of(string email) => _told.GetValueOrDefault(email.Trim());

@@ -142,7 +142,7 @@ public sealed class MarkChurnedHandler(INudgeLedger ledger, IAccountActivity act
             new Touchpoint(account.Id, "churned", reason + (trimmedNote is null ? "" : $": {trimmedNote}"), By(context), context.Now)));
         var r = context.Reader!;
         return (new Acted($"marked {account.Name} churned ({reason}) after {months} months",
-            new("Done.MarkedChurned", ("account", account.Name), ("reason", new Language.Said($"ChurnReason.{reason.Replace(' ', '_')}"))) { Count = months },
+            new("Done.MarkedChurned", ("account", account.Name), ("reason", new Language.Said(NudgeCards.ChurnReasonKey(reason)))) { Count = months },
             r.Plural("Click.MarkedChurned", months, ("by", By(context)), ("account", account.Name), ("reason", NudgeCards.ChurnReason(r, reason)), ("at", At(context))),
             [new(r["Nudge.Churned"], trimmedNote is null ? r["Click.ChurnedOn", ("date", context.Today), ("reason", NudgeCards.ChurnReason(r, reason))]
                 : r["Click.ChurnedOnNote", ("date", context.Today), ("reason", NudgeCards.ChurnReason(r, reason)), ("note", Format.Quote(trimmedNote, 300))])]), null);

@@ -55,8 +55,11 @@ public static class NudgeCards
     /// </summary>
     public static string ChurnReason(Reader reader, string? reason) =>
         string.IsNullOrWhiteSpace(reason) || reason == ChurnMetrics.UnknownReason ? reader["ChurnReason.none"]
-        : ChurnReasons.FirstOrDefault(r => string.Equals(r, reason.Trim(), StringComparison.OrdinalIgnoreCase)) is { } canonical ? reader[$"ChurnReason.{canonical.Replace(' ', '_')}"]
+        : ChurnReasons.FirstOrDefault(r => string.Equals(r, reason.Trim(), StringComparison.OrdinalIgnoreCase)) is { } canonical ? reader[ChurnReasonKey(canonical)]
         : reason;
+
+    /// <summary>The message key of one of <see cref="ChurnReasons"/>: "ChurnReason.budget_cuts".</summary>
+    public static string ChurnReasonKey(string canonical) => $"ChurnReason.{canonical.Replace(' ', '_')}";
 
     private static ReplyButton Button(Reader reader, string label, string actionId, string key, params ReplyInput[] inputs) =>
         new(label, actionId, key) { Inputs = inputs, Submit = reader["Modal.Save"], Cancel = reader["Modal.Cancel"] };

@@ -58,6 +58,7 @@ public class RequestErrorsTests(KestrelBot bot) : IClassFixture<KestrelBot>
     private sealed record Case(string What, string Request, int Status, string Reason);
 
     public static TheoryData<string> Broken => new(BrokenBelowTheEndpoints.Select(c => c.What));
+    public static TheoryData<string> Unreadable => new(BrokenBelowTheEndpoints.Where(c => c.Reason.StartsWith("The request could not be read", StringComparison.Ordinal)).Select(c => c.What));
     public static TheoryData<string> ByKestrel => new(AnsweredByKestrelItself.Select(c => c.What));
     public static TheoryData<string> ByEndpoints => new(RefusedByAnEndpoint.Select(c => c.What));
 
@@ -83,6 +84,17 @@ public class RequestErrorsTests(KestrelBot bot) : IClassFixture<KestrelBot>
         Assert.Equal(status, answered);
         Assert.Equal($"{{\"error\":\"{reason}\"}}", body);
         OneWarningLine(logged, $"{status} {reason}", what);
+    }
+
+    [Theory]
+    [MemberData(nameof(Unreadable))]
+    public async Task A_request_whose_body_cannot_be_read_ends_its_connection_so_the_rest_of_the_body_is_never_read_as_a_next_request(string what)
+    {
+        var (_, request, status, reason) = BrokenBelowTheEndpoints.Single(c => c.What == what);
+        var (answered, answer) = await RawHttp.AnswerAsync(bot.Url, Encoding.UTF8.GetBytes(request));
+
+        Assert.Equal(status, answered);
+        Assert.Contains("\r\nConnection: close\r\n", answer);
     }
 
     private static readonly Case[] AnsweredByKestrelItself =
