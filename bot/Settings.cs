@@ -170,6 +170,12 @@ public static class Settings
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min ? n
         : throw new InvalidSettingException($"{key}: \"{text}\" is not a whole number of {min} or more.");
 
+    /// <summary>A true/false setting; the default when it is not set.</summary>
+    public static bool Switch(IConfiguration config, string key, bool fallback) =>
+        config[key] is not { Length: > 0 } text ? fallback
+        : bool.TryParse(text.Trim(), out var on) ? on
+        : throw new InvalidSettingException($"{key}: \"{text}\" is neither true nor false.");
+
     /// <summary>A number setting of 0 or more (seconds, say); the default when it is not set.</summary>
     public static double Number(IConfiguration config, string key, double fallback) =>
         config[key] is not { Length: > 0 } text ? fallback

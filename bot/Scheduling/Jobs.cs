@@ -142,7 +142,6 @@ public static class Scheduler
         var npsCron = Cron(config, "Nps:Cron", DefaultNpsCron);
         var deliverEvery = TimeSpan.FromSeconds(Settings.Number(config, "Checks:DeliverySeconds", 5.0));
         var stripe = Sync.StripeSettings.From(config);
-        // Opt-in until a whole test run has passed with it on: a clustered host whose database was dropped held its stop for ever (see ClusteredScheduler).
         var clustered = Clustered(config);
         var hubSpot = Sync.HubSpotSettings.From(config);
         services.AddQuartz(q =>
@@ -188,9 +187,9 @@ public static class Scheduler
         else services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 
-    /// <summary>Whether the schedules live in the database, shared by a cluster: `Scheduling:Clustered` true, on PostgreSQL only.</summary>
+    /// <summary>Whether the schedules live in the database, shared by a cluster: on PostgreSQL unless `Scheduling:Clustered` is false.</summary>
     public static bool Clustered(IConfiguration config) =>
-        Settings.StorageProvider(config) == "postgres" && string.Equals(config["Scheduling:Clustered"], "true", StringComparison.OrdinalIgnoreCase);
+        Settings.Switch(config, "Scheduling:Clustered", true) && Settings.StorageProvider(config) == "postgres";
 
     internal static string Cron(IConfiguration config, string key, string fallback)
     {

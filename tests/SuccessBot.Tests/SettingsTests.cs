@@ -48,15 +48,32 @@ public class SettingsTests
     [InlineData("Team:Currency", "dollars", "not an ISO 4217 currency code")]
     [InlineData("Stripe:SyncCron", "hourly", "is not a Quartz cron expression")]
     [InlineData("Stripe:ApiBaseUrl", "api.stripe.com", "is not an http(s) URL")]
+    [InlineData("Scheduling:Clustered", "yes", "\"yes\" is neither true nor false")]
     public void A_bad_setting_says_which_key_and_why(string key, string value, string problem)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 
-        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config), Settings.Nps(config), SuccessBot.Ingest.IngestSettings.From(config), SuccessBot.Sync.StripeSettings.From(config)));
+        var error = Assert.Throws<InvalidSettingException>(() => (Settings.Team(config), Settings.Checks(config), Settings.Nps(config), SuccessBot.Ingest.IngestSettings.From(config), SuccessBot.Sync.StripeSettings.From(config), SuccessBot.Scheduling.Scheduler.Clustered(config)));
 
         Assert.StartsWith(key.Replace(":0", ""), error.Message);
         Assert.Contains(problem, error.Message);
 
         Assert.Contains(problem, error.Message);
+    }
+
+    [Theory]
+    [InlineData("postgres", null, true)]
+    [InlineData("postgres", "False", false)]
+    [InlineData("postgres", " true ", true)]
+    [InlineData("litedb", "true", false)]
+    [InlineData(null, null, false)]
+    public void The_schedules_are_clustered_on_PostgreSQL_unless_turned_off(string? provider, string? clustered, bool expected)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = provider, ["Scheduling:Clustered"] = clustered, ["ConnectionStrings:SuccessBot"] = "Host=db",
+        }).Build();
+
+        Assert.Equal(expected, SuccessBot.Scheduling.Scheduler.Clustered(config));
     }
 }

@@ -85,8 +85,8 @@ public sealed class HealthzTests : IDisposable
     public async Task On_PostgreSQL_healthz_says_the_age_of_a_change_not_yet_applied_and_lists_the_clustered_schedulers_nodes()
     {
         var connection = PostgresServer.Require().CreateDatabase();
-        var first = _hosts.Start(StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Storage:PollSeconds", "3600")));
-        var second = _hosts.Start(StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Storage:PollSeconds", "3600")));
+        var first = _hosts.Start(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
+        var second = _hosts.Start(StoreHost.OnPostgres(connection, ("Storage:PollSeconds", "3600")));
 
         // Both nodes check in to the cluster; each names itself and sees the other alive.
         var health = await Until(first, h => h.GetProperty("scheduler").GetProperty("nodes") is { ValueKind: JsonValueKind.Array } n

@@ -216,7 +216,7 @@ public sealed class PostgresHostTests : IDisposable
         var server = PostgresServer.Require();
         var connection = server.CreateDatabase();
         // Three hosts: whether Quartz's own shutdown hangs depends on where its threads are when the database goes.
-        var hosts = Enumerable.Range(0, 3).Select(_ => StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"), ("Logging:LogLevel:Quartz.Core.QuartzScheduler", "Information"))).ToArray();
+        var hosts = Enumerable.Range(0, 3).Select(_ => StoreHost.OnPostgres(connection, ("Logging:LogLevel:Quartz.Core.QuartzScheduler", "Information"))).ToArray();
         foreach (var host in hosts)
         {
             _hosts.Keep(host);

@@ -24,9 +24,9 @@ public sealed class PostgresLocalChatTests
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         using (var store = new PostgresStore(connection))
             Importers.ImportAccounts(store.Book, folder.File("accounts.csv", $"account_id,name,owner_email,mrr,started_on\nshared1,Shared Chat Co,{Csm},900,2024-01-01\n"), today);
-        // Only the first host delivers, every half second; the second has its page.
-        using var first = StoreHost.OnPostgres(connection, ("Checks:DeliverySeconds", "0.5"));
-        using var second = StoreHost.OnPostgres(connection, ("Checks:DeliverySeconds", "3600"));
+        // Only the first host delivers, every half second; the second has its page (each its own schedule: a cluster's would be shared).
+        using var first = StoreHost.OnPostgres(connection, ("Checks:DeliverySeconds", "0.5"), ("Scheduling:Clustered", "false"));
+        using var second = StoreHost.OnPostgres(connection, ("Checks:DeliverySeconds", "3600"), ("Scheduling:Clustered", "false"));
         var throughFirst = first.CreateClient();
         var throughSecond = second.CreateClient();
         using var page = await throughSecond.GetAsync($"/chat/events?as={Csm}", HttpCompletionOption.ResponseHeadersRead);

@@ -15,7 +15,7 @@ public sealed class PostgresSchedulerTests : IDisposable
 
     private StoreHost Host(string connection)
     {
-        var host = StoreHost.OnPostgres(connection, ("Scheduling:Clustered", "true"));
+        var host = StoreHost.OnPostgres(connection);
         _hosts.Add(host);
         return host;
     }
