@@ -31,7 +31,7 @@ public static class PostgresBenchmark
             output.WriteLine("bench postgres needs an empty database: set ConnectionStrings__SuccessBot to its Npgsql connection string.");
             return 1;
         }
-        var folder = Directory.CreateTempSubdirectory("successbot-pg-bench-");
+        var folder = Directory.CreateTempSubdirectory("successbot-bench-postgres-");
         try
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -171,6 +171,8 @@ public static class PostgresBenchmark
             ["Slack:SigningSecret"] = "benchmark-signing-secret",
             ["Slack:ApiBaseUrl"] = slackApi,
             ["Checks:QuietHours"] = "off",
+            // Every card the checks recorded is delivered, for the throughput (the default sends ten a person a day and rolls up the rest).
+            ["Checks:MaxNudgesPerDay"] = "1000000",
             ["Checks:DeliverySeconds"] = "1",
             ["Nps:MaxPerDay"] = "0",
             ["Ingest:WriteKey"] = IngestBenchmark.WriteKey,

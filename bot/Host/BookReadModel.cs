@@ -152,7 +152,7 @@ public sealed record DailyUsage(int Days)
 public sealed class ReadModelRefresher(BookReadModel model, IChangeFeed feed, IConfiguration config, TimeProvider clock, ILogger<ReadModelRefresher> log) : BackgroundService
 {
     private long _snapshotVersion = -1;
-    private long _snapshotTakenAt;
+    private long? _snapshotTriedAt;
     private Task? _loading;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -169,7 +169,7 @@ public sealed class ReadModelRefresher(BookReadModel model, IChangeFeed feed, IC
         var every = TimeSpan.FromSeconds(Settings.Number(config, "Storage:PollSeconds", 2.0));
         var snapshotEvery = TimeSpan.FromSeconds(Settings.Number(config, "Storage:SnapshotSeconds", 60.0));
         // A book read from its snapshot has one already: the next is written after the usual interval, not during the start.
-        if (model.StartedFromSnapshot is { } read) (_snapshotVersion, _snapshotTakenAt) = (read, clock.GetTimestamp());
+        if (model.StartedFromSnapshot is { } read) (_snapshotVersion, _snapshotTriedAt) = (read, clock.GetTimestamp());
         TakeSnapshotIfBehind(snapshotEvery);
         using var timer = new PeriodicTimer(every);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -200,15 +200,21 @@ public sealed class ReadModelRefresher(BookReadModel model, IChangeFeed feed, IC
                 TakeSnapshotIfBehind(TimeSpan.Zero);
                 log.LogInformation("Snapshot at stop: version {Version}, in {Ms:0} ms.", _snapshotVersion, watch.ElapsedMilliseconds);
             }
-            catch (Exception e) when (feed.IsStoreFault(e) || e is IOException or ObjectDisposedException) { log.LogWarning("Snapshot not written at stop: {Problem}", e.Message); }
+            catch (Exception e) when (feed.IsStoreFault(e) || e is ObjectDisposedException) { log.LogWarning("Snapshot not written at stop: {Problem}", e.Message); }
         }
     }
 
     private void TakeSnapshotIfBehind(TimeSpan atLeastSinceLast)
     {
-        if (model.Version == _snapshotVersion || (_snapshotVersion >= 0 && clock.GetElapsedTime(_snapshotTakenAt) < atLeastSinceLast)) return;
-        _snapshotVersion = model.WriteSnapshot();
-        _snapshotTakenAt = clock.GetTimestamp();
+        if (model.Version == _snapshotVersion || (_snapshotTriedAt is { } tried && clock.GetElapsedTime(tried) < atLeastSinceLast)) return;
+        _snapshotTriedAt = clock.GetTimestamp();
+        try { _snapshotVersion = model.WriteSnapshot(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The snapshot only speeds up the next start: a disk that refuses it must not stop the host from serving.
+            log.LogWarning("Snapshot of the book not written beside the store: {Problem} The host serves on; a start without a snapshot reads the whole store.", e.Message);
+            return;
+        }
         // The snapshot covers the log up to its version; a day's worth stays for other readers that lag behind.
         feed.TrimChanges(_snapshotVersion, clock.GetUtcNow().AddDays(-1));
     }

@@ -73,10 +73,12 @@ public sealed class PostgresServer
             : null;
         if (bin is null) return (null, "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with `apt-get install postgresql` (.ci/run does), or set SUCCESSBOT_POSTGRES to a server's connection string.");
         var root = Environment.UserName == "root";
-        // A run ended hard leaves its stopped server's folder: the next run clears those that no server runs in.
-        foreach (var left in Directory.GetDirectories(Path.GetTempPath(), "successbot-pg-*").Where(f => !File.Exists(Path.Combine(f, "data", "postmaster.pid"))))
+        // A run ended hard leaves its stopped server's folder: the next run clears those that no server runs in (only its own
+        // kind: a benchmark's folder, or one another run is still making, is not this sweep's).
+        foreach (var left in Directory.GetDirectories(Path.GetTempPath(), "successbot-pgtest-*")
+            .Where(f => !File.Exists(Path.Combine(f, "data", "postmaster.pid")) && Directory.GetLastWriteTimeUtc(f) < DateTime.UtcNow.AddHours(-1)))
             try { Directory.Delete(left, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        var folder = Path.Combine(Path.GetTempPath(), "successbot-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var folder = Path.Combine(Path.GetTempPath(), "successbot-pgtest-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         if (root) Run("chown", $"postgres {folder}", asPostgres: false);
         var data = Path.Combine(folder, "data");

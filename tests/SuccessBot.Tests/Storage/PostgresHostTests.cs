@@ -191,6 +191,33 @@ public sealed class PostgresHostTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_host_on_PostgreSQL_makes_its_snapshots_folder_and_serves_on_when_the_folder_is_lost()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        var folder = Path.Combine(_folder.Path, "not", "made", "yet");
+        var path = Path.Combine(folder, "successbot.db");
+        var host = _hosts.Start(StoreHost.OnPostgres(connection, ("Storage:Path", path), ("Storage:SnapshotSeconds", "0")));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(path + ".book") && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+        Assert.True(File.Exists(path + ".book"), string.Join('\n', host.Log.Lines));
+
+        // The folder is swept away under the host, and a file takes its place: no snapshot can be written now.
+        Directory.Delete(folder, recursive: true);
+        File.WriteAllText(folder, "in the way");
+        Import(host.Services.GetRequiredService<IBookStore>(), Csvs());
+
+        var written = host.Services.GetRequiredService<IChangeFeed>().DataVersion;
+        var model = host.Services.GetRequiredService<SuccessBot.Host.BookReadModel>();
+        while ((model.Version < written || !Refused(host)) && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+        Assert.True(Refused(host), string.Join('\n', host.Log.Lines));
+        Assert.StartsWith("16.7% logo churn: 2 of 12 accounts", (await host.Ask("churn last month")).GetProperty("summary").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await host.CreateClient().GetAsync("/healthz")).StatusCode);
+
+        static bool Refused(StoreHost host) => host.Log.Entries.Any(e => e.Level == LogLevel.Warning
+            && e.Message.StartsWith("Snapshot of the book not written beside the store: ", StringComparison.Ordinal) && e.Message.EndsWith("a start without a snapshot reads the whole store.", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task Healthz_says_503_storage_unreadable_when_the_database_goes_away()
     {
         var server = PostgresServer.Require();
