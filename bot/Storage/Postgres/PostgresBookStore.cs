@@ -77,8 +77,11 @@ public sealed class PostgresBookStore(PostgresStore store) : IBookStore
     internal static int CopyUsage(NpgsqlConnection connection, IReadOnlyList<UsageDay> days)
     {
         PostgresStore.Run(connection, "CREATE TEMP TABLE IF NOT EXISTS usage_in (ord int, account text, date date, users int, sessions int, minutes int, features text[]) ON COMMIT DELETE ROWS");
+        // A whole book's usage (millions of rows) takes minutes on a busy server: Npgsql's 30 s would cut an import that is progressing.
+        var bulk = TimeSpan.FromSeconds(30 + days.Count / 5_000.0);
         using (var copy = connection.BeginBinaryImport("COPY usage_in (ord, account, date, users, sessions, minutes, features) FROM STDIN (FORMAT BINARY)"))
         {
+            copy.Timeout = bulk;
             for (var i = 0; i < days.Count; i++)
             {
                 var d = days[i];
@@ -93,7 +96,7 @@ public sealed class PostgresBookStore(PostgresStore store) : IBookStore
             }
             copy.Complete();
         }
-        var added = (long)PostgresStore.RunScalar(connection, """
+        var added = (long)PostgresStore.RunScalarWithin(connection, bulk, """
             WITH written AS (
                 INSERT INTO usage (account, date, users, sessions, minutes, features)
                 SELECT DISTINCT ON (account, date) account, date, users, sessions, minutes, features FROM usage_in ORDER BY account, date, ord DESC

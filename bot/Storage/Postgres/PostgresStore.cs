@@ -257,6 +257,14 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         return command.ExecuteScalar();
     }
 
+    /// <summary>The same with its own time limit (bulk statements over a whole book).</summary>
+    internal static object? RunScalarWithin(NpgsqlConnection connection, TimeSpan limit, string sql, params object?[] args)
+    {
+        using var command = Command(connection, sql, args);
+        command.CommandTimeout = (int)Math.Ceiling(limit.TotalSeconds);
+        return command.ExecuteScalar();
+    }
+
     internal int Execute(string sql, params object?[] args) => With(c => Run(c, sql, args));
 
     internal T? Scalar<T>(string sql, params object?[] args) => With(c => RunScalar(c, sql, args) is T value ? value : default);
