@@ -127,7 +127,8 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
 
     private Listening? ListenHere(string email, Channel<ChatEvent> channel)
     {
-        if (!shared!.Open(email, maxPeople, IsOpenHere, clock.GetUtcNow())) return null;
+        var now = clock.GetUtcNow();
+        if (!shared!.Open(email, maxPeople, IsOpenHere, now, now + OpenMark)) return null;
         lock (_gate)
         {
             if (!_pagesHere.TryGetValue(email, out var pages)) _pagesHere[email] = pages = [];
@@ -147,6 +148,28 @@ public sealed class LocalChatHub(TimeProvider clock, int maxPeople = LocalChatSe
     private bool IsOpenHere(string email)
     {
         lock (_gate) return _pagesHere.ContainsKey(email);
+    }
+
+    /// <summary>How long a page's mark as open lasts in a shared store; the host renews it three times within that, while the page is open.</summary>
+    public static readonly TimeSpan OpenMark = TimeSpan.FromSeconds(60);
+
+    /// <summary>On a shared store: renews the marks of this host's open pages, so that no other host drops their conversations, until <paramref name="stop"/>.</summary>
+    public async Task KeepPagesMarkedOpenAsync(Func<Exception, bool> isStoreFault, Action<string> lost, CancellationToken stop)
+    {
+        if (shared is null) return;
+        using var every = new PeriodicTimer(OpenMark / 3, clock);
+        try
+        {
+            while (await every.WaitForNextTickAsync(stop))
+            {
+                string[] open;
+                lock (_gate) open = [.. _pagesHere.Keys];
+                if (open.Length == 0) continue;
+                try { shared.KeepOpen(open, clock.GetUtcNow() + OpenMark); }
+                catch (Exception e) when (isStoreFault(e)) { lost(e.Message); }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 
     /// <summary>

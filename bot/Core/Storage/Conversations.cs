@@ -17,13 +17,23 @@ public interface ISharedConversations
 {
     /// <summary>
     /// Adds a message, keeping the person's last <paramref name="keep"/>; a new person's conversation is made when there is room
-    /// (at most <paramref name="maxPeople"/>: the least recently used one <paramref name="open"/> does not say is open makes room);
+    /// (at most <paramref name="maxPeople"/>: the least recently used one with no page open, here by <paramref name="open"/> or on
+    /// another host by its mark, makes room);
     /// false when there is none.
     /// </summary>
     bool Add(string email, StoredChatMessage message, int keep, int maxPeople, Func<string, bool> open, DateTimeOffset now);
 
-    /// <summary>Marks the person's conversation used by a page opened now, making it as <see cref="Add"/> does; false when there is no room.</summary>
-    bool Open(string email, int maxPeople, Func<string, bool> open, DateTimeOffset now);
+    /// <summary>
+    /// Marks the person's conversation used by a page opened now, making it as <see cref="Add"/> does, and open on some host until
+    /// <paramref name="openUntil"/>; false when there is no room.
+    /// </summary>
+    bool Open(string email, int maxPeople, Func<string, bool> open, DateTimeOffset now, DateTimeOffset openUntil);
+
+    /// <summary>
+    /// These people's conversations have a page open on this host until <paramref name="until"/>: no host drops them to make room
+    /// before then (each host renews the marks of its own open pages).
+    /// </summary>
+    void KeepOpen(IReadOnlyCollection<string> emails, DateTimeOffset until);
 
     /// <summary>Replaces a message of the person's; false when they have no such message.</summary>
     bool Replace(string email, StoredChatMessage message, DateTimeOffset now);

@@ -6,7 +6,7 @@ namespace SuccessBot.Storage.Postgres;
 /// <summary>
 /// The local chat's conversations in tables chat_people and chat_messages; each write notifies <see cref="ChangedChannel"/>
 /// with what changed, so every host tells its open pages. Making a new person's conversation holds an advisory lock, so two
-/// hosts never both take the last room.
+/// hosts never both take the last room; a conversation another host marks open (`open_until`) is never the one dropped.
 /// </summary>
 public sealed class PostgresConversations(PostgresStore store) : ISharedConversations
 {
@@ -27,7 +27,16 @@ public sealed class PostgresConversations(PostgresStore store) : ISharedConversa
         return true;
     }));
 
-    public bool Open(string email, int maxPeople, Func<string, bool> open, DateTimeOffset now) => store.InTransaction(() => store.With(c => Use(c, Key(email), maxPeople, open, now)));
+    public bool Open(string email, int maxPeople, Func<string, bool> open, DateTimeOffset now, DateTimeOffset openUntil) => store.InTransaction(() => store.With(c =>
+    {
+        var key = Key(email);
+        if (!Use(c, key, maxPeople, open, now)) return false;
+        PostgresStore.Run(c, "UPDATE chat_people SET open_until = $2 WHERE email = $1", key, openUntil.UtcDateTime);
+        return true;
+    }));
+
+    public void KeepOpen(IReadOnlyCollection<string> emails, DateTimeOffset until) =>
+        store.Execute("UPDATE chat_people SET open_until = $2 WHERE email = ANY($1)", emails.Select(Key).ToArray(), until.UtcDateTime);
 
     public bool Replace(string email, StoredChatMessage message, DateTimeOffset now) => store.InTransaction(() => store.With(c =>
     {
@@ -62,7 +71,7 @@ public sealed class PostgresConversations(PostgresStore store) : ISharedConversa
         var people = (long)PostgresStore.RunScalar(c, "SELECT count(*) FROM chat_people")!;
         if (people >= maxPeople)
         {
-            var idle = LeastRecentlyUsed(c).FirstOrDefault(p => !open(p));
+            var idle = LeastRecentlyUsedClosed(c, now).FirstOrDefault(p => !open(p));
             if (idle is null) return false;
             PostgresStore.Run(c, "DELETE FROM chat_people WHERE email = $1", idle);
         }
@@ -70,9 +79,10 @@ public sealed class PostgresConversations(PostgresStore store) : ISharedConversa
         return true;
     }
 
-    private static List<string> LeastRecentlyUsed(NpgsqlConnection c)
+    /// <summary>The conversations no other host marks open, least recently used first.</summary>
+    private static List<string> LeastRecentlyUsedClosed(NpgsqlConnection c, DateTimeOffset now)
     {
-        using var command = PostgresStore.Command(c, "SELECT email FROM chat_people ORDER BY used");
+        using var command = PostgresStore.Command(c, "SELECT email FROM chat_people WHERE open_until IS NULL OR open_until <= $1 ORDER BY used", now.UtcDateTime);
         using var reader = command.ExecuteReader();
         var people = new List<string>();
         while (reader.Read()) people.Add(reader.GetString(0));

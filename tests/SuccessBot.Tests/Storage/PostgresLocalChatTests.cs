@@ -96,6 +96,32 @@ public sealed class PostgresLocalChatTests
         Assert.Equal((1, true, false), (hub.People, hub.Knows(Csm), first.Services.GetRequiredService<SuccessBot.LocalChat.LocalChatHub>().Knows(StoreHost.Manager)));
     }
 
+    [SkippableFact]
+    public async Task A_conversation_whose_page_is_open_on_another_host_is_never_dropped_to_make_room()
+    {
+        var connection = PostgresServer.Require().CreateDatabase();
+        using var first = StoreHost.OnPostgres(connection, ("LocalChat:MaxPeople", "1"));
+        using var second = StoreHost.OnPostgres(connection, ("LocalChat:MaxPeople", "1"));
+        using (var store = new PostgresStore(connection))
+            Importers.ImportAccounts(store.Book, WriteCsv(), DateOnly.FromDateTime(DateTime.UtcNow));
+        await WaitForAccount(second);
+        using var page = await first.CreateClient().GetAsync($"/chat/events?as={StoreHost.Manager}", HttpCompletionOption.ResponseHeadersRead);
+        using var events = new StreamReader(await page.Content.ReadAsStreamAsync());
+        Assert.Equal(": listening", await events.ReadLineAsync());
+
+        // The only room is the manager's, whose page is open on the first host: the second host may not take it.
+        var refused = await second.CreateClient().PostAsJsonAsync("/chat/messages", new { @as = Csm, text = "help" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("The local chat is full", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        var hub = second.Services.GetRequiredService<SuccessBot.LocalChat.LocalChatHub>();
+        Assert.Equal((1, true, false), (hub.People, hub.Knows(StoreHost.Manager), hub.Knows(Csm)));
+        var said = await first.CreateClient().PostAsJsonAsync("/chat/messages", new { @as = StoreHost.Manager, text = "help" });
+        Assert.Equal(HttpStatusCode.OK, said.StatusCode);
+        var mine = await NextEvent(events);
+        Assert.Equal(("message", "help"), (mine.GetProperty("type").GetString(), mine.GetProperty("message").GetProperty("text").GetString()));
+    }
+
     private static string WriteCsv()
     {
         var path = Path.Combine(Path.GetTempPath(), $"accounts-{Guid.NewGuid():N}.csv");
