@@ -99,6 +99,8 @@ public class SegmentLanguageTests(IngestFactory host) : IClassFixture<IngestFact
         Assert.Equal("Danke! Ihre Antwort: 9", TitleOf((await clicked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages")[0]));
         var helped = await chat.PostAsJsonAsync("/chat/messages", new { @as = Contact("pt"), text = "help" });
         Assert.Equal("O que você pode fazer aqui", TitleOf((await helped.Content.ReadFromJsonAsync<JsonElement>())[1]));
+        var helpedInTheirOwn = await chat.PostAsJsonAsync("/chat/messages", new { @as = Contact("own"), text = "help" });
+        Assert.Equal("Ce puteți face aici", TitleOf((await helpedInTheirOwn.Content.ReadFromJsonAsync<JsonElement>())[1]));
     }
 
     /// <summary>A locale as JSON, and how the answer names it (a long one cut at 40 characters).</summary>
