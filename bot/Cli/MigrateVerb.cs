@@ -78,7 +78,7 @@ public static class MigrateVerb
             Console.WriteLine($"  usage events the old host had not counted: {notCounted}, left to the host that leads the counting on the database.");
             return 0;
         }
-        using var rollup = new UsageRollup(ports.Ingest, ports.Book, ports.Transactions, new SharedEventLog(ports.SharedUsage), IngestSettings.From(config),
+        using var rollup = new UsageRollup(ports.Ingest, ports.Book, ports.ContactLanguages, ports.Transactions, new SharedEventLog(ports.SharedUsage), IngestSettings.From(config),
             services.GetRequiredService<TeamSettings>(), services.GetRequiredService<IBookSource>(), services.GetRequiredService<TimeProvider>());
         var counted = rollup.CountIn(lead);
         Console.WriteLine($"  usage events the old host had not counted: {counted} of {notCounted}, counted now");

@@ -14,14 +14,15 @@ public sealed record StoreDescription(string Provider, string Where);
 
 /// <summary>The core's storage ports, as one provider's stores implement them.</summary>
 public sealed record StorePorts(IStoreTransactions Transactions, IChangeFeed Feed, IBookStore Book, INudgeLedger Ledger, IAccountActivity Activity,
-    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IMemberLanguageStore MemberLanguages, IIngestStore Ingest,
-    ISyncRecords Sync, ISharedUsageLog? SharedUsage, ISharedConversations? SharedConversations)
+    ISurveyStore Surveys, Core.Audit.IAuditLog Audit, IHandledEvents SlackEvents, IConversationReferenceStore TeamsReferences, IMemberLanguageStore MemberLanguages,
+    IContactLanguageStore ContactLanguages, IIngestStore Ingest, ISyncRecords Sync, ISharedUsageLog? SharedUsage, ISharedConversations? SharedConversations)
 {
     /// <summary>One host on the file: its usage events go to its own log beside it, and the local chat's conversations stay in its memory.</summary>
-    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.MemberLanguages, s.Ingest, s.Sync, null, null);
+    public static StorePorts Of(LiteDbStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.MemberLanguages, s.ContactLanguages, s.Ingest, s.Sync,
+        null, null);
 
-    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.MemberLanguages, s.Ingest, s.Sync,
-        s.UsageEvents, s.Conversations);
+    public static StorePorts Of(PostgresStore s) => new(s, s, s.Book, s.Ledger, s.Activity, s.Surveys, s.Audit, s.SlackEvents, s.TeamsReferences, s.MemberLanguages, s.ContactLanguages, s.Ingest,
+        s.Sync, s.UsageEvents, s.Conversations);
 }
 
 /// <summary>The one composition root: the services the host and every command-line verb share, registered in one place.</summary>
@@ -35,7 +36,7 @@ public static class Composition
         services.AddSingleton(team);
         services.AddSingleton(Settings.Checks(config));
         services.AddSingleton(Settings.Nps(config));
-        AddStore(services, config, waitForTheStore, team.Members);
+        AddStore(services, config, waitForTheStore, team);
         services.AddSingleton(DailyUsage.From(config));
         services.AddSingleton<BookReadModel>();
         services.AddSingleton<IBookSource>(s => s.GetRequiredService<BookReadModel>());
@@ -55,7 +56,7 @@ public static class Composition
     /// The store `Storage:Provider` names (the LiteDB file, or the PostgreSQL database) and one small store per port over it; the
     /// core sees the ports only. The host waits for an unreachable database at start (<paramref name="waitForTheStore"/>).
     /// </summary>
-    private static void AddStore(IServiceCollection services, IConfiguration config, bool waitForTheStore, Core.Language.MemberLanguages members)
+    private static void AddStore(IServiceCollection services, IConfiguration config, bool waitForTheStore, TeamSettings team)
     {
         services.AddSingleton(new StoreFiles(Path.GetFullPath(Settings.StoragePath(config))));
         if (Settings.StorageProvider(config) == "postgres")
@@ -69,7 +70,7 @@ public static class Composition
                 if (waitForTheStore) WaitUntilReachable(store, s.GetRequiredService<ILoggerFactory>().CreateLogger("SuccessBot.Storage"), s.GetRequiredService<IConfiguration>());
                 return store;
             });
-            services.AddSingleton(s => KeepingLanguagesOf(members, StorePorts.Of(s.GetRequiredService<PostgresStore>())));
+            services.AddSingleton(s => KeepingLanguagesOf(team, StorePorts.Of(s.GetRequiredService<PostgresStore>())));
             services.AddSingleton(s => new StoreDescription("postgres", s.GetRequiredService<PostgresStore>().Describes));
             services.AddSingleton(s => new ChangeNotifications(s.GetRequiredService<PostgresStore>().FollowNotificationsAsync));
             services.AddHostedService<ChangeWakeup>();
@@ -77,7 +78,7 @@ public static class Composition
         else
         {
             services.AddSingleton(s => new LiteDbStore(s.GetRequiredService<StoreFiles>().Store, s.GetRequiredService<ILogger<LiteDbStore>>()));
-            services.AddSingleton(s => KeepingLanguagesOf(members, StorePorts.Of(s.GetRequiredService<LiteDbStore>())));
+            services.AddSingleton(s => KeepingLanguagesOf(team, StorePorts.Of(s.GetRequiredService<LiteDbStore>())));
             services.AddSingleton(s => new StoreDescription("litedb", s.GetRequiredService<StoreFiles>().Store));
         }
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Transactions);
@@ -90,14 +91,19 @@ public static class Composition
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().SlackEvents);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().TeamsReferences);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().MemberLanguages);
+        services.AddSingleton(s => s.GetRequiredService<StorePorts>().ContactLanguages);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Ingest);
         services.AddSingleton(s => s.GetRequiredService<StorePorts>().Sync);
     }
 
-    /// <summary>The members' languages their chats told before a restart, read once the store is open, and kept in it from then on.</summary>
-    private static StorePorts KeepingLanguagesOf(Core.Language.MemberLanguages members, StorePorts ports)
+    /// <summary>
+    /// The members' languages their chats told before a restart, read once the store is open, and kept in it from then on;
+    /// the contacts' languages Segment gave, read from it.
+    /// </summary>
+    private static StorePorts KeepingLanguagesOf(TeamSettings team, StorePorts ports)
     {
-        members.KeepIn(ports.MemberLanguages);
+        team.Members.KeepIn(ports.MemberLanguages);
+        team.Contacts.ReadFrom(ports.ContactLanguages, ports.Transactions);
         return ports;
     }
 

@@ -180,6 +180,7 @@ public sealed class EventLog(string folder, string? storeId = null) : IUsageLog
         Optional(json, "sessionId", e.SessionId);
         Optional(json, "email", e.Email);
         Optional(json, "traits", e.Traits);
+        Optional(json, "locale", e.Locale);
         Optional(json, "previousId", e.PreviousId);
         if (e.Account is { } a)
         {
@@ -216,7 +217,8 @@ public sealed class EventLog(string folder, string? storeId = null) : IUsageLog
                 Call = Enum.Parse<SegmentCall>(d.GetProperty("call").GetString()!), MessageId = d.GetProperty("messageId").GetString()!,
                 Timestamp = d.GetProperty("timestamp").GetDateTimeOffset(), UserId = Text(d, "userId"), AnonymousId = Text(d, "anonymousId"),
                 AccountId = Text(d, "accountId"), Feature = Text(d, "feature"), Minutes = d.TryGetProperty("minutes", out var m) ? m.GetDouble() : 0,
-                SessionId = Text(d, "sessionId"), Email = Text(d, "email"), Traits = Text(d, "traits"), PreviousId = Text(d, "previousId"),
+                SessionId = Text(d, "sessionId"), Email = Text(d, "email"), Traits = Text(d, "traits"), Locale = Text(d, "locale"),
+                PreviousId = Text(d, "previousId"),
                 Account = account, Raw = JsonMarshal.GetRawUtf8Value(d.GetProperty("raw")).ToArray(),
             };
             return (e, DateTimeOffset.FromUnixTimeMilliseconds(d.GetProperty("receivedAt").GetInt64()));

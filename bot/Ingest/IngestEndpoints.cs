@@ -12,6 +12,7 @@ namespace SuccessBot.Ingest;
 /// <summary>
 /// Segment's HTTP Tracking API at /v1: track, identify, group, alias and batch, with the write key as the basic-auth user name or in the body.
 /// Answers as Segment does (`{"success": true}`); what is wrong gets a 4xx naming it, and nothing of a refused call is stored.
+/// What of a stored call was not read (a locale that is no language tag) is named in `ignored`.
 /// </summary>
 public static class IngestEndpoints
 {
@@ -48,7 +49,8 @@ public static class IngestEndpoints
         v1.MapPost("/batch", ReceiveBatch);
     }
 
-    private sealed record Rejected(int Index, string? MessageId, string Error);
+    /// <summary>An event of the request (its index in a batch, else 0) that was refused, or a part of it that was not read.</summary>
+    private sealed record EventError(int Index, string? MessageId, string Error);
 
     private static async Task<IResult> ReceiveOne(HttpContext http, SegmentCall call, IngestSettings settings, IngestWriter writer, TimeProvider clock)
     {
@@ -58,7 +60,7 @@ public static class IngestEndpoints
         {
             var read = SegmentReader.Read(body!.Json.RootElement, body.Bytes, call, default, clock.GetUtcNow(), settings);
             if (read.Error is { } error) return JsonInput.Problem(400, error);
-            return await StoreAsync(http, writer, [read.Event!], []);
+            return await StoreAsync(http, writer, [read.Event!], [], read.Ignored is { } ignored ? [new EventError(0, read.Event!.MessageId, ignored)] : []);
         }
     }
 
@@ -74,7 +76,8 @@ public static class IngestEndpoints
             var context = root.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
             var now = clock.GetUtcNow();
             var accepted = new List<SegmentEvent>();
-            var rejected = new List<Rejected>();
+            var rejected = new List<EventError>();
+            var ignored = new List<EventError>();
             var index = 0;
             foreach (var item in batch.EnumerateArray())
             {
@@ -83,7 +86,8 @@ public static class IngestEndpoints
                     ? new SegmentReader.Outcome(null, $"the event is {size / 1024.0:0.#} KB; the limit per event is {IngestSettings.MaxEventBytes / 1024} KB")
                     : SegmentReader.Read(item, body.Bytes, null, context, now, settings);
                 if (read.Event is { } e) accepted.Add(e);
-                else rejected.Add(new Rejected(index, MessageIdOf(item), read.Error!));
+                else rejected.Add(new EventError(index, MessageIdOf(item), read.Error!));
+                if (read.Ignored is { } part) ignored.Add(new EventError(index, read.Event!.MessageId, part));
                 index++;
             }
             if (accepted.Count == 0 && rejected.Count > 0)
@@ -91,11 +95,11 @@ public static class IngestEndpoints
                 var error = $"None of the {rejected.Count} events in the batch could be read.";
                 return JsonInput.Problem(400, error, body: new { error, rejected });
             }
-            return await StoreAsync(http, writer, accepted, rejected);
+            return await StoreAsync(http, writer, accepted, rejected, ignored);
         }
     }
 
-    private static async Task<IResult> StoreAsync(HttpContext http, IngestWriter writer, IReadOnlyList<SegmentEvent> events, List<Rejected> rejected)
+    private static async Task<IResult> StoreAsync(HttpContext http, IngestWriter writer, IReadOnlyList<SegmentEvent> events, List<EventError> rejected, List<EventError> ignored)
     {
         if (writer.Off is { } why)
         {
@@ -114,8 +118,8 @@ public static class IngestEndpoints
             http.Response.Headers.RetryAfter = "5";
             return JsonInput.Problem(503, "The store could not take the events just now; send them again.");
         }
-        return rejected.Count == 0 ? Results.Json(new { success = true })
-            : Results.Json(new { success = true, accepted = events.Count, rejected });
+        return rejected.Count + ignored.Count == 0 ? Results.Json(new { success = true })
+            : Results.Json(new { success = true, accepted = events.Count, rejected, ignored });
     }
 
     /// <summary>A request's body (in a pooled buffer, given back on dispose) and the JSON parsed from it, which reads that buffer.</summary>

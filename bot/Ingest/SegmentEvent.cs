@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SuccessBot.Core.Domain;
 using SuccessBot.Core.Time;
 
@@ -36,6 +37,9 @@ public sealed record SegmentEvent
     /// <summary>Identify: the traits as sent, kept as JSON.</summary>
     public string? Traits { get; init; }
 
+    /// <summary>Identify: the user's language tag, `traits.locale` else `context.locale`, as sent (trimmed).</summary>
+    public string? Locale { get; init; }
+
     public AccountTraits? Account { get; init; }
 
     /// <summary>Alias: the id the user was known by before (a visitor's anonymousId, or a former userId).</summary>
@@ -51,9 +55,13 @@ public sealed record SegmentEvent
 }
 
 /// <summary>Reads Segment's documented JSON (https://segment.com/docs/connections/spec/) into <see cref="SegmentEvent"/>, or says what is wrong.</summary>
-public static class SegmentReader
+public static partial class SegmentReader
 {
-    public sealed record Outcome(SegmentEvent? Event, string? Error);
+    /// <param name="Ignored">What of an event read was not taken, and why (the event counts all the same).</param>
+    public sealed record Outcome(SegmentEvent? Event, string? Error, string? Ignored = null);
+
+    /// <summary>RFC 5646 asks that tags of up to 35 characters be kept; longer ones are no locale a sender means.</summary>
+    private const int MaxLocaleLength = 35;
 
     private const double MinutesInADay = 24 * 60;
 
@@ -116,7 +124,8 @@ public static class SegmentReader
                 if (Id(call, "previousId") is not { } previousId) return Fail("an alias call needs \"previousId\", the id the user was known by before");
                 return new(e with { PreviousId = previousId }, null);
             case SegmentCall.Identify:
-                return new(e with { Email = Text(traits, "email"), Traits = traits.ValueKind == JsonValueKind.Object ? traits.GetRawText() : null }, null);
+                var (locale, ignored) = Locale(traits, context, batchContext);
+                return new(e with { Email = Text(traits, "email"), Traits = traits.ValueKind == JsonValueKind.Object ? traits.GetRawText() : null, Locale = locale }, null, ignored);
             default:
                 if (Id(call, "groupId") is not { } groupId) return Fail("a group call needs \"groupId\", the account_id of the user's account");
                 var (account, problem) = ReadAccount(groupId, traits);
@@ -146,6 +155,28 @@ public static class SegmentReader
         var probe = new Account { Id = groupId, Name = account.Name ?? groupId, OwnerEmail = account.OwnerEmail ?? "owner@example.com", Mrr = mrr ?? 0, StartedOn = started ?? DateOnly.MinValue, Plan = account.Plan };
         return Rules.Check(probe).FirstOrDefault() is { } broken ? (null, $"\"traits.{broken.Field}\" {broken.Problem}") : (account, null);
     }
+
+    /// <summary>
+    /// The user's language: `traits.locale` (the app's word on its user), else `context.locale` (the browser's or device's,
+    /// the batch's when the event has none). One that is not a language tag is named and passed over: the call counts without it.
+    /// </summary>
+    private static (string? Locale, string? Ignored) Locale(JsonElement traits, JsonElement context, JsonElement batchContext)
+    {
+        string? ignored = null;
+        foreach (var (field, holder) in new[] { ("traits.locale", traits), ("context.locale", context), ("context.locale", batchContext) })
+        {
+            if (!Property(holder, "locale", out var value) || value.ValueKind == JsonValueKind.Null
+                || (value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString()))) continue;
+            if (value.ValueKind == JsonValueKind.String && value.GetString()!.Trim() is { Length: <= MaxLocaleLength } tag && LanguageTag().IsMatch(tag))
+                return (tag, ignored);
+            ignored ??= $"\"{field}\" {Cut(value.GetRawText())} is not a language tag such as \"de\" or \"pt-BR\" (at most {MaxLocaleLength} characters), and was not read";
+        }
+        return (null, ignored);
+    }
+
+    /// <summary>A language of 2 to 8 letters, then subtags of up to 8 letters or digits (`_` as some senders write `pt_BR`).</summary>
+    [GeneratedRegex("^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")]
+    private static partial Regex LanguageTag();
 
     /// <summary>Minutes of one event: 0 to a day's 1,440, so one bad sender cannot fill a usage row.</summary>
     private static double? Minutes(JsonElement properties) =>

@@ -6,12 +6,12 @@ using SuccessBot.Core.Storage;
 namespace SuccessBot.Ingest;
 
 /// <summary>
-/// Turns checked Segment calls into what the figures read: accounts (from group traits) and one usage row per account and
-/// day. The state of the days being written (who was active, in which sessions, what they used) is kept in memory; an
-/// accepted call is appended to the <see cref="EventLog"/> (on disk before the sender is answered), and a checkpoint
-/// writes the changed days, users, links and accounts to the store in one transaction that also records the log position
-/// it covers. After a crash, <see cref="Recover"/> loads the checkpoint and replays the log after it: nothing is lost,
-/// and nothing is counted twice.
+/// Turns checked Segment calls into what the figures read: accounts (from group traits), one usage row per account and
+/// day, and contacts' languages (from identify calls). The state of the days being written (who was active, in which
+/// sessions, what they used) is kept in memory; an accepted call is appended to the <see cref="EventLog"/> (on disk before
+/// the sender is answered), and a checkpoint writes the changed days, users, links, accounts and languages to the store in
+/// one transaction that also records the log position it covers. After a crash, <see cref="Recover"/> loads the checkpoint
+/// and replays the log after it: nothing is lost, and nothing is counted twice.
 /// </summary>
 /// <remarks>One writer (<see cref="IngestWriter"/>) calls everything but <see cref="Store"/>, which a checkpoint runs beside it.</remarks>
 public sealed class UsageRollup : IDisposable
@@ -21,6 +21,7 @@ public sealed class UsageRollup : IDisposable
 
     private readonly IIngestStore _state;
     private readonly IBookStore _accounts;
+    private readonly IContactLanguageStore _contactLanguages;
     private readonly IStoreTransactions _transactions;
     private readonly IngestSettings _settings;
     private readonly TeamSettings _team;
@@ -35,6 +36,7 @@ public sealed class UsageRollup : IDisposable
     private readonly Pending<IngestUser> _users;
     private readonly Pending<VisitorLink> _anonymous;
     private readonly Pending<AsideEvent> _aside;
+    private readonly Pending<ContactLanguage> _languages;
     private Dictionary<string, AccountChange> _accountsWaiting = new(StringComparer.Ordinal);
     private Dictionary<string, AccountChange>? _accountsStoring;
     private readonly HashSet<string> _knownAccounts = new(StringComparer.Ordinal);
@@ -49,11 +51,12 @@ public sealed class UsageRollup : IDisposable
     private LogPosition _position, _checkpointed;
     private bool _trimDue;
 
-    public UsageRollup(IIngestStore state, IBookStore accounts, IStoreTransactions transactions, IUsageLog log,
+    public UsageRollup(IIngestStore state, IBookStore accounts, IContactLanguageStore contactLanguages, IStoreTransactions transactions, IUsageLog log,
         IngestSettings settings, TeamSettings team, IBookSource book, TimeProvider clock)
     {
         _state = state;
         _accounts = accounts;
+        _contactLanguages = contactLanguages;
         _transactions = transactions;
         _settings = settings;
         _team = team;
@@ -64,6 +67,8 @@ public sealed class UsageRollup : IDisposable
         _users = new Pending<IngestUser>(state.User, u => u.Key);
         _anonymous = new Pending<VisitorLink>(state.Visitor, v => v.AnonymousId);
         _aside = new Pending<AsideEvent>(state.Aside, a => a.MessageId);
+        // Never read back here: whoever writes to the contact reads the store.
+        _languages = new Pending<ContactLanguage>(_ => null, l => l.Email);
     }
 
     /// <summary>
@@ -80,6 +85,7 @@ public sealed class UsageRollup : IDisposable
             _users.Clear();
             _anonymous.Clear();
             _aside.Clear();
+            _languages.Clear();
             _accountsWaiting = new(StringComparer.Ordinal);
             _accountsStoring = null;
             _knownAccounts.Clear();
@@ -213,6 +219,7 @@ public sealed class UsageRollup : IDisposable
         public required Dictionary<string, IngestUser?> Users { get; init; }
         public required Dictionary<string, VisitorLink?> Anonymous { get; init; }
         public required Dictionary<string, AsideEvent?> Aside { get; init; }
+        public required Dictionary<string, ContactLanguage?> Languages { get; init; }
         public required Dictionary<string, AccountChange> Accounts { get; init; }
         public required LogPosition Position { get; init; }
         public required DateTimeOffset At { get; init; }
@@ -224,7 +231,8 @@ public sealed class UsageRollup : IDisposable
     {
         lock (_gate)
         {
-            if (_position == _checkpointed && _dirty.Count == 0 && _accountsWaiting.Count == 0 && !_trimDue && !_users.HasWaiting && !_anonymous.HasWaiting && !_aside.HasWaiting)
+            if (_position == _checkpointed && _dirty.Count == 0 && _accountsWaiting.Count == 0 && !_trimDue && !_users.HasWaiting && !_anonymous.HasWaiting && !_aside.HasWaiting
+                && !_languages.HasWaiting)
                 return null;
             foreach (var day in _dirty)
             {
@@ -234,6 +242,7 @@ public sealed class UsageRollup : IDisposable
             var checkpoint = new Checkpoint
             {
                 Days = _dirty, Users = _users.TakeForStoring(), Anonymous = _anonymous.TakeForStoring(), Aside = _aside.TakeForStoring(),
+                Languages = _languages.TakeForStoring(),
                 Accounts = _accountsStoring = _accountsWaiting, Position = _position, At = _clock.GetUtcNow(), Trim = _trimDue,
             };
             _dirty = [];
@@ -254,6 +263,7 @@ public sealed class UsageRollup : IDisposable
         if (c.Accounts.Count > 0)
             _accounts.UpsertAccounts(c.Accounts.Select(a => a.Value.ApplyTo(a.Key, _accounts.FindAccount(a.Key))).OfType<Account>().ToArray(), today);
         if (c.Days.Count > 0) _accounts.UpsertUsage(c.Days.Select(d => d.ToUsage()).ToArray());
+        if (c.Languages.Count > 0) _contactLanguages.Save(c.Languages.Values.OfType<ContactLanguage>().ToArray());
         _state.Store(new IngestCheckpoint(c.Days.Select(d => d.ToRow()).ToArray(), c.Users, c.Anonymous, c.Aside, new IngestPosition(c.Position.File, c.Position.Offset),
             c.Trim ? today.AddDays(-_settings.RawEventDays) : null, c.Trim ? c.At.AddDays(-_settings.AsideDays) : null));
         return 0;
@@ -270,6 +280,7 @@ public sealed class UsageRollup : IDisposable
             _users.EndStoring(stored);
             _anonymous.EndStoring(stored);
             _aside.EndStoring(stored);
+            _languages.EndStoring(stored);
             if (!stored)
             {
                 foreach (var (id, change) in c.Accounts) _accountsWaiting[id] = _accountsWaiting.TryGetValue(id, out var later) ? change.Then(later) : change;
@@ -308,10 +319,17 @@ public sealed class UsageRollup : IDisposable
         }
     }
 
+    /// <summary>Who the user is; a locale is their contact's language, by the email this call or an earlier one gave (none: nothing to keep it by).</summary>
     private void Identify(SegmentEvent e)
     {
         var user = _users.Find(e.UserKey) ?? new IngestUser(e.UserKey, null);
-        _users.Put(e.UserKey, user with { Email = e.Email ?? user.Email, Traits = e.Traits ?? user.Traits });
+        var email = e.Email ?? user.Email;
+        _users.Put(e.UserKey, user with { Email = email, Traits = e.Traits ?? user.Traits });
+        if (e.Locale is { } locale && email is not null)
+        {
+            var contact = email.Trim().ToLowerInvariant();
+            _languages.Put(contact, new ContactLanguage(contact, locale));
+        }
         if (e.UserId is not null && e.AnonymousId is not null) LinkVisitor(e.AnonymousId, e.UserId);
     }
 

@@ -15,8 +15,9 @@ internal static class Collections
         Nudges = "nudges", Signals = "signals", Snoozes = "snoozes", Touchpoints = "touchpoints", ChurnRecords = "churn_records",
         Surveys = "surveys", OptOuts = "optouts", RefusedClicks = "survey_refused_clicks", Changes = "changes", Audit = "audit",
         SlackEventIds = "slack_event_ids", TeamsConversations = "teams_conversations", MemberLanguages = "member_languages",
-        IngestUsers = "ingest_users", IngestAnonymous = "ingest_anonymous", IngestDays = "ingest_days_by_day", IngestAside = "ingest_aside",
-        IngestCheckpoint = "ingest_checkpoint", SyncedAccounts = "synced_accounts", SyncCursors = "sync_cursors", SyncEventIds = "sync_event_ids";
+        ContactLanguages = "contact_languages", IngestUsers = "ingest_users", IngestAnonymous = "ingest_anonymous", IngestDays = "ingest_days_by_day",
+        IngestAside = "ingest_aside", IngestCheckpoint = "ingest_checkpoint", SyncedAccounts = "synced_accounts", SyncCursors = "sync_cursors",
+        SyncEventIds = "sync_event_ids";
 
     /// <summary>Where stores written before 2026-12-03 keep usage and day states, keyed account first (moved by <see cref="DayFirstKeys"/>).</summary>
     public const string UsageByAccount = "usage", IngestDaysByAccount = "ingest_days";

@@ -29,6 +29,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
     public LiteDbHandledEvents SlackEvents { get; }
     public LiteDbConversationReferences TeamsReferences { get; }
     public LiteDbMemberLanguages MemberLanguages { get; }
+    public LiteDbContactLanguages ContactLanguages { get; }
     public LiteDbIngestStore Ingest { get; }
     public LiteDbSyncRecords Sync { get; }
 
@@ -60,6 +61,7 @@ public sealed class LiteDbStore : IStoreTransactions, IChangeFeed, IDisposable
         SlackEvents = new LiteDbHandledEvents(this, Collections.SlackEventIds);
         TeamsReferences = new LiteDbConversationReferences(this);
         MemberLanguages = new LiteDbMemberLanguages(this);
+        ContactLanguages = new LiteDbContactLanguages(this);
         Ingest = new LiteDbIngestStore(this);
         Sync = new LiteDbSyncRecords(this);
     }

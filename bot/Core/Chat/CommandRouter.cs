@@ -50,7 +50,8 @@ public sealed class CommandRouter
         if (!_routes.TryGetValue(command.GetType(), out var route))
             return Reply.Refusal(w["Refusal.NotAvailableTitle"], w["Refusal.NotAvailable", ("command", command.GetType().Name)]);
 
-        var scoped = context.Asker.SeesWholeTeam ? context : context with { Book = context.Book.OwnedBy(context.Asker.Email!) };
+        // A customer gets here for help and stop only, which show no figures: their accounts stay, as the language they read is theirs.
+        var scoped = context.Asker.SeesWholeTeam || context.Asker.Role is Role.Customer ? context : context with { Book = context.Book.OwnedBy(context.Asker.Email!) };
         return route(command, scoped).CutIn(w);
     }
 }

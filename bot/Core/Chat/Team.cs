@@ -27,6 +27,9 @@ public sealed record TeamSettings
     /// <summary>The languages team members' chats have told.</summary>
     public Language.MemberLanguages Members { get; init; } = new();
 
+    /// <summary>The languages Segment's identify calls gave customer contacts.</summary>
+    public Language.ContactLanguages Contacts { get; init; } = new();
+
     /// <summary>A team member's words: their chat's language, else the team's.</summary>
     public Language.Reader ReaderOfMember(string email) => ReaderIn(Members.Of(email) ?? SuccessBot.Core.Language.Languages.First(Language));
 

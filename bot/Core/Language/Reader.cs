@@ -201,17 +201,18 @@ public static class Languages
     public static CultureInfo First(params string?[] tags) => tags.Select(Match).FirstOrDefault(c => c is not null) ?? English;
 
     /// <summary>
-    /// A customer's language: their own (the `contact_languages` column), then their chat's (the Slack user's or the
-    /// Teams activity's locale), then their account's (`language`), then the team's (`Team:Language`).
+    /// A customer's language: their own (the `contact_languages` column), then Segment's (an identify call's locale), then
+    /// their chat's (the Slack user's or the Teams activity's locale), then their account's (`language`), then the team's
+    /// (`Team:Language`).
     /// </summary>
     public static CultureInfo OfContact(Domain.Account? account, string? contact, string? chatLocale, Chat.TeamSettings team) =>
-        First(account?.LanguageOf(contact), chatLocale, account?.Language, team.Language);
+        First(account?.LanguageOf(contact), team.Contacts.Of(contact), chatLocale, account?.Language, team.Language);
 
     /// <summary>The same for a contact known by email only (`stop`): the first of their accounts that gives a language.</summary>
     public static CultureInfo OfContact(Domain.BookOfBusiness book, string email, string? chatLocale, Chat.TeamSettings team)
     {
         var accounts = book.PositionsOfContact(email).Select(p => book.HistoryAt(p).Account).ToArray();
-        return First(accounts.Select(a => a.LanguageOf(email)).FirstOrDefault(l => Match(l) is not null), chatLocale,
+        return First(accounts.Select(a => a.LanguageOf(email)).FirstOrDefault(l => Match(l) is not null), team.Contacts.Of(email), chatLocale,
             accounts.Select(a => a.Language).FirstOrDefault(l => Match(l) is not null), team.Language);
     }
 }

@@ -89,6 +89,19 @@ public interface IMemberLanguageStore
     void Save(string email, string language);
 }
 
+/// <summary>A customer contact's language as a Segment identify call last gave it: a language tag as sent ("de", "pt-BR", "fr-CA").</summary>
+public sealed record ContactLanguage(string Email, string Language);
+
+/// <summary>Each customer contact's language as Segment last gave it, by lower-cased email; read by whoever writes to the contact.</summary>
+public interface IContactLanguageStore
+{
+    /// <summary>The tag last given for <paramref name="email"/>, or null.</summary>
+    string? Of(string email);
+
+    /// <summary>Keeps each contact's tag, replacing the one given before.</summary>
+    void Save(IReadOnlyCollection<ContactLanguage> languages);
+}
+
 /// <summary>What it takes to message people later (Teams conversation references), kept by key.</summary>
 public interface IConversationReferenceStore
 {

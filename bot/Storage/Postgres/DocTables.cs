@@ -90,7 +90,9 @@ internal static class Tables
     public static readonly DocTable Nudges = new("nudges", Collections.Nudges, Text("status", "status"), At("next", "next"), At("sent", "sent"), At("created", "created"), Text("ref", "ref"),
         new Column("claimed_until", "timestamptz", _ => null));
 
-    /// <summary>Every table of documents, in the order `migrate --from-litedb` copies them.</summary>
     public static readonly DocTable MemberLanguages = new("member_languages", Collections.MemberLanguages);
-    public static readonly DocTable[] All = [Accounts, MrrHistory, Nps, Touchpoints, ChurnRecords, Surveys, OptOuts, Snoozes, Signals, Nudges, MemberLanguages];
+    public static readonly DocTable ContactLanguages = new("contact_languages", Collections.ContactLanguages);
+
+    /// <summary>Every table of documents, in the order `migrate --from-litedb` copies them.</summary>
+    public static readonly DocTable[] All = [Accounts, MrrHistory, Nps, Touchpoints, ChurnRecords, Surveys, OptOuts, Snoozes, Signals, Nudges, MemberLanguages, ContactLanguages];
 }

@@ -16,8 +16,8 @@ public sealed class DatabaseNotEmpty(string message) : Exception(message);
 
 /// <summary>
 /// `migrate --from-litedb FILE`: every row of a LiteDB store (accounts, MRR history, usage, NPS, the ledger, surveys, what
-/// CSMs did, the audit log, Slack event ids, Teams references, the usage-event rollup's state) copied into an empty database
-/// in one transaction, counted on both sides; a count that differs rolls all of it back. The change log is not copied: a host
+/// CSMs did, the audit log, Slack event ids, Teams references, members' and contacts' languages, the usage-event rollup's
+/// state) copied into an empty database in one transaction, counted on both sides; a count that differs rolls all of it back. The change log is not copied: a host
 /// on the database loads the whole book once, then follows the database's own feed. The old host's own log of usage events
 /// becomes the database's log, its checkpoint an event number there: what it had not counted yet is counted next (by the
 /// caller, or by the first host that leads the counting), and a sender's retry of a logged event is known.

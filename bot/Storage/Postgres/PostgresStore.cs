@@ -43,6 +43,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
     public PostgresHandledEvents SlackEvents { get; }
     public PostgresConversationReferences TeamsReferences { get; }
     public PostgresMemberLanguages MemberLanguages { get; }
+    public PostgresContactLanguages ContactLanguages { get; }
     public PostgresIngestStore Ingest { get; }
     public PostgresSyncRecords Sync { get; }
     public PostgresUsageEvents UsageEvents { get; }
@@ -65,6 +66,7 @@ public sealed class PostgresStore : IStoreTransactions, IChangeFeed, IDisposable
         SlackEvents = new PostgresHandledEvents(this);
         TeamsReferences = new PostgresConversationReferences(this);
         MemberLanguages = new PostgresMemberLanguages(this);
+        ContactLanguages = new PostgresContactLanguages(this);
         Ingest = new PostgresIngestStore(this);
         Sync = new PostgresSyncRecords(this);
         UsageEvents = new PostgresUsageEvents(this);

@@ -34,14 +34,14 @@ public sealed class PostgresCommandLineTests : IDisposable
         Assert.Equal(0, first.Exit);
         Assert.Contains($"Database: PostgreSQL at 127.0.0.1:", first.Out);
         Assert.Contains("Applied: none\n", first.Out);
-        Assert.Contains("Pending: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat, 0007 usage_lead_term, 0008 member_languages\n", first.Out);
-        Assert.Contains("Applied now: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat, 0007 usage_lead_term, 0008 member_languages.", first.Out);
+        Assert.Contains("Pending: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat, 0007 usage_lead_term, 0008 member_languages, 0009 contact_languages\n", first.Out);
+        Assert.Contains("Applied now: 0001 initial, 0002 delivery_lease, 0003 sync, 0004 quartz_scheduler, 0005 usage_events, 0006 local_chat, 0007 usage_lead_term, 0008 member_languages, 0009 contact_languages.", first.Out);
 
         var again = Run(connection, "migrate");
         Assert.Equal(0, again.Exit);
-        Assert.Matches(@"Applied: 0001 initial \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), 0002 delivery_lease \(.*0003 sync \(.*0004 quartz_scheduler \(.*0005 usage_events \(.*0006 local_chat \(.*0007 usage_lead_term \(.*0008 member_languages \(", again.Out);
+        Assert.Matches(@"Applied: 0001 initial \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), 0002 delivery_lease \(.*0003 sync \(.*0004 quartz_scheduler \(.*0005 usage_events \(.*0006 local_chat \(.*0007 usage_lead_term \(.*0008 member_languages \(.*0009 contact_languages \(", again.Out);
         Assert.Contains("Pending: none\n", again.Out);
-        Assert.Contains("The schema is up to date (version 8).", again.Out);
+        Assert.Contains("The schema is up to date (version 9).", again.Out);
     }
 
     [SkippableFact]
@@ -65,19 +65,21 @@ public sealed class PostgresCommandLineTests : IDisposable
         var connection = PostgresServer.Require().CreateDatabase();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         DemoStore.Create(_folder.Store, seed: 7, today);
-        // What the hosts on the file did: a ledger, surveys, an audit trail, a Slack retry remembered, a Teams reference.
+        // What the hosts on the file did: a ledger, surveys, an audit trail, a Slack retry remembered, a Teams reference, languages.
         var onFile = TheProgram.Run(_folder, [], "check", "all");
         Assert.Equal(0, onFile.Exit);
         using (var file = new SuccessBot.Storage.LiteDbStore(_folder.Store))
         {
             file.SlackEvents.FirstTime("Ev123", DateTimeOffset.UtcNow, TimeSpan.FromDays(2));
             file.TeamsReferences.Save(new Core.Storage.StoredReference("ana@example.com", """{"serviceUrl":"https://smba.example/","userId":"29:u1"}"""), []);
+            file.MemberLanguages.Save("ana@example.com", "de");
+            file.ContactLanguages.Save([new("ops@customer.example", "pt-BR"), new("cfo@customer.example", "fr")]);
         }
 
         var copy = Run(connection, "migrate", "--from-litedb", _folder.Store);
 
         Assert.Equal(0, copy.Exit);
-        foreach (var table in new[] { "accounts", "mrr_history", "usage", "nps", "nudges", "signals", "surveys", "audit", "slack_event_ids", "teams_conversations" })
+        foreach (var table in new[] { "accounts", "mrr_history", "usage", "nps", "nudges", "signals", "surveys", "audit", "slack_event_ids", "teams_conversations", "member_languages", "contact_languages" })
             Assert.Matches($@"\n  {table}: ([1-9]\d*) of \1\n", copy.Out);
         Assert.Contains($"Copied {_folder.Store} into the database", copy.Out);
         foreach (var question in new[] { "churn last month", "nps last 90 days", "at-risk", "renewals next 30 days" })
@@ -102,12 +104,17 @@ public sealed class PostgresCommandLineTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await segment.PostAsync("/v1/batch", SegmentPayloads.AsJson(counted))).StatusCode);
         }
         var late = SegmentPayloads.Track(user, "Export Run", properties: Minutes(3));
+        var identify = new JsonObject
+        {
+            ["type"] = "identify", ["userId"] = user, ["messageId"] = Guid.NewGuid().ToString(), ["traits"] = new JsonObject { ["email"] = $"{user}@moving.example" },
+            ["context"] = new JsonObject { ["locale"] = "de-CH" },
+        };
         using var crashed = new TempFolder();
         // The old host checkpoints once an hour: what it takes now is in its event log only when its machine dies.
         using (var logging = IngestFactory.On(old.Store, publishSeconds: 3600))
         using (var segment = logging.Segment())
         {
-            var answered = await segment.PostAsync("/v1/batch", SegmentPayloads.AsJson(SegmentPayloads.Batch(SegmentPayloads.Track(user, "Export Run", properties: Minutes(3)), late)));
+            var answered = await segment.PostAsync("/v1/batch", SegmentPayloads.AsJson(SegmentPayloads.Batch(SegmentPayloads.Track(user, "Export Run", properties: Minutes(3)), late, identify)));
             Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
             await (await logging.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: true);
             TempFolder.Copy(Path.GetDirectoryName(old.Store)!, Path.GetDirectoryName(crashed.Store)!);
@@ -116,12 +123,13 @@ public sealed class PostgresCommandLineTests : IDisposable
         var copy = Run(connection, "migrate", "--from-litedb", crashed.Store);
 
         Assert.True(copy.Exit == 0, copy.Out + copy.Err);
-        Assert.Contains("\n  ingest_events: 6 of 6\n", copy.Out);
-        Assert.Contains("\n  usage events the old host had not counted: 2 of 2, counted now\n", copy.Out);
+        Assert.Contains("\n  ingest_events: 7 of 7\n", copy.Out);
+        Assert.Contains("\n  usage events the old host had not counted: 3 of 3, counted now\n", copy.Out);
         Assert.Equal(5, PostgresServer.Count(connection, "SELECT sum(events) FROM ingest_days WHERE account = $1", account));
         Assert.Equal(12, PostgresServer.Count(connection, "SELECT minutes FROM usage WHERE account = $1 AND date = $2", account, IngestFactory.Today));
         // A host on the database counts none of them again, and takes a sender's retry of a logged event as the retry it is.
         using var host = StoreHost.OnPostgres(connection, ("Ingest:WriteKey", IngestFactory.WriteKey), ("Ingest:PublishSeconds", "0"), ("Ingest:FutureToleranceMinutes", "10"));
+        Assert.Equal("de-CH", host.Services.GetRequiredService<Core.Chat.TeamSettings>().Contacts.Of($"{user}@moving.example"));
         using var toHost = host.CreateClient();
         toHost.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(IngestFactory.WriteKey + ":")));
         Assert.Equal(HttpStatusCode.OK, (await toHost.PostAsync("/v1/track", SegmentPayloads.AsJson(late.DeepClone()))).StatusCode);

@@ -394,4 +394,30 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal("pt-PT", restarted.Of("BO@example.com")!.Name);
         Assert.Null(restarted.Of("cy@example.com"));
     }
+
+    [SkippableFact]
+    public void A_contacts_language_from_segment_is_read_back_by_email_after_a_restart_and_comes_after_their_own()
+    {
+        var store = OpenStore();
+        store.ContactLanguages.Save([new("bo@acme.example", "fr-CA"), new("cy@acme.example", "ru")]);
+        store.ContactLanguages.Save([new("bo@acme.example", "de-AT")]);
+        // Kept with the checkpoint it belongs to, or not at all.
+        Assert.Throws<InvalidOperationException>(() => store.Transactions.InOne<int>(() =>
+        {
+            store.ContactLanguages.Save([new("bo@acme.example", "ro")]);
+            throw new InvalidOperationException("the checkpoint failed");
+        }));
+
+        var restarted = OpenStore();
+        var team = new TeamSettings { Texts = SuccessBot.Settings.Texts };
+        team.Contacts.ReadFrom(restarted.ContactLanguages, restarted.Transactions);
+
+        Assert.Equal("de-AT", restarted.ContactLanguages.Of(" BO@Acme.example"));
+        Assert.Null(restarted.ContactLanguages.Of("dee@acme.example"));
+        // bo has no language of their own: Segment's comes before the account's pt-BR; cy's own de comes before Segment's ru.
+        Assert.Equal("Wie wahrscheinlich ist es, dass Sie uns einem Freund oder Kollegen weiterempfehlen?",
+            team.ReaderIn(Core.Language.Languages.OfContact(Acme, "bo@acme.example", null, team))["Survey.QuestionUs"]);
+        Assert.Equal("de", Core.Language.Languages.OfContact(Acme, "cy@acme.example", "ru", team).Name);
+        Assert.Equal("pt-BR", Core.Language.Languages.OfContact(Acme, "dee@acme.example", null, team).Name);
+    }
 }
