@@ -340,7 +340,7 @@ public class CommandLineTests : IDisposable
         Assert.Equal(0, dry.Exit);
         Assert.Contains("Would send", dry.Out);
         Assert.Contains("to ana@example.com: Renewal in 20 days · ACME Corp", dry.Out);
-        Assert.Contains("Would send 1 NPS survey(s) today:", dry.Out);
+        Assert.Contains("Would send 1 NPS survey today:", dry.Out);
         Assert.Equal(dry.Out, again.Out);
         Assert.Contains("to ana@example.com: Renewal in 20 days · ACME Corp", real.Out);
         Assert.DoesNotContain("Renewal in 20 days", after.Out);
@@ -397,7 +397,7 @@ public class CommandLineTests : IDisposable
 
         var audit = Run("audit");
 
-        Assert.Contains("Sent 1 NPS survey(s)", byHand.Out);
+        Assert.Contains("Sent 1 NPS survey (the host delivers it):", byHand.Out);
         // The host's start also records who the managers are; the surveys are the two other lines.
         var lines = audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).Where(l => l.Contains("nps send")).ToArray();
         Assert.Equal(2, lines.Length);
