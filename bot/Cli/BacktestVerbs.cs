@@ -34,11 +34,11 @@ public static class BacktestVerbs
             var (result, refusal) = HealthCalibration.Fit(Replay.Observations(r.Book, r.Window, r.Team, r.Checks).ToList(), r.Window, r.Team.Health);
             if (refusal is not null)
             {
-                Console.Error.WriteLine($"calibrate: {refusal}");
+                Console.Error.WriteLine($"calibrate: {refusal(r.Words)}");
                 return Verbs.Failure;
             }
-            // Figures and setting names only: nothing from data that could hold a control character.
-            Console.Write(HealthCalibration.Describe(result!, r.Team.Health));
+            // Figures, texts and setting names only: nothing from data that could hold a control character.
+            Console.Write(HealthCalibration.Describe(result!, r.Team.Health, r.Words));
             return 0;
         });
 

@@ -439,7 +439,7 @@ public class CommandLineTests : IDisposable
         Assert.Equal(today, ranOn);
         Assert.Contains(Core.Backtest.BacktestAnswer.Line(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English), saved[Core.Backtest.Signal.FallingUsage], new Core.Chat.TeamSettings { Texts = Settings.Texts }.Health, new Core.Nudges.CheckOptions()), backtest.Out);
         Assert.Equal(1, calibrate.Exit);
-        Assert.Contains("calibrate: with a 90-day horizon, none of the 1 older month(s) ends before the newer ones start", calibrate.Err);
+        Assert.Contains("calibrate: with a 90-day horizon, the 1 older month does not end before the newer ones start; replay more months (--months) or a shorter --horizon.", calibrate.Err);
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--horizon: \"soon\" is not a whole number of 1 or more.", bad.Err);
     }
