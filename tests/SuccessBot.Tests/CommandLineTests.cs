@@ -389,6 +389,7 @@ public class CommandLineTests : IDisposable
         var acme = Run("audit", "--account", "a1");
         var globex = Run("audit", "--account", "a2");
         var tomorrow = Run("audit", "--since", DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd"));
+        var romanian = RunWith(new() { ["Team__Language"] = "ro" }, "audit", "--account", "a2");
         var bad = Run("audit", "--since", "yesterday");
 
         Assert.Equal(0, acme.Exit);
@@ -396,6 +397,7 @@ public class CommandLineTests : IDisposable
         Assert.EndsWith(" UTC  cli  administrator  nps send  a1  sent to=cto@acme.example; force=no", line.TrimEnd());
         Assert.Equal("No audit entries.", globex.Out.Trim());
         Assert.Equal("No audit entries.", tomorrow.Out.Trim());
+        Assert.Equal("Nicio intrare în jurnalul de audit.", romanian.Out.Trim());
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--since \"yesterday\" is not a date", bad.Err);
     }
