@@ -42,6 +42,6 @@ public static class BacktestBenchmark
         var replayed = clock.Elapsed.TotalSeconds;
         var (calibrated, refusal) = HealthCalibration.Fit(observations, report.Window, team.Health);
         output.WriteLine($"  calibrate: replay kept in memory {replayed:0.0} s, fit and report {clock.Elapsed.TotalSeconds - replayed:0.0} s; peak memory {Benchmark.PeakMemory()}; "
-            + (calibrated is { } c ? $"precision {BacktestAnswer.Percent(c.Before.Precision)} to {BacktestAnswer.Percent(c.After.Precision)} at the same volume" : refusal));
+            + (calibrated is { } c ? $"precision {BacktestAnswer.Percent(c.Before.Precision)} to {BacktestAnswer.Percent(c.After.Precision)} at the same volume" : refusal!(team.ReaderIn(Core.Language.Languages.English))));
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 using SuccessBot.Core.Backtest;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Metrics;
 
 namespace SuccessBot.Calibration;
@@ -30,25 +31,25 @@ public static class HealthCalibration
     /// <summary>Weights a little above nothing keep the fit from resting on one lucky component; small enough to leave the signal alone.</summary>
     private const double Ridge = 1e-4;
 
-    public static (Calibrated? Result, string? Refusal) Fit(IReadOnlyList<Observation> observations, BacktestWindow window, HealthOptions current)
+    /// <returns>The fit, or why there is none, in a reader's words.</returns>
+    public static (Calibrated? Result, Func<Reader, string>? Refusal) Fit(IReadOnlyList<Observation> observations, BacktestWindow window, HealthOptions current)
     {
         var split = window.Months.Count / 2;
         var reportMonths = window.Months.Skip(split).ToArray();
         if (split == 0 || reportMonths.Length == 0)
-            return (null, $"{window.Months.Count} month(s) to replay; calibrating needs at least 2 (fitted on the older, reported on the newer). Try --months 12.");
+            return (null, w => w.Plural("Calibrate.TooFewMonths", window.Months.Count));
         // A fit month whose horizon reaches into the newer months would see their cancellations: it is left out.
         var fitMonths = window.Months.Take(split).Where(m => m.AddDays(window.HorizonDays) <= reportMonths[0]).ToArray();
         if (fitMonths.Length == 0)
-            return (null, $"with a {window.HorizonDays}-day horizon, none of the {split} older month(s) ends before the newer ones start; replay more months (--months) or a shorter --horizon.");
+            return (null, w => w.Plural("Calibrate.NoFitMonth", split, ("horizon", w.Plural("Calibrate.WithHorizon", window.HorizonDays))));
         var fit = observations.Where(o => o.Start <= fitMonths[^1]).ToArray();
         var report = observations.Where(o => o.Start >= reportMonths[0]).ToArray();
         var fitCanceled = CanceledAccounts(fit);
         var reportCanceled = CanceledAccounts(report);
         var needed = BacktestReport.MeaningfulCancellations;
         if (fitCanceled < needed || reportCanceled < needed)
-            return (null, $"too few cancellations to calibrate on: {fitCanceled} account(s) cancelled within {window.HorizonDays} days of the older months fitted on "
-                + $"({Span(fitMonths)}) and {reportCanceled} of the newer months reported on ({Span(reportMonths)}); each needs at least {needed}, "
-                + "or the figures are noise. Nothing was fitted or changed.");
+            return (null, w => w.Plural("Calibrate.TooFewCancellations", fitCanceled, ("within", w.Plural("Accuracy.Within", window.HorizonDays)),
+                ("fitted", BacktestAnswer.Months(w, fitMonths)), ("reported", reportCanceled), ("reportedOn", BacktestAnswer.Months(w, reportMonths)), ("needed", needed)));
 
         var used = Components.Where(c => fit.Any(o => Value(o.Scores, c) is not null)).ToArray();
         var means = used.ToDictionary(c => c, c => fit.Select(o => Value(o.Scores, c)).Where(v => v is not null).Average(v => v!.Value) / 100);
@@ -78,28 +79,40 @@ public static class HealthCalibration
     private static int Volume(IReadOnlyCollection<Observation> observations, HealthOptions current) =>
         Math.Max(observations.Count(o => o.Score < current.PoorBelow), observations.Count(o => o.Canceled));
 
-    /// <summary>The fit and what to paste, as the verb prints it.</summary>
-    public static string Describe(Calibrated c, HealthOptions current)
+    /// <summary>The fit in the reader's words and figures, and what to paste (setting names and values as appsettings.json takes them).</summary>
+    public static string Describe(Calibrated c, HealthOptions current, Reader w)
     {
-        var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine($"Calibration of the health weights · fitted on {Span(c.FitMonths)}, reported on {Span(c.ReportMonths)} · {c.HorizonDays}-day horizon");
-        text.AppendLine($"Logistic regression (MathNet.Numerics, L-BFGS-B) of \"cancelled within {c.HorizonDays} days\" on the component scores, over {c.FitObservations:N0} account-months of the older months ({c.FitCanceled:N0} accounts cancelled).");
+        text.AppendLine(w["Calibrate.Title", ("fitted", BacktestAnswer.Months(w, c.FitMonths)), ("reported", BacktestAnswer.Months(w, c.ReportMonths)),
+            ("horizon", w.Plural("Accuracy.Horizon", c.HorizonDays))]);
+        text.AppendLine(w.Plural("Calibrate.Method", c.FitCanceled, ("within", w.Plural("Accuracy.Within", c.HorizonDays)), ("observations", w.Count(c.FitObservations))));
         text.AppendLine();
-        var volume = c.PoorNow >= c.Before.Flagged ? "as many as today's poor band flags"
-            : $"as many as were followed by a cancellation: today's poor band flags only {c.PoorNow:N0}";
-        text.AppendLine($"On the newer months, the lowest scores flagged at the same alert volume ({c.Before.Flagged:N0} account-months, {Rate(c.Before.Flagged, c.Csms, c.Weeks)} flags per CSM a week, {volume}):");
-        text.AppendLine($"  {"",-18}{"precision",12}{"recall",22}{"lift",8}");
-        foreach (var (name, f) in new[] { ("today's weights", c.Before), ("fitted weights", c.After) })
-            text.AppendLine($"  {name,-18}{BacktestAnswer.Percent(f.Precision),12}{$"{BacktestAnswer.Percent(f.Recall)} ({f.CanceledFlagged} of {f.Canceled})",22}{(f.Lift is { } l ? l.ToString("0.0", inv) + "x" : "n/a"),8}");
+        var volume = c.PoorNow >= c.Before.Flagged ? w["Calibrate.VolumePoorBand"] : w["Calibrate.VolumeCancelled", ("poor", w.Count(c.PoorNow))];
+        text.AppendLine(w["Calibrate.Compared", ("flags", w.Count(c.Before.Flagged)), ("rate", w.Number(Rate(c.Before.Flagged, c.Csms, c.Weeks), "0.0")), ("volume", volume)]);
+        string[][] rows =
+        [
+            ["", w["Calibrate.Precision"], w["Calibrate.Recall"], w["Calibrate.Lift"]],
+            .. new[] { (w["Calibrate.TodaysWeights"], c.Before), (w["Calibrate.FittedWeights"], c.After) }.Select(r => new[]
+            {
+                r.Item1, BacktestAnswer.Percent(w, r.Item2.Precision),
+                w["Calibrate.RecallOf", ("recall", BacktestAnswer.Percent(w, r.Item2.Recall)), ("seen", w.Count(r.Item2.CanceledFlagged)), ("cancelled", w.Count(r.Item2.Canceled))],
+                r.Item2.Lift is { } l ? w["Accuracy.Lift", ("lift", w.Number(l, "0.0"))] : w["Accuracy.NotAvailable"],
+            }),
+        ];
+        // Names to the left, figures to the right under their headings, each column as wide as its widest cell.
+        var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var row in rows)
+            text.AppendLine(("  " + row[0].PadRight(widths[0]) + string.Concat(Enumerable.Range(1, 3).Select(i => row[i].PadLeft(widths[i] + 3)))).TrimEnd());
         text.AppendLine();
-        text.AppendLine("Change in the log-odds of cancelling per 100 points of each component (0: it does not tell leavers apart):");
-        foreach (var (component, value) in c.Coefficients) text.AppendLine($"  {Key(component),-16}{value.ToString("0.00", inv),8}");
+        text.AppendLine(w["Calibrate.Coefficients"]);
+        var names = c.Coefficients.Keys.ToDictionary(k => k, k => BacktestAnswer.ComponentName(w, k));
+        var nameWidth = names.Values.Append("").Max(n => n.Length) + 2;
+        foreach (var (component, value) in c.Coefficients) text.AppendLine($"  {names[component].PadRight(nameWidth)}{w.Number(value, "0.00").PadLeft(6)}");
         text.AppendLine();
-        text.AppendLine("To use the fitted weights, paste into appsettings.json (nothing was changed):");
+        text.AppendLine(w["Calibrate.Paste"]);
         var settings = Settings(c, current);
         text.AppendLine("  \"Checks\": { \"Health\": { " + string.Join(", ", settings.Select(s => $"\"{s.Key}\": {s.Value}")) + " } }");
-        text.AppendLine("or set the environment:");
+        text.AppendLine(w["Calibrate.Environment"]);
         foreach (var (key, value) in settings) text.AppendLine($"  Checks__Health__{key}={value}");
         return text.ToString();
     }
@@ -221,10 +234,5 @@ public static class HealthCalibration
         RenewalWeight = w.GetValueOrDefault(Signal.Renewal, o.RenewalWeight),
     };
 
-    private static string Rate(int flagged, int csms, double weeks) =>
-        (csms == 0 || weeks == 0 ? 0 : flagged / (double)csms / weeks).ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static string Span(IReadOnlyList<DateOnly> months) => months.Count == 1
-        ? months[0].ToString("MMM yyyy", CultureInfo.InvariantCulture)
-        : $"{months.Count} months, {months[0].ToString("MMM yyyy", CultureInfo.InvariantCulture)} to {months[^1].ToString("MMM yyyy", CultureInfo.InvariantCulture)}";
+    private static double Rate(int flagged, int csms, double weeks) => csms == 0 || weeks == 0 ? 0 : flagged / (double)csms / weeks;
 }

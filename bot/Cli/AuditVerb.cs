@@ -12,7 +12,8 @@ public static class AuditVerb
     {
         var account = new Option<string?>("--account") { Description = "Only what was done to this account (its account_id)." };
         var since = new Option<string?>("--since") { Description = "Only from this day on (YYYY-MM-DD, in Team:TimeZone)." };
-        var audit = new Command("audit", $"Prints the audit log: who did what, when, through which channel (kept Audit:Days, default {AuditUpkeep.DefaultDays}).") { account, since };
+        var language = Verbs.LanguageOption();
+        var audit = new Command("audit", $"Prints the audit log: who did what, when, through which channel (kept Audit:Days, default {AuditUpkeep.DefaultDays}). The entries are as recorded; an empty log is said in --language, else Team:Language.") { account, since, language };
         audit.SetAction(parse =>
         {
             var config = Settings.Load();
@@ -36,7 +37,7 @@ public static class AuditVerb
             }
             using var services = Composition.ForCommandLine(config, loadBook: false);
             var entries = services.GetRequiredService<IAuditLog>().AuditEntries(parse.GetValue(account), from);
-            if (entries.Count == 0) Console.WriteLine("No audit entries.");
+            if (entries.Count == 0) Console.WriteLine(Verbs.ReaderOf(parse, language, team)["Audit.None"]);
             foreach (var entry in entries) Console.WriteLine(TerminalText.Escape(Line(entry)));
             return 0;
         });

@@ -91,6 +91,28 @@ public static class Verbs
         Description = $"The LiteDB file to use instead of Storage:Path (default {Settings.DefaultStoragePath}); settings kept beside it (PATH.settings.json, as the demo writes) are read too.",
     };
 
+    /// <summary>
+    /// `--language TAG` of a verb whose report a manager or CSM reads (`backtest`, `calibrate`, `check`): a terminal tells no
+    /// language, so without it the report is in `Team:Language`, as `ask` answers; a language SuccessBot is not written in is refused.
+    /// </summary>
+    internal static Option<string?> LanguageOption()
+    {
+        var language = new Option<string?>("--language")
+        {
+            Description = $"The language to write the report in ({string.Join(", ", Core.Language.Languages.Supported.Select(c => c.Name))}); default Team:Language.",
+            HelpName = "TAG",
+        };
+        language.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } tag && Core.Domain.Rules.LanguageProblem(tag) is { } problem)
+                result.AddError($"--language: {TerminalText.Escape(problem)}.");
+        });
+        return language;
+    }
+
+    /// <summary>The words of the verb's reader: `--language`, else `Team:Language` (see <see cref="TeamSettings.ReaderTold"/>).</summary>
+    internal static Core.Language.Reader ReaderOf(ParseResult parse, Option<string?> language, TeamSettings team) => team.ReaderTold(parse.GetValue(language));
+
     public static RootCommand Build()
     {
         var root = new RootCommand("SuccessBot: proactive customer success in Slack, Teams and a local web chat. With no verb: serve.");
@@ -312,11 +334,13 @@ public static class Verbs
         which.AcceptOnlyFromAmong("renewals", "engagement", "onboarding", "nps", "all");
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the nudges it would send and change nothing." };
         var store = StoreOption();
-        var check = new Command("check", "Runs a scheduled check now. Nudges are recorded in the ledger; the running host delivers them within seconds (or at its next start).") { which, dryRun, store };
+        var language = LanguageOption();
+        var check = new Command("check", "Runs a scheduled check now. Nudges are recorded in the ledger; the running host delivers them within seconds (or at its next start). Each card is in its recipient's language; the lines around them in --language, else Team:Language.") { which, dryRun, store, language };
         check.SetAction(parse =>
         {
             using var services = OpenBook("check", Settings.Load(parse.GetValue(store)));
             if (services is null) return Failure;
+            var w = ReaderOf(parse, language, services.GetRequiredService<TeamSettings>());
             var nudges = services.GetRequiredService<NudgeService>();
             var kind = parse.GetValue(which) switch
             {
@@ -328,14 +352,14 @@ public static class Verbs
             };
             var dry = parse.GetValue(dryRun);
             var list = dry ? nudges.Preview(kind) : nudges.Check(kind).Nudges;
-            Console.WriteLine(dry ? $"Would send {list.Count} nudge(s) today (dry run: nothing recorded or sent):" : $"Recorded {list.Count} new nudge(s); the host delivers them:");
-            foreach (var n in list) Console.WriteLine(TerminalText.Escape($"  to {n.Recipient}: {n.Title}: {n.Summary}"));
+            Console.WriteLine(w.Plural(dry ? "Check.WouldSend" : "Check.Recorded", list.Count));
+            foreach (var n in list) Console.WriteLine("  " + TerminalText.Escape(w["Check.Nudge", ("recipient", n.Recipient), ("title", n.Title), ("summary", n.Summary)]));
             if (kind.HasFlag(CheckKind.Nps))
             {
                 var surveys = services.GetRequiredService<SurveyService>();
                 var due = surveys.DueToday();
-                Console.WriteLine(dry ? $"Would send {due.Count} NPS survey(s) today:" : $"Sent {surveys.SendDue(AuditEntry.Administrator, AuditChannels.Cli)} NPS survey(s) (the host delivers them):");
-                foreach (var (account, contact) in due) Console.WriteLine(TerminalText.Escape($"  to {contact} ({account.Name})"));
+                Console.WriteLine(dry ? w.Plural("Check.WouldSurvey", due.Count) : w.Plural("Check.Surveyed", surveys.SendDue(AuditEntry.Administrator, AuditChannels.Cli)));
+                foreach (var (account, contact) in due) Console.WriteLine("  " + TerminalText.Escape(w["Check.Survey", ("contact", contact), ("account", account.Name)]));
             }
             return 0;
         });

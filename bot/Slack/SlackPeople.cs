@@ -41,7 +41,7 @@ public sealed class SlackPeople(Func<SlackApi> api, TeamSettings team)
 
     private SlackPerson Refused(string userId, string? locale, string why, params (string, object?)[] values)
     {
-        var w = team.ReaderIn(Core.Language.Languages.First(locale, team.Language));
+        var w = team.ReaderTold(locale);
         return new(userId, null, Reply.Refusal(w["Slack.NotAvailableTitle"], w[why, values], w["Slack.NotAvailableNote"])) { Locale = locale };
     }
 }

@@ -340,10 +340,39 @@ public class CommandLineTests : IDisposable
         Assert.Equal(0, dry.Exit);
         Assert.Contains("Would send", dry.Out);
         Assert.Contains("to ana@example.com: Renewal in 20 days · ACME Corp", dry.Out);
-        Assert.Contains("Would send 1 NPS survey(s) today:", dry.Out);
+        Assert.Contains("Would send 1 NPS survey today:", dry.Out);
         Assert.Equal(dry.Out, again.Out);
         Assert.Contains("to ana@example.com: Renewal in 20 days · ACME Corp", real.Out);
         Assert.DoesNotContain("Renewal in 20 days", after.Out);
+    }
+
+    [Fact]
+    public void Check_writes_each_card_in_its_recipients_language_and_its_own_lines_in_Team_Language()
+    {
+        var renewal = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd");
+        var accounts = _folder.File("accounts.csv", $"""
+            account_id,name,owner_email,mrr,started_on,renewal_on
+            a1,ACME Corp,ana@example.com,100,2024-01-01,{renewal}
+            a2,Globex,ben@example.com,100,2024-01-01,{renewal}
+            """);
+        Assert.Equal(0, Run("import", "accounts", accounts).Exit);
+        // Ana's chat last told Brazilian Portuguese; Ben's and the manager's told nothing, so they read the team's language.
+        using (var store = new LiteDbStore(_folder.Store)) store.MemberLanguages.Save("ana@example.com", "pt-BR");
+        var german = new Dictionary<string, string> { ["Team__Language"] = "de" };
+
+        var dry = RunWith(german, "check", "renewals", "--dry-run");
+        var english = RunWith(german, "check", "renewals", "--dry-run", "--language", "en");
+        var recorded = RunWith(german, "check", "renewals");
+
+        Assert.Equal(0, dry.Exit);
+        var lines = dry.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Heute würden 4 Karten gesendet (Probelauf: nichts wird erfasst oder gesendet):", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("  an ana@example.com: Renovação em 20 dias · ACME Corp: "));
+        Assert.Contains(lines, l => l.StartsWith("  an ben@example.com: Verlängerung in 20 Tagen · Globex: "));
+        Assert.Contains(lines, l => l.StartsWith("  an boss@example.com: Verlängerung gefährdet, in 20 Tagen · ACME Corp: "));
+        Assert.StartsWith("Would send 4 nudges today (dry run: nothing recorded or sent):\n  to ", english.Out.ReplaceLineEndings("\n"));
+        Assert.Contains("  to ana@example.com: Renovação em 20 dias · ACME Corp: ", english.Out);
+        Assert.StartsWith("4 neue Karten erfasst; der Host stellt sie zu:", recorded.Out);
     }
 
     [Fact]
@@ -360,6 +389,7 @@ public class CommandLineTests : IDisposable
         var acme = Run("audit", "--account", "a1");
         var globex = Run("audit", "--account", "a2");
         var tomorrow = Run("audit", "--since", DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd"));
+        var romanian = RunWith(new() { ["Team__Language"] = "ro" }, "audit", "--account", "a2");
         var bad = Run("audit", "--since", "yesterday");
 
         Assert.Equal(0, acme.Exit);
@@ -367,6 +397,7 @@ public class CommandLineTests : IDisposable
         Assert.EndsWith(" UTC  cli  administrator  nps send  a1  sent to=cto@acme.example; force=no", line.TrimEnd());
         Assert.Equal("No audit entries.", globex.Out.Trim());
         Assert.Equal("No audit entries.", tomorrow.Out.Trim());
+        Assert.Equal("Nicio intrare în jurnalul de audit.", romanian.Out.Trim());
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--since \"yesterday\" is not a date", bad.Err);
     }
@@ -397,7 +428,7 @@ public class CommandLineTests : IDisposable
 
         var audit = Run("audit");
 
-        Assert.Contains("Sent 1 NPS survey(s)", byHand.Out);
+        Assert.Contains("Sent 1 NPS survey (the host delivers it):", byHand.Out);
         // The host's start also records who the managers are; the surveys are the two other lines.
         var lines = audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).Where(l => l.Contains("nps send")).ToArray();
         Assert.Equal(2, lines.Length);
@@ -439,9 +470,41 @@ public class CommandLineTests : IDisposable
         Assert.Equal(today, ranOn);
         Assert.Contains(Core.Backtest.BacktestAnswer.Line(new SuccessBot.Core.Language.Reader(SuccessBot.Settings.Texts, SuccessBot.Core.Language.Languages.English), saved[Core.Backtest.Signal.FallingUsage], new Core.Chat.TeamSettings { Texts = Settings.Texts }.Health, new Core.Nudges.CheckOptions()), backtest.Out);
         Assert.Equal(1, calibrate.Exit);
-        Assert.Contains("calibrate: with a 90-day horizon, none of the 1 older month(s) ends before the newer ones start", calibrate.Err);
+        Assert.Contains("calibrate: with a 90-day horizon, the 1 older month does not end before the newer ones start; replay more months (--months) or a shorter --horizon.", calibrate.Err);
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--horizon: \"soon\" is not a whole number of 1 or more.", bad.Err);
+    }
+
+    [Fact]
+    public void Backtest_and_calibrate_write_in_Team_Language_unless_language_names_another()
+    {
+        DemoStore.Create(_folder.Store, 42, DateOnly.FromDateTime(DateTime.UtcNow));
+        var german = new Dictionary<string, string> { ["Team__Language"] = "de" };
+
+        var backtest = RunWith(german, "backtest");
+        var russian = RunWith(german, "backtest", "--language", "ru-RU");
+        var calibrate = RunWith(german, "calibrate", "--months", "2");
+        var unknown = RunWith(german, "backtest", "--language", "xx");
+
+        Assert.Equal(0, backtest.Exit);
+        var text = Language.Spaces.Plain(backtest.Out);
+        Assert.Matches(@"^Health Accuracy · \d+ Monate von ", text);
+        Assert.Contains("Horizont 90 Tage · alle Accounts", text);
+        Assert.Contains("  - sinkende Nutzung (Sitzungen in 4 Wochen um 30 % gesunken): Recall ", text);
+        var path = Path.GetFullPath(_folder.Store) + ".backtest.json";
+        Assert.Contains($"Gespeichert für die Karten des Hosts und `health accuracy`: {path}", text);
+        // Each rule's figures as `health accuracy` gives them to a German reader: "61 %", "0,8 Markierungen pro CSM und Woche".
+        var (saved, _) = Host.SavedBacktest.Read(path, out var whyNot) ?? throw new Xunit.Sdk.XunitException(whyNot);
+        var reader = new Core.Language.Reader(Settings.Texts, System.Globalization.CultureInfo.GetCultureInfo("de"));
+        Assert.Contains(Language.Spaces.Plain(Core.Backtest.BacktestAnswer.Line(reader, saved[Core.Backtest.Signal.FallingUsage], new Core.Chat.TeamSettings { Texts = Settings.Texts }.Health, new Core.Nudges.CheckOptions())), text);
+        Assert.Matches(@"\d,\d Markierungen pro CSM und Woche", text);
+        Assert.DoesNotContain("recall", text);
+        Assert.Matches(@"^Точность оценки здоровья · \d+ месяц", russian.Out);
+        Assert.Contains("Сохранено для карточек хоста и `health accuracy`: ", russian.Out);
+        Assert.Equal(1, calibrate.Exit);
+        Assert.Contains("calibrate: bei einem Horizont von 90 Tagen endet der 1 ältere Monat nicht vor Beginn der neueren", calibrate.Err);
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("--language: \"xx\" is not a language SuccessBot is written in (en, pt-BR, pt-PT, de, ro, ru).", unknown.Err);
     }
 
     [Fact]
@@ -454,9 +517,12 @@ public class CommandLineTests : IDisposable
         Assert.Equal(0, Run("import", "accounts", accounts).Exit);
 
         var backtest = Run("backtest");
+        var german = Run("backtest", "--language", "de");
 
         Assert.Equal(1, backtest.Exit);
         Assert.Contains("backtest: The book has no usage history to replay", backtest.Err);
+        Assert.Equal(1, german.Exit);
+        Assert.Contains("backtest: Es gibt noch keine Nutzungshistorie zum Nachspielen", german.Err);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public static class BacktestAnswer
 
         var horizon = window.HorizonDays;
         var within = w.Plural("Accuracy.Within", horizon);
-        var title = w["Accuracy.Title", ("months", w.Plural("Accuracy.Months", window.Months.Count, ("from", Month(w, window.Months[0])), ("to", Month(w, window.Months[^1])))),
+        var title = w["Accuracy.Title", ("months", Months(w, window.Months)),
             ("horizon", w.Plural("Accuracy.Horizon", horizon)), ("scope", w["Scope.All"])];
         var any = report[Signal.AnyRule];
         var summary = report.CanceledAccounts == 0
@@ -87,8 +87,15 @@ public static class BacktestAnswer
         Signal.RenewalRisk => w.Plural("Accuracy.Rule.RenewalRisk", checks.RenewalWindows.Count == 0 ? 0 : checks.RenewalWindows.Max()),
         Signal.AnyRule => w["Accuracy.Rule.AnyRule"],
         Signal.Baseline => w["Accuracy.Rule.Baseline", ("share", Percent(w, Replay.BaselineFall))],
-        var component => w[$"Health.Part.{component.ToString().ToLowerInvariant()}"],
+        var component => ComponentName(w, component),
     };
+
+    /// <summary>A health component as the reader names it: "recency", "Letzte Nutzung".</summary>
+    public static string ComponentName(Reader w, Signal component) => w[$"Health.Part.{component.ToString().ToLowerInvariant()}"];
+
+    /// <summary>"12 months from Oct 2025 to Sep 2026".</summary>
+    public static string Months(Reader w, IReadOnlyList<DateOnly> months) =>
+        w.Plural("Accuracy.Months", months.Count, ("from", Month(w, months[0])), ("to", Month(w, months[^1])));
 
     private static string UsageStart(Reader w, BacktestWindow window) =>
         w[window.OlderUsageWeekly ? "Accuracy.UsageDaily" : "Accuracy.UsageFrom", ("date", window.UsageFrom!.Value)];
@@ -100,7 +107,7 @@ public static class BacktestAnswer
     private static string Ahead(Reader w, double? days) => days is { } d ? w.Plural("Accuracy.Ahead", Math.Round(d, MidpointRounding.AwayFromZero)) : "";
 
     /// <summary>"61%" in English (no decimals unless asked), "61 %" in German; "n/a" for none.</summary>
-    private static string Percent(Reader w, double? share, int decimals = 0) => w.IsEnglish ? Percent(share, decimals)
+    public static string Percent(Reader w, double? share, int decimals = 0) => w.IsEnglish ? Percent(share, decimals)
         : share is { } s ? s.ToString(decimals == 0 ? "P0" : "P1", w.Culture) : w["Accuracy.NotAvailable"];
 
     public static string Percent(double? share, int decimals = 0) =>

@@ -123,7 +123,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         try { outcome = transactions is null ? actions.Route(request, context) : transactions.InOne(() => actions.Route(request, context)); }
         catch (Exception e) when (transactions?.IsStoreFault(e) == true)
         {
-            return new ActionOutcome(null, Reply.TryAgainSoon(asker.Email is { } email ? team.ReaderOfMember(email) : team.ReaderIn(Language.Languages.First(request.Locale, team.Language))));
+            return new ActionOutcome(null, Reply.TryAgainSoon(asker.Email is { } email ? team.ReaderOfMember(email) : team.ReaderTold(request.Locale)));
         }
         // What the click wrote (a snooze, a touchpoint, a churn mark) shows in the next answer, whatever the channel; if the store
         // went away just after the commit, the read model's poll brings it when the store is back.

@@ -33,6 +33,9 @@ public sealed record TeamSettings
     /// <summary>A team member's words: their chat's language, else the team's.</summary>
     public Language.Reader ReaderOfMember(string email) => ReaderIn(Members.Of(email) ?? SuccessBot.Core.Language.Languages.First(Language));
 
+    /// <summary>A team member's words where they tell a language (their chat's locale, a verb's `--language`): it, else the team's.</summary>
+    public Language.Reader ReaderTold(string? locale) => ReaderIn(SuccessBot.Core.Language.Languages.First(locale, Language));
+
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZone).DateTime);
 }
 
@@ -70,9 +73,9 @@ public sealed record AskContext(Asker Asker, DateOnly Today, BookOfBusiness Book
     public string? Words { get; init; }
 
     /// <summary>The asker's words: a customer's own language (see <see cref="Language.Languages.OfContact(BookOfBusiness, string, string?, TeamSettings)"/>); a team member's chat's language, else the team's.</summary>
-    public Language.Reader Reader => Team.ReaderIn(Asker is { Role: Role.Customer, Email: { } email }
-        ? Language.Languages.OfContact(Book, email, Locale, Team)
-        : Language.Languages.First(Locale, Team.Language));
+    public Language.Reader Reader => Asker is { Role: Role.Customer, Email: { } email }
+        ? Team.ReaderIn(Language.Languages.OfContact(Book, email, Locale, Team))
+        : Team.ReaderTold(Locale);
 
     /// <summary>"all accounts" for a manager, "your accounts" for a CSM: every team figure says whose it is (in English, for the answers not translated yet).</summary>
     public string Scope => ScopeIn(Team.ReaderIn(Language.Languages.English));

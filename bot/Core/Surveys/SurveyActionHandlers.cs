@@ -19,7 +19,7 @@ public abstract class SurveyActionHandler(ISurveyStore surveys, NpsOptions optio
         var (id, rest) = Split(request.Value);
         if (surveys.FindSurvey(id) is not { } survey)
         {
-            var stranger = context.Team.ReaderIn(Languages.First(request.Locale, context.Team.Language));
+            var stranger = context.Team.ReaderTold(request.Locale);
             return ActionOutcome.NotSent(stranger["Survey.NoSuchSurvey"], stranger["Survey.UnknownButton"]);
         }
         if (!string.Equals(context.Asker.Email, survey.Contact, StringComparison.OrdinalIgnoreCase))

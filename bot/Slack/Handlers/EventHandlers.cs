@@ -66,7 +66,7 @@ public sealed class AppHomeHandler(SlackPeople people, ChatBot bot, TeamSettings
             yield return refusal;
             yield break;
         }
-        var w = team.ReaderIn(Core.Language.Languages.First(person.Locale, team.Language));
+        var w = team.ReaderTold(person.Locale);
         yield return new Reply("SuccessBot") { Summary = w["Home.SignedIn", ("email", person.Email)] };
         foreach (var question in Questions)
             if (bot.Answer(new IncomingMessage(question, person.Email) { Locale = person.Locale }) is { IsRefusal: false } answer) yield return answer;

@@ -28,7 +28,7 @@ public class CalibrationTests
         return (history, new TeamSettings { Texts = SuccessBot.Settings.Texts, CoreFeatures = HistoryBook.Core, Health = new HealthOptions { PoorBelow = 65, GoodFrom = 70 } });
     }
 
-    private static (Calibrated? Result, string? Refusal) Calibrate(HistoryBook history, TeamSettings team)
+    private static (Calibrated? Result, Func<Core.Language.Reader, string>? Refusal) Calibrate(HistoryBook history, TeamSettings team)
     {
         var book = history.Build();
         var window = Replay.Window(book, HistoryBook.Today, 12, 90);
@@ -53,11 +53,35 @@ public class CalibrationTests
         Assert.True(c.After.Recall > c.Before.Recall, $"recall {c.Before.Recall} to {c.After.Recall}");
         Assert.True(c.Fitted.BreadthWeight > c.Fitted.RecencyWeight + c.Fitted.FrequencyWeight, $"breadth {c.Fitted.BreadthWeight}, recency {c.Fitted.RecencyWeight}, frequency {c.Fitted.FrequencyWeight}");
 
-        var text = HealthCalibration.Describe(c, team.Health);
+        var text = HealthCalibration.Describe(c, team.Health, team.ReaderIn(Core.Language.Languages.English));
         Assert.Contains("Logistic regression (MathNet.Numerics, L-BFGS-B) of \"cancelled within 90 days\"", text);
         Assert.Contains($"Checks__Health__BreadthWeight={c.Fitted.BreadthWeight.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}", text);
         Assert.Contains("\"Checks\": { \"Health\": { \"RecencyWeight\": ", text);
         Assert.Contains("(nothing was changed)", text);
+    }
+
+    [Fact]
+    public void The_fit_reads_in_the_readers_language_and_figures_while_the_settings_to_paste_stay_as_appsettings_takes_them()
+    {
+        var (history, team) = BreadthTellsLeavers(60);
+        var c = Calibrate(history, team).Result!;
+
+        var english = HealthCalibration.Describe(c, team.Health, team.ReaderIn(Core.Language.Languages.English));
+        var german = Language.Spaces.Plain(HealthCalibration.Describe(c, team.Health, team.ReaderIn(System.Globalization.CultureInfo.GetCultureInfo("de"))));
+
+        var breadth = c.Fitted.BreadthWeight.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.StartsWith("Calibration of the health weights · fitted on 4 months from Oct 2025 to Jan 2026, reported on 6 months from Apr 2026 to Sep 2026 · 90-day horizon", english);
+        Assert.StartsWith("Kalibrierung der Health-Gewichte · angepasst auf 4 Monate von Okt 2025 bis Jan 2026, ausgewertet auf 6 Monate von Apr 2026 bis Sep 2026 · Horizont 90 Tage", german);
+        Assert.Contains("Logistische Regression (MathNet.Numerics, L-BFGS-B) von „gekündigt innerhalb von 90 Tagen“ auf die Komponentenwerte", german);
+        // The table's headings and rows in German, its figures as a German writes them ("4 %", "0,8").
+        Assert.Matches(@"\n  heutige Gewichte +\d+ % +\d+ % \(\d+ von \d+\) +\d+,\dx\n", german);
+        Assert.Matches(@"\n  Funktionsbreite +-\d,\d\d\n", german);
+        Assert.Matches(@"\n  breadth +-\d\.\d\d\n", english);
+        Assert.Contains("Um die angepassten Gewichte zu verwenden, fügen Sie dies in appsettings.json ein (nichts wurde geändert):", german);
+        // What is pasted is read by the host as settings: the same in every language.
+        Assert.Contains($"Checks__Health__BreadthWeight={breadth}", german);
+        Assert.Equal(english[english.IndexOf("  \"Checks\"", StringComparison.Ordinal)..].Split('\n').Where(l => l.StartsWith("  ")),
+            german[german.IndexOf("  \"Checks\"", StringComparison.Ordinal)..].Split('\n').Where(l => l.StartsWith("  ")));
     }
 
     [Fact]
@@ -68,7 +92,8 @@ public class CalibrationTests
         var (result, refusal) = Calibrate(history, team);
 
         Assert.Null(result);
-        Assert.StartsWith("too few cancellations to calibrate on: ", refusal);
-        Assert.Contains("each needs at least 20, or the figures are noise. Nothing was fitted or changed.", refusal);
+        var said = refusal!(team.ReaderIn(Core.Language.Languages.English));
+        Assert.StartsWith("too few cancellations to calibrate on: ", said);
+        Assert.Contains("each needs at least 20, or the figures are noise. Nothing was fitted or changed.", said);
     }
 }
