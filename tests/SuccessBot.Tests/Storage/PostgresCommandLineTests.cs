@@ -41,7 +41,7 @@ public sealed class PostgresCommandLineTests : IDisposable
         Assert.Equal(0, again.Exit);
         Assert.Matches(@"Applied: 0001 initial \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\), 0002 delivery_lease \(.*0003 sync \(.*0004 quartz_scheduler \(.*0005 usage_events \(.*0006 local_chat \(.*0007 usage_lead_term \(.*0008 member_languages \(.*0009 contact_languages \(.*0010 chat_open_pages \(", again.Out);
         Assert.Contains("Pending: none\n", again.Out);
-        Assert.Contains("The schema is up to date (version 9).", again.Out);
+        Assert.Contains("The schema is up to date (version 10).", again.Out);
     }
 
     [SkippableFact]
