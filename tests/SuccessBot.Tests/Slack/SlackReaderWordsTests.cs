@@ -43,13 +43,13 @@ public class SlackReaderWordsTests(SlackHost host) : IClassFixture<SlackHost>
     [Theory]
     [InlineData("de", "Sie erhalten diesen Hinweis, weil SuccessBot {0} in keinem Chat erreichen kann.")]
     [InlineData("en", "Sent to you because {0} has no chat identity SuccessBot can reach.")]
-    public async Task A_card_nobody_reaches_goes_to_the_manager_with_why_in_the_managers_language(string language, string note)
+    public async Task A_nudge_nobody_reaches_goes_to_the_managers_with_why_in_each_managers_language(string language, string note)
     {
         var ledger = Services.GetRequiredService<INudgeLedger>();
-        var account = Services.GetRequiredService<IBookSource>().Current.Accounts.First();
         var nobody = $"nobody.{Guid.NewGuid():N}@example.com";
         Team.Members.Remember(DemoGenerator.Manager, language);
-        ledger.Add(NudgeRecord.From(new Nudge($"reroute-words|{nobody}", NudgeRules.Renewal, account.Id, nobody, new Reply($"Rerouted {nobody}")), DateTimeOffset.UtcNow));
+        // A digest, not an account's card: the manager's day of cards may be used up already (the rest go into a roll-up).
+        ledger.Add(NudgeRecord.From(new Nudge($"reroute-words|{nobody}", NudgeRules.Digest, "", nobody, new Reply($"Rerouted {nobody}")), DateTimeOffset.UtcNow));
 
         await Services.GetRequiredService<NudgeService>().DeliverDueAsync(CancellationToken.None);
         await Services.GetRequiredService<NudgeService>().DeliverDueAsync(CancellationToken.None);
