@@ -80,6 +80,31 @@ public class SlackReaderWordsTests(SlackHost host) : IClassFixture<SlackHost>
         Assert.EndsWith("\n" + cut, section);
     }
 
+    /// <summary>A click answers with a card read back from the ledger (the roll-up a listed card is opened from), cut in its reader's words too.</summary>
+    [Theory]
+    [InlineData("de", "… und 5 weitere")]
+    [InlineData("en", "… and 5 more")]
+    public async Task A_card_a_click_reads_back_from_the_ledger_is_cut_in_its_readers_words(string language, string cut)
+    {
+        var ledger = Services.GetRequiredService<INudgeLedger>();
+        var csm = DemoGenerator.Csms[0];
+        var account = Services.GetRequiredService<IBookSource>().Current.Accounts.First(a => a.OwnerEmail == csm);
+        var id = Guid.NewGuid().ToString("N");
+        var rollUpKey = $"{NudgeRules.RollUp}|{id}|{csm}";
+        var rollUp = new Reply($"Roll-up {id}") { Sections = [new ReplySection("H", Enumerable.Range(1, 34).Select(_ => new string('x', 98)).ToArray())] }
+            .CutIn(Team.ReaderIn(Languages.Match(language)!));
+        ledger.Add(NudgeRecord.From(new Nudge(rollUpKey, NudgeRules.RollUp, "", csm, rollUp), DateTimeOffset.UtcNow) with { Status = DeliveryStatus.Sent });
+        var listedKey = $"renewal|{account.Id}|{id}";
+        ledger.Add(NudgeRecord.From(new Nudge(listedKey, NudgeRules.Renewal, account.Id, csm, new Reply($"Listed {id}")), DateTimeOffset.UtcNow) with { Status = DeliveryStatus.Listed, MessageRef = rollUpKey });
+        var ts = $"1700000001.{Random.Shared.Next(100000, 999999)}";
+
+        var click = await host.Bot.PostFormAsync([new("payload", SlackPayloads.BlockActions(NudgeCards.Open, new SuccessBot.Slack.ButtonValue(listedKey, []).Encode(), user: FakeSlack.Csm, messageTs: ts))]);
+
+        Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        var updated = await Slack.WaitForAsync("chat.update", c => c.Fields["ts"]?.GetValue<string>() == ts);
+        Assert.EndsWith("\n" + cut, updated.Fields["blocks"]!.AsArray()[1]!["text"]!["text"]!.GetValue<string>());
+    }
+
     /// <summary>Slack's answer, late.</summary>
     private sealed class Late(TimeSpan wait) : IResult
     {
