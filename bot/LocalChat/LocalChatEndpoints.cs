@@ -181,7 +181,6 @@ public static class LocalChatEndpoints
         return denied is not null ? (null, denied) : access.Person(signedIn, claimed);
     }
 
-
     private static IResult StoreDown(HttpContext context, Reply answer)
     {
         context.Response.Headers.RetryAfter = StoreFaults.RetryAfterSeconds;

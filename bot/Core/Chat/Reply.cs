@@ -42,6 +42,7 @@ public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? 
     public IReadOnlyList<string>? ChoiceLabels { get; init; }
 
     /// <summary>What a form that checks a required choice says when none is made ("Choose a churn reason."), in the reader's language; null: the channel's English.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Missing { get; init; }
 
     /// <summary>Each choice's value and the words it is shown in.</summary>

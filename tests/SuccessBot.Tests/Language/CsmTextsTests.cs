@@ -144,6 +144,9 @@ public class CsmTextsTests
         Assert.Equal(save, card.Buttons[0].Submit);
         Assert.Equal(3, card.Buttons.Count);
         BlockKitLimits.Check(BlockKit.Message(card)["blocks"]!.AsArray());
+        // What Teams says of a required choice left empty stays out of Slack's button values (Slack's modal says it itself).
+        Assert.NotNull(card.Buttons[2].Inputs[0].Missing);
+        Assert.DoesNotContain("\"missing\"", BlockKit.Message(card).ToJsonString());
         var modal = BlockKit.Modal(card.Buttons[2].Label, card.Buttons[2].Inputs, "meta", card.Buttons[2].Submit, card.Buttons[2].Cancel);
         Assert.True(modal["title"]!["text"]!.GetValue<string>().Length <= BlockKit.ModalTitle, modal["title"]!["text"]!.GetValue<string>());
         foreach (var reply in new[] { card, NudgeCards.Done(card, "ana snoozed it for 14 days.") })
