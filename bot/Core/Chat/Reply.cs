@@ -86,6 +86,7 @@ public sealed record Reply(string Title)
     public Language.Reader? Words { get; init; }
 
     /// <summary>The language the reply is written in ("de"), kept with a card in the ledger; null: not known (the channel's English).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? WrittenIn { get; init; }
 
     /// <summary>The reply with "… and 18 more" under each cut list in the reader's words; English keeps each channel's own.</summary>
