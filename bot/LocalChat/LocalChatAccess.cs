@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 using SuccessBot.Host;
 using SuccessBot.Web;
 
@@ -23,36 +24,49 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
     // (SayWhatIsOn): never per request.
     private volatile Decision? _decision;
 
-    private sealed record Decision(LocalChatMode Mode, string Why);
+    /// <summary>The mode and why, said in English in the log and in the browser's language when the chat is off.</summary>
+    private sealed record Decision(LocalChatMode Mode, Said Why);
 
     private Decision Decided => _decision ??= Decide(settings, Configured(config));
 
     public LocalChatMode Mode => Decided.Mode;
 
-    public string OffReason => $"The local chat is off: {Decided.Why}.";
+    /// <summary>Why the chat is not served, in the browser's language (Accept-Language; nobody has picked one yet), else the team's.</summary>
+    public string OffReasonFor(HttpRequest request)
+    {
+        var w = team.ReaderIn(Languages.First(BrowserLanguage(request), team.Language));
+        return w["LocalChat.Off", ("why", w.Words(Decided.Why))];
+    }
+
+    /// <summary>The browser's first language SuccessBot is written in (Accept-Language, by quality), or null.</summary>
+    public static string? BrowserLanguage(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value).FirstOrDefault(tag => Languages.Match(tag) is not null);
 
     /// <summary>At start: decides from the addresses Kestrel bound (a test server binds none), and says in the log where the chat is and how people say who they are.</summary>
     public void SayWhatIsOn(ILogger log, string url)
     {
         if (server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() is { Length: > 0 } bound) _decision = Decide(settings, bound);
         var decision = Decided;
+        var why = team.ReaderIn(Languages.English).Words(decision.Why);
         if (decision.Mode == LocalChatMode.Off)
         {
-            log.LogWarning("Local chat: off ({Why})", decision.Why);
+            log.LogWarning("Local chat: off ({Why})", why);
             return;
         }
         log.LogInformation("Local chat: on at {Url}/", url.TrimEnd('/'));
-        if (decision.Mode == LocalChatMode.SignIn) log.LogInformation("Local chat: sign-in with {Authority} ({Why})", settings.Authority, decision.Why);
-        else log.LogInformation("Local chat: people pick who they are ({Why})", decision.Why);
+        if (decision.Mode == LocalChatMode.SignIn) log.LogInformation("Local chat: sign-in with {Authority} ({Why})", settings.Authority, why);
+        else log.LogInformation("Local chat: people pick who they are ({Why})", why);
     }
 
     private static Decision Decide(LocalChatSettings settings, string[] addresses)
     {
         var exposed = addresses.Where(a => !IsLoopback(a)).ToArray();
-        return exposed.Length == 0 && !settings.RequireSignIn ? new Decision(LocalChatMode.PickWhoYouAre, "loopback only")
-            : settings.SignInConfigured ? new Decision(LocalChatMode.SignIn, exposed.Length > 0 ? $"listening on {exposed[0]}" : "LocalChat:RequireSignIn is true")
-            : new Decision(LocalChatMode.Off, (exposed.Length > 0 ? $"listening on {exposed[0]}, not on loopback only" : "LocalChat:RequireSignIn is true")
-                + $", and sign-in is not configured: {string.Join(", ", settings.MissingSignInKeys)} not set");
+        var required = new Said("LocalChat.SignInRequired");
+        return exposed.Length == 0 && !settings.RequireSignIn ? new Decision(LocalChatMode.PickWhoYouAre, new("LocalChat.LoopbackOnly"))
+            : settings.SignInConfigured ? new Decision(LocalChatMode.SignIn, exposed.Length > 0 ? new("LocalChat.ListeningOn", ("address", exposed[0])) : required)
+            : new Decision(LocalChatMode.Off, new("LocalChat.NoSignIn",
+                ("why", exposed.Length > 0 ? new Said("LocalChat.NotLoopbackOnly", ("address", exposed[0])) : required), ("keys", string.Join(", ", settings.MissingSignInKeys))));
     }
 
     private static string[] Configured(IConfiguration config)
@@ -79,7 +93,7 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
         switch (Mode)
         {
             case LocalChatMode.Off:
-                return (null, JsonInput.Problem(404, OffReason));
+                return (null, JsonInput.Problem(404, OffReasonFor(context.Request)));
             case LocalChatMode.PickWhoYouAre:
                 return (null, null);
         }

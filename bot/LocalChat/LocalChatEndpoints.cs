@@ -35,7 +35,7 @@ public static class LocalChatEndpoints
     {
         app.MapGet("/", (HttpContext context, LocalChatAccess access) => access.Mode switch
         {
-            LocalChatMode.Off => Results.Text(access.OffReason, statusCode: 404),
+            LocalChatMode.Off => Results.Text(access.OffReasonFor(context.Request), statusCode: 404),
             LocalChatMode.SignIn when LocalChatAccess.NeedsHttps(context) is not null => Results.Text("Sign-in needs https: open this chat at an https address.", statusCode: 400),
             _ => Results.Content(ChatPage.Html, "text/html; charset=utf-8"),
         });
@@ -43,7 +43,7 @@ public static class LocalChatEndpoints
         // What the page needs to know first: whether to show the person picker or sign-in, and who is signed in.
         app.MapGet("/chat/me", (HttpContext context, LocalChatAccess access, IAntiforgery antiforgery, IBookSource books, TeamSettings team) =>
         {
-            if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReason);
+            if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReasonFor(context.Request));
             if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Ok(new { mode = "pick" });
             if (LocalChatAccess.NeedsHttps(context) is { } plain) return plain;
             if (LocalChatAccess.SignedInEmail(context) is not { } email) return Results.Ok(new { mode = "sign-in" });
@@ -93,7 +93,7 @@ public static class LocalChatEndpoints
             var (who, refused) = access.Person(signedIn, body!.As);
             if (refused is not null) return refused;
             var text = body.Text ?? "";
-            var answer = bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) });
+            var answer = bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? LocalChatAccess.BrowserLanguage(context.Request) });
             // Neither the message nor its answer is kept when what it asked could not be written.
             if (answer.StoreDown) return StoreDown(context, answer);
             LocalMessage? mine, reply;
@@ -120,7 +120,7 @@ public static class LocalChatEndpoints
             if (refused is not null) return refused;
             if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return JsonInput.Problem(400, "A click needs \"actionId\" and \"value\".");
             if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, "There is no such message in your conversation.");
-            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local, Locale = body.Language ?? BrowserLanguage(context.Request) });
+            var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local, Locale = body.Language ?? LocalChatAccess.BrowserLanguage(context.Request) });
             if (outcome.Unknown) return JsonInput.Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
             if (outcome.Answer is { StoreDown: true } down) return StoreDown(context, down);
             var messages = new List<LocalMessage>();
@@ -180,11 +180,6 @@ public static class LocalChatEndpoints
         var (signedIn, denied) = await access.CheckAsync(context);
         return denied is not null ? (null, denied) : access.Person(signedIn, claimed);
     }
-
-    /// <summary>The browser's first language SuccessBot is written in (Accept-Language, by quality), or null.</summary>
-    private static string? BrowserLanguage(HttpRequest request) =>
-        request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
-            .Select(l => l.Value.Value).FirstOrDefault(tag => Core.Language.Languages.Match(tag) is not null);
 
     private static IResult StoreDown(HttpContext context, Reply answer)
     {

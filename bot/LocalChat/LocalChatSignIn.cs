@@ -86,7 +86,7 @@ public static class LocalChatSignIn
     {
         app.MapGet("/chat/signin", async (HttpContext context, LocalChatAccess access) =>
         {
-            if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReason);
+            if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReasonFor(context.Request));
             if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Redirect("/");
             if (LocalChatAccess.NeedsHttps(context) is { } problem) return problem;
             try

@@ -94,6 +94,9 @@ public static class BlockKit
     /// <summary>The action id of every input element in <see cref="Modal"/>.</summary>
     public const string InputValue = "value";
 
+    /// <summary>What a modal asks, as a button carries it within its 2,000 characters: Slack says itself that a required choice is missing.</summary>
+    private static ReplyInput[] ModalInputs(IReadOnlyList<ReplyInput> inputs) => [.. inputs.Select(i => i with { Missing = null })];
+
     /// <summary>A Home tab made of replies, one after another, within the 100 blocks of a surface.</summary>
     public static JsonObject Home(IEnumerable<Reply> replies)
     {
@@ -127,7 +130,7 @@ public static class BlockKit
             ["type"] = "button",
             ["text"] = Plain(Cut(b.Label, ButtonText)),
             ["action_id"] = b.ActionId.Length <= IdLength ? b.ActionId : throw new InvalidOperationException($"Action id \"{b.ActionId[..40]}…\" is longer than Slack's {IdLength} characters."),
-            ["value"] = (b.Inputs.Count == 0 ? new ButtonValue(b.Value, b.Inputs) : new ButtonValue(b.Value, b.Inputs, b.Submit, b.Cancel)).Encode() is { Length: <= ValueLength } v ? v : throw new InvalidOperationException($"The value of button \"{b.Label}\" is longer than Slack's {ValueLength} characters."),
+            ["value"] = (b.Inputs.Count == 0 ? new ButtonValue(b.Value, b.Inputs) : new ButtonValue(b.Value, ModalInputs(b.Inputs), b.Submit, b.Cancel)).Encode() is { Length: <= ValueLength } v ? v : throw new InvalidOperationException($"The value of button \"{b.Label}\" is longer than Slack's {ValueLength} characters."),
         }).ToArray()),
     };
 

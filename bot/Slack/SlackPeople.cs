@@ -44,6 +44,9 @@ public sealed class SlackPeople(Func<SlackApi> api, TeamSettings team)
         var w = team.ReaderTold(locale);
         return new(userId, null, Reply.Refusal(w["Slack.NotAvailableTitle"], w[why, values], w["Slack.NotAvailableNote"])) { Locale = locale };
     }
+
+    /// <summary>A person's words: their Slack language, else the one their chat last told, else the team's (also for someone not identified yet).</summary>
+    public Core.Language.Reader WordsOf(SlackPerson? person) => team.ReaderOfChat(person?.Locale, person?.Email);
 }
 
 /// <summary>Answers a chat command as the asking Slack user may see it, placed by the core's privacy rule.</summary>
@@ -51,9 +54,13 @@ public sealed class SlackAnswers(SlackPeople people, ChatBot bot)
 {
     /// <param name="personal">A direct message with the bot: nobody else reads it.</param>
     /// <param name="channelIsExternal">Asked only when the answer could be posted for the channel.</param>
-    public async Task<PlacedAnswer> AnswerAsync(string? teamId, string userId, string text, bool personal, Func<Task<bool>> channelIsExternal, CancellationToken cancel)
+    public Task<PlacedAnswer> AnswerAsync(string? teamId, string userId, string text, bool personal, Func<Task<bool>> channelIsExternal, CancellationToken cancel) =>
+        AnswerAsync(people.IdentifyAsync(teamId, userId, cancel), text, personal, channelIsExternal);
+
+    /// <param name="identifying">Who asks, being looked up (a slash command's ack is said in their words when they are known in time).</param>
+    public async Task<PlacedAnswer> AnswerAsync(Task<SlackPerson> identifying, string text, bool personal, Func<Task<bool>> channelIsExternal)
     {
-        var person = await people.IdentifyAsync(teamId, userId, cancel);
+        var person = await identifying;
         if (person.Refusal is { } refusal) return ChannelPrivacy.Place(refusal, personal ? ConversationKind.Personal : ConversationKind.Team, share: false);
         var reply = bot.Answer(new IncomingMessage(text, person.Email) { Channel = AuditChannels.Slack, Locale = person.Locale });
         return await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, personal, channelIsExternal);

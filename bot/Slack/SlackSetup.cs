@@ -56,7 +56,7 @@ public static class SlackSetup
         var charts = s.GetRequiredService<SlackCharts>();
         var routes = new SlackRoutes();
         foreach (var command in SlackManifest.SlashCommands)
-            routes.Command(command.Name, new ChatSlashCommand(command.Verb, answers, api, s.GetRequiredService<SlackWork>(), charts));
+            routes.Command(command.Name, new ChatSlashCommand(command.Verb, answers, people, api, s.GetRequiredService<SlackWork>(), charts));
         routes.Event("app_mention", new AppMentionHandler(answers, api, charts))
             .Event("message", new DirectMessageHandler(answers, api, charts))
             .Event("app_home_opened", new AppHomeHandler(people, s.GetRequiredService<ChatBot>(), s.GetRequiredService<TeamSettings>(), api));

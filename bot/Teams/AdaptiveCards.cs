@@ -193,10 +193,11 @@ public static partial class AdaptiveCards
         {
             var list = new JsonArray();
             foreach (var (value, label) in input.Options()) list.Add(new JsonObject { ["title"] = label, ["value"] = value });
+            // A card kept in the ledger before its inputs carried the reader's words for a missing choice says it in English.
             return new JsonObject
             {
                 ["type"] = "Input.ChoiceSet", ["id"] = id, ["label"] = input.Label, ["style"] = "compact", ["choices"] = list,
-                ["isRequired"] = !input.Optional, ["errorMessage"] = $"Choose {input.Label.ToLowerInvariant()}.",
+                ["isRequired"] = !input.Optional, ["errorMessage"] = input.Missing ?? $"Choose {input.Label.ToLowerInvariant()}.",
             };
         }
         return new JsonObject

@@ -9,7 +9,7 @@ namespace SuccessBot.Teams;
 
 /// <summary>SuccessBot in Teams: commands through the same ChatBot as every channel, card clicks, and conversation references for nudges.</summary>
 public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferences references, TeamsChannel personalChats, TeamsSettings settings,
-    OutsiderCache outsiders, ILogger<SuccessBotTeamsBot> log)
+    OutsiderCache outsiders, TeamSettings team, ILogger<SuccessBotTeamsBot> log)
     : TeamsActivityHandler
 {
     public static readonly Reply NotReachedPrivately = new("Could not reach you privately")
@@ -115,7 +115,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         Remember(turn.Activity, from, known, email);
         if (inPlace)
         {
-            if (outcome.UpdatedCard is not { } card) return TurnResponse.Message(outcome.Answer?.Summary ?? "Nothing changed.");
+            if (outcome.UpdatedCard is not { } card) return TurnResponse.Message(outcome.Answer?.Summary ?? team.ReaderOfChat(turn.Activity.Locale, email)["Click.NothingChanged"]);
             if (outcome.Answer is { } done) await turn.SendAsync(done);
             return TurnResponse.Card(card);
         }

@@ -52,6 +52,9 @@ public sealed record Chart(ChartKind Kind, string Title, IReadOnlyList<string> L
     [System.Text.Json.Serialization.JsonIgnore]
     public System.Globalization.CultureInfo Numbers => Culture.Length == 0 ? Chat.Format.Culture : System.Globalization.CultureInfo.GetCultureInfo(Culture);
 
+    /// <summary>How a missing value reads where the picture writes values (a donut's legend), in the reader's words: "keine".</summary>
+    public string Missing { get; init; } = "none";
+
     /// <summary>What the picture shows, in one sentence, for a reader who cannot see it (an image's alt text).</summary>
     public string Description { get; init; } = "";
 
@@ -60,7 +63,7 @@ public sealed record Chart(ChartKind Kind, string Title, IReadOnlyList<string> L
         row => row[0] + ": " + string.Join("; ", row.Skip(1).Select((cell, i) => $"{Table.Columns[i + 1]} {cell}")), max: 20);
 
     /// <summary>A value as the chart's unit writes it: "2.1%", "1,204", "+32", "71".</summary>
-    public string Format(double? value) => value is not { } v ? "none" : Unit switch
+    public string Format(double? value) => value is not { } v ? Missing : Unit switch
     {
         ChartUnit.Percent when Culture.Length > 0 => v.ToString("P1", Numbers),
         ChartUnit.Percent => Chat.Format.Percent(v),

@@ -62,7 +62,7 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
     /// </summary>
     private Reply StartingUp(string? locale, string? email)
     {
-        var w = team.ReaderIn(Language.Languages.Match(locale) ?? (email is null ? null : team.Members.Of(email)) ?? Language.Languages.First(team.Language));
+        var w = team.ReaderOfChat(locale, email);
         return new Reply(w["StartingUp.Title"]) { Summary = w["StartingUp.Summary"] };
     }
 
@@ -129,7 +129,8 @@ public sealed class ChatBot(IBookSource books, TeamSettings team, TimeProvider c
         // went away just after the commit, the read model's poll brings it when the store is back.
         try { if (!outcome.Unknown) books.Refresh(); }
         catch (Exception e) when (transactions?.IsStoreFault(e) == true) { }
-        return outcome;
+        // A card a click changes or opens is read back from the ledger.
+        return outcome with { UpdatedCard = outcome.UpdatedCard is { } card ? team.InItsWords(card) : null, Answer = outcome.Answer is { } answer ? team.InItsWords(answer) : null };
     }
 }
 

@@ -41,6 +41,10 @@ public sealed record ReplyInput(string Id, string Label, IReadOnlyList<string>? 
 {
     public IReadOnlyList<string>? ChoiceLabels { get; init; }
 
+    /// <summary>What a form that checks a required choice says when none is made ("Choose a churn reason."), in the reader's language; null: the channel's English.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Missing { get; init; }
+
     /// <summary>Each choice's value and the words it is shown in.</summary>
     public IEnumerable<(string Value, string Label)> Options() =>
         (Choices ?? []).Select((value, i) => (value, ChoiceLabels is { } labels && i < labels.Count ? labels[i] : value));
@@ -75,10 +79,15 @@ public sealed record Reply(string Title)
 
     /// <summary>
     /// The reader the reply is written for, for the words a channel adds when it cuts the reply to its own limits (Slack's
-    /// "… and 5 more"); null: the channel's English. Not stored: a card read again from the ledger is cut in English.
+    /// "… and 5 more"); null: the channel's English. Not stored: a card read back from the ledger is given it again from
+    /// <see cref="WrittenIn"/> (<see cref="TeamSettings.InItsWords"/>).
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Language.Reader? Words { get; init; }
+
+    /// <summary>The language the reply is written in ("de"), kept with a card in the ledger; null: not known (the channel's English).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? WrittenIn { get; init; }
 
     /// <summary>The reply with "… and 18 more" under each cut list in the reader's words; English keeps each channel's own.</summary>
     public Reply CutIn(Language.Reader w) => (w.IsEnglish || Sections.All(s => s.More == 0) ? this : this with
@@ -88,7 +97,7 @@ public sealed record Reply(string Title)
             MoreText = w["List.More", ("count", s.More)],
             RestText = s.More > s.Hidden.Count ? w["List.MoreNarrow", ("count", s.More - s.Hidden.Count)] : null,
         })],
-    }) with { Words = w };
+    }) with { Words = w, WrittenIn = w.Culture.Name };
 
     /// <summary>Writes a line for each of the first <paramref name="max"/> items and counts the rest, keeping the next <see cref="MaxHidden"/> of them hidden.</summary>
     public static ReplySection Section<T>(string heading, IReadOnlyCollection<T> items, Func<T, string> line, int max = 10) =>

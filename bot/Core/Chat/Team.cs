@@ -34,7 +34,15 @@ public sealed record TeamSettings
     public Language.Reader ReaderOfMember(string email) => ReaderIn(Members.Of(email) ?? SuccessBot.Core.Language.Languages.First(Language));
 
     /// <summary>A team member's words where they tell a language (their chat's locale, a verb's `--language`): it, else the team's.</summary>
-    public Language.Reader ReaderTold(string? locale) => ReaderIn(SuccessBot.Core.Language.Languages.First(locale, Language));
+    public Language.Reader ReaderTold(string? locale) => ReaderOfChat(locale, null);
+
+    /// <summary>A person's words as their chat tells them now (its locale), else as it last told (<see cref="Members"/>), else the team's.</summary>
+    public Language.Reader ReaderOfChat(string? locale, string? email) =>
+        ReaderIn(SuccessBot.Core.Language.Languages.Match(locale) ?? (string.IsNullOrWhiteSpace(email) ? null : Members.Of(email)) ?? SuccessBot.Core.Language.Languages.First(Language));
+
+    /// <summary>A reply read back from the ledger with the words of the reader it was written for (its <see cref="Reply.WrittenIn"/>), for what a channel adds to it.</summary>
+    public Reply InItsWords(Reply reply) =>
+        reply.Words is null && SuccessBot.Core.Language.Languages.Match(reply.WrittenIn) is { } culture ? reply with { Words = ReaderIn(culture) } : reply;
 
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZone).DateTime);
 }

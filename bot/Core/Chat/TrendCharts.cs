@@ -24,6 +24,7 @@ public static class TrendCharts
             XAxis = w["Chart.Month"],
             YAxis = w["Chart.ChurnedInMonth"],
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Percent,
             Marks = [new ChartMark(w["Chart.Average", ("rate", w.Percent(averageLogo))], averageLogo, 0), new ChartMark(w["Chart.Average", ("rate", w.Percent(averageMrr))], averageMrr, 1)],
             Description = w["Chart.ChurnDescription", ("range", Range(w, months.Select(m => m.Period))), ("logo", w.Percent(averageLogo)), ("mrr", w.Percent(averageMrr))],
@@ -38,6 +39,7 @@ public static class TrendCharts
             XAxis = w[months == 1 ? "Chart.Month" : "Chart.Quarter"],
             YAxis = w["Chart.NpsAxis"],
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Points,
             Notes = counts.Select(c => w.Plural("Chart.Answers", c.Responses)).ToArray(),
             NotesAxis = w["Chart.UnderEachAnswers", ("axis", w[months == 1 ? "Chart.Month" : "Chart.Quarter"])],
@@ -56,6 +58,7 @@ public static class TrendCharts
             XAxis = w[months == 1 ? "Chart.Month" : "Chart.Quarter"],
             YAxis = w["Chart.AnswersAxis"],
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Count,
             Description = w[months == 1 ? "Chart.MixMonthsDescription" : "Chart.MixQuartersDescription", ("range", Range(w, buckets))],
         };
@@ -84,6 +87,7 @@ public static class TrendCharts
             XAxis = w["Chart.CohortAxis"],
             YAxis = w["Chart.RetainedOn", ("date", measured)],
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Percent,
             Notes = cohorts.Select(c => w.Plural("Chart.Accounts", c.Accounts)).ToArray(),
             NotesAxis = w["Chart.UnderEachAccounts", ("axis", w["Chart.CohortAxis"])],
@@ -106,6 +110,7 @@ public static class TrendCharts
             XAxis = w["Chart.WeekTo"],
             YAxis = w["Chart.Sessions"],
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Count,
             Description = w["Chart.SessionsDescription", ("account", name), ("range", range), ("first", sessions.FirstOrDefault()), ("last", sessions.LastOrDefault())],
         };
@@ -114,6 +119,7 @@ public static class TrendCharts
             XAxis = w["Chart.WeekTo"],
             YAxis = w["Chart.ScoreAxis"],
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Score,
             Marks =
             [
@@ -140,6 +146,7 @@ public static class TrendCharts
             [new ChartSeries(w["Chart.AccountsSeries"], [bands.Good, bands.Medium, bands.Poor])], table)
         {
             Culture = NumbersOf(w),
+            Missing = w["Chart.None"],
             Unit = ChartUnit.Count,
             Tones = [ChartTone.Good, ChartTone.Warning, ChartTone.Attention],
             Description = w.Plural("Chart.BandsDescription", bands.Total, ("good", bands.Good), ("medium", bands.Medium), ("poor", bands.Poor)),

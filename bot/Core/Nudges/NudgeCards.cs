@@ -36,7 +36,7 @@ public static class NudgeCards
                 .. records ?? [],
             ],
             Buttons = Actions(reader, key),
-        };
+        }.CutIn(reader);
     }
 
     /// <summary>The buttons in English, as the ledger rebuilds them for an English card.</summary>
@@ -44,9 +44,11 @@ public static class NudgeCards
 
     public static IReadOnlyList<ReplyButton> Actions(Reader reader, string key) =>
     [
-        Button(reader, reader["Nudge.Snooze"], Snooze, key, new("days", reader["Nudge.SnoozeDays"], SnoozeDays, Optional: false), new("reason", reader["Nudge.Reason"])),
-        Button(reader, reader["Nudge.LogTouchpoint"], LogTouchpoint, key, new("kind", reader["Nudge.Kind"], TouchpointKinds, Optional: false) { ChoiceLabels = [.. TouchpointKinds.Select(k => reader[$"Touchpoint.{k}"])] }, new("note", reader["Nudge.Note"])),
-        Button(reader, reader["Nudge.MarkChurned"], MarkChurned, key, new("reason", reader["Nudge.Reason"], ChurnReasons, Optional: false) { ChoiceLabels = [.. ChurnReasons.Select(r => ChurnReason(reader, r))] }, new("note", reader["Nudge.Note"])),
+        Button(reader, reader["Nudge.Snooze"], Snooze, key, new("days", reader["Nudge.SnoozeDays"], SnoozeDays, Optional: false) { Missing = reader["Nudge.ChooseDays"] }, new("reason", reader["Nudge.Reason"])),
+        Button(reader, reader["Nudge.LogTouchpoint"], LogTouchpoint, key, new("kind", reader["Nudge.Kind"], TouchpointKinds, Optional: false)
+            { ChoiceLabels = [.. TouchpointKinds.Select(k => reader[$"Touchpoint.{k}"])], Missing = reader["Nudge.ChooseKind"] }, new("note", reader["Nudge.Note"])),
+        Button(reader, reader["Nudge.MarkChurned"], MarkChurned, key, new("reason", reader["Nudge.Reason"], ChurnReasons, Optional: false)
+            { ChoiceLabels = [.. ChurnReasons.Select(r => ChurnReason(reader, r))], Missing = reader["Nudge.ChooseReason"] }, new("note", reader["Nudge.Note"])),
     ];
 
     /// <summary>

@@ -254,7 +254,7 @@ public sealed class NudgeService(
         {
             if (!await channel.CanReachAsync(nudge.Recipient, cancel)) continue;
             Delivery result;
-            try { result = await channel.SendAsync(nudge.Recipient, nudge.Card, cancel); }
+            try { result = await channel.SendAsync(nudge.Recipient, team.InItsWords(nudge.Card), cancel); }
             catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
             {
                 result = Delivery.Failed($"{channel.Name}: {e.Message}");
@@ -284,10 +284,13 @@ public sealed class NudgeService(
             ledger.Update(nudge with { Status = DeliveryStatus.Unreachable, Attempts = nudge.Attempts + 1, LastError = "no chat channel reaches this contact" });
             return;
         }
-        var why = $"Sent to you because {nudge.Recipient} has no chat identity SuccessBot can reach.";
         var managers = team.Managers.Where(m => !string.Equals(m, nudge.Recipient, StringComparison.OrdinalIgnoreCase)).ToArray();
         foreach (var manager in managers)
+        {
+            // The card stays in its recipient's words; why the manager has it is in the manager's.
+            var why = team.ReaderOfMember(manager)["Nudge.ViaManagers", ("recipient", nudge.Recipient)];
             ledger.Add(NudgeRecord.From(new Nudge($"{nudge.Key}|via|{manager.ToLowerInvariant()}", nudge.Rule, nudge.AccountId, manager, nudge.Card with { Note = why }), now));
+        }
         ledger.Update(nudge with
         {
             Status = managers.Length > 0 ? DeliveryStatus.Sent : DeliveryStatus.Pending,

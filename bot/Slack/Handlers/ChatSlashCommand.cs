@@ -7,13 +7,10 @@ namespace SuccessBot.Slack.Handlers;
 /// One slash command of the chat language (`/churn last month` is `churn last month`; `/successbot` takes any command).
 /// The answer goes back within Slack's 3 seconds, or an ack does and the answer follows through response_url.
 /// </summary>
-public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<SlackApi> api, SlackWork work, SlackCharts charts) : ISlashCommandHandler
+public sealed class ChatSlashCommand(string verb, SlackAnswers answers, SlackPeople people, Func<SlackApi> api, SlackWork work, SlackCharts charts) : ISlashCommandHandler
 {
     /// <summary>Leaves a second of Slack's three for the network.</summary>
     public static readonly TimeSpan AnswerBudget = TimeSpan.FromSeconds(2);
-
-    /// <summary>The acknowledgement when the answer follows through response_url.</summary>
-    public const string WorkingOnIt = "Working on it…";
 
     public async Task<SlackAck> HandleAsync(SlashCommand command, CancellationToken cancel)
     {
@@ -21,7 +18,8 @@ public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<Sla
         if (text.Length == 0) text = "help";
         var slack = api();
         // Answering goes on when the ack has left: it is not tied to the request.
-        var answering = answers.AnswerAsync(command.TeamId, command.UserId, text, personal: false, () => SlackAnswers.IsExternalAsync(slack, command.ChannelId, CancellationToken.None), CancellationToken.None);
+        var identifying = people.IdentifyAsync(command.TeamId, command.UserId, CancellationToken.None);
+        var answering = answers.AnswerAsync(identifying, text, personal: false, () => SlackAnswers.IsExternalAsync(slack, command.ChannelId, CancellationToken.None));
         if (await Task.WhenAny(answering, Task.Delay(AnswerBudget, cancel)) == answering || command.ResponseUrl is not { } responseUrl)
         {
             var answer = await answering;
@@ -34,7 +32,9 @@ public sealed class ChatSlashCommand(string verb, SlackAnswers answers, Func<Sla
             await slack.RespondAsync(responseUrl, Response(answer), c);
             ShareCharts(command, answer);
         });
-        return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = WorkingOnIt });
+        // Slash commands carry no locale: the ack is in the asker's words once Slack has said who they are, else the team's.
+        var w = people.WordsOf(identifying.IsCompletedSuccessfully ? identifying.Result : null);
+        return SlackAck.Ok(new JsonObject { ["response_type"] = "ephemeral", ["text"] = w["Slack.WorkingOnIt"] });
     }
 
     /// <summary>After the answer: its charts into the channel when it was posted there, else into the asker's direct message.</summary>

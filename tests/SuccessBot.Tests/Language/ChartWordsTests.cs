@@ -37,6 +37,19 @@ public class ChartWordsTests
         Assert.Contains(donut, w => w.EndsWith(": 1.200", StringComparison.Ordinal));
     }
 
+    /// <summary>No answer draws a donut part without a value today; a chart that has one writes "none" in its reader's words.</summary>
+    [Theory]
+    [InlineData("de", "Gut: keine")]
+    [InlineData("ru", "Хорошее: нет")]
+    [InlineData("en", "Good: none")]
+    public void A_missing_value_in_a_donuts_legend_is_written_in_the_readers_words(string language, string legend)
+    {
+        var bands = TrendCharts.Bands(In(language), new BandCounts(1200, 60, 20), 1, 1, 1, new HealthOptions(), m => m.ToString());
+        var missingGood = bands with { Series = [bands.Series[0] with { Values = [null, 60, 20] }] };
+
+        Assert.Contains(legend, PngCharts.Words(missingGood));
+    }
+
     [Fact]
     public void English_charts_keep_the_english_figures()
     {

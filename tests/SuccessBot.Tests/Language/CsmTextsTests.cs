@@ -144,6 +144,11 @@ public class CsmTextsTests
         Assert.Equal(save, card.Buttons[0].Submit);
         Assert.Equal(3, card.Buttons.Count);
         BlockKitLimits.Check(BlockKit.Message(card)["blocks"]!.AsArray());
+        // What Teams says of a required choice left empty stays out of Slack's button values (Slack's modal says it itself).
+        Assert.NotNull(card.Buttons[2].Inputs[0].Missing);
+        var values = BlockKit.Message(card)["blocks"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "actions")
+            .SelectMany(b => b!["elements"]!.AsArray()).Select(e => e!["value"]!.GetValue<string>()).ToArray();
+        Assert.All(values.SelectMany(v => ButtonValue.Decode(v)!.Inputs), i => Assert.Null(i.Missing));
         var modal = BlockKit.Modal(card.Buttons[2].Label, card.Buttons[2].Inputs, "meta", card.Buttons[2].Submit, card.Buttons[2].Cancel);
         Assert.True(modal["title"]!["text"]!.GetValue<string>().Length <= BlockKit.ModalTitle, modal["title"]!["text"]!.GetValue<string>());
         foreach (var reply in new[] { card, NudgeCards.Done(card, "ana snoozed it for 14 days.") })

@@ -74,10 +74,11 @@ public sealed class FakeSlack : IAsyncDisposable
 
     /// <summary>
     /// A slash command's answer as the asker sees it: in the acknowledgement (<paramref name="ack"/>), or, when answering took
-    /// longer than Slack's three seconds (a busy machine), in what followed through the command's response URL.
+    /// longer than Slack's three seconds (a busy machine), in what followed through the command's response URL (the ack
+    /// that says it is coming, "Working on it…" in the asker's words, has no blocks; every answer has).
     /// </summary>
     public async Task<JsonObject> AnswerOfAsync(JsonObject ack, string responseUrlName) =>
-        ack["text"]?.GetValue<string>() == SuccessBot.Slack.Handlers.ChatSlashCommand.WorkingOnIt ? (await WaitForAsync("response_url", c => c.Path == "/respond/" + responseUrlName)).Fields : ack;
+        ack["blocks"] is null ? (await WaitForAsync("response_url", c => c.Path == "/respond/" + responseUrlName)).Fields : ack;
 
     private FakeSlack(WebApplication app, Uri baseUrl)
     {

@@ -59,6 +59,29 @@ public class LocalChatModeTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
     }
 
+    /// <summary>Nobody has picked a language before the chat is served: why it is off is in the browser's (Accept-Language), the log staying English.</summary>
+    [Theory]
+    [InlineData("de-DE,de;q=0.9,en;q=0.8", "Der lokale Chat ist ausgeschaltet: der Server lauscht auf http://0.0.0.0:5080, nicht nur auf Loopback, "
+        + "und die Anmeldung ist nicht eingerichtet; setzen Sie LocalChat:Authority, LocalChat:ClientId, LocalChat:ClientSecret.")]
+    [InlineData("fr-FR,ru;q=0.5", "Локальный чат выключен: сервер слушает http://0.0.0.0:5080, а не только loopback, а вход не настроен; "
+        + "задайте LocalChat:Authority, LocalChat:ClientId, LocalChat:ClientSecret.")]
+    [InlineData("fr-FR", "The local chat is off: listening on http://0.0.0.0:5080, not on loopback only, and sign-in is not configured: "
+        + "LocalChat:Authority, LocalChat:ClientId, LocalChat:ClientSecret not set.")]
+    public async Task Why_the_chat_is_off_is_told_in_the_browsers_language(string acceptLanguage, string off)
+    {
+        using var factory = new BotFactory(new Dictionary<string, string?> { ["urls"] = Exposed });
+        var http = factory.CreateClient();
+        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+
+        var page = await http.GetAsync("/");
+
+        Assert.Equal((HttpStatusCode.NotFound, off), (page.StatusCode, await page.Content.ReadAsStringAsync()));
+        Assert.Equal((HttpStatusCode.NotFound, off), await Get(http, "/chat/me"));
+        Assert.Equal((HttpStatusCode.NotFound, off), await Get(http, "/chat/people"));
+        Assert.Equal((HttpStatusCode.NotFound, off), await Get(http, "/chat/signin"));
+        Assert.Contains(factory.Log.Lines, l => l.StartsWith("Local chat: off (listening on http://0.0.0.0:5080, not on loopback only, and sign-in is not configured"));
+    }
+
     [Fact]
     public async Task How_the_chat_knows_who_is_talking_is_decided_at_start_and_a_later_change_of_the_settings_does_not_change_it()
     {
