@@ -418,6 +418,8 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal("Wie wahrscheinlich ist es, dass Sie uns einem Freund oder Kollegen weiterempfehlen?",
             team.ReaderIn(Core.Language.Languages.OfContact(Acme, "bo@acme.example", null, team))["Survey.QuestionUs"]);
         Assert.Equal("de", Core.Language.Languages.OfContact(Acme, "cy@acme.example", "ru", team).Name);
+        // Segment's comes before the chat's locale too (a Slack user's ru-RU).
+        Assert.Equal("de", Core.Language.Languages.OfContact(Acme, "bo@acme.example", "ru-RU", team).Name);
         Assert.Equal("pt-BR", Core.Language.Languages.OfContact(Acme, "dee@acme.example", null, team).Name);
     }
 }
