@@ -12,11 +12,6 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
     OutsiderCache outsiders, TeamSettings team, ILogger<SuccessBotTeamsBot> log)
     : TeamsActivityHandler
 {
-    public static readonly Reply NotReachedPrivately = new("Could not reach you privately")
-    {
-        Summary = "I could not send you the answer in a private chat, so it is not posted here. Open a chat with SuccessBot and ask there.",
-    };
-
     protected override async Task<TurnResponse> OnMessageActivityAsync(TurnContext turn)
     {
         if (turn.Activity.Value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value)
@@ -30,12 +25,12 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         var reply = bot.Answer(new IncomingMessage(text, Asking(email)) { Channel = AuditChannels.Teams, Locale = turn.Activity.Locale });
         var answer = await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, IsPersonal(turn.Activity), () => HasOutsidersAsync(turn));
         if (answer.Visibility == Visibility.Conversation) await turn.SendAsync(answer.Reply);
-        else await SendPrivatelyAsync(turn, answer);
+        else await SendPrivatelyAsync(turn, answer, email);
         return TurnResponse.Ok;
     }
 
     /// <summary>The answer in the asker's one-to-one chat (created when there is none yet), and the core's notice where they asked.</summary>
-    private async Task SendPrivatelyAsync(TurnContext turn, PlacedAnswer answer)
+    private async Task SendPrivatelyAsync(TurnContext turn, PlacedAnswer answer, string? email)
     {
         var asker = references.FindByUserId(turn.Activity.From!.Id!);
         var delivery = asker is null ? null : await personalChats.SendAsync(asker, answer.Reply, turn.Cancel);
@@ -46,8 +41,12 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         }
         log.LogWarning("Teams: an answer for {UserId} asked in {Conversation} could not go to a private chat ({Why}); it was not posted there.",
             turn.Activity.From!.Id, turn.Activity.Conversation!.Id, delivery?.Error ?? "no conversation reference");
-        await turn.SendAsync(NotReachedPrivately);
+        await turn.SendAsync(NotReachedPrivately(team.ReaderOfChat(turn.Activity.Locale, email)));
     }
+
+    /// <summary>Said where they asked, in the asker's words: the activity's locale, else the language their chat last told, else the team's.</summary>
+    private static Reply NotReachedPrivately(Core.Language.Reader w) =>
+        new(w["Teams.NotReachedPrivately.Title"]) { Summary = w["Teams.NotReachedPrivately"] };
 
     private static bool IsPersonal(Activity activity) =>
         activity.Conversation?.ConversationType is null or "personal" && activity.Conversation?.IsGroup != true;
