@@ -99,7 +99,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         if (membersAdded.Any(m => m.Id == botId))
         {
             var email = await SenderEmailAsync(turn);
-            await turn.SendAsync(Welcome(email));
+            await turn.SendAsync(Welcome(email, turn.Activity.Locale));
         }
     }
 
@@ -180,15 +180,12 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         }
     }
 
-    private Reply Welcome(string? email)
+    /// <summary>The help, introduced, in the words of whoever added the bot: the activity's locale, else the language their chat last told, else the team's.</summary>
+    private Reply Welcome(string? email, string? locale)
     {
-        var help = bot.Answer(new IncomingMessage("help", Asking(email)));
-        return help with
-        {
-            Title = "Hello, I'm SuccessBot",
-            Summary = "I answer your customer success team's questions (churn, retention, NPS, renewals, account health) with exact figures, "
-                + "and I message you here when an account needs attention. Type a command, e.g. `churn last month`.",
-        };
+        var help = bot.Answer(new IncomingMessage("help", Asking(email)) { Locale = locale });
+        var w = team.ReaderOfChat(locale, email);
+        return help with { Title = w["Teams.Welcome.Title"], Summary = w["Teams.Welcome"] };
     }
 
     private static string? TenantOf(Activity activity) => ChannelDataId(activity, "tenant");

@@ -104,4 +104,27 @@ public class TeamsReaderWordsTests(TeamsBotFactory bot) : IClassFixture<TeamsBot
         Assert.Equal(title, note.CardTitle);
         Assert.Contains(All(note.Card), e => e.TryGetProperty("text", out var text) && text.GetString() == summary);
     }
+
+    /// <summary>Whoever adds the bot is welcomed in their language (the activity's locale, else the team's); the card shows the command in bold.</summary>
+    [Theory]
+    [InlineData("de-DE", "Hallo, ich bin SuccessBot", "Ich beantworte die Fragen Ihres Customer-Success-Teams (Churn, Retention, NPS, Verlängerungen, "
+        + "Account-Health) mit genauen Zahlen und schreibe Ihnen hier, wenn ein Account Aufmerksamkeit braucht. Geben Sie einen Befehl ein, z. B. **churn last month**.")]
+    [InlineData("ro-RO", "Bună ziua, sunt SuccessBot", "Răspund la întrebările echipei dumneavoastră de customer success (churn, retenție, NPS, reînnoiri, "
+        + "sănătatea conturilor) cu cifre exacte și vă scriu aici când un cont are nevoie de atenție. Scrieți o comandă, de exemplu **churn last month**.")]
+    [InlineData("en-US", "Hello, I'm SuccessBot", "I answer your customer success team's questions (churn, retention, NPS, renewals, account health) "
+        + "with exact figures, and I message you here when an account needs attention. Type a command, e.g. **churn last month**.")]
+    public async Task Adding_the_bot_welcomes_the_person_in_their_language(string locale, string title, string summary)
+    {
+        var person = Person($"welcome.{Guid.NewGuid():N}@successbot.demo");
+
+        await person.Post(person.Activity("conversationUpdate", new JsonObject
+        {
+            ["membersAdded"] = new JsonArray { new JsonObject { ["id"] = TeamsChat.BotId }, new JsonObject { ["id"] = person.UserId } },
+            ["locale"] = locale,
+        }));
+
+        var welcome = Assert.Single(person.CardsReceived);
+        Assert.Equal(title, welcome.CardTitle);
+        Assert.Contains(All(welcome.Card), e => e.TryGetProperty("text", out var text) && text.GetString() == summary);
+    }
 }
