@@ -31,10 +31,13 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
 
     public LocalChatMode Mode => Decided.Mode;
 
-    /// <summary>Why the chat is not served, in the browser's language (Accept-Language; nobody has picked one yet), else the team's.</summary>
+    /// <summary>Who reads what the chat says before it knows who asks: the browser's language (Accept-Language; nobody has picked one yet), else the team's.</summary>
+    public Reader ReaderOf(HttpRequest request) => team.ReaderIn(Languages.First(BrowserLanguage(request), team.Language));
+
+    /// <summary>Why the chat is not served, in the browser's language, else the team's.</summary>
     public string OffReasonFor(HttpRequest request)
     {
-        var w = team.ReaderIn(Languages.First(BrowserLanguage(request), team.Language));
+        var w = ReaderOf(request);
         return w["LocalChat.Off", ("why", w.Words(Decided.Why))];
     }
 
@@ -98,9 +101,9 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
                 return (null, null);
         }
         if (NeedsHttps(context) is { } plain) return (null, plain);
-        if (SignedInEmail(context) is not { } email) return (null, JsonInput.Problem(401, "Sign in first: open the chat's page and choose Sign in."));
+        if (SignedInEmail(context) is not { } email) return (null, JsonInput.Problem(401, ReaderOf(context.Request)["LocalChat.SignInFirst"]));
         if (HttpMethods.IsPost(context.Request.Method) && !await antiforgery.IsRequestValidAsync(context))
-            return (null, JsonInput.Problem(400, "The antiforgery token is missing or wrong; reload the page."));
+            return (null, JsonInput.Problem(400, ReaderOf(context.Request)["LocalChat.TokenMissing"]));
         return (email, null);
     }
 
@@ -108,21 +111,21 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
     /// Who the request speaks for: the signed-in person (an `as` that names someone else is refused), or on loopback the
     /// `as` it names. Anyone who is not a manager, a CSM or a customer contact is refused before anything is kept.
     /// </summary>
-    public (string? Email, IResult? Problem) Person(string? signedIn, string? claimed)
+    public (string? Email, IResult? Problem) Person(HttpRequest request, string? signedIn, string? claimed)
     {
         var wanted = claimed?.Trim();
         if (signedIn is not null && !string.IsNullOrEmpty(wanted) && !string.Equals(wanted, signedIn, StringComparison.OrdinalIgnoreCase))
-            return (null, JsonInput.Problem(403, $"You are signed in as {signedIn}; the local chat answers only as you, not as {Shown(wanted)}."));
+            return (null, JsonInput.Problem(403, ReaderOf(request)["LocalChat.NotYou", ("email", signedIn), ("other", Shown(wanted))]));
         var email = signedIn ?? wanted;
-        if (string.IsNullOrEmpty(email)) return (null, JsonInput.Problem(400, "Say who you are: \"as\" is the email you chat as."));
+        if (string.IsNullOrEmpty(email)) return (null, JsonInput.Problem(400, ReaderOf(request)["LocalChat.SayWhoYouAre"]));
         if (Asker.Identify(email, team, books.Current).Role == Role.Unknown)
-            return (null, JsonInput.Problem(403, $"{Shown(email)} is not a manager, a CSM or a customer contact here, so the local chat does not talk to them."));
+            return (null, JsonInput.Problem(403, ReaderOf(request)["LocalChat.NotKnown", ("email", Shown(email))]));
         return (email, null);
     }
 
     /// <summary>Sign-in cookies are secure: over plain http a browser would never send them back.</summary>
-    public static IResult? NeedsHttps(HttpContext context) => context.Request.IsHttps ? null
-        : JsonInput.Problem(400, "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
+    public IResult? NeedsHttps(HttpContext context) => context.Request.IsHttps ? null
+        : JsonInput.Problem(400, ReaderOf(context.Request)["LocalChat.NeedsHttps"]);
 
     public static string? SignedInEmail(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(EmailClaim)?.Value : null;

@@ -36,7 +36,7 @@ public static class LocalChatEndpoints
         app.MapGet("/", (HttpContext context, LocalChatAccess access) => access.Mode switch
         {
             LocalChatMode.Off => Results.Text(access.OffReasonFor(context.Request), statusCode: 404),
-            LocalChatMode.SignIn when LocalChatAccess.NeedsHttps(context) is not null => Results.Text("Sign-in needs https: open this chat at an https address.", statusCode: 400),
+            LocalChatMode.SignIn when !context.Request.IsHttps => Results.Text(access.ReaderOf(context.Request)["LocalChat.OpenOverHttps"], statusCode: 400),
             _ => Results.Content(ChatPage.Html, "text/html; charset=utf-8"),
         });
 
@@ -45,7 +45,7 @@ public static class LocalChatEndpoints
         {
             if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReasonFor(context.Request));
             if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Ok(new { mode = "pick" });
-            if (LocalChatAccess.NeedsHttps(context) is { } plain) return plain;
+            if (access.NeedsHttps(context) is { } plain) return plain;
             if (LocalChatAccess.SignedInEmail(context) is not { } email) return Results.Ok(new { mode = "sign-in" });
             var role = Asker.Identify(email, team, books.Current).Role;
             return Results.Ok(new { mode = "sign-in", email, role = role.ToString(), antiforgery = antiforgery.GetAndStoreTokens(context).RequestToken });
@@ -90,7 +90,7 @@ public static class LocalChatEndpoints
             if (denied is not null) return denied;
             var (body, problem) = await ReadJson<MessageIn>(context.Request);
             if (problem is not null) return problem;
-            var (who, refused) = access.Person(signedIn, body!.As);
+            var (who, refused) = access.Person(context.Request, signedIn, body!.As);
             if (refused is not null) return refused;
             var text = body.Text ?? "";
             var answer = bot.Answer(new IncomingMessage(text, who) { Channel = AuditChannels.Local, Locale = body.Language ?? LocalChatAccess.BrowserLanguage(context.Request) });
@@ -116,7 +116,7 @@ public static class LocalChatEndpoints
             if (denied is not null) return denied;
             var (body, problem) = await ReadJson<ActionIn>(context.Request);
             if (problem is not null) return problem;
-            var (who, refused) = access.Person(signedIn, body!.As);
+            var (who, refused) = access.Person(context.Request, signedIn, body!.As);
             if (refused is not null) return refused;
             if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return JsonInput.Problem(400, "A click needs \"actionId\" and \"value\".");
             if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, "There is no such message in your conversation.");
@@ -178,7 +178,7 @@ public static class LocalChatEndpoints
     private static async Task<(string? Email, IResult? Problem)> Person(HttpContext context, LocalChatAccess access, string? claimed)
     {
         var (signedIn, denied) = await access.CheckAsync(context);
-        return denied is not null ? (null, denied) : access.Person(signedIn, claimed);
+        return denied is not null ? (null, denied) : access.Person(context.Request, signedIn, claimed);
     }
 
     private static IResult StoreDown(HttpContext context, Reply answer)

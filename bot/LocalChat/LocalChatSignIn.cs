@@ -88,7 +88,7 @@ public static class LocalChatSignIn
         {
             if (access.Mode == LocalChatMode.Off) return JsonInput.Problem(404, access.OffReasonFor(context.Request));
             if (access.Mode == LocalChatMode.PickWhoYouAre) return Results.Redirect("/");
-            if (LocalChatAccess.NeedsHttps(context) is { } problem) return problem;
+            if (access.NeedsHttps(context) is { } problem) return problem;
             try
             {
                 await context.ChallengeAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/" });

@@ -12,11 +12,6 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
     OutsiderCache outsiders, TeamSettings team, ILogger<SuccessBotTeamsBot> log)
     : TeamsActivityHandler
 {
-    public static readonly Reply NotReachedPrivately = new("Could not reach you privately")
-    {
-        Summary = "I could not send you the answer in a private chat, so it is not posted here. Open a chat with SuccessBot and ask there.",
-    };
-
     protected override async Task<TurnResponse> OnMessageActivityAsync(TurnContext turn)
     {
         if (turn.Activity.Value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value)
@@ -30,12 +25,12 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         var reply = bot.Answer(new IncomingMessage(text, Asking(email)) { Channel = AuditChannels.Teams, Locale = turn.Activity.Locale });
         var answer = await ChannelPrivacy.PlaceAsync(reply, bot.Read(text).Share, IsPersonal(turn.Activity), () => HasOutsidersAsync(turn));
         if (answer.Visibility == Visibility.Conversation) await turn.SendAsync(answer.Reply);
-        else await SendPrivatelyAsync(turn, answer);
+        else await SendPrivatelyAsync(turn, answer, email);
         return TurnResponse.Ok;
     }
 
     /// <summary>The answer in the asker's one-to-one chat (created when there is none yet), and the core's notice where they asked.</summary>
-    private async Task SendPrivatelyAsync(TurnContext turn, PlacedAnswer answer)
+    private async Task SendPrivatelyAsync(TurnContext turn, PlacedAnswer answer, string? email)
     {
         var asker = references.FindByUserId(turn.Activity.From!.Id!);
         var delivery = asker is null ? null : await personalChats.SendAsync(asker, answer.Reply, turn.Cancel);
@@ -46,8 +41,12 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         }
         log.LogWarning("Teams: an answer for {UserId} asked in {Conversation} could not go to a private chat ({Why}); it was not posted there.",
             turn.Activity.From!.Id, turn.Activity.Conversation!.Id, delivery?.Error ?? "no conversation reference");
-        await turn.SendAsync(NotReachedPrivately);
+        await turn.SendAsync(NotReachedPrivately(team.ReaderOfChat(turn.Activity.Locale, email)));
     }
+
+    /// <summary>Said where they asked, in the asker's words: the activity's locale, else the language their chat last told, else the team's.</summary>
+    private static Reply NotReachedPrivately(Core.Language.Reader w) =>
+        new(w["Teams.NotReachedPrivately.Title"]) { Summary = w["Teams.NotReachedPrivately"] };
 
     private static bool IsPersonal(Activity activity) =>
         activity.Conversation?.ConversationType is null or "personal" && activity.Conversation?.IsGroup != true;
@@ -100,7 +99,7 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         if (membersAdded.Any(m => m.Id == botId))
         {
             var email = await SenderEmailAsync(turn);
-            await turn.SendAsync(Welcome(email));
+            await turn.SendAsync(Welcome(email, turn.Activity.Locale));
         }
     }
 
@@ -181,15 +180,12 @@ public sealed partial class SuccessBotTeamsBot(ChatBot bot, ConversationReferenc
         }
     }
 
-    private Reply Welcome(string? email)
+    /// <summary>The help, introduced, in the words of whoever added the bot: the activity's locale, else the language their chat last told, else the team's.</summary>
+    private Reply Welcome(string? email, string? locale)
     {
-        var help = bot.Answer(new IncomingMessage("help", Asking(email)));
-        return help with
-        {
-            Title = "Hello, I'm SuccessBot",
-            Summary = "I answer your customer success team's questions (churn, retention, NPS, renewals, account health) with exact figures, "
-                + "and I message you here when an account needs attention. Type a command, e.g. `churn last month`.",
-        };
+        var help = bot.Answer(new IncomingMessage("help", Asking(email)) { Locale = locale });
+        var w = team.ReaderOfChat(locale, email);
+        return help with { Title = w["Teams.Welcome.Title"], Summary = w["Teams.Welcome"] };
     }
 
     private static string? TenantOf(Activity activity) => ChannelDataId(activity, "tenant");

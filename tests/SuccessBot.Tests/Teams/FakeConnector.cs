@@ -28,6 +28,9 @@ public sealed class FakeConnector : IAsyncDisposable
 
     /// <summary>The members `pagedmembers` lists for a conversation (TeamsChannelAccount objects); none when not set.</summary>
     public ConcurrentDictionary<string, object[]> Rosters { get; } = new();
+
+    /// <summary>Users who blocked the bot: a one-to-one chat with them cannot be created (403).</summary>
+    public ConcurrentDictionary<string, bool> Blocked { get; } = new();
     public string Url => _server.Url;
     public string TokenEndpoint => _server.Url + "botframework.com/oauth2/v2.0/token";
 
@@ -80,6 +83,7 @@ public sealed class FakeConnector : IAsyncDisposable
                 await Json(http, new { members = Rosters.GetValueOrDefault(conversation, []) });
                 return;
             case ("POST", ["v3", "conversations"]):
+                if (Blocked.ContainsKey(body!.Value.GetProperty("members")[0].GetProperty("id").GetString()!)) { http.Response.StatusCode = 403; return; }
                 await Json(http, new { id = $"a:created-{Interlocked.Increment(ref _ids)}" });
                 return;
             case ("POST", ["v3", "conversations", _, "activities"]):

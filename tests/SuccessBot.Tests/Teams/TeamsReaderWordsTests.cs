@@ -82,4 +82,49 @@ public class TeamsReaderWordsTests(TeamsBotFactory bot) : IClassFixture<TeamsBot
         Assert.Equal("application/vnd.microsoft.activity.message", body.GetProperty("type").GetString());
         Assert.Equal(nothing, body.GetProperty("value").GetString());
     }
+
+    /// <summary>An answer that must stay private but cannot reach the asker's private chat is not posted; the note saying so is in the asker's language.</summary>
+    [Theory]
+    [InlineData("de-DE", "Keine private Nachricht möglich",
+        "Ich konnte Ihnen die Antwort nicht in einem privaten Chat senden, daher steht sie auch hier nicht. Öffnen Sie einen Chat mit SuccessBot und fragen Sie dort.")]
+    [InlineData("pt-BR", "Não foi possível falar com você em particular",
+        "Não consegui enviar a resposta para você em um chat privado, por isso ela não foi publicada aqui. Abra um chat com o SuccessBot e pergunte lá.")]
+    [InlineData("en-US", "Could not reach you privately",
+        "I could not send you the answer in a private chat, so it is not posted here. Open a chat with SuccessBot and ask there.")]
+    public async Task An_answer_that_cannot_reach_the_askers_private_chat_says_so_in_their_language(string locale, string title, string summary)
+    {
+        var userId = "29:" + Guid.NewGuid().ToString("N");
+        bot.Connector.Emails[userId] = DemoGenerator.Manager;
+        bot.Connector.Blocked[userId] = true;
+        var maria = new TeamsChat(bot, userId, "channel", $"19:{Guid.NewGuid():N}@thread.tacv2;messageid=1");
+
+        await maria.Post(maria.Activity("message", new JsonObject { ["text"] = "churn last month", ["locale"] = locale }));
+
+        var note = Assert.Single(maria.CardsReceived);
+        Assert.Equal(title, note.CardTitle);
+        Assert.Contains(All(note.Card), e => e.TryGetProperty("text", out var text) && text.GetString() == summary);
+    }
+
+    /// <summary>Whoever adds the bot is welcomed in their language (the activity's locale, else the team's); the card shows the command in bold.</summary>
+    [Theory]
+    [InlineData("de-DE", "Hallo, ich bin SuccessBot", "Ich beantworte die Fragen Ihres Customer-Success-Teams (Churn, Retention, NPS, Verlängerungen, "
+        + "Account-Health) mit genauen Zahlen und schreibe Ihnen hier, wenn ein Account Aufmerksamkeit braucht. Geben Sie einen Befehl ein, z. B. **churn last month**.")]
+    [InlineData("ro-RO", "Bună ziua, sunt SuccessBot", "Răspund la întrebările echipei dumneavoastră de customer success (churn, retenție, NPS, reînnoiri, "
+        + "sănătatea conturilor) cu cifre exacte și vă scriu aici când un cont are nevoie de atenție. Scrieți o comandă, de exemplu **churn last month**.")]
+    [InlineData("en-US", "Hello, I'm SuccessBot", "I answer your customer success team's questions (churn, retention, NPS, renewals, account health) "
+        + "with exact figures, and I message you here when an account needs attention. Type a command, e.g. **churn last month**.")]
+    public async Task Adding_the_bot_welcomes_the_person_in_their_language(string locale, string title, string summary)
+    {
+        var person = Person($"welcome.{Guid.NewGuid():N}@successbot.demo");
+
+        await person.Post(person.Activity("conversationUpdate", new JsonObject
+        {
+            ["membersAdded"] = new JsonArray { new JsonObject { ["id"] = TeamsChat.BotId }, new JsonObject { ["id"] = person.UserId } },
+            ["locale"] = locale,
+        }));
+
+        var welcome = Assert.Single(person.CardsReceived);
+        Assert.Equal(title, welcome.CardTitle);
+        Assert.Contains(All(welcome.Card), e => e.TryGetProperty("text", out var text) && text.GetString() == summary);
+    }
 }

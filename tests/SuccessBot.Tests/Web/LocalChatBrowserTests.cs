@@ -291,4 +291,31 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
         await Assertions.Expect(form).ToHaveCountAsync(0);
         await Assertions.Expect(nudge.Locator(".buttons button")).ToHaveTextAsync(["Snooze", "Log touchpoint", "Mark churned"]);
     }
+
+    /// <summary>The form a button opens is in the words its card is written in: its Cancel too.</summary>
+    [SkippableTheory]
+    [InlineData("de", "Danke! Ihre Antwort: 9", "Kommentar hinzufügen", "Abbrechen")]
+    [InlineData("ru", "Спасибо! Ваша оценка: 9", "Добавить комментарий", "Отмена")]
+    public async Task A_customer_adding_a_comment_reads_the_forms_cancel_in_their_language(string language, string thanks, string addComment, string cancel)
+    {
+        Browser.Require();
+        var page = await Open();
+        var contacts = await page.EvalOnSelectorAllAsync<string[]>("#who optgroup[label='Customer contact'] option", "os => os.map(o => o.value)");
+        // A contact's own language, else their account's, is the survey's; the one picked on the page answers the click.
+        var contact = contacts.First(c => browser.Demo.Accounts.Single(a => a.ContactEmails.Contains(c)) is var a && (a.LanguageOf(c) ?? a.Language) == language);
+        await page.SelectOptionAsync("#language", language);
+        await BecomeAsync(page, contact);
+        var survey = page.Locator(".msg.bot .card", new() { Has = page.Locator(".buttons button", new() { HasTextString = "10" }) }).Last;
+        await Assertions.Expect(survey).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await survey.Locator(".buttons button", new() { HasTextString = "9" }).First.ClickAsync();
+        var thanked = page.Locator(".msg.bot .card", new() { Has = page.Locator(".card-title", new() { HasText = thanks }) });
+
+        await thanked.Locator(".buttons button", new() { HasTextString = addComment }).ClickAsync();
+
+        var form = thanked.Locator("form.inputs");
+        await Assertions.Expect(form.Locator("button[type=button]")).ToHaveTextAsync(cancel);
+        await form.Locator("button", new() { HasTextString = cancel }).ClickAsync();
+        await Assertions.Expect(form).ToHaveCountAsync(0);
+        await page.EvaluateAsync("() => localStorage.removeItem('successbot.language')");
+    }
 }

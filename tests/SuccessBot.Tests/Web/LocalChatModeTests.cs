@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Demo;
 using SuccessBot.LocalChat;
@@ -158,6 +161,79 @@ public class LocalChatModeTests
         Assert.StartsWith("Sign-in needs https", error);
         Assert.Equal(HttpStatusCode.BadGateway, signIn.Status);
         Assert.StartsWith("The sign-in provider cannot be reached", signIn.Error);
+    }
+
+    /// <summary>The sign-in cookie as the host writes it after a sign-in: its ticket, protected with the host's keys.</summary>
+    private static string SignedInAs(BotFactory factory, string email)
+    {
+        var cookies = factory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        var person = new ClaimsPrincipal(new ClaimsIdentity([new Claim(LocalChatAccess.EmailClaim, email)], "oidc", LocalChatAccess.EmailClaim, null));
+        return $"{LocalChatSignIn.CookieName}={cookies.TicketDataFormat.Protect(new AuthenticationTicket(person, CookieAuthenticationDefaults.AuthenticationScheme))}";
+    }
+
+    /// <summary>Before the chat knows who asks, nobody has picked a language: its refusals are in the browser's (Accept-Language), else the team's.</summary>
+    [Theory]
+    [InlineData("de-DE,de;q=0.9", "Bitte melden Sie sich zuerst an: Öffnen Sie die Seite des Chats und wählen Sie „Sign in“.",
+        "Die Anmeldung braucht https: Öffnen Sie diesen Chat unter einer https-Adresse.",
+        "Die Anmeldung braucht https: Geben Sie dem Host eine https-URL (--urls https://...) oder stellen Sie ihn hinter einen TLS-Proxy mit ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.",
+        "Das Antiforgery-Token fehlt oder ist falsch; laden Sie die Seite neu.",
+        "Sie sind als {0} angemeldet; der lokale Chat antwortet nur in Ihrem Namen, nicht im Namen von {1}.",
+        "visitor@elsewhere.example ist hier weder Manager noch CSM noch Kundenkontakt, daher spricht der lokale Chat nicht mit dieser Person.")]
+    [InlineData("fr-FR,ru;q=0.5", "Сначала войдите: откройте страницу чата и выберите «Sign in».",
+        "Для входа нужен https: откройте этот чат по адресу https.",
+        "Для входа нужен https: укажите хосту адрес https (--urls https://...) или поставьте его за TLS-прокси с ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.",
+        "Токен защиты от подделки запросов отсутствует или неверен; перезагрузите страницу.",
+        "Вы вошли как {0}; локальный чат отвечает только от вашего имени, а не от имени {1}.",
+        "visitor@elsewhere.example здесь не менеджер, не CSM и не контакт клиента, поэтому локальный чат с этим человеком не общается.")]
+    [InlineData("fr-FR", "Sign in first: open the chat's page and choose Sign in.",
+        "Sign-in needs https: open this chat at an https address.",
+        "Sign-in needs https: give the host an https URL (--urls https://...), or put it behind a TLS proxy with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.",
+        "The antiforgery token is missing or wrong; reload the page.",
+        "You are signed in as {0}; the local chat answers only as you, not as {1}.",
+        "visitor@elsewhere.example is not a manager, a CSM or a customer contact here, so the local chat does not talk to them.")]
+    public async Task With_sign_in_the_refusals_before_the_chat_knows_who_asks_are_in_the_browsers_language(
+        string acceptLanguage, string signInFirst, string openOverHttps, string needsHttps, string tokenMissing, string notYou, string notKnown)
+    {
+        using var factory = new BotFactory(SignIn);
+        HttpClient Browser(string url, string? cookie = null)
+        {
+            var http = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(url), AllowAutoRedirect = false, HandleCookies = false });
+            http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+            if (cookie is not null) http.DefaultRequestHeaders.Add("Cookie", cookie);
+            return http;
+        }
+        var plain = Browser("http://localhost");
+        var stranger = Browser("https://localhost");
+        var manager = Browser("https://localhost", SignedInAs(factory, DemoGenerator.Manager));
+        var visitor = Browser("https://localhost", SignedInAs(factory, "visitor@elsewhere.example"));
+        var csm = DemoGenerator.Csms[0];
+
+        var page = await plain.GetAsync("/");
+        var post = await manager.PostAsJsonAsync("/chat/messages", new { text = "renewals" });
+
+        Assert.Equal((HttpStatusCode.BadRequest, openOverHttps), (page.StatusCode, await page.Content.ReadAsStringAsync()));
+        Assert.Equal((HttpStatusCode.BadRequest, needsHttps), await Get(plain, "/chat/me"));
+        Assert.Equal((HttpStatusCode.Unauthorized, signInFirst), await Get(stranger, "/chat/people"));
+        Assert.Equal((HttpStatusCode.BadRequest, tokenMissing), (post.StatusCode, (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()));
+        Assert.Equal((HttpStatusCode.Forbidden, string.Format(notYou, DemoGenerator.Manager, csm)), await Get(manager, $"/chat/history?as={csm}"));
+        Assert.Equal((HttpStatusCode.Forbidden, notKnown), await Get(visitor, "/chat/history"));
+    }
+
+    /// <summary>On loopback the page says who asks with every call: a call that does not is told so in the browser's language.</summary>
+    [Theory]
+    [InlineData("de-DE", "Sagen Sie, wer Sie sind: \"as\" ist die E-Mail-Adresse, unter der Sie chatten.")]
+    [InlineData("pt-BR,pt;q=0.9", "Diga quem você é: \"as\" é o e-mail com que você conversa.")]
+    [InlineData("fr-FR", "Say who you are: \"as\" is the email you chat as.")]
+    public async Task A_call_that_does_not_say_who_asks_is_told_so_in_the_browsers_language(string acceptLanguage, string sayWhoYouAre)
+    {
+        using var factory = new BotFactory();
+        var http = factory.CreateClient();
+        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+
+        var post = await http.PostAsJsonAsync("/chat/messages", new { text = "churn last month" });
+
+        Assert.Equal((HttpStatusCode.BadRequest, sayWhoYouAre), (post.StatusCode, (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, sayWhoYouAre), await Get(http, "/chat/history"));
     }
 
     [Theory]
