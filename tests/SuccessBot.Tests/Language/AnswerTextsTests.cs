@@ -47,7 +47,7 @@ public class AnswerTextsTests
     [InlineData("pt-BR", "Adoção · 27/10/2026 – 25/11/2026 · suas contas", "50,0% de adoção: 5 de 10 contas ativas usaram todas as funcionalidades principais (reports, dashboards, integrations).")]
     [InlineData("pt-PT", "Adoção · 27/10/2026 – 25/11/2026 · as suas contas", "50,0% de adoção: 5 de 10 contas ativas utilizaram todas as funcionalidades principais (reports, dashboards, integrations).")]
     [InlineData("de-DE", "Adoption · 27.10.2026 – 25.11.2026 · Ihre Accounts", "50,0 % Adoption: 5 von 10 aktiven Accounts haben alle Kernfunktionen genutzt (reports, dashboards, integrations).")]
-    [InlineData("ro", "Adopție · 27.10.2026 – 25.11.2026 · conturile tale", "Adopție 50,0 %: 5 din 10 conturi active au folosit toate funcțiile de bază (reports, dashboards, integrations).")]
+    [InlineData("ro", "Adopție · 27.10.2026 – 25.11.2026 · conturile dumneavoastră", "Adopție 50,0 %: 5 din 10 conturi active au folosit toate funcțiile de bază (reports, dashboards, integrations).")]
     [InlineData("ru", "Внедрение · 27.10.2026 – 25.11.2026 · ваши аккаунты", "Внедрение 50,0 %: все ключевые функции (reports, dashboards, integrations) использовали 5 из 10 активных аккаунтов.")]
     public void Adoption_reads_in_the_askers_language(string locale, string title, string summary)
     {
@@ -61,7 +61,7 @@ public class AnswerTextsTests
     [InlineData("en", "At risk · 25 Nov 2026 · your accounts · by segment", "5 of 10 active accounts are at risk, $4,000 MRR.", "Soonest renewal first", "Customer 5: poor (38), sessions -90%, $1,000 MRR, renews 2026-12-06, owner ana@example.com")]
     [InlineData("pt-BR", "Em risco · 25/11/2026 · suas contas · por segmento", "5 de 10 contas ativas estão em risco, $ 4.000 de MRR.", "Renovação mais próxima primeiro", "Customer 5: ruim (38), sessões -90%, $ 1.000 de MRR, renova em 06/12/2026, responsável ana@example.com")]
     [InlineData("de", "Gefährdet · 25.11.2026 · Ihre Accounts · nach Segment", "5 von 10 aktiven Accounts sind gefährdet, 4.000 $ MRR.", "Nächste Verlängerung zuerst", "Customer 5: schlecht (38), Sitzungen -90 %, 1.000 $ MRR, Verlängerung 06.12.2026, verantwortlich ana@example.com")]
-    [InlineData("ro", "În pericol · 25.11.2026 · conturile tale · pe segmente", "5 din 10 conturi active sunt în pericol, 4.000 $ MRR.", "Cea mai apropiată reînnoire întâi", "Customer 5: slabă (38), sesiuni -90 %, 1.000 $ MRR, se reînnoiește 06.12.2026, responsabil ana@example.com")]
+    [InlineData("ro", "În pericol · 25.11.2026 · conturile dumneavoastră · pe segmente", "5 din 10 conturi active sunt în pericol, 4.000 $ MRR.", "Cea mai apropiată reînnoire întâi", "Customer 5: slabă (38), sesiuni -90 %, 1.000 $ MRR, se reînnoiește 06.12.2026, responsabil ana@example.com")]
     [InlineData("ru", "Под угрозой · 25.11.2026 · ваши аккаунты · по сегментам", "Под угрозой 5 из 10 активных аккаунтов, MRR 4 000 $.", "Сначала ближайшие продления", "Customer 5: плохое (38), сессии -90 %, MRR 1 000 $, продление 06.12.2026, ответственный ana@example.com")]
     public void At_risk_reads_in_the_askers_language_with_its_breakdown_and_chart(string locale, string title, string summary, string heading, string first)
     {
@@ -80,7 +80,7 @@ public class AnswerTextsTests
     [InlineData("pt-BR", "Valor do tempo de vida do cliente (LTV) · suas contas", "LTV $ 61.200: $ 900 por mês durante 68 meses.")]
     [InlineData("pt-PT", "Valor do tempo de vida do cliente (LTV) · as suas contas", "LTV 61 200 $: 900 $ por mês durante 68 meses.")]
     [InlineData("de", "Customer Lifetime Value · Ihre Accounts", "CLV 61.200 $: 900 $ im Monat über 68 Monate.")]
-    [InlineData("ro", "Valoarea pe durata de viață a clientului · conturile tale", "CLV 61.200 $: 900 $ pe lună timp de 68 de luni.")]
+    [InlineData("ro", "Valoarea pe durata de viață a clientului · conturile dumneavoastră", "CLV 61.200 $: 900 $ pe lună timp de 68 de luni.")]
     [InlineData("ru", "Пожизненная ценность клиента (LTV) · ваши аккаунты", "LTV 61 200 $: 900 $ в месяц в течение 68 месяцев.")]
     public void Clv_writes_money_and_months_as_the_reader_does(string locale, string title, string summary)
     {
@@ -106,7 +106,7 @@ public class AnswerTextsTests
     [InlineData("en", "Churn trend · the last 12 months (1 Nov 2025 – 31 Oct 2026) · your accounts", "1.4% logo churn a month on average over 12 months, 1.5% gross MRR churn.", "Month by month", "October 2026: logo churn 16.7% (2 of 12); gross MRR churn 18.2% ($2,000 of $11,000)")]
     [InlineData("pt-BR", "Tendência de churn · 01/11/2025 – 31/10/2026 · suas contas", "1,4% de churn de logos por mês, em média, em 12 meses; 1,5% de churn bruto de MRR.", "Mês a mês", "Outubro 2026: churn de logos 16,7% (2 de 12); churn bruto de MRR 18,2% ($ 2.000 de $ 11.000)")]
     [InlineData("de", "Churn-Verlauf · 01.11.2025 – 31.10.2026 · Ihre Accounts", "Im Schnitt 1,4 % Logo-Churn pro Monat über 12 Monate, 1,5 % Brutto-MRR-Churn.", "Monat für Monat", "Oktober 2026: Logo-Churn 16,7 % (2 von 12); Brutto-MRR-Churn 18,2 % (2.000 $ von 11.000 $)")]
-    [InlineData("ro", "Evoluția churn-ului · 01.11.2025 – 31.10.2026 · conturile tale", "În medie 1,4 % churn de clienți pe lună, pe 12 luni; churn brut de MRR 1,5 %.", "Lună de lună", "Octombrie 2026: churn de clienți 16,7 % (2 din 12); churn brut de MRR 18,2 % (2.000 $ din 11.000 $)")]
+    [InlineData("ro", "Evoluția churn-ului · 01.11.2025 – 31.10.2026 · conturile dumneavoastră", "În medie 1,4 % churn de clienți pe lună, pe 12 luni; churn brut de MRR 1,5 %.", "Lună de lună", "Octombrie 2026: churn de clienți 16,7 % (2 din 12); churn brut de MRR 18,2 % (2.000 $ din 11.000 $)")]
     [InlineData("ru", "Динамика оттока · 01.11.2025 – 31.10.2026 · ваши аккаунты", "В среднем 1,4 % оттока клиентов в месяц за 12 месяцев, валовой отток MRR 1,5 %.", "По месяцам", "Октябрь 2026: отток клиентов 16,7 % (2 из 12); валовой отток MRR 18,2 % (2 000 $ из 11 000 $)")]
     public void Churn_trend_its_chart_and_table_read_in_the_askers_language(string locale, string title, string summary, string heading, string october)
     {
@@ -163,7 +163,7 @@ public class AnswerTextsTests
     [InlineData("pt-BR", "Não entendi", "Não entendi “frobnicate”.", "Tente `renewals next 30 days`")]
     [InlineData("pt-PT", "Não percebi", "Não percebi “frobnicate”.", "Experimente `renewals next 30 days`")]
     [InlineData("de", "Nicht verstanden", "Ich habe „frobnicate“ nicht verstanden.", "Versuchen Sie `renewals next 30 days`")]
-    [InlineData("ro", "Nu am înțeles", "Nu am înțeles „frobnicate”.", "Încearcă `renewals next 30 days`")]
+    [InlineData("ro", "Nu am înțeles", "Nu am înțeles „frobnicate”.", "Încercați `renewals next 30 days`")]
     [InlineData("ru", "Не понял", "Я не понял «frobnicate».", "Попробуйте `renewals next 30 days`")]
     public void What_was_not_understood_is_said_in_the_askers_language(string locale, string title, string summary, string suggestion)
     {

@@ -43,7 +43,7 @@ public class CsmTextsTests
     [InlineData("pt-BR", "Churn · Outubro 2026 (01/10/2026 – 31/10/2026) · suas contas", "8,3% de churn de logos: 2 de 24 contas ativas em 01/10/2026 cancelaram.", "Contas canceladas")]
     [InlineData("pt-PT", "Churn · Outubro 2026 (01/10/2026 – 31/10/2026) · as suas contas", "8,3% de churn de logos: 2 de 24 contas ativas a 01/10/2026 cancelaram.", "Contas canceladas")]
     [InlineData("de-DE", "Churn · Oktober 2026 (01.10.2026 – 31.10.2026) · Ihre Accounts", "8,3 % Logo-Churn: 2 von 24 am 01.10.2026 aktiven Accounts haben gekündigt.", "Gekündigte Accounts")]
-    [InlineData("ro", "Churn · Octombrie 2026 (01.10.2026 – 31.10.2026) · conturile tale", "8,3 % churn de clienți: 2 din 24 de conturi active pe 01.10.2026 au renunțat.", "Conturi pierdute")]
+    [InlineData("ro", "Churn · Octombrie 2026 (01.10.2026 – 31.10.2026) · conturile dumneavoastră", "8,3 % churn de clienți: 2 din 24 de conturi active pe 01.10.2026 au renunțat.", "Conturi pierdute")]
     [InlineData("ru-RU", "Отток · Октябрь 2026 (01.10.2026 – 31.10.2026) · ваши аккаунты", "Отток клиентов 8,3 %: ушли 2 из 24 аккаунтов, активных на 01.10.2026.", "Ушедшие аккаунты")]
     public void Churn_last_month_reads_in_the_askers_language_with_its_numbers_and_dates(string locale, string title, string summary, string section)
     {
@@ -90,7 +90,7 @@ public class CsmTextsTests
     [InlineData("pt-BR", "NPS · T4 2026 até hoje (01/10/2026 – 25/11/2026) · suas contas", "NPS +33,3 com base em 3 respostas.", "Detratores (0-6)", "1 (33,3%)")]
     [InlineData("pt-PT", "NPS · T4 2026 até hoje (01/10/2026 – 25/11/2026) · as suas contas", "NPS +33,3 com base em 3 respostas.", "Detratores (0-6)", "1 (33,3%)")]
     [InlineData("de", "NPS · 4. Quartal 2026 bis heute (01.10.2026 – 25.11.2026) · Ihre Accounts", "NPS +33,3 aus 3 Antworten.", "Detraktoren (0-6)", "1 (33,3 %)")]
-    [InlineData("ro", "NPS · T4 2026 până azi (01.10.2026 – 25.11.2026) · conturile tale", "NPS +33,3 din 3 răspunsuri.", "Detractori (0-6)", "1 (33,3 %)")]
+    [InlineData("ro", "NPS · T4 2026 până azi (01.10.2026 – 25.11.2026) · conturile dumneavoastră", "NPS +33,3 din 3 răspunsuri.", "Detractori (0-6)", "1 (33,3 %)")]
     [InlineData("ru", "NPS · 4 кв. 2026 по сегодняшний день (01.10.2026 – 25.11.2026) · ваши аккаунты", "NPS +33,3 по 3 ответам.", "Критики (0-6)", "1 (33,3 %)")]
     public void Nps_this_quarter_names_the_quarter_and_writes_the_score_as_the_reader_does(string locale, string title, string summary, string label, string detractors)
     {
@@ -122,7 +122,7 @@ public class CsmTextsTests
         { "pt-BR", "Renovação em 41 dias · Acme Analytics", "Adiar", "Salvar", "ruim (11); ponto mais fraco: recência, nenhuma atividade até agora" },
         { "pt-PT", "Renovação daqui a 41 dias · Acme Analytics", "Adiar", "Guardar", "fraca (11); ponto mais fraco: recência, nenhuma atividade até agora" },
         { "de", "Verlängerung in 41 Tagen · Acme Analytics", "Zurückstellen", "Speichern", "schlecht (11); schwächster Bereich: Letzte Nutzung, noch nie aktiv" },
-        { "ro", "Reînnoire peste 41 de zile · Acme Analytics", "Amână", "Salvează", "slabă (11); cel mai slab: recență, nicio activitate până acum" },
+        { "ro", "Reînnoire peste 41 de zile · Acme Analytics", "Amânați", "Salvați", "slabă (11); cel mai slab: recență, nicio activitate până acum" },
         { "ru", "Продление через 41 день · Acme Analytics", "Отложить", "Сохранить", "плохое (11); слабее всего: давность, активности ещё не было" },
     };
 

@@ -88,7 +88,7 @@ public class DigestAndHealthTests : IDisposable
         "Ваши продления · неделя 48, 2026", "Продления в ближайшие 90 дней: аккаунтов — 1, MRR 4 200 $. Аккаунты с хорошим здоровьем получат карточку за 7 дней до продления; у остальных она уже есть.")]
     [InlineData("ro", "Rezumatul săptămânii · săptămâna 48, 2026", "1 reînnoire în următoarele 30 de zile (4.200 $ MRR); 1 cont a trecut la sănătate slabă; notificări fără răspuns de peste 3 zile: 1.",
         "10.12.2026 ACME: 4.200 $ MRR, responsabil ana@example.com", "Cine ce a rezolvat", "22.11.2026 ben@example.com: a fost înregistrat un contact (apel) cu Globex",
-        "Reînnoirile tale · săptămâna 48, 2026", "Reînnoiri în următoarele 90 de zile: 1 dintre conturile tale (4.200 $ MRR). Conturile cu sănătate bună primesc un card cu 7 zile înainte; celelalte au deja unul.")]
+        "Reînnoirile dumneavoastră · săptămâna 48, 2026", "Reînnoiri în următoarele 90 de zile: 1 dintre conturile dumneavoastră (4.200 $ MRR). Conturile cu sănătate bună primesc un card cu 7 zile înainte; celelalte au deja unul.")]
     public void The_weekly_digests_are_in_each_recipients_language(string locale, string title, string summary, string renewal, string actedHeading, string acted, string ownerTitle, string ownerSummary)
     {
         _store.Book.UpsertAccounts([An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 12, 10).StartedOn(2025, 12, 10),

@@ -253,7 +253,7 @@ public class NudgeButtonTests : IDisposable
     [Theory]
     [InlineData("en", "Not your nudge", "This nudge was sent to ana@example.com; only they or a manager can act on it.")]
     [InlineData("pt-BR", "Este alerta não é seu", "Este alerta foi enviado para ana@example.com; só essa pessoa ou um gestor pode agir sobre ele.")]
-    [InlineData("ro", "Nu e notificarea ta", "Notificarea a fost trimisă către ana@example.com; doar acea persoană sau un manager poate acționa.")]
+    [InlineData("ro", "Nu este notificarea dumneavoastră", "Notificarea a fost trimisă către ana@example.com; doar acea persoană sau un manager poate acționa.")]
     public void Someone_elses_card_is_refused_in_the_clickers_language(string locale, string title, string why)
     {
         var key = Card("engagement|acme|2026-11-25|ana@example.com", "ana@example.com").Key;
@@ -280,7 +280,7 @@ public class NudgeButtonTests : IDisposable
     [InlineData("en", 21, "21 more accounts to look at today", "Open: Usage falling · ACME")]
     [InlineData("ru", 21, "Ещё 21 аккаунт на сегодня", "Открыть: Usage falling · ACME")]
     [InlineData("ru", 3, "Ещё 3 аккаунта на сегодня", "Открыть: Usage falling · ACME")]
-    [InlineData("ro", 20, "Încă 20 de conturi de văzut azi", "Deschide: Usage falling · ACME")]
+    [InlineData("ro", 20, "Încă 20 de conturi de văzut azi", "Deschideți: Usage falling · ACME")]
     public void The_days_roll_up_counts_its_cards_by_the_readers_plural_rules(string language, int listed, string title, string button)
     {
         var card = NudgeRecord.From(new Nudge("k", NudgeRules.Engagement, "acme", "ana@example.com", new Reply("Usage falling · ACME")), _clock.GetUtcNow());

@@ -28,7 +28,7 @@ public class TeamsReaderWordsTests(TeamsBotFactory bot) : IClassFixture<TeamsBot
     /// <summary>The card is written in the language the owner's chat last told; its required choices say what is missing in it too.</summary>
     [Theory]
     [InlineData(1, "de-DE", "Wählen Sie aus, für wie viele Tage.", "Wählen Sie die Art des Kontakts aus.", "Wählen Sie einen Kündigungsgrund aus.")]
-    [InlineData(2, "ro-RO", "Alege pentru câte zile amâni.", "Alege tipul de contact.", "Alege un motiv de renunțare.")]
+    [InlineData(2, "ro-RO", "Alegeți pentru câte zile amânați.", "Alegeți tipul de contact.", "Alegeți un motiv de renunțare.")]
     [InlineData(3, "en-US", "Choose how many days to snooze.", "Choose the kind of touchpoint.", "Choose a churn reason.")]
     public async Task A_required_choice_left_empty_is_told_in_the_card_readers_language(int csm, string locale, string days, string kind, string reason)
     {
