@@ -233,9 +233,18 @@ public sealed class ClusteredScheduler(ISchedulerFactory factory, ILogger<Cluste
     {
         if (_scheduler is null) return;
         var shutdown = _scheduler.Shutdown(waitForJobsToComplete: false, CancellationToken.None).AsTask();
-        if (await Task.WhenAny(shutdown, Task.Delay(StopWait, cancellationToken)) == shutdown)
+        try
         {
-            await shutdown;
+            if (await Task.WhenAny(shutdown, Task.Delay(StopWait, cancellationToken)) == shutdown)
+            {
+                await shutdown;
+                return;
+            }
+        }
+        // Seen once in a test run, a host stopped with its database cut: the cluster manager's last check-in found its services already disposed.
+        catch (ObjectDisposedException gone)
+        {
+            log.LogWarning("Scheduler: Quartz's shutdown failed ({Problem}); the host stops without it, and the cluster's other hosts take over its runs.", gone.Message);
             return;
         }
         log.LogWarning("Scheduler: Quartz did not stop within {Seconds:0} s (it cannot reach its database); the host stops without it, and the cluster's other hosts take over its runs.", StopWait.TotalSeconds);
