@@ -45,6 +45,7 @@ public static class LocalChatEndpoints
         app.MapGet("/chat/words", (HttpContext context, string? language, LocalChatAccess access) =>
         {
             var reader = access.ReaderOf(context.Request, language);
+            // "Signed in as {email}" keeps its placeholder: the page fills in who, which this open request does not know.
             return Results.Ok(PageWords.ToDictionary(name => name, name => reader[$"LocalChat.Page.{name}", ("email", "{email}")]));
         });
 
