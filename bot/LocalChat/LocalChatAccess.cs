@@ -31,8 +31,8 @@ public sealed class LocalChatAccess(LocalChatSettings settings, IServer server, 
 
     public LocalChatMode Mode => Decided.Mode;
 
-    /// <summary>Who reads what the chat says before it knows who asks: the browser's language (Accept-Language; nobody has picked one yet), else the team's.</summary>
-    public Reader ReaderOf(HttpRequest request) => team.ReaderIn(Languages.First(BrowserLanguage(request), team.Language));
+    /// <summary>Who reads what the chat says before it knows who asks: the language picked on the page when the request says it, else the browser's (Accept-Language), else the team's.</summary>
+    public Reader ReaderOf(HttpRequest request, string? picked = null) => team.ReaderIn(Languages.First(picked, BrowserLanguage(request), team.Language));
 
     /// <summary>Why the chat is not served, in the browser's language, else the team's.</summary>
     public string OffReasonFor(HttpRequest request)

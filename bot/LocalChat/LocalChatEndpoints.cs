@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using SuccessBot.Core.Audit;
 using SuccessBot.Core.Chat;
+using SuccessBot.Core.Language;
 using SuccessBot.Core.Nudges;
 using SuccessBot.Core.Surveys;
 using SuccessBot.Web;
@@ -38,6 +39,14 @@ public static class LocalChatEndpoints
             LocalChatMode.Off => Results.Text(access.OffReasonFor(context.Request), statusCode: 404),
             LocalChatMode.SignIn when !context.Request.IsHttps => Results.Text(access.ReaderOf(context.Request)["LocalChat.OpenOverHttps"], statusCode: 400),
             _ => Results.Content(ChatPage.Html, "text/html; charset=utf-8"),
+        });
+
+        // The page's own words in the reader's language; open like the page itself, since they say nothing about anyone.
+        app.MapGet("/chat/words", (HttpContext context, string? language, LocalChatAccess access) =>
+        {
+            var reader = access.ReaderOf(context.Request, language);
+            // "Signed in as {email}" keeps its placeholder: the page fills in who, which this open request does not know.
+            return Results.Ok(PageWords.ToDictionary(name => name, name => reader[$"LocalChat.Page.{name}", ("email", "{email}")]));
         });
 
         // What the page needs to know first: whether to show the person picker or sign-in, and who is signed in.
@@ -99,7 +108,7 @@ public static class LocalChatEndpoints
             LocalMessage? mine, reply;
             try
             {
-                if ((mine = hub.Post(who!, LocalMessage.Person, text, null)) is null) return Full(hub);
+                if ((mine = hub.Post(who!, LocalMessage.Person, text, null)) is null) return Full(hub, access.ReaderOf(context.Request, body.Language));
                 reply = hub.Post(who!, LocalMessage.Bot, null, answer);
             }
             catch (Exception e) when (StoreFaults.IsStoreFault(context, e))
@@ -107,7 +116,7 @@ public static class LocalChatEndpoints
                 // The answer came from the read model: it is given, though the database cannot keep the conversation just now.
                 (mine, reply) = (hub.Unkept(LocalMessage.Person, text, null), hub.Unkept(LocalMessage.Bot, null, answer));
             }
-            return reply is null ? Full(hub) : Results.Ok(new[] { mine, reply });
+            return reply is null ? Full(hub, access.ReaderOf(context.Request, body.Language)) : Results.Ok(new[] { mine, reply });
         });
 
         app.MapPost("/chat/actions", async (HttpContext context, ChatBot bot, LocalChatHub hub, LocalChatAccess access) =>
@@ -119,7 +128,7 @@ public static class LocalChatEndpoints
             var (who, refused) = access.Person(context.Request, signedIn, body!.As);
             if (refused is not null) return refused;
             if (string.IsNullOrWhiteSpace(body.ActionId) || body.Value is null) return JsonInput.Problem(400, "A click needs \"actionId\" and \"value\".");
-            if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, "There is no such message in your conversation.");
+            if (body.MessageId is not null && hub.Find(who!, body.MessageId) is null) return JsonInput.Problem(404, access.ReaderOf(context.Request, body.Language)["LocalChat.NoSuchMessage"]);
             var outcome = bot.Act(new ActionRequest(body.ActionId, body.Value, body.Inputs ?? [], who) { Channel = AuditChannels.Local, Locale = body.Language ?? LocalChatAccess.BrowserLanguage(context.Request) });
             if (outcome.Unknown) return JsonInput.Problem(400, outcome.Answer?.Summary ?? "Unknown button.");
             if (outcome.Answer is { StoreDown: true } down) return StoreDown(context, down);
@@ -130,17 +139,17 @@ public static class LocalChatEndpoints
         });
 
         // A chart of a message in your conversation, drawn as PNG; the page shows it inline with its numbers under it.
-        app.MapGet("/chat/charts/{messageId}/{index:int}", async (HttpContext context, string messageId, int index, string? @as, LocalChatAccess access, LocalChatHub hub) =>
+        app.MapGet("/chat/charts/{messageId}/{index:int}", async (HttpContext context, string messageId, int index, string? @as, string? language, LocalChatAccess access, LocalChatHub hub) =>
         {
             var (who, problem) = await Person(context, access, @as);
             if (problem is not null) return problem;
             if (hub.Find(who!, messageId)?.Reply?.Charts is not { } charts || index < 0 || index >= charts.Count)
-                return JsonInput.Problem(404, "There is no such chart in your conversation.");
+                return JsonInput.Problem(404, access.ReaderOf(context.Request, language)["LocalChat.NoSuchChart"]);
             context.Response.Headers.CacheControl = "private, max-age=86400";
             return Results.File(Charts.PngCharts.Render(charts[index]), "image/png");
         });
 
-        app.MapGet("/chat/events", async (HttpContext context, string? @as, LocalChatHub hub, LocalChatAccess access) =>
+        app.MapGet("/chat/events", async (HttpContext context, string? @as, string? language, LocalChatHub hub, LocalChatAccess access) =>
         {
             var (who, problem) = await Person(context, access, @as);
             if (problem is not null)
@@ -151,7 +160,7 @@ public static class LocalChatEndpoints
             using var listening = hub.Listen(who!);
             if (listening is null)
             {
-                await Full(hub).ExecuteAsync(context);
+                await Full(hub, access.ReaderOf(context.Request, language)).ExecuteAsync(context);
                 return;
             }
             context.Response.Headers.ContentType = "text/event-stream";
@@ -187,8 +196,15 @@ public static class LocalChatEndpoints
         return JsonInput.Problem(503, answer.Summary!);
     }
 
-    private static IResult Full(LocalChatHub hub) =>
-        JsonInput.Problem(503, $"The local chat is full: it keeps {hub.People:N0} conversations and each has an open page. Try again when one closes.");
+    private static IResult Full(LocalChatHub hub, Reader reader) => JsonInput.Problem(503, reader.Plural("LocalChat.Full", hub.People));
+
+    /// <summary>The page's fixed labels, buttons and hints: `LocalChat.Page.NAME` in the texts, NAME in what `/chat/words` answers.</summary>
+    public static readonly string[] PageWords =
+    [
+        "Title", "YouAre", "WhoYouAre", "SomeoneElse", "SomeoneElsesEmail", "Language", "YourLanguage", "BrowsersLanguage",
+        "SignIn", "SignOut", "SignedInAs", "SignInToChat", "Message", "Send", "PickWhoYouAreFirst", "FinishInTheBox", "SendThis",
+        "Manager", "Csm", "Customer", "Unknown", "HintManager", "HintCsm", "HintCustomer", "HintUnknown",
+    ];
 
     /// <summary>Reads a small JSON body, or says in a 4xx what is wrong with it.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadJson<T>(HttpRequest request) where T : class

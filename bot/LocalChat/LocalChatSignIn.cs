@@ -96,7 +96,7 @@ public static class LocalChatSignIn
             }
             catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
             {
-                return JsonInput.Problem(502, $"The sign-in provider cannot be reached ({e.Message.Split('.')[0]}).");
+                return JsonInput.Problem(502, access.ReaderOf(context.Request)["LocalChat.ProviderUnreachable", ("why", e.Message.Split('.')[0])]);
             }
         });
 

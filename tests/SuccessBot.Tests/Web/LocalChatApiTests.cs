@@ -27,7 +27,7 @@ public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
     {
         var page = await _http.GetStringAsync("/");
 
-        Assert.Contains("<title>SuccessBot · local chat</title>", page);
+        Assert.Contains(">SuccessBot · local chat</title>", page);
     }
 
     [Fact]
@@ -147,5 +147,50 @@ public class LocalChatApiTests(BotFactory factory) : IClassFixture<BotFactory>
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Contains(reason, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    /// <summary>The page's own words: the language picked on the page, else the browser's, else the team's (English).</summary>
+    [Theory]
+    [InlineData("de", "ru-RU", "Sie sind", "Sprache", "Versuchen Sie: churn last month · nps this quarter · renewals next 30 days · help")]
+    [InlineData(null, "ru-RU,ru;q=0.9,en;q=0.5", "Вы", "Язык", "Попробуйте: churn last month · nps this quarter · renewals next 30 days · help")]
+    [InlineData("pt-BR", null, "Você é", "Idioma", "Experimente: churn last month · nps this quarter · renewals next 30 days · help")]
+    [InlineData(null, "fr-FR", "You are", "Language", "Try: churn last month · nps this quarter · renewals next 30 days · help")]
+    public async Task The_pages_words_are_in_the_picked_language_else_the_browsers_else_english(string? language, string? acceptLanguage, string youAre, string languageLabel, string managerHint)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/chat/words" + (language is null ? "" : "?language=" + language));
+        if (acceptLanguage is not null) request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+
+        var response = await _http.SendAsync(request);
+        var words = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((youAre, languageLabel, managerHint), (words!["YouAre"], words["Language"], words["HintManager"]));
+        Assert.Equal(LocalChatEndpoints.PageWords.Order(), words.Keys.Order());
+    }
+
+    /// <summary>What the page shows before its words arrive is the English the endpoint gives: the two cannot drift apart.</summary>
+    [Fact]
+    public async Task The_pages_english_words_are_the_ones_written_in_the_page()
+    {
+        var words = await _http.GetFromJsonAsync<Dictionary<string, string>>("/chat/words?language=en");
+
+        Assert.All(words!, word => Assert.Contains(word.Value, ChatPage.Html));
+    }
+
+    [Theory]
+    [InlineData("de", null, "Diese Nachricht gibt es in Ihrer Unterhaltung nicht.")]
+    [InlineData(null, "ru-RU", "Такого сообщения в вашем разговоре нет.")]
+    [InlineData(null, null, "There is no such message in your conversation.")]
+    public async Task A_click_on_a_message_not_in_your_conversation_is_refused_in_the_readers_language(string? language, string? acceptLanguage, string refusal)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/chat/actions")
+        {
+            Content = JsonContent.Create(new { @as = DemoGenerator.Csms[0], messageId = "not-mine", actionId = "nudge.snooze", value = "x", language }),
+        };
+        if (acceptLanguage is not null) request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+
+        var response = await _http.SendAsync(request);
+
+        Assert.Equal((HttpStatusCode.NotFound, refusal), (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()));
     }
 }

@@ -65,6 +65,26 @@ public class LocalChatBrowserTests(Browser browser) : IClassFixture<Browser>
     }
 
     [SkippableFact]
+    public async Task Picking_deutsch_puts_the_pages_own_labels_and_hint_in_german()
+    {
+        Browser.Require();
+        var page = await Open();
+        await BecomeAsync(page, DemoGenerator.Manager);
+
+        await page.SelectOptionAsync("#language", "de");
+
+        await Assertions.Expect(page.Locator("label[for=language]")).ToHaveTextAsync("Sprache");
+        await Assertions.Expect(page.Locator("label[for=who]")).ToHaveTextAsync("Sie sind");
+        await Assertions.Expect(page.Locator("#send")).ToHaveTextAsync("Senden");
+        await Assertions.Expect(page.Locator("#message")).ToHaveAttributeAsync("placeholder", "Versuchen Sie: churn last month · nps this quarter · renewals next 30 days · help");
+        await Assertions.Expect(page.Locator("#who optgroup").Last).ToHaveAttributeAsync("label", "Kundenkontakt");
+        await Assertions.Expect(page).ToHaveTitleAsync("SuccessBot · lokaler Chat");
+        await page.SelectOptionAsync("#language", "");
+        await Assertions.Expect(page.Locator("label[for=language]")).ToHaveTextAsync("Language");
+        await page.EvaluateAsync("() => localStorage.removeItem('successbot.language')");
+    }
+
+    [SkippableFact]
     public async Task A_manager_asks_for_the_churn_trend_and_sees_the_chart_with_its_numbers_under_it_even_on_a_phone()
     {
         Browser.Require();

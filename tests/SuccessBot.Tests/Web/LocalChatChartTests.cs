@@ -57,5 +57,8 @@ public class LocalChatChartTests(BotFactory factory) : IClassFixture<BotFactory>
         Assert.Equal(HttpStatusCode.NotFound, noSuchMessage.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
         Assert.Contains("no such chart", await someoneElse.Content.ReadAsStringAsync());
+        var inGerman = await _http.GetAsync(Url(message, 1, DemoGenerator.Manager) + "&language=de");
+        Assert.Equal((HttpStatusCode.NotFound, "Dieses Diagramm gibt es in Ihrer Unterhaltung nicht."),
+            (inGerman.StatusCode, (await inGerman.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()));
     }
 }

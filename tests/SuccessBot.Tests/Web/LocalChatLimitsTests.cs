@@ -106,7 +106,11 @@ public class LocalChatLimitsTests
         using var secondPage = await OpenPage(http, people[2]);
         var refused = await Say(http, people[3], "help");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Contains("The local chat is full", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal("The local chat is full: it keeps 2 conversations and each has an open page. Try again when one closes.",
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        var inGerman = await http.PostAsJsonAsync("/chat/messages", new { @as = people[3], text = "help", language = "de" });
+        Assert.Equal("Der lokale Chat ist voll: Er führt 2 Unterhaltungen, und jede hat eine offene Seite. Bitte versuchen Sie es erneut, wenn eine geschlossen wird.",
+            (await inGerman.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
         Assert.Equal(2, factory.Services.GetRequiredService<LocalChatHub>().People);
     }
 

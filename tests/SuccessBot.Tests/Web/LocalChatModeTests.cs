@@ -161,6 +161,8 @@ public class LocalChatModeTests
         Assert.StartsWith("Sign-in needs https", error);
         Assert.Equal(HttpStatusCode.BadGateway, signIn.Status);
         Assert.StartsWith("The sign-in provider cannot be reached", signIn.Error);
+        secure.DefaultRequestHeaders.AcceptLanguage.ParseAdd("pt-PT,pt;q=0.9");
+        Assert.StartsWith("Não é possível contactar o fornecedor de autenticação (", (await Get(secure, "/chat/signin")).Error);
     }
 
     /// <summary>The sign-in cookie as the host writes it after a sign-in: its ticket, protected with the host's keys.</summary>

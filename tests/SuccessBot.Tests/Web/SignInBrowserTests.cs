@@ -103,6 +103,10 @@ public class SignInBrowserTests(SignInHost host) : IClassFixture<SignInHost>
         await SignInAtTheProvider(page, email);
 
         await Assertions.Expect(page.Locator("#signed-in")).ToHaveTextAsync($"Signed in as {email}");
+        await page.SelectOptionAsync("#language", "de");
+        await Assertions.Expect(page.Locator("#signed-in")).ToHaveTextAsync($"Angemeldet als {email}");
+        await Assertions.Expect(page.Locator("#role")).ToHaveTextAsync(who == "csm" ? "CSM" : "Kundenkontakt");
+        await Assertions.Expect(page.Locator("#signout button")).ToHaveTextAsync("Abmelden");
         var people = await page.EvaluateAsync<JsonElement>("async () => (await fetch('/chat/people')).json()");
         string?[] Listed(string kind) => [.. people.GetProperty(kind).EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetProperty("email").GetString())];
         Assert.Empty(Listed("managers"));
