@@ -175,13 +175,13 @@ public class LocalChatModeTests
 
     /// <summary>Before the chat knows who asks, nobody has picked a language: its refusals are in the browser's (Accept-Language), else the team's.</summary>
     [Theory]
-    [InlineData("de-DE,de;q=0.9", "Bitte melden Sie sich zuerst an: Öffnen Sie die Seite des Chats und wählen Sie „Sign in“.",
+    [InlineData("de-DE,de;q=0.9", "Bitte melden Sie sich zuerst an: Öffnen Sie die Seite des Chats und wählen Sie „Anmelden“.",
         "Die Anmeldung braucht https: Öffnen Sie diesen Chat unter einer https-Adresse.",
         "Die Anmeldung braucht https: Geben Sie dem Host eine https-URL (--urls https://...) oder stellen Sie ihn hinter einen TLS-Proxy mit ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.",
         "Das Antiforgery-Token fehlt oder ist falsch; laden Sie die Seite neu.",
         "Sie sind als {0} angemeldet; der lokale Chat antwortet nur in Ihrem Namen, nicht im Namen von {1}.",
         "visitor@elsewhere.example ist hier weder Manager noch CSM noch Kundenkontakt, daher spricht der lokale Chat nicht mit dieser Person.")]
-    [InlineData("fr-FR,ru;q=0.5", "Сначала войдите: откройте страницу чата и выберите «Sign in».",
+    [InlineData("fr-FR,ru;q=0.5", "Сначала войдите: откройте страницу чата и выберите «Войти».",
         "Для входа нужен https: откройте этот чат по адресу https.",
         "Для входа нужен https: укажите хосту адрес https (--urls https://...) или поставьте его за TLS-прокси с ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.",
         "Токен защиты от подделки запросов отсутствует или неверен; перезагрузите страницу.",
