@@ -36,10 +36,10 @@ public sealed class PostgresClusterDeliveryTests : IDisposable
             ("Checks:DeliverySeconds", "0.5"), ("Checks:MaxNudgesPerDay", "100")))).ToArray();
         foreach (var host in hosts) await WaitForAccounts(host);
 
-        var recorded = await Task.WhenAll(hosts.Select(h => Task.Run(() => h.Services.GetRequiredService<NudgeService>().Check(CheckKind.Renewals).Recorded)));
+        // How many each check counts as recorded depends on whether it saw the other's cards (it then records the day cards it grows
+        // again); what must hold is what Slack was given.
+        await Task.WhenAll(hosts.Select(h => Task.Run(() => h.Services.GetRequiredService<NudgeService>().Check(CheckKind.Renewals))));
 
-        // Each account's card for its CSM and for the manager (a renewal this close), recorded by one host or the other, never both.
-        Assert.Equal(12, recorded.Sum());
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (Posted(slack).Length < 6 && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
         // A moment more, for a second sending of any of them to show.
