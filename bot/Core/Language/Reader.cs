@@ -206,13 +206,14 @@ public static class Languages
     /// (`Team:Language`).
     /// </summary>
     public static CultureInfo OfContact(Domain.Account? account, string? contact, string? chatLocale, Chat.TeamSettings team) =>
-        First(account?.LanguageOf(contact), team.Contacts.Of(contact), chatLocale, account?.Language, team.Language);
+        // Segment's is read from the store only when the contact's own does not decide.
+        Match(account?.LanguageOf(contact)) ?? First(team.Contacts.Of(contact), chatLocale, account?.Language, team.Language);
 
     /// <summary>The same for a contact known by email only (`stop`): the first of their accounts that gives a language.</summary>
     public static CultureInfo OfContact(Domain.BookOfBusiness book, string email, string? chatLocale, Chat.TeamSettings team)
     {
         var accounts = book.PositionsOfContact(email).Select(p => book.HistoryAt(p).Account).ToArray();
-        return First(accounts.Select(a => a.LanguageOf(email)).FirstOrDefault(l => Match(l) is not null), team.Contacts.Of(email), chatLocale,
-            accounts.Select(a => a.Language).FirstOrDefault(l => Match(l) is not null), team.Language);
+        return accounts.Select(a => Match(a.LanguageOf(email))).FirstOrDefault(c => c is not null)
+            ?? First(team.Contacts.Of(email), chatLocale, accounts.Select(a => a.Language).FirstOrDefault(l => Match(l) is not null), team.Language);
     }
 }
