@@ -38,7 +38,8 @@ public sealed class LiteDbNudgeLedger : INudgeLedger
         col.InsertBulk(added.Select(ToDoc));
         col.Update(replaced.Select(ToDoc));
         var states = _store.Collection(Collections.Signals);
-        states.InsertBulk(firstStates.Select(ToDoc));
+        // A check in another process (or the host's own at start) may have remembered the account since this one read the states: its state stays, as in PostgreSQL.
+        states.InsertBulk(firstStates.Where(s => states.FindById(s.AccountId) is null).Select(ToDoc));
         states.Update(changedStates.Select(ToDoc));
         return added;
     });

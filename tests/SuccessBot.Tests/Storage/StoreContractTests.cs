@@ -219,6 +219,9 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal(3, ledger.CreatedSince(Now.AddMinutes(-5)).Count);
         Assert.Equal(2, ledger.CreatedSince(Now).Count);
         Assert.Equal(HealthBand.Good, ledger.Signals()["acme"].Band);
+        // A check that read the states before another remembered acme gives it as a first state: the one remembered stays.
+        ledger.Record([], [signals with { Band = HealthBand.Medium }], [], []);
+        Assert.Equal(HealthBand.Good, OpenStore().Ledger.Signals()["acme"].Band);
         Assert.Equal("ana@example.com", ledger.Find("renewal|acme|2026-12-02")!.Recipient);
 
         // Records written at once, as a roll-up lists them: each as given, and a key the ledger lacks is not added.
