@@ -291,6 +291,25 @@ public class NudgeServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_check_over_more_accounts_than_one_transaction_holds_records_each_accounts_card_and_state_once()
+    {
+        // Never used and renewing in five days: each account has reasons and a state to remember; 1,234 accounts span three parts.
+        var accounts = Enumerable.Range(0, 1_234).Select(i => (Account)An.Account($"Acct {i:0000}").Id($"a{i:0000}").OwnedBy($"csm{i % 7}@example.com")
+            .StartedOn(2025, 11, 30).RenewsOn(2026, 11, 30)).ToArray();
+        var book = new BookOfBusiness(accounts, [], [], []);
+
+        var first = Service(book).Check(CheckKind.All);
+        var again = Service(book).Check(CheckKind.All);
+
+        var cards = _store.Ledger.AllNudges().Where(n => n.Rule == NudgeRules.Day && !_team.Managers.Contains(n.Recipient)).ToArray();
+        Assert.Equal(accounts.Select(a => a.Id), cards.Select(c => c.AccountId).Order(StringComparer.Ordinal));
+        Assert.All(cards, c => Assert.Equal($"csm{int.Parse(c.AccountId[1..]) % 7}@example.com", c.Recipient));
+        Assert.Equal(accounts.Select(a => a.Id), _store.Ledger.Signals().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(_store.Ledger.AllNudges().Count(n => n.Rule == NudgeRules.Day), first.Recorded);
+        Assert.Equal(0, again.Recorded);
+    }
+
+    [Fact]
     public void A_reason_found_later_the_same_day_joins_the_waiting_card_as_the_ledger_kept_it()
     {
         Import(An.Account("ACME").Id("acme").OwnedBy("ana@example.com").Paying(4200).RenewsOn(2026, 11, 30).StartedOn(2025, 11, 30).WithContacts("ops@acme.example"));
