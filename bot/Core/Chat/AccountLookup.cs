@@ -15,38 +15,36 @@ public static class AccountLookup
     /// <summary>No account matches; <see cref="NearMisses"/> are names close to what was typed, nearest first.</summary>
     public sealed record NoMatch(IReadOnlyList<Account> NearMisses) : Result;
 
-    public static Result Find(IReadOnlyList<Account> accounts, string query)
+    /// <summary>What <paramref name="query"/> names among the accounts <paramref name="book"/> sees (a CSM's own, or all), found through the book's names index.</summary>
+    public static Result Find(BookOfBusiness book, string query)
     {
-        var q = Key(query);
+        var q = AccountNames.KeyOf(query);
         if (q.Length == 0) return new NoMatch([]);
-        var id = query.Trim();
+        var names = book.Names;
         var words = q.Split(' ');
-        // One pass that allocates nothing per account: a CSM asks about one account, and the book may have 100,000.
-        List<Account>? exact = null, prefixed = null, byWords = null;
-        for (var i = 0; i < accounts.Count; i++)
-        {
-            var account = accounts[i];
-            var name = KeyOf(account);
-            if (name == q || string.Equals(account.Id, id, StringComparison.OrdinalIgnoreCase)) (exact ??= []).Add(account);
-            else if (exact is not null) continue;
-            else if (name.StartsWith(q, StringComparison.Ordinal)) (prefixed ??= []).Add(account);
-            else if (prefixed is null && WordsStartWith(name, words)) (byWords ??= []).Add(account);
-        }
-        if ((exact ?? prefixed ?? byWords) is { } matches) return One(matches);
+        var exact = book.AccountsAt(names.WithId(query.Trim()).Concat(names.Starting(q).Where(p => names.KeyAt(p) == q)).Distinct().Order());
+        if (exact.Count > 0) return One(exact);
+        var prefixed = book.AccountsAt(names.Starting(q));
+        if (prefixed.Count > 0) return One(prefixed);
+        var byWords = book.AccountsAt(names.WithAWordStarting(words[0]).Where(p => WordsStartWith(names.KeyAt(p), words)));
+        if (byWords.Count > 0) return One(byWords);
 
         // Near misses: names whose start is within a few letters of what was typed, or whose first word is within one of its first word.
         var near = new List<(Account Account, int Distance)>();
+        var accounts = book.Accounts;
+        var startWithin = Math.Max(1, q.Length / 4);
         for (var i = 0; i < accounts.Count; i++)
         {
-            var name = KeyOf(accounts[i]).AsSpan();
-            var start = CommandLanguage.Distance(q, name[..Math.Min(name.Length, q.Length)]);
-            var first = CommandLanguage.Distance(words[0], name.IndexOf(' ') is var space and >= 0 ? name[..space] : name);
-            if (start <= Math.Max(1, q.Length / 4) || (words[0].Length >= 3 && first <= 1)) near.Add((accounts[i], Math.Min(start, first)));
+            var name = names.KeyAt(book.WholeBookPositionOf(i)).AsSpan();
+            // Counted only as far as the bounds: beyond them a name is no near miss, and within them the smaller distance is exact.
+            var start = CommandLanguage.Distance(q, name[..Math.Min(name.Length, q.Length)], startWithin);
+            var first = CommandLanguage.Distance(words[0], name.IndexOf(' ') is var space and >= 0 ? name[..space] : name, Math.Max(1, startWithin));
+            if (start <= startWithin || (words[0].Length >= 3 && first <= 1)) near.Add((accounts[i], Math.Min(start, first)));
         }
         return new NoMatch(near.OrderBy(x => x.Distance).ThenBy(x => x.Account.Name, StringComparer.OrdinalIgnoreCase).Take(5).Select(x => x.Account).ToArray());
     }
 
-    private static Result One(List<Account> matches) => matches.Count == 1
+    private static Result One(IReadOnlyList<Account> matches) => matches.Count == 1
         ? new Found(matches[0])
         : new Ambiguous(matches.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray());
 
@@ -67,15 +65,6 @@ public static class AccountLookup
         }
         return true;
     }
-
-    // Each account's name is keyed once, not on every question: accounts are immutable and shared by the book's versions.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Account, string> Keys = new();
-
-    private static string KeyOf(Account account) => Keys.GetValue(account, a => Key(a.Name));
-
-    /// <summary>The name as compared: lower case, letters and digits, one space between words.</summary>
-    private static string Key(string name) =>
-        string.Join(' ', new string(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The reply for a name that matched none or several accounts, in the asker's words.</summary>
     public static Reply NotFound(Result result, string query, AskContext context)

@@ -381,7 +381,13 @@ public static class CommandLanguage
     public static int Distance(string a, string b) => Distance(a.AsSpan(), b.AsSpan());
 
     /// <summary>Edits (insert, delete, change, swap two neighbours) between a and b, in three rows of the table: names are compared with every account's.</summary>
-    public static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    public static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => Distance(a, b, int.MaxValue - 1);
+
+    /// <summary>
+    /// The same distance when it is at most <paramref name="atMost"/>, else <paramref name="atMost"/> + 1: the table stops at the
+    /// first row beyond it (no later cell is smaller: a swap's cell two rows up is at least the row between, less one).
+    /// </summary>
+    public static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int atMost)
     {
         var width = b.Length + 1;
         Span<int> rows = width <= 256 ? stackalloc int[3 * width] : new int[3 * width];
@@ -390,18 +396,21 @@ public static class CommandLanguage
         for (var i = 1; i <= a.Length; i++)
         {
             current[0] = i;
+            var lowest = i;
             for (var j = 1; j < width; j++)
             {
                 var d = Math.Min(Math.Min(last[j] + 1, current[j - 1] + 1), last[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = Math.Min(d, beforeLast[j - 2] + 1);
                 current[j] = d;
+                lowest = Math.Min(lowest, d);
             }
+            if (lowest > atMost) return atMost + 1;
             var reused = beforeLast;
             beforeLast = last;
             last = current;
             current = reused;
         }
-        return last[b.Length];
+        return Math.Min(last[b.Length], atMost + 1);
     }
 
     /// <summary>What a refusal of something not understood suggests: the nearest command, then examples for the asker's role.</summary>

@@ -35,6 +35,7 @@ public sealed class BookOfBusiness
     // The figures' index of what this book or view sees (over global positions).
     private readonly PeriodIndex _index;
     private readonly DateOnly? _dailyFrom;
+    private readonly NamesSlot _names;
 
     public IReadOnlyList<Account> Accounts { get; }
 
@@ -51,6 +52,7 @@ public sealed class BookOfBusiness
         _lineage = lineage;
         _all = all;
         _dailyFrom = dailyFrom;
+        _names = new NamesSlot();
         var owners = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         var contacts = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < all.Count; i++) Index(all[i].Account, i, owners, contacts);
@@ -62,9 +64,9 @@ public sealed class BookOfBusiness
     }
 
     private BookOfBusiness(Lineage lineage, Chunked<AccountHistory> all, ImmutableDictionary<string, int[]> byOwner, ImmutableDictionary<string, int[]> byContact,
-        ImmutableDictionary<string, PeriodIndex> ownerIndexes, int[]? scope, PeriodIndex index, DateOnly? dailyFrom)
+        ImmutableDictionary<string, PeriodIndex> ownerIndexes, int[]? scope, PeriodIndex index, DateOnly? dailyFrom, NamesSlot names)
     {
-        (_lineage, _all, _byOwner, _byContact, _ownerIndexes, _scope, _index, _dailyFrom) = (lineage, all, byOwner, byContact, ownerIndexes, scope, index, dailyFrom);
+        (_lineage, _all, _byOwner, _byContact, _ownerIndexes, _scope, _index, _dailyFrom, _names) = (lineage, all, byOwner, byContact, ownerIndexes, scope, index, dailyFrom, names);
         Accounts = new AccountList(this);
     }
 
@@ -96,7 +98,7 @@ public sealed class BookOfBusiness
         var rolled = new Dictionary<int, AccountHistory>();
         for (var i = 0; i < _all.Count; i++)
             if (_all[i].Usage is { Length: > 0 } days && days[0].Date < from) rolled[i] = RolledUp(_all[i], from);
-        return new BookOfBusiness(_lineage, _all.With(rolled, []), _byOwner, _byContact, _ownerIndexes, null, _index, from);
+        return new BookOfBusiness(_lineage, _all.With(rolled, []), _byOwner, _byContact, _ownerIndexes, null, _index, from, _names);
     }
 
     private AccountHistory RolledUp(AccountHistory history, DateOnly before)
@@ -136,10 +138,10 @@ public sealed class BookOfBusiness
         var owner = ownerEmail.Trim();
         var owned = _byOwner.TryGetValue(owner, out var positions) ? positions : [];
         if (_scope is null)
-            return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, _ownerIndexes.GetValueOrDefault(owner) ?? PeriodIndex.Empty, _dailyFrom);
+            return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, _ownerIndexes.GetValueOrDefault(owner) ?? PeriodIndex.Empty, _dailyFrom, _names);
         // A view of a view (rare): its own index, over what it sees.
         owned = owned.Where(p => Array.BinarySearch(_scope, p) >= 0).ToArray();
-        return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, PeriodIndex.Of(owned.Select(p => (p, _all[p]))), _dailyFrom);
+        return new BookOfBusiness(_lineage, _all, _byOwner, _byContact, _ownerIndexes, owned, PeriodIndex.Of(owned.Select(p => (p, _all[p]))), _dailyFrom, _names);
     }
 
     /// <summary>How many accounts were customers at the start of <paramref name="day"/> (<see cref="Account.IsCustomerAtStartOf"/>), and the MRR they paid that day.</summary>
@@ -162,6 +164,16 @@ public sealed class BookOfBusiness
 
     /// <summary>Whether someone owns at least one account of this book.</summary>
     public bool HasOwner(string email) => _scope is null ? _byOwner.ContainsKey(email.Trim()) : Accounts.Any(a => string.Equals(a.OwnerEmail, email.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The accounts by what people type, over the whole book's positions (a view shares its book's): see <see cref="AccountsAt"/>.</summary>
+    public AccountNames Names => _names.For(_all);
+
+    /// <summary>The accounts this book or view sees at these positions of the whole book (<see cref="Names"/>), in the order given.</summary>
+    public IReadOnlyList<Account> AccountsAt(IEnumerable<int> globalPositions) =>
+        globalPositions.Where(g => g < _all.Count && (_scope is null || Array.BinarySearch(_scope, g) >= 0)).Select(g => _all[g].Account).ToArray();
+
+    /// <summary>Where the account at <paramref name="position"/> of this book or view sits in the whole book (<see cref="Names"/>).</summary>
+    public int WholeBookPositionOf(int position) => _scope?[position] ?? position;
 
     /// <summary>Whether someone is a customer contact of at least one account of this book.</summary>
     public bool HasContact(string email) => _byContact.TryGetValue(email.Trim(), out var positions) && (_scope is null || positions.Any(p => Array.BinarySearch(_scope, p) >= 0));
@@ -332,6 +344,27 @@ public sealed class BookOfBusiness
     }
 
     /// <summary>What the versions made from one load share: where each account id sits (positions never move) and the feature sets.</summary>
+    /// <summary>
+    /// The names' index of the versions (and their views) whose accounts kept their names, built on the first question that
+    /// needs it; a version that added accounts merges them into the index of the one it grew from, if that one was built.
+    /// </summary>
+    private sealed class NamesSlot(NamesSlot? grownFrom = null, int addedFrom = 0)
+    {
+        private AccountNames? _names;
+        private NamesSlot? _grownFrom = grownFrom;
+
+        public AccountNames For(Chunked<AccountHistory> all)
+        {
+            if (_names is { } built) return built;
+            var accounts = Enumerable.Range(0, all.Count).Select(p => all[p].Account).ToArray();
+            var older = _grownFrom?._names;
+            _names = older is not null ? older.With(accounts, addedFrom) : AccountNames.Of(accounts);
+            // Built: the older version's index is no longer needed here.
+            _grownFrom = null;
+            return _names;
+        }
+    }
+
     private sealed class Lineage(IReadOnlyList<IReadOnlyList<string>> featureSets)
     {
         // Append-only; a version ignores positions at or beyond its own count (added by a later version).
@@ -408,9 +441,11 @@ public sealed class BookOfBusiness
         public BookOfBusiness Build()
         {
             var (team, owners) = (from._index, from._ownerIndexes.ToBuilder());
+            var renamed = false;
             foreach (var (position, after) in _changed.Select(c => (c.Key, c.Value)).Concat(_added.Select((h, i) => (from._all.Count + i, h))))
             {
                 var before = position < from._all.Count ? from._all[position] : null;
+                renamed |= before is not null && !string.Equals(before.Account.Name, after.Account.Name, StringComparison.Ordinal);
                 // Usage, answers and touchpoints do not move the period figures' index: only the account and its MRR do.
                 if (before is not null && ReferenceEquals(before.Account, after.Account) && ReferenceEquals(before.Mrr, after.Mrr)) continue;
                 team = team.With(position, before, after);
@@ -421,7 +456,8 @@ public sealed class BookOfBusiness
                 }
                 owners[after.Account.OwnerEmail] = (owners.GetValueOrDefault(after.Account.OwnerEmail) ?? PeriodIndex.Empty).With(position, before, after);
             }
-            return new(from._lineage, from._all.With(_changed, _added), Moved(from._byOwner, _owners), Moved(from._byContact, _contacts), owners.ToImmutable(), null, team, from._dailyFrom);
+            var names = renamed ? new NamesSlot() : _added.Count > 0 ? new NamesSlot(from._names, from._all.Count) : from._names;
+            return new(from._lineage, from._all.With(_changed, _added), Moved(from._byOwner, _owners), Moved(from._byContact, _contacts), owners.ToImmutable(), null, team, from._dailyFrom, names);
         }
 
         private int Count => from._all.Count + _added.Count;

@@ -9,7 +9,7 @@ public sealed class NpsSendHandler(SurveyService surveys) : IChatCommandHandler<
 {
     public Reply Handle(NpsSendCommand command, AskContext context)
     {
-        var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
+        var found = AccountLookup.Find(context.Book, command.AccountQuery);
         if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
         var w = context.Reader;
         if (account.ContactEmails.Count == 0) return Reply.Refusal(w["NpsSend.NoContactsTitle"], w["NpsSend.NoContacts", ("account", account.Name)]);

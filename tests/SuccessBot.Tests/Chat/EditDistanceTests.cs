@@ -31,6 +31,20 @@ public class EditDistanceTests
         return CommandLanguage.Distance(a, b) == WholeTable(a, b);
     }
 
+    /// <summary>Bounded, as the near-miss pass counts it: the exact distance within the bound, one more than the bound beyond it.</summary>
+    [Property(MaxTest = 500)]
+    public Property Distance_within_a_bound_is_exact_and_beyond_it_is_the_bound_plus_one(NonNegativeInt seed) =>
+        Prop.ToProperty(AgreesWithin(seed.Get));
+
+    private static bool AgreesWithin(int seed)
+    {
+        var random = new Random(seed);
+        string Word() => new(Enumerable.Range(0, random.Next(0, 14)).Select(_ => "abc "[random.Next(4)]).ToArray());
+        var (a, b, bound) = (Word(), Word(), random.Next(0, 6));
+        var whole = WholeTable(a, b);
+        return CommandLanguage.Distance(a, b, bound) == (whole <= bound ? whole : bound + 1);
+    }
+
     private static int WholeTable(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];

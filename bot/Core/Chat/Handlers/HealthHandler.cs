@@ -8,7 +8,7 @@ public sealed class HealthHandler(Backtest.BacktestMemory? backtests = null) : I
 {
     public Reply Handle(HealthCommand command, AskContext context)
     {
-        var found = AccountLookup.Find(context.Book.Accounts, command.AccountQuery);
+        var found = AccountLookup.Find(context.Book, command.AccountQuery);
         if (found is not AccountLookup.Found { Account: var account }) return AccountLookup.NotFound(found, command.AccountQuery, context);
 
         var reader = context.Reader;
