@@ -75,7 +75,9 @@ public static class Settings
                 ? Core.Domain.Rules.LanguageProblem(language) is { } problem ? throw new InvalidSettingException($"Team:Language: {problem}.") : language
                 : defaults.Language,
             Texts = Texts,
-            CoreFeatures = List(config, "Adoption:CoreFeatures") ?? defaults.CoreFeatures,
+            CoreFeatures = List(config, "Adoption:CoreFeatures") is { } core
+                ? core.Count <= Health.MaxCoreFeatures ? core : throw new InvalidSettingException($"Adoption:CoreFeatures: {core.Count} features; at most {Health.MaxCoreFeatures} are counted.")
+                : defaults.CoreFeatures,
             Health = new HealthOptions
             {
                 RecencyWeight = Value(config, "Checks:Health:RecencyWeight", defaultHealth.RecencyWeight),

@@ -145,16 +145,14 @@ public static class Health
     {
         var windowStart = today.AddDays(1 - WindowDays);
         int activeDays = 0, recentSessions = 0, previousSessions = 0, userDays = 0;
-        Span<bool> used = stackalloc bool[coreFeatures.Count];
+        var bySet = CoreFeaturesBySet(book.FeatureSetTable, coreFeatures);
+        ulong used = 0;
         foreach (var day in book.UsageBetween(position, windowStart, today.AddDays(1)))
         {
             if (day.Sessions > 0 || day.ActiveUsers > 0) activeDays++;
             recentSessions += day.Sessions;
             userDays += day.ActiveUsers;
-            var features = book.FeaturesOf(day);
-            for (var k = 0; k < features.Count; k++)
-                for (var i = 0; i < coreFeatures.Count; i++)
-                    if (ReferenceEquals(coreFeatures[i], features[k]) || string.Equals(coreFeatures[i], features[k], StringComparison.OrdinalIgnoreCase)) used[i] = true;
+            used |= bySet[day.FeatureSet];
         }
         foreach (var day in book.UsageBetween(position, windowStart.AddDays(-WindowDays), windowStart)) previousSessions += day.Sessions;
 
@@ -167,13 +165,37 @@ public static class Health
             idle = today.DayNumber - all[i].Date.DayNumber;
             break;
         }
-        var coreUsed = 0;
-        foreach (var u in used) if (u) coreUsed++;
+        var coreUsed = System.Numerics.BitOperations.PopCount(used);
         int? seats = account.Plan is { } plan && options.PlanSeats.TryGetValue(plan, out var n) && n > 0 ? n : null;
         int? daysToRenewal = account.RenewalOn is { } r && r >= today ? r.DayNumber - today.DayNumber : null;
         return new HealthFacts(idle, activeDays, coreUsed, coreFeatures.Count, recentSessions, previousSessions, LatestNps(book.NpsAt(position), today),
             activeDays == 0 ? 0 : (double)userDays / activeDays, seats, daysToRenewal);
     }
+
+    /// <summary>The core features a health assessment counts at most (`Adoption:CoreFeatures`), one bit each.</summary>
+    public const int MaxCoreFeatures = 64;
+
+    /// <summary>
+    /// Which core features each numbered feature set holds, as bits (the core feature at index i is bit i), per table of sets:
+    /// an assessment reads four weeks of sets, and comparing their names took most of its time over a large book.
+    /// </summary>
+    private static ulong[] CoreFeaturesBySet(IReadOnlyList<IReadOnlyList<string>> table, IReadOnlyList<string> coreFeatures)
+    {
+        if (CoreBits.TryGetValue(table, out var known) && ReferenceEquals(known.CoreFeatures, coreFeatures)) return known.BySet;
+        if (coreFeatures.Count > MaxCoreFeatures) throw new ArgumentException($"At most {MaxCoreFeatures} core features are counted; {coreFeatures.Count} were given.", nameof(coreFeatures));
+        var bySet = new ulong[table.Count];
+        for (var set = 0; set < table.Count; set++)
+            foreach (var feature in table[set])
+                for (var i = 0; i < coreFeatures.Count; i++)
+                    if (string.Equals(coreFeatures[i], feature, StringComparison.OrdinalIgnoreCase)) bySet[set] |= 1UL << i;
+        CoreBits.AddOrUpdate(table, new CoreFeatureBits(coreFeatures, bySet));
+        return bySet;
+    }
+
+    // A table of sets is never changed (a new set makes a new table), so its bits are kept with it.
+    private static readonly ConditionalWeakTable<object, CoreFeatureBits> CoreBits = new();
+
+    private sealed record CoreFeatureBits(IReadOnlyList<string> CoreFeatures, ulong[] BySet);
 
     /// <summary>Each component's score 0-100 from the facts; NPS and users are null when left out.</summary>
     public static ComponentScores Scores(HealthFacts f, HealthOptions options)

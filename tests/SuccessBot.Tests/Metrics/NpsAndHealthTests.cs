@@ -68,6 +68,23 @@ public class NpsAndHealthTests
     }
 
     [Fact]
+    public void Breadth_counts_each_core_feature_used_on_any_day_of_the_last_four_weeks_whatever_its_case()
+    {
+        var today = new DateOnly(2026, 11, 25);
+        var account = An.Account().StartedOn(2025, 1, 1).Build();
+        var book = new BookBuilder().With(account)
+            .Used(account, today.AddDays(-3), 5, "Reports").Used(account, today.AddDays(-2), 5, "exports").Used(account, today.AddDays(-1), 5, "DASHBOARDS", "exports")
+            // Integrations were used five weeks ago: outside the window.
+            .Used(account, today.AddDays(-35), 5, "integrations")
+            .Build();
+
+        var facts = Health.Assess(book, account, today, ["reports", "dashboards", "integrations"], new HealthOptions()).Facts;
+
+        Assert.Equal((2, 3), (facts.CoreFeaturesUsed, facts.CoreFeatures));
+        Assert.Equal(1, Health.Assess(book, account, today.AddDays(-2), ["reports", "dashboards", "integrations"], new HealthOptions()).Facts.CoreFeaturesUsed);
+    }
+
+    [Fact]
     public void A_new_version_of_the_book_reassesses_the_account_a_write_changed_and_keeps_the_others_assessment()
     {
         var today = new DateOnly(2026, 11, 25);
