@@ -26,10 +26,8 @@ internal static class DayFirstKeys
     {
         var source = db.GetCollection(from);
         var target = db.GetCollection(to);
-        // A target that holds rows (a move stopped half-way, or the earlier move's copies, which left the old rows in place)
-        // is upserted into; an empty one takes inserts, a third quicker.
-        var empty = !target.Find(Query.All(), limit: 1).Any();
         long moved = 0;
+        var upsert = false;
         while (true)
         {
             db.BeginTrans();
@@ -47,13 +45,22 @@ internal static class DayFirstKeys
                 foreach (var row in part) row["_id"] = NewKey(row["_id"].AsString);
                 // Day by day (stable, so each day's rows keep the accounts' order), a part's rows go to one place per day in the new index.
                 var byDay = part.OrderBy(row => row["_id"].AsString[..DayLength], StringComparer.Ordinal);
-                if (empty) target.InsertBulk(byDay, part.Count);
-                else foreach (var row in byDay) target.Upsert(row);
+                if (upsert) foreach (var row in byDay) target.Upsert(row);
+                else target.InsertBulk(byDay, part.Count);
                 var deleted = source.DeleteMany(Query.Between("_id", first, last));
                 if (deleted != part.Count)
                     throw new InvalidOperationException($"Moving {from}: {part.Count} rows were read from {first} to {last}, and {deleted} deleted.");
                 db.Commit();
                 moved += part.Count;
+                upsert = false;
+            }
+            catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY && !upsert)
+            {
+                // The move before this one copied rows and left them in the old collection too: a part holding such a row is
+                // done again upserting. Only such parts: upserting the rest of a stopped move (1.7 million usage rows) took 153 s,
+                // inserting all 3.65 million 113 s.
+                db.Rollback();
+                upsert = true;
             }
             catch
             {

@@ -56,7 +56,7 @@ public class DayFirstKeysTests
     {
         using var folder = new TempFolder();
         WriteOldStore(folder, OldUsage("acme", Day, 3), OldUsage("zeta", Day, 4));
-        // The first part was copied before the process ended: the old collection is still there.
+        // The move before 2026-12-04 copied a first part before the process ended, and left it in the old collection too.
         using (var raw = new LiteDatabase(Raw(folder)))
             raw.GetCollection("usage_by_day").Insert(Rekeyed(OldUsage("acme", Day, 3), $"{Day:yyyy-MM-dd}|acme"));
 
