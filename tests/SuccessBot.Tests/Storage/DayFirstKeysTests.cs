@@ -56,13 +56,58 @@ public class DayFirstKeysTests
     {
         using var folder = new TempFolder();
         WriteOldStore(folder, OldUsage("acme", Day, 3), OldUsage("zeta", Day, 4));
-        // The first part was copied before the process ended: the old collection is still there.
+        // The move before 2026-12-04 copied a first part before the process ended, and left it in the old collection too.
         using (var raw = new LiteDatabase(Raw(folder)))
             raw.GetCollection("usage_by_day").Insert(Rekeyed(OldUsage("acme", Day, 3), $"{Day:yyyy-MM-dd}|acme"));
 
         using var store = new LiteDbStore(folder.Store);
 
         Assert.Equal([("acme", Day, 3), ("zeta", Day, 4)], UsageOf(store, "acme", "zeta").Select(u => (u.AccountId, u.Date, u.ActiveUsers)));
+    }
+
+    [Theory]
+    [InlineData("usage", "usage_by_day")]
+    [InlineData("ingest_days", "ingest_days_by_day")]
+    public void A_move_stopped_after_a_part_leaves_each_row_in_one_collection_and_the_next_open_moves_the_rest(string from, string to)
+    {
+        using var folder = new TempFolder();
+        // More rows than a part, then a key the move cannot read: the open fails after committing the first part, as a process killed there.
+        var rows = Enumerable.Range(0, 25_000).Select(i => OldRow(from, $"acc-{i / 3:D5}", Day.AddDays(-(i % 3)), i)).ToArray();
+        WriteOld(folder, from, [.. rows, new BsonDocument { ["_id"] = "zz-no-day" }]);
+
+        Assert.ThrowsAny<ArgumentException>(() => new LiteDbStore(folder.Store));
+        using (var raw = new LiteDatabase(Raw(folder)))
+        {
+            var (moved, left) = (raw.GetCollection(to).Count(), raw.GetCollection(from).Count());
+            Assert.InRange(moved, 1, rows.Length - 1);
+            Assert.Equal(rows.Length + 1, moved + left);
+            raw.GetCollection(from).Delete("zz-no-day");
+        }
+        new LiteDbStore(folder.Store).Dispose();
+
+        using var after = new LiteDatabase(Raw(folder));
+        Assert.False(after.CollectionExists(from));
+        Assert.Equal(rows.Select(r => Moved(r, from)).Order(), after.GetCollection(to).FindAll().Select(d => Kept(d, from)).Order());
+    }
+
+    [Fact]
+    public void Account_ids_holding_bars_or_dates_keep_their_own_rows_in_both_collections()
+    {
+        using var folder = new TempFolder();
+        string[] accounts = ["a", "a|b", "a|2026-11-29", "|", "b|"];
+        var days = new[] { Day, Day.AddDays(-1) };
+        var old = accounts.SelectMany((a, i) => days.Select((d, j) => (a, d, n: i * 10 + j))).ToArray();
+        foreach (var from in new[] { "usage", "ingest_days" })
+            WriteOld(folder, from, [.. old.Select(r => OldRow(from, r.a, r.d, r.n))]);
+
+        new LiteDbStore(folder.Store).Dispose();
+
+        using var raw = new LiteDatabase(Raw(folder));
+        foreach (var (from, to) in new[] { ("usage", "usage_by_day"), ("ingest_days", "ingest_days_by_day") })
+        {
+            Assert.False(raw.CollectionExists(from));
+            Assert.Equal(old.Select(r => ($"{r.d:yyyy-MM-dd}|{r.a}", r.a, r.n)).Order(), raw.GetCollection(to).FindAll().Select(d => Kept(d, from)).Order());
+        }
     }
 
     [Fact]
@@ -83,6 +128,29 @@ public class DayFirstKeysTests
             Assert.Equal([.. Enumerable.Repeat(Day, accounts), .. Enumerable.Repeat(Day.AddDays(1), accounts)], days);
         }
     }
+
+    private static BsonDocument OldRow(string collection, string account, DateOnly day, int n) => collection == "usage" ? OldUsage(account, day, n) : new()
+    {
+        ["_id"] = $"{account}|{day:yyyy-MM-dd}", ["account"] = account, ["day"] = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+        ["users"] = new byte[8], ["sessions"] = new byte[0], ["features"] = new BsonArray(), ["events"] = n, ["minutes"] = 1.5,
+        ["baseUsers"] = 0, ["baseSessions"] = 0, ["baseMinutes"] = 0.0,
+    };
+
+    /// <summary>Rows written into a collection keyed account first, with the index a store of then kept on the rollup's days.</summary>
+    private static void WriteOld(TempFolder folder, string collection, BsonDocument[] rows)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(folder.Store)!);
+        using var raw = new LiteDatabase(Raw(folder));
+        if (collection == "ingest_days") raw.GetCollection(collection).EnsureIndex("day");
+        raw.GetCollection(collection).InsertBulk(rows);
+    }
+
+    /// <summary>What a row of the old collection should be once moved: its day-first key, its account, and its count.</summary>
+    private static (string Key, string Account, int Count) Moved(BsonDocument old, string collection) =>
+        ($"{DayOf(old):yyyy-MM-dd}|{old["account"].AsString}", old["account"].AsString, old[collection == "usage" ? "users" : "events"].AsInt32);
+
+    private static (string Key, string Account, int Count) Kept(BsonDocument d, string collection) =>
+        (d["_id"].AsString, d["account"].AsString, d[collection == "usage" ? "users" : "events"].AsInt32);
 
     private static UsageDay[] UsageOf(LiteDbStore store, params string[] accounts)
     {
