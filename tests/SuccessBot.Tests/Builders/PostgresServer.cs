@@ -90,6 +90,12 @@ public sealed class PostgresServer
         var port = Ports.Free();
         // Durability is not what these tests check: without fsync a test database is made in milliseconds.
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {folder}/server.log -w -o \"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start", root);
+        // The test host may be ended before ProcessExit has stopped the server (a whole suite's run left one each time): a
+        // watchdog of its own session stops it, and deletes the folder, once this process is gone.
+        var stop = $"{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate -w stop";
+        var watchdog = $"exec >/dev/null 2>&1 </dev/null; while kill -0 {Environment.ProcessId}; do sleep 1; done; "
+            + $"if [ -f {data}/postmaster.pid ]; then {(root ? $"runuser -u postgres -- {stop}" : stop)}; fi; rm -rf {folder}";
+        using (Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", watchdog]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true })) { }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -m immediate -w stop", root);
