@@ -22,9 +22,10 @@ public static class AccountLookup
         if (q.Length == 0) return new NoMatch([]);
         var names = book.Names;
         var words = q.Split(' ');
-        var exact = book.AccountsAt(names.WithId(query.Trim()).Concat(names.Starting(q).Where(p => names.KeyAt(p) == q)).Distinct().Order());
+        var starting = names.Starting(q).ToArray();
+        var exact = book.AccountsAt(names.WithId(query.Trim()).Concat(starting.Where(p => names.KeyAt(p) == q)).Distinct().Order());
         if (exact.Count > 0) return One(exact);
-        var prefixed = book.AccountsAt(names.Starting(q));
+        var prefixed = book.AccountsAt(starting);
         if (prefixed.Count > 0) return One(prefixed);
         var byWords = book.AccountsAt(names.WithAWordStarting(words[0]).Where(p => WordsStartWith(names.KeyAt(p), words)));
         if (byWords.Count > 0) return One(byWords);
